@@ -1,0 +1,24 @@
+/**
+ * The `torch` namespace: PyTorch's module tree with camelCase names.
+ *
+ *     import { torch } from 'selfsup';
+ *     const x = torch.randn([2, 3], { requiresGrad: true });
+ *     x.mul(x).sum().backward();
+ */
+import './methods.js';
+
+export { Tensor, type TensorLike } from './tensor.js';
+export { TorchError } from './errors.js';
+export { type DType, dtypeNames } from './dtype.js';
+export { type Device } from './device.js';
+export * from './creation.js';
+export * from './math.js';
+export { variance as var } from './reduce.js';
+export { sum, mean, prod, std, varMean, amax, amin, max, min, argmax, argmin, logsumexp, cumsum, cumprod, all, any, countNonzero, norm, type ValuesIndices } from './reduce.js';
+export * from './shape.js';
+export { scope, noGrad, enableGrad, isGradEnabled, memoryStats } from './scope.js';
+export { manualSeed, Generator, getRngState, setRngState } from './random.js';
+export * as autograd from './autograd.js';
+export * as cuda from './cuda.js';
+export { version } from './version.js';
+export * as safetensors from './safetensors.js';

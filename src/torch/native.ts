@@ -1,0 +1,49 @@
+/**
+ * Loads the native addon (libtorch behind N-API) once. When it cannot be loaded,
+ * the error lists the possible fixes.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TorchError } from './errors.js';
+
+/** The addon's export table: one function per op, tensors passed as integer handles. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Native = Record<string, (...args: any[]) => any>;
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('selfsup: cannot locate the package root (no package.json above the module)');
+    dir = up;
+  }
+  return dir;
+}
+
+function load(): Native {
+  const root = packageRoot();
+  const path = join(root, 'build', 'Release', 'selfsup_native.node');
+  const require = createRequire(import.meta.url);
+  try {
+    const n = require(path) as Native;
+    n.setErrorClass(TorchError);
+    return n;
+  } catch (e) {
+    const reason = (e as Error).message;
+    const fixes = [
+      existsSync(path) ? null : `the addon is not built: run \`npm run setup\` (or \`npm run build\`) in ${root}`,
+      /libtorch|libc10|cannot open shared object/.test(reason)
+        ? 'libtorch cannot be loaded: install it with `apt-get install libtorch-dev`, or set LIBTORCH to the libtorch folder the addon was built against and rebuild'
+        : null,
+      /NODE_MODULE_VERSION|undefined symbol/.test(reason)
+        ? 'the addon was built for another Node.js or libtorch: rebuild with `npm run build:native`'
+        : null,
+    ].filter((x): x is string => x !== null);
+    if (fixes.length === 0) fixes.push('rebuild with `npm run build:native`; if that fails, run `npm run setup`');
+    throw new Error(`selfsup: cannot load the native addon ${path}: ${reason}\nPossible fixes:\n  - ${fixes.join('\n  - ')}`);
+  }
+}
+
+export const native: Native = load();
