@@ -8,7 +8,8 @@
         "native/ops_math.cc",
         "native/ops_shape.cc",
         "native/ops_nn.cc",
-        "native/ops_linalg.cc"
+        "native/ops_linalg.cc",
+        "native/ops_runtime.cc"
       ],
       "include_dirs": [
         "<!(node scripts/libtorch.mjs include)"

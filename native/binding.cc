@@ -2,6 +2,8 @@
 // export table built from every op-table file.
 #include "core.h"
 
+#include <cmath>
+
 namespace ss {
 
 static napi_ref torchErrorClass = nullptr;
@@ -75,11 +77,21 @@ static int64_t slotOf(int64_t handle) {
   return slot;
 }
 
+static const char* const kDisposed =
+    "tensor was disposed (used after dispose(), or after the scope() that created it ended)";
+
 const at::Tensor& get(napi_env env, napi_value v, size_t index) {
-  int64_t h;
-  if (napi_get_value_int64(env, v, &h) != napi_ok) badArg(env, v, index, "Tensor");
+  // Handles are non-negative integers; a disposed Tensor passes -1. Anything else
+  // (NaN, 1.5, 1e300) is rejected rather than truncated onto some live slot.
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) badArg(env, v, index, "Tensor");
+  if (d == -1.0) throw ArgError("argument " + std::to_string(index) + ": " + kDisposed);
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != std::floor(d))
+    throw ArgError("argument " + std::to_string(index) + ": expected a tensor handle but received the number " +
+                   std::to_string(d));
+  int64_t h = static_cast<int64_t>(d);
   int64_t slot = slotOf(h);
-  if (slot < 0) throw ArgError("argument " + std::to_string(index) + ": tensor was disposed");
+  if (slot < 0) throw ArgError("argument " + std::to_string(index) + ": " + kDisposed);
   return slots().tensors[slot];
 }
 
@@ -117,8 +129,21 @@ static napi_value setErrorClass(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  // Only a constructor is accepted, and the old class is kept until the new one is
+  // referenced: a dangling or non-callable class would crash the next error.
+  napi_valuetype t = napi_undefined;
+  if (argc >= 1) napi_typeof(env, argv[0], &t);
+  if (t != napi_function) {
+    napi_throw_type_error(env, nullptr, "setErrorClass: expected an Error subclass (a constructor function)");
+    return nullptr;
+  }
+  napi_ref next = nullptr;
+  if (napi_create_reference(env, argv[0], 1, &next) != napi_ok || next == nullptr) {
+    napi_throw_error(env, nullptr, "setErrorClass: cannot reference the class");
+    return nullptr;
+  }
   if (torchErrorClass) napi_delete_reference(env, torchErrorClass);
-  napi_create_reference(env, argv[0], 1, &torchErrorClass);
+  torchErrorClass = next;
   return nullptr;
 }
 
@@ -139,6 +164,7 @@ static napi_value init(napi_env env, napi_value exports) {
   registerShape();
   registerNN();
   registerLinalg();
+  registerRuntime();
   auto& r = registry();
   std::vector<napi_property_descriptor> props;
   props.reserve(r.size() + 2);

@@ -401,5 +401,6 @@ void registerMath();
 void registerShape();
 void registerNN();
 void registerLinalg();
+void registerRuntime();
 
 }  // namespace ss

@@ -86,21 +86,57 @@ void registerCore() {
 
   // ---- autograd
   def("requiresGrad", +[](const Tensor& t) { return t.requires_grad(); });
-  def("setRequiresGrad", +[](const Tensor& t, bool b) { const_cast<Tensor&>(t).set_requires_grad(b); });
+  def("setRequiresGrad", +[](const Tensor& t, bool b) {
+    // libtorch silently ignores `false` on a non-leaf (grad_fn keeps it requiring
+    // grad); PyTorch's Python layer raises, and so do we.
+    if (!b && !t.is_leaf())
+      throw ArgError(
+          "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
+          "subgraph that doesn't require differentiation use detach()");
+    const_cast<Tensor&>(t).set_requires_grad(b);
+  });
   def("grad", +[](const Tensor& t) { return t.grad(); });
   def("setGrad", +[](const Tensor& t, c10::optional<Tensor> g) {
+    // The checks of PyTorch's `x.grad = g` setter: a mismatched gradient would
+    // only fail (or silently broadcast) at the next accumulation.
+    if (g) {
+      if (g->is_same(t)) throw ArgError("cannot assign a tensor as its own gradient");
+      if (g->scalar_type() != t.scalar_type())
+        throw ArgError(std::string("assigned grad has dtype ") + c10::toString(g->scalar_type()) +
+                       " but the tensor has dtype " + c10::toString(t.scalar_type()));
+      if (g->device() != t.device())
+        throw ArgError("assigned grad is on device " + g->device().str() + " but the tensor is on " + t.device().str());
+      if (g->sizes() != t.sizes())
+        throw ArgError("assigned grad has shape " + c10::str(g->sizes()) + " but the tensor has shape " +
+                       c10::str(t.sizes()));
+    }
     const_cast<Tensor&>(t).mutable_grad() = g.value_or(Tensor());
   });
   def("isLeaf", +[](const Tensor& t) { return t.is_leaf(); });
   def("gradFn", +[](const Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : std::string(); });
   def("retainGrad", +[](const Tensor& t) { t.retain_grad(); });
+  def("retainsGrad", +[](const Tensor& t) { return t.retains_grad(); });
   def("detach", +[](const Tensor& t) { return t.detach(); });
   def("detach_", +[](const Tensor& t) { const_cast<Tensor&>(t).detach_(); });
-  def("backward", +[](const Tensor& t, c10::optional<Tensor> g, bool retain, bool create) {
+  // retainGraph: null means "same as createGraph" (PyTorch's default).
+  def("backward", +[](const Tensor& t, c10::optional<Tensor> g, c10::optional<bool> retain, bool create) {
     t.backward(g.value_or(Tensor()), retain, create);
   });
+  def("autogradBackward", +[](std::vector<Tensor> outs, std::vector<c10::optional<Tensor>> gouts,
+                              c10::optional<bool> retain, bool create, std::vector<Tensor> inputs) {
+    if (outs.empty()) throw ArgError("expected at least one output tensor");
+    if (!gouts.empty() && gouts.size() != outs.size())
+      throw ArgError("got " + std::to_string(gouts.size()) + " gradients for " + std::to_string(outs.size()) + " outputs");
+    std::vector<Tensor> g;
+    for (auto& o : gouts) g.push_back(o.value_or(Tensor()));
+    torch::autograd::backward(outs, g, retain, create, inputs);
+  });
   def("autogradGrad", +[](std::vector<Tensor> outs, std::vector<Tensor> ins, std::vector<c10::optional<Tensor>> gouts,
-                          bool retain, bool create, bool allowUnused) {
+                          c10::optional<bool> retain, bool create, bool allowUnused) {
+    if (outs.empty()) throw ArgError("expected at least one output tensor");
+    if (ins.empty()) throw ArgError("expected at least one input tensor");
+    if (!gouts.empty() && gouts.size() != outs.size())
+      throw ArgError("got " + std::to_string(gouts.size()) + " gradOutputs for " + std::to_string(outs.size()) + " outputs");
     std::vector<Tensor> g;
     for (auto& o : gouts) g.push_back(o.value_or(Tensor()));
     return torch::autograd::grad(outs, ins, g, retain, create, allowUnused);
@@ -123,6 +159,11 @@ void registerCore() {
     auto gen = g.value_or(defaultGenerator());
     std::lock_guard<std::mutex> lock(gen.mutex());
     gen.set_current_seed(static_cast<uint64_t>(seed));
+  });
+  def("generatorInitialSeed", +[](OptGen g) {
+    auto gen = g.value_or(defaultGenerator());
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return static_cast<double>(gen.current_seed());
   });
   def("generatorGetState", +[](OptGen g) {
     auto gen = g.value_or(defaultGenerator());

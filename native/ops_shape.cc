@@ -14,6 +14,7 @@ void registerShape() {
   def("viewDtype", +[](const Tensor& t, at::ScalarType d) { return t.view(d); });
   def("permute", +[](const Tensor& t, Dims d) { return t.permute(d); });
   def("transpose", +[](const Tensor& t, int64_t a, int64_t b) { return t.transpose(a, b); });
+  def("t", +[](const Tensor& t) { return t.t(); });
   def("squeeze", +[](const Tensor& t, c10::optional<int64_t> d) { return d ? t.squeeze(*d) : t.squeeze(); });
   def("unsqueeze", +[](const Tensor& t, int64_t d) { return t.unsqueeze(d); });
   def("flatten", +[](const Tensor& t, int64_t a, int64_t b) { return t.flatten(a, b); });
@@ -22,6 +23,9 @@ void registerShape() {
   def("broadcastTo", +[](const Tensor& t, Dims s) { return at::broadcast_to(t, s); });
   def("repeat", +[](const Tensor& t, Dims s) { return t.repeat(s); });
   def("repeatInterleave", +[](const Tensor& t, int64_t r, c10::optional<int64_t> d) {
+    return at::repeat_interleave(t, r, d);
+  });
+  def("repeatInterleaveTensor", +[](const Tensor& t, const Tensor& r, c10::optional<int64_t> d) {
     return at::repeat_interleave(t, r, d);
   });
   def("cat", +[](Tensors ts, int64_t d) { return at::cat(ts, d); });

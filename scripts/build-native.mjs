@@ -22,6 +22,8 @@ if (!gyp) {
   process.exit(1);
 }
 const args = existsSync(join(root, 'build', 'Makefile')) ? ['build'] : ['rebuild'];
+// Build against the Node.js headers installed with Node (no download) when present.
+if (!process.env.npm_config_nodedir && existsSync('/usr/include/node/node_api.h')) args.push('--nodedir=/usr');
 const jobs = process.env.JOBS ?? '2';
 const r = spawnSync('flock', [join(root, '.native-build.lock'), process.execPath, gyp, ...args, '--jobs', jobs], {
   cwd: root,

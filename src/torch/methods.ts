@@ -6,6 +6,7 @@ import { Tensor } from './tensor.js';
 import * as math from './math.js';
 import * as reduce from './reduce.js';
 import * as shape from './shape.js';
+import * as products from './products.js';
 
 function omit<O extends object, K extends keyof O>(o: O, ...keys: K[]): Omit<O, K> {
   const out = { ...o };
@@ -25,7 +26,7 @@ const methodOps = {
 
 type AsMethod<F> = F extends (self: Tensor, ...args: infer A) => infer R ? (...args: A) => R : never;
 type Methods<M> = { [K in keyof M]: AsMethod<M[K]> };
-type OpMethods = Methods<typeof methodOps>;
+type OpMethods = Methods<typeof methodOps> & Methods<typeof products.tensorMethods>;
 
 declare module './tensor.js' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -55,4 +56,4 @@ export function installMethods(ops: Record<string, unknown>): void {
   }
 }
 
-installMethods({ ...methodOps, max: reduce.max, min: reduce.min });
+installMethods({ ...methodOps, ...products.tensorMethods, max: reduce.max, min: reduce.min });

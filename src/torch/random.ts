@@ -1,6 +1,6 @@
 /** Seeded random number generation (PyTorch's `torch.manual_seed` and `torch.Generator`). */
 import { native } from './native.js';
-import { checkInt } from './errors.js';
+import { check, checkInt } from './errors.js';
 import { Tensor } from './tensor.js';
 
 /** Seeds the global generator used by every random op without an explicit generator. */
@@ -9,6 +9,14 @@ export function manualSeed(seed: number): void {
   native.manualSeed(seed);
 }
 
+/** The seed the global generator was last seeded with. */
+export function initialSeed(): number {
+  return native.generatorInitialSeed(null);
+}
+
+/** Frees native generators whose `Generator` was garbage-collected. */
+const generatorFinalizer = new FinalizationRegistry<number>((g) => native.freeGenerator(g));
+
 /** An independent CPU random generator; pass it as `{ generator }` to random ops. */
 export class Generator {
   /** @internal native generator handle */
@@ -16,19 +24,29 @@ export class Generator {
   constructor(seed = 0) {
     checkInt(seed, 'seed', 0);
     this._g = native.newGenerator(seed);
+    generatorFinalizer.register(this, this._g);
   }
   manualSeed(seed: number): this {
     checkInt(seed, 'seed', 0);
     native.generatorSeed(this._g, seed);
     return this;
   }
+  /** The seed this generator was last seeded with. */
+  initialSeed(): number {
+    return native.generatorInitialSeed(this._g);
+  }
   /** The generator's full state as a uint8 tensor (save it to resume a run). */
   getState(): Tensor {
     return new Tensor(native.generatorGetState(this._g));
   }
   setState(state: Tensor): void {
+    checkState(state);
     native.generatorSetState(this._g, state._h);
   }
+}
+
+function checkState(state: unknown): asserts state is Tensor {
+  check(state instanceof Tensor, 'a uint8 Tensor from getState()/getRngState()', 'state', state);
 }
 
 /** State of the global generator (uint8 tensor). */
@@ -37,9 +55,12 @@ export function getRngState(): Tensor {
 }
 
 export function setRngState(state: Tensor): void {
+  checkState(state);
   native.generatorSetState(null, state._h);
 }
 
 export function generatorHandle(g: Generator | undefined): number | null {
-  return g === undefined ? null : g._g;
+  if (g === undefined || g === null) return null;
+  check(g instanceof Generator, 'a torch.Generator', 'generator', g);
+  return g._g;
 }

@@ -3,11 +3,16 @@
  * 8-byte little-endian header length, a JSON header mapping each name to
  * `{ dtype, shape, data_offsets }` (plus optional `__metadata__` strings), then the
  * raw little-endian tensor bytes. Files are written atomically (temp file + rename).
+ *
+ * Reading validates everything before any tensor is made: a corrupt or hostile
+ * file gives an Error naming the file and the offending tensor, never a crash.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 import { type DType, dtypeCode } from './dtype.js';
+import { describe } from './errors.js';
 
 const toFormat: Partial<Record<DType, string>> = {
   float64: 'F64', float32: 'F32', float16: 'F16', bfloat16: 'BF16',
@@ -15,72 +20,128 @@ const toFormat: Partial<Record<DType, string>> = {
 };
 const fromFormat = new Map(Object.entries(toFormat).map(([d, f]) => [f, d as DType]));
 const itemSize: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+/** Headers above this size are refused (the reference implementation's limit). */
+const MAX_HEADER = 100_000_000;
 
 export type Metadata = Record<string, string>;
 
+function checkMetadata(metadata: unknown, where: string): asserts metadata is Metadata {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+    throw new TypeError(`${where}: __metadata__ must be an object of strings but received ${describe(metadata)}`);
+  for (const [k, v] of Object.entries(metadata))
+    if (typeof v !== 'string') throw new TypeError(`${where}: __metadata__ entry "${k}" must be a string but received ${describe(v)}`);
+}
+
 /** Serialises named tensors (moved to CPU, made contiguous) into one buffer. */
 export function serialize(tensors: Record<string, Tensor>, metadata?: Metadata): Buffer {
+  if (tensors === null || typeof tensors !== 'object' || tensors instanceof Tensor)
+    throw new TypeError(`safetensors: expected an object mapping names to Tensors but received ${describe(tensors)}`);
+  const entries = tensors instanceof Map ? [...(tensors as Map<string, Tensor>).entries()] : Object.entries(tensors);
+  // Validate everything before reading any data.
+  const formats = new Map<string, string>();
+  for (const [name, t] of entries) {
+    if (name === '__metadata__') throw new TypeError('safetensors: "__metadata__" is reserved and cannot name a tensor');
+    if (!(t instanceof Tensor)) throw new TypeError(`safetensors: entry "${name}" is not a Tensor (received ${describe(t)})`);
+    if (t.isDisposed) throw new TypeError(`safetensors: tensor "${name}" was disposed`);
+    const format = toFormat[t.dtype];
+    if (!format) throw new TypeError(`safetensors: tensor "${name}" has dtype ${t.dtype}, which the format cannot store`);
+    formats.set(name, format);
+  }
   const header: Record<string, unknown> = {};
-  if (metadata) header.__metadata__ = metadata;
-  const names = Object.keys(tensors).sort((a, b) => {
-    const sa = itemSize[toFormat[tensors[a].dtype] ?? 'U8'];
-    const sb = itemSize[toFormat[tensors[b].dtype] ?? 'U8'];
-    return sb - sa || (a < b ? -1 : a > b ? 1 : 0);
+  if (metadata !== undefined) {
+    checkMetadata(metadata, 'safetensors');
+    header.__metadata__ = metadata;
+  }
+  // Largest items first, then by name: every tensor starts aligned to its item size.
+  const names = entries.map(([n]) => n).sort((a, b) => {
+    const d = itemSize[formats.get(b)!] - itemSize[formats.get(a)!];
+    return d || (a < b ? -1 : a > b ? 1 : 0);
   });
+  const byName = new Map(entries);
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const name of names) {
-    const t = tensors[name];
-    if (!(t instanceof Tensor)) throw new TypeError(`safetensors: entry "${name}" is not a Tensor`);
-    const format = toFormat[t.dtype];
-    if (!format) throw new TypeError(`safetensors: tensor "${name}" has dtype ${t.dtype}, which the format cannot store`);
+    const t = byName.get(name)!;
     const bytes = Buffer.from(native.toBytes(t._h) as ArrayBuffer);
-    header[name] = { dtype: format, shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    header[name] = { dtype: formats.get(name), shape: t.shape, data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((json.length + 8) % 8)) % 8);
+  // Pad the header with spaces so the data starts 8-byte aligned (in bytes, not UTF-16 units).
+  let jsonBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const pad = (8 - (jsonBytes.length % 8)) % 8;
+  if (pad) jsonBytes = Buffer.concat([jsonBytes, Buffer.alloc(pad, 0x20)]);
   const head = Buffer.alloc(8);
-  const jsonBytes = Buffer.from(json, 'utf8');
   head.writeBigUInt64LE(BigInt(jsonBytes.length));
   return Buffer.concat([head, jsonBytes, ...chunks]);
 }
 
+function isIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
 /** Parses a safetensors buffer; `source` names the file in error messages. */
 export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Record<string, Tensor>; metadata: Metadata } {
+  if (!(buf instanceof Uint8Array)) throw new TypeError(`safetensors: expected a Uint8Array or Buffer but received ${describe(buf)}`);
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < 8) throw new Error(`${source}: not a safetensors file (${b.length} bytes, shorter than the 8-byte header length)`);
-  const n = Number(b.readBigUInt64LE(0));
-  if (n > b.length - 8) throw new Error(`${source}: truncated or not a safetensors file (header length ${n} exceeds file size ${b.length})`);
-  let header: Record<string, unknown>;
+  const n64 = b.readBigUInt64LE(0);
+  if (n64 > BigInt(b.length - 8))
+    throw new Error(`${source}: truncated or not a safetensors file (header length ${n64} exceeds the ${b.length - 8} bytes after the length field)`);
+  const n = Number(n64);
+  if (n > MAX_HEADER) throw new Error(`${source}: safetensors header of ${n} bytes exceeds the ${MAX_HEADER}-byte limit`);
+  let header: unknown;
   try {
     header = JSON.parse(b.subarray(8, 8 + n).toString('utf8'));
   } catch (e) {
-    throw new Error(`${source}: corrupt safetensors header: ${(e as Error).message}`);
+    throw new Error(`${source}: corrupt safetensors header (invalid JSON): ${(e as Error).message}`);
   }
+  if (header === null || typeof header !== 'object' || Array.isArray(header))
+    throw new Error(`${source}: corrupt safetensors header: expected a JSON object but found ${describe(header)}`);
   const data = b.subarray(8 + n);
-  const tensors: Record<string, Tensor> = {};
   let metadata: Metadata = {};
-  try {
-    for (const [name, entry] of Object.entries(header)) {
-      if (name === '__metadata__') {
-        metadata = entry as Metadata;
-        continue;
+  // Validate every entry first, then make tensors.
+  const plan: { name: string; dtype: DType; shape: number[]; begin: number; end: number; format: string }[] = [];
+  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      try {
+        checkMetadata(entry, `${source}`);
+      } catch (e) {
+        throw new Error((e as Error).message);
       }
-      const e = entry as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
-      const dtype = fromFormat.get(e.dtype ?? '');
-      if (!dtype) throw new Error(`${source}: tensor "${name}" has unsupported dtype ${JSON.stringify(e.dtype)}`);
-      const shape = e.shape;
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
-        throw new Error(`${source}: tensor "${name}" has an invalid shape ${JSON.stringify(shape)}`);
-      const [begin, end] = e.data_offsets ?? [NaN, NaN];
-      const expected = shape.reduce((a, c) => a * c, 1) * itemSize[e.dtype!];
-      if (!(begin >= 0 && end <= data.length && end - begin === expected))
-        throw new Error(`${source}: tensor "${name}" has data_offsets ${JSON.stringify(e.data_offsets)} that do not fit shape [${shape}] of ${e.dtype} (${expected} bytes) within ${data.length} data bytes`);
-      // Copy into an aligned buffer: the view into the file may be misaligned.
-      const bytes = new Uint8Array(data.subarray(begin, end));
-      tensors[name] = new Tensor(native.fromBytes(bytes, dtypeCode[dtype], shape, null, 'cpu'));
+      metadata = { ...entry };
+      continue;
+    }
+    const where = `${source}: tensor "${name}"`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      throw new Error(`${where}: header entry must be an object with dtype, shape and data_offsets but is ${describe(entry)}`);
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const dtype = typeof e.dtype === 'string' ? fromFormat.get(e.dtype) : undefined;
+    if (!dtype) throw new Error(`${where} has unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${[...fromFormat.keys()].join(', ')})`);
+    const format = e.dtype as string;
+    const shape = e.shape;
+    if (!Array.isArray(shape) || !shape.every(isIndex))
+      throw new Error(`${where} has an invalid shape ${JSON.stringify(shape)} (expected an array of non-negative integers)`);
+    const offsets = e.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
+      throw new Error(`${where} has invalid data_offsets ${JSON.stringify(offsets)} (expected [begin, end] byte offsets)`);
+    const [begin, end] = offsets as [number, number];
+    const numel = shape.reduce((a: number, c: number) => a * c, 1);
+    const expected = numel * itemSize[format];
+    if (end < begin || end > data.length || end - begin !== expected)
+      throw new Error(`${where} has data_offsets ${JSON.stringify(offsets)} that do not fit shape [${shape}] of ${format} (${expected} bytes) within ${data.length} data bytes`);
+    plan.push({ name, dtype, shape, begin, end, format });
+  }
+  const tensors: Record<string, Tensor> = {};
+  try {
+    for (const p of plan) {
+      // Copy into a fresh (aligned) buffer: the view into the file may be misaligned.
+      const bytes = new Uint8Array(data.subarray(p.begin, p.end));
+      if (p.format === 'BOOL') {
+        const bad = bytes.findIndex((v) => v > 1);
+        if (bad >= 0) throw new Error(`${source}: tensor "${p.name}" is BOOL but element ${bad} holds byte ${bytes[bad]} (expected 0 or 1)`);
+      }
+      tensors[p.name] = new Tensor(native.fromBytes(bytes, dtypeCode[p.dtype], p.shape, null, 'cpu'));
     }
   } catch (e) {
     for (const t of Object.values(tensors)) t.dispose();
@@ -89,24 +150,44 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
   return { tensors, metadata };
 }
 
-/** Writes `path` atomically: a crash mid-write leaves the previous file intact. */
+let tmpCounter = 0;
+
+/**
+ * Writes `path` atomically: the bytes go to a temp file in the same folder, are
+ * flushed, then renamed over `path`. On any failure the temp file is removed and
+ * the previous file (if any) is left untouched.
+ */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, 'w');
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}-${tmpCounter++}`);
+  let fd: number;
   try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
+    fd = openSync(tmp, 'wx');
   } catch (e) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
+    throw new Error(`safetensors: cannot write ${path}: ${(e as Error).message}`);
   }
-  closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    try {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw new Error(`safetensors: cannot write ${path}: ${(e as Error).message}`);
+  }
 }
 
 /** Saves named tensors to a .safetensors file (atomically). */
 export function saveFile(path: string, tensors: Record<string, Tensor>, metadata?: Metadata): void {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`safetensors: expected a file path but received ${describe(path)}`);
+  // serialize() validates and reads every tensor before anything touches the disk.
   writeFileAtomic(path, serialize(tensors, metadata));
 }
 
@@ -115,7 +196,9 @@ export function loadFile(path: string): Record<string, Tensor> {
   return loadFileWithMetadata(path).tensors;
 }
 
+/** Loads every tensor of a .safetensors file and its `__metadata__` strings. */
 export function loadFileWithMetadata(path: string): { tensors: Record<string, Tensor>; metadata: Metadata } {
+  if (typeof path !== 'string' || path === '') throw new TypeError(`safetensors: expected a file path but received ${describe(path)}`);
   let buf: Buffer;
   try {
     buf = readFileSync(path);

@@ -1,153 +1,164 @@
-/** Shape ops, joining/splitting and indexing (PyTorch semantics, views where PyTorch views). */
+/**
+ * Shape ops: views, joining and splitting, rearranging (PyTorch semantics; views
+ * where PyTorch returns views). Indexing lives in `indexing.ts`, re-exported here.
+ */
 import { native } from './native.js';
-import { Tensor, wrapAll, type TensorLike } from './tensor.js';
-import { check, checkInt } from './errors.js';
+import { Tensor, wrapAll } from './tensor.js';
+import { check, checkInt, describe } from './errors.js';
+
+export * from './indexing.js';
 
 const T = (h: number): Tensor => new Tensor(h);
-const list = (d: number | number[]): number[] => (typeof d === 'number' ? [d] : d);
+
+/** Checks an array of integers (negative allowed: dims, -1 in shapes). */
+function ints(v: unknown, name: string): number[] {
+  if (!Array.isArray(v) || !v.every(Number.isInteger))
+    throw new TypeError(`Expected an array of integers for ${name} but received ${describe(v)}`);
+  return v;
+}
+/** A dim or list of dims as an array of integers. */
+const dimList = (d: number | number[], name: string): number[] => (typeof d === 'number' ? (checkInt(d, name), [d]) : ints(d, name));
 const handles = (ts: Tensor[], name: string): number[] => {
-  check(Array.isArray(ts) && ts.length > 0 && ts.every((t) => t instanceof Tensor), 'a non-empty array of Tensors', name, ts);
-  return ts.map((t) => t._h);
+  check(Array.isArray(ts) && ts.length > 0 && ts.every((x) => x instanceof Tensor), 'a non-empty array of Tensors', name, ts);
+  return ts.map((x) => x._h);
 };
 
-export function reshape(t: Tensor, shape: number[]): Tensor { return T(native.reshape(t._h, shape)); }
+/** Same data with a new shape (one entry may be -1); a view when possible, else a copy. */
+export function reshape(t: Tensor, shape: number[]): Tensor { return T(native.reshape(t._h, ints(shape, 'shape'))); }
 /** A view with a new shape (no copy); fails for non-contiguous layouts, like PyTorch. */
-export function view(t: Tensor, shape: number[]): Tensor { return T(native.view(t._h, shape)); }
-export function permute(t: Tensor, dims: number[]): Tensor { return T(native.permute(t._h, dims)); }
-export function transpose(t: Tensor, dim0: number, dim1: number): Tensor { return T(native.transpose(t._h, dim0, dim1)); }
-/** Transpose of a 2-D tensor (PyTorch's `.t()` / `.T`). */
-export function t(x: Tensor): Tensor { return transpose(x, 0, x.dim() < 2 ? 0 : 1); }
-export function squeeze(t: Tensor, dim?: number): Tensor { return T(native.squeeze(t._h, dim ?? null)); }
-export function unsqueeze(t: Tensor, dim: number): Tensor { return T(native.unsqueeze(t._h, dim)); }
-export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor { return T(native.flatten(t._h, startDim, endDim)); }
-export function unflatten(t: Tensor, dim: number, sizes: number[]): Tensor { return T(native.unflatten(t._h, dim, sizes)); }
-/** Broadcast view to `shape` (-1 keeps a dim). */
-export function expand(t: Tensor, shape: number[]): Tensor { return T(native.expand(t._h, shape)); }
+export function view(t: Tensor, shape: number[]): Tensor { return T(native.view(t._h, ints(shape, 'shape'))); }
+/** Reorders dims: output dim i is input dim `dims[i]` (a view). */
+export function permute(t: Tensor, dims: number[]): Tensor { return T(native.permute(t._h, ints(dims, 'dims'))); }
+/** Swaps two dims (a view). */
+export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+  checkInt(dim0, 'dim0');
+  checkInt(dim1, 'dim1');
+  return T(native.transpose(t._h, dim0, dim1));
+}
+/** Transpose of a tensor of at most 2 dims (PyTorch's `.t()`): [m, n] -> [n, m]; 0-d and 1-d unchanged. */
+export function t(x: Tensor): Tensor { return T(native.t(x._h)); }
+/** Removes size-1 dims (all of them, or only `dim` when it has size 1). */
+export function squeeze(t: Tensor, dim?: number): Tensor {
+  if (dim !== undefined) checkInt(dim, 'dim');
+  return T(native.squeeze(t._h, dim ?? null));
+}
+/** Inserts a size-1 dim at `dim` (in [-ndim-1, ndim]). */
+export function unsqueeze(t: Tensor, dim: number): Tensor {
+  checkInt(dim, 'dim');
+  return T(native.unsqueeze(t._h, dim));
+}
+/** Merges dims startDim..endDim into one: [2, 3, 4] -> [24] by default. */
+export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  checkInt(startDim, 'startDim');
+  checkInt(endDim, 'endDim');
+  return T(native.flatten(t._h, startDim, endDim));
+}
+/** Splits dim `dim` into `sizes` (one may be -1): [2, 12] with (1, [3, 4]) -> [2, 3, 4]. */
+export function unflatten(t: Tensor, dim: number, sizes: number[]): Tensor {
+  checkInt(dim, 'dim');
+  return T(native.unflatten(t._h, dim, ints(sizes, 'sizes')));
+}
+/** Broadcast view to `shape` (-1 keeps a dim; new leading dims allowed); no copy. */
+export function expand(t: Tensor, shape: number[]): Tensor { return T(native.expand(t._h, ints(shape, 'shape'))); }
+/** `expand(t, other.shape)`. */
 export function expandAs(t: Tensor, other: Tensor): Tensor { return expand(t, other.shape); }
-export function broadcastTo(t: Tensor, shape: number[]): Tensor { return T(native.broadcastTo(t._h, shape)); }
-export function repeat(t: Tensor, repeats: number[]): Tensor { return T(native.repeat(t._h, repeats)); }
-export function repeatInterleave(t: Tensor, repeats: number, dim?: number): Tensor {
+/** Broadcast view to `shape` (as `expand`). */
+export function broadcastTo(t: Tensor, shape: number[]): Tensor { return T(native.broadcastTo(t._h, ints(shape, 'shape'))); }
+/** Tiles the data: [2, 3] repeated [2, 1] -> [4, 3] (a copy; `repeats` may add leading dims). */
+export function repeat(t: Tensor, repeats: number[]): Tensor { return T(native.repeat(t._h, ints(repeats, 'repeats'))); }
+/**
+ * Repeats each element `repeats` times (a number, or an int64 tensor of per-element counts)
+ * along `dim`; without `dim` the input is flattened first: [1, 2] x2 -> [1, 1, 2, 2].
+ */
+export function repeatInterleave(t: Tensor, repeats: number | Tensor, dim?: number): Tensor {
+  if (dim !== undefined) checkInt(dim, 'dim');
+  if (repeats instanceof Tensor) return T(native.repeatInterleaveTensor(t._h, repeats._h, dim ?? null));
+  checkInt(repeats, 'repeats', 0);
   return T(native.repeatInterleave(t._h, repeats, dim ?? null));
 }
-export function cat(tensors: Tensor[], dim = 0): Tensor { return T(native.cat(handles(tensors, 'tensors'), dim)); }
-export function stack(tensors: Tensor[], dim = 0): Tensor { return T(native.stack(handles(tensors, 'tensors'), dim)); }
-/** Splits into pieces of `size` (a number) or of the given sizes (an array). */
-export function split(t: Tensor, size: number | number[], dim = 0): Tensor[] {
-  return wrapAll(typeof size === 'number' ? native.split(t._h, size, dim) : native.splitSizes(t._h, size, dim));
+/** Concatenates along an existing dim: [2, 3] and [4, 3] -> [6, 3]. */
+export function cat(tensors: Tensor[], dim = 0): Tensor {
+  const hs = handles(tensors, 'tensors');
+  checkInt(dim, 'dim');
+  return T(native.cat(hs, dim));
 }
+/** Stacks equal-shape tensors along a new dim: n x [2, 3] -> [n, 2, 3] for dim 0. */
+export function stack(tensors: Tensor[], dim = 0): Tensor {
+  const hs = handles(tensors, 'tensors');
+  checkInt(dim, 'dim');
+  return T(native.stack(hs, dim));
+}
+/** Splits into pieces of `size` (a number; the last may be smaller) or of the given sizes (an array); views. */
+export function split(t: Tensor, size: number | number[], dim = 0): Tensor[] {
+  checkInt(dim, 'dim');
+  if (typeof size === 'number') {
+    checkInt(size, 'splitSize', 0);
+    return wrapAll(native.split(t._h, size, dim));
+  }
+  return wrapAll(native.splitSizes(t._h, ints(size, 'splitSizes'), dim));
+}
+/** Splits into `chunks` nearly equal views (fewer when the dim is too short). */
 export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
   checkInt(chunks, 'chunks', 1);
+  checkInt(dim, 'dim');
   return wrapAll(native.chunk(t._h, chunks, dim));
 }
-export function unbind(t: Tensor, dim = 0): Tensor[] { return wrapAll(native.unbind(t._h, dim)); }
+/** Removes `dim`, returning its slices: [3, 4] along 0 -> 3 x [4]. */
+export function unbind(t: Tensor, dim = 0): Tensor[] {
+  checkInt(dim, 'dim');
+  return wrapAll(native.unbind(t._h, dim));
+}
+/** A view of `length` entries of `dim` from `start` (negative counts from the end). */
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+  checkInt(dim, 'dim');
+  checkInt(start, 'start');
+  checkInt(length, 'length', 0);
   return T(native.narrow(t._h, dim, start, length));
 }
-export function select(t: Tensor, dim: number, index: number): Tensor { return T(native.select(t._h, dim, index)); }
-export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
-  return T(native.indexSelect(t._h, dim, index._h));
+/** The view at `index` of `dim`, with that dim removed: [3, 4] select(0, 1) -> [4]. */
+export function select(t: Tensor, dim: number, index: number): Tensor {
+  checkInt(dim, 'dim');
+  checkInt(index, 'index');
+  return T(native.select(t._h, dim, index));
 }
-export function gather(t: Tensor, dim: number, index: Tensor): Tensor { return T(native.gather(t._h, dim, index._h)); }
-/** Out-of-place scatter of `src` (tensor or number) at `index` along `dim`. */
-export function scatter(t: Tensor, dim: number, index: Tensor, src: TensorLike): Tensor {
-  return T(src instanceof Tensor ? native.scatter(t._h, dim, index._h, src._h) : native.scatterValue(t._h, dim, index._h, src));
-}
-export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  return T(native.scatterAdd(t._h, dim, index._h, src._h));
-}
-export function scatterReduce(t: Tensor, dim: number, index: Tensor, src: Tensor,
-  reduce: 'sum' | 'prod' | 'mean' | 'amax' | 'amin', includeSelf = true): Tensor {
-  return T(native.scatterReduce(t._h, dim, index._h, src._h, reduce, includeSelf));
-}
-export function indexAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  return T(native.indexAdd(t._h, dim, index._h, src._h));
-}
-export function maskedFill(t: Tensor, mask: Tensor, value: number | boolean): Tensor {
-  return T(native.maskedFill(t._h, mask._h, value));
-}
-export function maskedSelect(t: Tensor, mask: Tensor): Tensor { return T(native.maskedSelect(t._h, mask._h)); }
-export function nonzero(t: Tensor): Tensor { return T(native.nonzero(t._h)); }
-export function flip(t: Tensor, dims: number | number[]): Tensor { return T(native.flip(t._h, list(dims))); }
+/** Reverses the order along `dims` (a copy). */
+export function flip(t: Tensor, dims: number | number[]): Tensor { return T(native.flip(t._h, dimList(dims, 'dims'))); }
+/** Rotates entries by `shifts` along `dims`; with no dims the flattened tensor is rolled (shape kept). */
 export function roll(t: Tensor, shifts: number | number[], dims: number | number[] = []): Tensor {
-  return T(native.roll(t._h, list(shifts), list(dims)));
+  return T(native.roll(t._h, dimList(shifts, 'shifts'), dimList(dims, 'dims')));
 }
-export function tril(t: Tensor, diagonal = 0): Tensor { return T(native.tril(t._h, diagonal)); }
-export function triu(t: Tensor, diagonal = 0): Tensor { return T(native.triu(t._h, diagonal)); }
-export function diag(t: Tensor, diagonal = 0): Tensor { return T(native.diag(t._h, diagonal)); }
+/** Lower triangle of the last two dims (entries above `diagonal` zeroed); [..., m, n]. */
+export function tril(t: Tensor, diagonal = 0): Tensor {
+  checkInt(diagonal, 'diagonal');
+  return T(native.tril(t._h, diagonal));
+}
+/** Upper triangle of the last two dims (entries below `diagonal` zeroed); [..., m, n]. */
+export function triu(t: Tensor, diagonal = 0): Tensor {
+  checkInt(diagonal, 'diagonal');
+  return T(native.triu(t._h, diagonal));
+}
+/** 1-D [n] -> 2-D diagonal matrix; 2-D [m, n] -> its `diagonal`-th diagonal as 1-D. */
+export function diag(t: Tensor, diagonal = 0): Tensor {
+  checkInt(diagonal, 'diagonal');
+  return T(native.diag(t._h, diagonal));
+}
+/** View of the diagonal over dims dim1, dim2 (removed; the diagonal becomes the last dim). */
 export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  checkInt(offset, 'offset');
+  checkInt(dim1, 'dim1');
+  checkInt(dim2, 'dim2');
   return T(native.diagonal(t._h, offset, dim1, dim2));
 }
+/** Moves dims `source` to positions `destination`, keeping the order of the others (a view). */
 export function movedim(t: Tensor, source: number | number[], destination: number | number[]): Tensor {
-  return T(native.movedim(t._h, list(source), list(destination)));
+  return T(native.movedim(t._h, dimList(source, 'source'), dimList(destination, 'destination')));
 }
-export function meshgrid(tensors: Tensor[], indexing: 'ij' | 'xy' = 'ij'): Tensor[] {
-  return wrapAll(native.meshgrid(handles(tensors, 'tensors'), indexing));
-}
-
-/** One entry of `index()`: an integer, a slice, null (new axis), "..." or an index tensor. */
-export type Index = number | Slice | null | '...' | Tensor;
-/** A Python-style slice `start:stop:step`; omitted ends mean the whole dim. */
-export interface Slice {
-  start?: number;
-  stop?: number;
-  step?: number;
-}
-/** Shorthand for a slice: `slice(1, 5)`, `slice(null, null, 2)`. */
-export function slice(start: number | null = null, stop: number | null = null, step = 1): Slice {
-  return { start: start ?? undefined, stop: stop ?? undefined, step };
-}
-
 /**
- * PyTorch-style indexing, `t[1, ::2, None, ..., idx]` written as
- * `t.index(1, slice(null, null, 2), null, '...', idx)`. Integers and slices give
- * views; index tensors (int64 or bool) use advanced indexing and copy.
+ * Coordinate grids from 1-D tensors of sizes n1..nk: k tensors of shape [n1, ..., nk]
+ * ('ij', default) or with the first two sizes swapped ('xy').
  */
-export function index(t: Tensor, ...indices: Index[]): Tensor {
-  const ellipses = indices.filter((i) => i === '...').length;
-  if (ellipses > 1) throw new RangeError('index: at most one "..." is allowed');
-  const consumed = indices.filter((i) => i !== null && i !== '...').length;
-  const nd = t.dim();
-  if (consumed > nd) throw new RangeError(`index: too many indices (${consumed}) for a tensor of ${nd} dims`);
-  let cur = t;
-  let dim = 0;
-  const advanced: (Tensor | null)[] = [];
-  const step = (next: Tensor): void => {
-    if (cur !== t) cur.dispose();
-    cur = next;
-  };
-  for (const i of indices) {
-    if (i === '...') {
-      const skip = nd - consumed;
-      for (let k = 0; k < skip; k++) advanced.push(null);
-      dim += skip;
-    } else if (i === null) {
-      step(unsqueeze(cur, dim));
-      advanced.push(null);
-      dim++;
-    } else if (typeof i === 'number') {
-      checkInt(i, `index ${dim}`);
-      const size = cur.shape[dim];
-      if (i < -size || i >= size) throw new RangeError(`index: index ${i} is out of bounds for dim ${dim} with size ${size}`);
-      step(select(cur, dim, i));
-    } else if (i instanceof Tensor) {
-      advanced.push(i);
-      dim++;
-    } else {
-      const s = i.step ?? 1;
-      if (!Number.isInteger(s) || s <= 0) throw new RangeError(`index: slice step must be a positive integer but received ${s}`);
-      step(T(native.slice(cur._h, dim, i.start ?? null, i.stop ?? null, s)));
-      advanced.push(null);
-      dim++;
-    }
-  }
-  if (!advanced.some((a) => a !== null)) return cur === t ? T(native.alias(t._h)) : cur;
-  const out = T(native.index(cur._h, advanced.map((a) => (a === null ? null : a._h))));
-  if (cur !== t) cur.dispose();
-  return out;
-}
-
-/** In-place `t[indices] = values` for index tensors (one per leading dim, null to skip). */
-export function indexPut_(t: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate = false): Tensor {
-  native.indexPut_(t._h, indices.map((i) => (i === null ? null : i._h)), values._h, accumulate);
-  return t;
+export function meshgrid(tensors: Tensor[], indexing: 'ij' | 'xy' = 'ij'): Tensor[] {
+  const hs = handles(tensors, 'tensors');
+  if (indexing !== 'ij' && indexing !== 'xy') throw new TypeError(`Expected "ij" or "xy" for indexing but received ${describe(indexing)}`);
+  return wrapAll(native.meshgrid(hs, indexing));
 }

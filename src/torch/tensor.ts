@@ -5,35 +5,46 @@
  * data in/out, autograd state and lifetime.
  */
 import { native } from './native.js';
-import { finalizer, scopeStack } from './lifecycle.js';
+import { finalizer, registerFinalizer, scopeStack } from './lifecycle.js';
 import { type DType, dtypeCode, dtypeFromCode, typedArrayFor, type TypedArray, isComplex } from './dtype.js';
 import { checkDevice, type Device } from './device.js';
 import { checkDtype } from './dtype.js';
+import { describe } from './errors.js';
 
 /** A value accepted where a tensor or a number is expected. */
 export type TensorLike = Tensor | number | boolean;
 
 export class Tensor {
   /**
-   * Native handle; -1 once disposed. Handles carry a generation, so the finalizer
-   * firing later for a disposed tensor is a no-op and needs no unregister.
+   * Native handle; -1 once disposed. Handles carry a generation, so a stale
+   * handle (a finalizer racing a dispose(), a copy of `_h` kept somewhere) can
+   * never free or reach the slot's next tenant.
    */
   _h: number;
+  /** Whether the finalizer holds this tensor (see lifecycle.ts). */
+  _finalized = false;
 
-  /** Wraps a native handle; `Tensor` objects are made by ops, not by users. */
+  /**
+   * Wraps a native handle; `Tensor` objects are made by ops, not by users.
+   * Inside a `scope()` the scope owns the tensor; outside, the finalizer does.
+   */
   constructor(handle: number) {
     this._h = handle;
-    finalizer.register(this, handle);
     const top = scopeStack.length;
     if (top !== 0) scopeStack[top - 1].push(this);
+    else registerFinalizer(this);
   }
 
   // ------------------------------------------------------------ lifetime
-  /** Releases the native memory now. Using the tensor afterwards throws. */
+  /** Releases the native memory now (idempotent). Using the tensor afterwards throws. */
   dispose(): void {
-    if (this._h < 0) return;
-    native.free(this._h);
+    const h = this._h;
+    if (h < 0) return;
     this._h = -1;
+    // Drop the finalization cell now: cells of dead tensors are only cleared when
+    // the event loop turns, so a long synchronous loop would accumulate them.
+    if (this._finalized) finalizer.unregister(this);
+    native.free(h);
   }
 
   get isDisposed(): boolean {
@@ -146,8 +157,11 @@ export class Tensor {
     const h = native.grad(this._h);
     return h === undefined ? null : new Tensor(h);
   }
+  /** Replaces the gradient; it must match this tensor's shape, dtype and device (null clears it). */
   set grad(value: Tensor | null) {
-    native.setGrad(this._h, value === null ? null : value._h);
+    if (value !== null && value !== undefined && !(value instanceof Tensor))
+      throw new TypeError(`grad: expected a Tensor or null but received ${describe(value)}`);
+    native.setGrad(this._h, value == null ? null : value._h);
   }
   get isLeaf(): boolean {
     return native.isLeaf(this._h);
@@ -156,8 +170,13 @@ export class Tensor {
   get gradFn(): string {
     return native.gradFn(this._h);
   }
+  /** Keeps `.grad` on a non-leaf tensor after backward (leaves always keep theirs). */
   retainGrad(): void {
     native.retainGrad(this._h);
+  }
+  /** Whether a non-leaf tensor will keep its `.grad` (after `retainGrad()`). */
+  get retainsGrad(): boolean {
+    return native.retainsGrad(this._h);
   }
   detach(): Tensor {
     return new Tensor(native.detach(this._h));
@@ -167,9 +186,10 @@ export class Tensor {
     return this;
   }
   /** Accumulates gradients into the leaves (`gradient` is required for non-scalars). */
-  backward(gradient?: Tensor, opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-    const create = opts.createGraph ?? false;
-    native.backward(this._h, gradient ? gradient._h : null, opts.retainGraph ?? create, create);
+  backward(gradient?: Tensor | null, opts: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
+    if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor))
+      throw new TypeError(`backward: expected a Tensor or undefined for gradient but received ${describe(gradient)}`);
+    native.backward(this._h, gradient ? gradient._h : null, opts.retainGraph ?? null, opts.createGraph ?? false);
   }
 }
 

@@ -1,0 +1,56 @@
+// One-command set-up on a fresh Debian machine: installs libtorch-dev when no
+// libtorch is found (as root; otherwise prints the exact command), installs the
+// npm dependencies, builds the native addon and the TypeScript.
+//   npm run setup                    # libtorch-dev + npm deps + build
+//   npm run setup -- --with-pytorch  # also python3-torch (goldens script, benchmarks)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findLibtorch } from './libtorch.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const withPytorch = process.argv.includes('--with-pytorch');
+const isRoot = process.getuid?.() === 0;
+
+function run(cmd, args, opts = {}) {
+  console.log(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`setup: \`${cmd} ${args.join(' ')}\` failed with exit code ${r.status}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function hasPythonTorch() {
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+const apt = [];
+if (!process.env.LIBTORCH && !findLibtorch()) apt.push('libtorch-dev');
+if (!has('g++')) apt.push('g++');
+if (!has('make')) apt.push('make');
+if (!has('python3')) apt.push('python3');
+if (withPytorch && !hasPythonTorch()) apt.push('python3-torch');
+if (apt.length) {
+  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${apt.join(' ')}`;
+  if (!isRoot) {
+    console.error(`setup: missing Debian packages: ${apt.join(', ')}.\nRun as root:\n  sudo sh -c '${cmd}'\nthen run \`npm run setup\` again (or set LIBTORCH=/path/to/libtorch to use another libtorch).`);
+    process.exit(1);
+  }
+  run('sh', ['-c', cmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+if (process.env.LIBTORCH && !findLibtorch()) {
+  console.error(`setup: LIBTORCH=${process.env.LIBTORCH} is not a libtorch folder (needs include/ATen/ATen.h and lib/libtorch_cpu.*)`);
+  process.exit(1);
+}
+
+run('npm', ['ci', '--no-audit', '--no-fund']);
+run('npm', ['run', 'build']);
+console.log(`setup: done (libtorch from ${process.env.LIBTORCH ?? 'the system'}). Run \`npm test\`.`);
+if (!existsSync('/usr/bin/python3') || !hasPythonTorch())
+  console.log('setup: note: python3-torch is not installed; it is only needed for `npm run goldens` and the benchmarks (`npm run setup -- --with-pytorch`).');
