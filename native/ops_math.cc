@@ -67,6 +67,7 @@ void registerMath() {
   UNARY("tanh", at::tanh(t));
   UNARY("sigmoid", at::sigmoid(t));
   UNARY("erf", at::erf(t));
+  UNARY("erfinv", at::erfinv(t));
   UNARY("floor", at::floor(t));
   UNARY("ceil", at::ceil(t));
   UNARY("round", at::round(t));

@@ -1,2 +1,2 @@
 /** selfsup: self-supervised learning on libtorch, from TypeScript. */
-export * as torch from './torch/index.js';
+export * as torch from './api/torch.js';

@@ -1,5 +1,5 @@
 /**
- * The `torch` namespace: PyTorch's module tree with camelCase names.
+ * The engine part of the `torch` namespace (src/api/torch.ts adds `nn` and `optim`): PyTorch's module tree with camelCase names.
  *
  *     import { torch } from 'selfsup';
  *     const x = torch.randn([2, 3], { requiresGrad: true });
@@ -23,9 +23,7 @@ export * from './spectral.js';
 export * as linalg from './linalg.js';
 export * as fft from './fft.js';
 export * as autograd from './autograd.js';
-import * as functional from './functional/index.js';
-/** `torch.nn`: `torch.nn.functional` here; layers, `Module` and init arrive with src/nn. */
-export const nn = { functional };
+
 export * as cuda from './cuda.js';
 export { version } from './version.js';
 export { setNumThreads, getNumThreads } from './threads.js';

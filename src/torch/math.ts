@@ -99,6 +99,7 @@ export const cosh = unary('cosh');
 export const tanh = unary('tanh');
 export const sigmoid = unary('sigmoid');
 export const erf = unary('erf');
+export const erfinv = unary('erfinv');
 export const floor = unary('floor');
 export const ceil = unary('ceil');
 export const round = unary('round');

@@ -1,0 +1,103 @@
+/** Normalisation layers: BatchNorm1d/2d (running statistics), LayerNorm, GroupNorm. */
+import * as torch from '../torch/index.js';
+import { Module } from './module.js';
+
+type Tensor = torch.Tensor;
+import * as F from '../torch/functional/index.js';
+
+export interface BatchNormOptions {
+  /** Default 1e-5. */
+  eps?: number;
+  /** Weight of the new batch statistic; null = cumulative average. Default 0.1. */
+  momentum?: number | null;
+  /** Learnable γ, β. Default true. */
+  affine?: boolean;
+  /** Keep running mean/var for eval mode. Default true. */
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+
+  protected constructor(private readonly ranks: number[], readonly numFeatures: number, o: BatchNormOptions) {
+    super();
+    if (!(Number.isInteger(numFeatures) && numFeatures > 0))
+      throw new RangeError(`${this.constructor.name}: expected a positive integer for numFeatures but received ${JSON.stringify(numFeatures)}`);
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = o;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.weight = this.registerParameter('weight', affine ? torch.ones([numFeatures]) : null);
+    this.bias = this.registerParameter('bias', affine ? torch.zeros([numFeatures]) : null);
+    this.runningMean = this.registerBuffer('running_mean', trackRunningStats ? torch.zeros([numFeatures]) : null);
+    this.runningVar = this.registerBuffer('running_var', trackRunningStats ? torch.ones([numFeatures]) : null);
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', trackRunningStats ? torch.zeros([], { dtype: 'int64' }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.ranks.includes(x.dim()))
+      throw new RangeError(`${this.constructor.name}: expected a ${this.ranks.join('-D or ')}-D input but received shape [${x.shape}]`);
+    let momentum = this.momentum ?? 0;
+    if (this.training && this.numBatchesTracked) {
+      torch.noGrad(() => this.numBatchesTracked!.add_(1));
+      if (this.momentum === null) momentum = 1 / this.numBatchesTracked.item();
+    }
+    const useBatch = this.training || !this.runningMean;
+    return F.batchNorm(x, useBatch && !this.training ? null : this.runningMean, useBatch && !this.training ? null : this.runningVar, {
+      weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps,
+    });
+  }
+}
+
+/** x: [N, C] or [N, C, L]. */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, o: BatchNormOptions = {}) {
+    super([2, 3], numFeatures, o);
+  }
+}
+
+/** x: [N, C, H, W]. */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, o: BatchNormOptions = {}) {
+    super([4], numFeatures, o);
+  }
+}
+
+/** Normalises the trailing `normalizedShape` dims; γ = 1, β = 0 initially. */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  constructor(normalizedShape: number | number[], readonly o: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    const affine = o.elementwiseAffine ?? true;
+    this.weight = this.registerParameter('weight', affine ? torch.ones(this.normalizedShape) : null);
+    this.bias = this.registerParameter('bias', affine && o.bias !== false ? torch.zeros(this.normalizedShape) : null);
+  }
+  forward(x: Tensor): Tensor {
+    return F.layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.o.eps ?? 1e-5 });
+  }
+}
+
+/** Normalises each of `numGroups` groups of channels. x: [N, C, *]. */
+export class GroupNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly o: { eps?: number; affine?: boolean } = {}) {
+    super();
+    if (numChannels % numGroups !== 0)
+      throw new RangeError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
+    const affine = o.affine ?? true;
+    this.weight = this.registerParameter('weight', affine ? torch.ones([numChannels]) : null);
+    this.bias = this.registerParameter('bias', affine ? torch.zeros([numChannels]) : null);
+  }
+  forward(x: Tensor): Tensor {
+    return F.groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.o.eps ?? 1e-5 });
+  }
+}
