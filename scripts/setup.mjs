@@ -2,7 +2,7 @@
 // libtorch is found (as root; otherwise prints the exact command), installs the
 // npm dependencies, builds the native addon and the TypeScript.
 //   npm run setup                    # libtorch-dev + npm deps + build
-//   npm run setup -- --with-pytorch  # also python3-torch (goldens script, benchmarks)
+//   npm run setup -- --with-pytorch  # also python3-torch + python3-torchvision (goldens script, benchmarks)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,7 +27,7 @@ function has(cmd) {
 }
 
 function hasPythonTorch() {
-  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
 }
 
 const apt = [];
@@ -35,7 +35,7 @@ if (!process.env.LIBTORCH && !findLibtorch()) apt.push('libtorch-dev');
 if (!has('g++')) apt.push('g++');
 if (!has('make')) apt.push('make');
 if (!has('python3')) apt.push('python3');
-if (withPytorch && !hasPythonTorch()) apt.push('python3-torch');
+if (withPytorch && !hasPythonTorch()) apt.push('python3-torch', 'python3-torchvision');
 if (apt.length) {
   const cmd = `apt-get update && apt-get install -y --no-install-recommends ${apt.join(' ')}`;
   if (!isRoot) {
