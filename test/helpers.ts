@@ -1,17 +1,12 @@
 /** Shared test helpers: golden fixtures, numeric comparison, finite-difference gradient checks. */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { torch } from '../src/index.js';
+import { packageRoot } from '../src/torch/native.js';
 
 type Tensor = torch.Tensor;
 
-export const root = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
-})();
+export const root = packageRoot;
 
 const cache = new Map<string, Record<string, Tensor>>();
 

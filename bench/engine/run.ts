@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { torch } from '../../src/index.js';
 import { opAdd, resnetStep } from './workloads.js';
-import { root } from './root.js';
+import { packageRoot as root } from '../../src/torch/native.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -1,6 +1,7 @@
 /**
  * Loads the native addon (libtorch behind N-API) once. When it cannot be loaded,
- * the error lists the possible fixes.
+ * the error lists the possible fixes. `SELFSUP_NATIVE=/path/addon.node` selects
+ * another build of the addon.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { TorchError } from './errors.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Native = Record<string, (...args: any[]) => any>;
 
-function packageRoot(): string {
+/** The folder holding selfsup's package.json. */
+export const packageRoot: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
@@ -20,30 +22,34 @@ function packageRoot(): string {
     dir = up;
   }
   return dir;
+})();
+
+/** The message for an addon that failed to load: what happened and the possible fixes. */
+export function explainLoadFailure(path: string, built: boolean, reason: string): string {
+  const fixes = [
+    built ? null : `the addon is not built: run \`npm run setup\` (or \`npm run build:native\`) in ${packageRoot}`,
+    /libtorch|libc10|cannot open shared object/.test(reason)
+      ? 'libtorch cannot be loaded: install it with `apt-get install libtorch-dev`, or set LIBTORCH to the libtorch folder the addon was built against and run `npm run build:native`'
+      : null,
+    /NODE_MODULE_VERSION|undefined symbol/.test(reason)
+      ? 'the addon was built for another Node.js or libtorch: rebuild with `npm run build:native`'
+      : null,
+  ].filter((x): x is string => x !== null);
+  if (fixes.length === 0) fixes.push('rebuild with `npm run build:native`; if that fails, run `npm run setup`');
+  return `selfsup: cannot load the native addon ${path}: ${reason}\nPossible fixes:\n  - ${fixes.join('\n  - ')}`;
 }
 
 function load(): Native {
-  const root = packageRoot();
-  const path = join(root, 'build', 'Release', 'selfsup_native.node');
+  const path = process.env.SELFSUP_NATIVE || join(packageRoot, 'build', 'Release', 'selfsup_native.node');
   const require = createRequire(import.meta.url);
+  let n: Native;
   try {
-    const n = require(path) as Native;
-    n.setErrorClass(TorchError);
-    return n;
+    n = require(path) as Native;
   } catch (e) {
-    const reason = (e as Error).message;
-    const fixes = [
-      existsSync(path) ? null : `the addon is not built: run \`npm run setup\` (or \`npm run build\`) in ${root}`,
-      /libtorch|libc10|cannot open shared object/.test(reason)
-        ? 'libtorch cannot be loaded: install it with `apt-get install libtorch-dev`, or set LIBTORCH to the libtorch folder the addon was built against and rebuild'
-        : null,
-      /NODE_MODULE_VERSION|undefined symbol/.test(reason)
-        ? 'the addon was built for another Node.js or libtorch: rebuild with `npm run build:native`'
-        : null,
-    ].filter((x): x is string => x !== null);
-    if (fixes.length === 0) fixes.push('rebuild with `npm run build:native`; if that fails, run `npm run setup`');
-    throw new Error(`selfsup: cannot load the native addon ${path}: ${reason}\nPossible fixes:\n  - ${fixes.join('\n  - ')}`);
+    throw new Error(explainLoadFailure(path, existsSync(path), (e as Error).message));
   }
+  n.setErrorClass(TorchError);
+  return n;
 }
 
 export const native: Native = load();
