@@ -2,9 +2,9 @@
 // libtorch is found (as root; otherwise prints the exact command), installs the
 // npm dependencies, builds the native addon and the TypeScript.
 //   npm run setup                    # libtorch-dev + npm deps + build
-//   npm run setup -- --with-pytorch  # also python3-torch + python3-torchvision (goldens script, benchmarks)
+//   npm run setup -- --with-pytorch  # also python3-torch + python3-torchvision + python3-torchaudio (goldens script, benchmarks)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findLibtorch } from './libtorch.mjs';
@@ -27,7 +27,7 @@ function has(cmd) {
 }
 
 function hasPythonTorch() {
-  return spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision, torchaudio'], { stdio: 'ignore' }).status === 0;
 }
 
 const apt = [];
@@ -35,7 +35,12 @@ if (!process.env.LIBTORCH && !findLibtorch()) apt.push('libtorch-dev');
 if (!has('g++')) apt.push('g++');
 if (!has('make')) apt.push('make');
 if (!has('python3')) apt.push('python3');
-if (withPytorch && !hasPythonTorch()) apt.push('python3-torch', 'python3-torchvision');
+if (withPytorch && !hasPythonTorch()) apt.push('python3-torch', 'python3-torchvision', 'python3-torchaudio');
+// Data for tests and demos (src/data/fashion-mnist.ts): Debian's dataset-fashion-mnist, installed
+// with apt as root; otherwise unpacked into .cache/debian/ by installDataWithoutRoot() below.
+const FASHION_MNIST = 'usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
+const hasFashionMnist = () => existsSync(`/${FASHION_MNIST}`) || existsSync(join(root, '.cache', 'debian', FASHION_MNIST));
+if (isRoot && !hasFashionMnist()) apt.push('dataset-fashion-mnist');
 if (apt.length) {
   const cmd = `apt-get update && apt-get install -y --no-install-recommends ${apt.join(' ')}`;
   if (!isRoot) {
@@ -48,6 +53,16 @@ if (process.env.LIBTORCH && !findLibtorch()) {
   console.error(`setup: LIBTORCH=${process.env.LIBTORCH} is not a libtorch folder (needs include/ATen/ATen.h and lib/libtorch_cpu.*)`);
   process.exit(1);
 }
+
+function installDataWithoutRoot() {
+  if (hasFashionMnist()) return;
+  const dir = join(root, '.cache', 'debian');
+  mkdirSync(dir, { recursive: true });
+  console.log('$ apt-get download dataset-fashion-mnist && dpkg -x dataset-fashion-mnist_*.deb .cache/debian');
+  const ok = spawnSync('sh', ['-c', 'apt-get download dataset-fashion-mnist && dpkg -x dataset-fashion-mnist_*.deb . && rm -f dataset-fashion-mnist_*.deb'], { cwd: dir, stdio: 'inherit' }).status === 0;
+  if (!ok) console.warn(`setup: warning: could not unpack dataset-fashion-mnist into ${dir}; the Fashion-MNIST tests need it: run as root \`apt-get install dataset-fashion-mnist\``);
+}
+installDataWithoutRoot();
 
 run('npm', ['ci', '--no-audit', '--no-fund']);
 run('npm', ['run', 'build']);

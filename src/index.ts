@@ -1,2 +1,5 @@
 /** selfsup: self-supervised learning on libtorch, from TypeScript. */
 export * as torch from './api/torch.js';
+export * as data from './data/index.js';
+export * as models from './models/index.js';
+export * as train from './train/index.js';

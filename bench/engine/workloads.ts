@@ -1,5 +1,6 @@
 /** selfsup side of bench/engine: the same workloads as reference.py, timed the same way. */
 import { torch } from '../../src/index.js';
+import { bestPerCall } from '../common.js';
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
@@ -8,14 +9,7 @@ type Tensor = torch.Tensor;
 export function opAdd(rounds: number, n: number): number {
   const a = torch.ones([4]);
   const b = torch.ones([4]);
-  for (let i = 0; i < n; i++) torch.add(a, b).dispose();
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) torch.add(a, b).dispose();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9 / n);
-  }
-  return best;
+  return bestPerCall(rounds, n, () => torch.add(a, b).dispose());
 }
 
 /** ResNet-18 (small-image stem: 3×3 conv, no max-pool) as named tensors, He-initialised. */
@@ -83,12 +77,5 @@ export function resnetStep(rounds: number, batch: number): number {
     for (const t of P.values()) t.grad = null;
     F.crossEntropy(resnetForward(P, x), y).backward();
   });
-  step();
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    step();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return best;
+  return bestPerCall(rounds, 1, step);
 }

@@ -9,7 +9,7 @@ export interface TensorModule extends Module {
   forward(x: Tensor): Tensor;
 }
 
-/** Applies its children in order: Sequential(a, b)(x) = b(a(x)). */
+/** Applies its children in order: Sequential(a, b).forward(x) = b(a(x)); x: whatever the first layer takes. */
 export class Sequential extends Module {
   constructor(...layers: TensorModule[]) {
     super();
@@ -25,6 +25,7 @@ export class Sequential extends Module {
     if (!m) throw new RangeError(`Sequential.at: index ${i} out of range for ${all.length} layers`);
     return m;
   }
+  /** Adds a layer at the end (key = its index). */
   append(m: TensorModule): this {
     this.registerModule(String(this.length), m);
     return this;
@@ -70,8 +71,10 @@ export class ModuleDict extends Module {
     super();
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
   }
+  /** Adds `m` under `key`, replacing the module already there (PyTorch's `d[key] = m`). */
   set(key: string, m: Module): this {
-    this.registerModule(key, m);
+    if (this.items.has(key)) this.setModule(key, m);
+    else this.registerModule(key, m);
     this.items.set(key, m);
     return this;
   }

@@ -1,12 +1,13 @@
 /** Basic layers: Linear, Identity, Flatten, Embedding, Dropout, DropPath (PyTorch's initialisation). */
 import * as torch from '../torch/index.js';
+import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
 import * as init from './init.js';
 
 type Tensor = torch.Tensor;
-import * as F from '../torch/functional/index.js';
 
-function checkPositive(v: unknown, name: string, layer: string): void {
+/** Throws `RangeError: <layer>: expected a positive integer for <name> but received <v>`. */
+export function checkPositive(v: unknown, name: string, layer: string): void {
   if (!(typeof v === 'number' && Number.isInteger(v) && v > 0))
     throw new RangeError(`${layer}: expected a positive integer for ${name} but received ${JSON.stringify(v)}`);
 }
@@ -35,7 +36,7 @@ export class Linear extends Module {
   }
 }
 
-/** Returns its input. */
+/** Returns its input unchanged: any shape. */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;
@@ -52,24 +53,35 @@ export class Flatten extends Module {
   }
 }
 
-/** Lookup table: int64 indices [*] → [*, embeddingDim]; weight ~ N(0, 1), the paddingIdx row zero. */
+/**
+ * Lookup table: int64 indices [*] → [*, embeddingDim]; weight [numEmbeddings, embeddingDim]
+ * ~ N(0, 1) with the paddingIdx row zero (it gets no gradient; negative counts from the end).
+ */
 export class Embedding extends Module {
   readonly weight: Tensor;
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly o: { paddingIdx?: number } = {}) {
+  readonly paddingIdx: number | null;
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly o: Omit<F.EmbeddingOptions, 'paddingIdx'> & { paddingIdx?: number } = {}) {
     super();
     checkPositive(numEmbeddings, 'numEmbeddings', 'Embedding');
     checkPositive(embeddingDim, 'embeddingDim', 'Embedding');
-    this.weight = this.registerParameter('weight', torch.empty([numEmbeddings, embeddingDim]));
-    init.normal_(this.weight);
     const p = o.paddingIdx;
-    if (p !== undefined) torch.noGrad(() => this.weight.select(0, p < 0 ? p + numEmbeddings : p).fill_(0));
+    if (p !== undefined && !(Number.isInteger(p) && p >= -numEmbeddings && p < numEmbeddings))
+      throw new RangeError(`Embedding: expected an integer in [${-numEmbeddings}, ${numEmbeddings - 1}] for paddingIdx but received ${JSON.stringify(p)}`);
+    this.paddingIdx = p === undefined ? null : p < 0 ? p + numEmbeddings : p;
+    this.weight = this.registerParameter('weight', torch.empty([numEmbeddings, embeddingDim]));
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    init.normal_(this.weight);
+    const p = this.paddingIdx;
+    if (p !== null) torch.noGrad(() => torch.scope(() => void this.weight.select(0, p).fill_(0)));
   }
   forward(x: Tensor): Tensor {
-    return F.embedding(x, this.weight, { paddingIdx: this.o.paddingIdx });
+    return F.embedding(x, this.weight, { ...this.o, paddingIdx: this.paddingIdx });
   }
 }
 
-/** Zeroes elements with probability p in training and scales the rest by 1/(1−p). */
+/** Zeroes elements with probability p in training and scales the rest by 1/(1−p); identity in eval. x: any shape. */
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
@@ -92,7 +104,9 @@ export class DropPath extends Module {
   forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return x;
     const keep = 1 - this.p;
-    const mask = torch.rand([x.shape[0], ...x.shape.slice(1).map(() => 1)], { dtype: x.dtype, device: x.device });
-    return x.mul(mask.lt(keep).to(x.dtype).div(keep));
+    return torch.scope(() => {
+      const u = torch.rand([x.shape[0], ...x.shape.slice(1).map(() => 1)], { dtype: x.dtype, device: x.device }); // [N, 1, …]
+      return x.mul(u.lt(keep).to(x.dtype).div_(keep));
+    });
   }
 }

@@ -1,9 +1,10 @@
 /** Normalisation layers: BatchNorm1d/2d (running statistics), LayerNorm, GroupNorm. */
 import * as torch from '../torch/index.js';
+import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
+import { checkPositive } from './layers.js';
 
 type Tensor = torch.Tensor;
-import * as F from '../torch/functional/index.js';
 
 export interface BatchNormOptions {
   /** Default 1e-5. */
@@ -16,6 +17,11 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
 }
 
+/**
+ * Batch normalisation (Ioffe & Szegedy, 2015) over every dim but C. In training it
+ * uses batch statistics and updates running_mean / running_var (unbiased) with
+ * `momentum` (null: cumulative average 1/num_batches_tracked); in eval it uses them.
+ */
 abstract class BatchNormBase extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
@@ -27,9 +33,11 @@ abstract class BatchNormBase extends Module {
 
   protected constructor(private readonly ranks: number[], readonly numFeatures: number, o: BatchNormOptions) {
     super();
-    if (!(Number.isInteger(numFeatures) && numFeatures > 0))
-      throw new RangeError(`${this.constructor.name}: expected a positive integer for numFeatures but received ${JSON.stringify(numFeatures)}`);
+    checkPositive(numFeatures, 'numFeatures', this.constructor.name);
     const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = o;
+    if (!(eps > 0)) throw new RangeError(`${this.constructor.name}: expected a positive number for eps but received ${JSON.stringify(eps)}`);
+    if (momentum !== null && !(momentum >= 0 && momentum <= 1))
+      throw new RangeError(`${this.constructor.name}: expected null or a number in [0, 1] for momentum but received ${JSON.stringify(momentum)}`);
     this.eps = eps;
     this.momentum = momentum;
     this.weight = this.registerParameter('weight', affine ? torch.ones([numFeatures]) : null);
@@ -54,28 +62,29 @@ abstract class BatchNormBase extends Module {
   }
 }
 
-/** x: [N, C] or [N, C, L]. */
+/** Batch norm over [N, C] or [N, C, L] (statistics per channel C); same shape out. */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, o: BatchNormOptions = {}) {
     super([2, 3], numFeatures, o);
   }
 }
 
-/** x: [N, C, H, W]. */
+/** Batch norm over [N, C, H, W] (statistics per channel C); same shape out. */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, o: BatchNormOptions = {}) {
     super([4], numFeatures, o);
   }
 }
 
-/** Normalises the trailing `normalizedShape` dims; γ = 1, β = 0 initially. */
+/** Layer norm (Ba et al., 2016) over the trailing dims: x [*, ...normalizedShape], same shape out; γ = 1, β = 0 initially. */
 export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
   constructor(normalizedShape: number | number[], readonly o: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.normalizedShape.forEach((d) => checkPositive(d, 'normalizedShape', 'LayerNorm'));
     const affine = o.elementwiseAffine ?? true;
     this.weight = this.registerParameter('weight', affine ? torch.ones(this.normalizedShape) : null);
     this.bias = this.registerParameter('bias', affine && o.bias !== false ? torch.zeros(this.normalizedShape) : null);
@@ -85,12 +94,14 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Normalises each of `numGroups` groups of channels. x: [N, C, *]. */
+/** Group norm (Wu & He, 2018): normalises each of `numGroups` channel groups per sample. x: [N, C, *], same shape out. */
 export class GroupNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
   constructor(readonly numGroups: number, readonly numChannels: number, readonly o: { eps?: number; affine?: boolean } = {}) {
     super();
+    checkPositive(numGroups, 'numGroups', 'GroupNorm');
+    checkPositive(numChannels, 'numChannels', 'GroupNorm');
     if (numChannels % numGroups !== 0)
       throw new RangeError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
     const affine = o.affine ?? true;

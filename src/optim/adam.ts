@@ -1,35 +1,50 @@
 /**
- * Adam (Kingma & Ba, 2015) and AdamW (Loshchilov & Hutter, 2019: decoupled weight
- * decay), with PyTorch's update order and bias correction.
+ * Adam (Kingma & Ba, 2015, "Adam: A Method for Stochastic Optimization") and AdamW
+ * (Loshchilov & Hutter, 2019, "Decoupled Weight Decay Regularization"), with
+ * PyTorch's update order and bias correction:
+ *
+ *   Adam:  g ← g + λw          AdamW: w ← w·(1 − lr·λ)
+ *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  v̂ = max(v̂, v) (AMSGrad) or v
+ *   w ← w − lr/(1−β₁ᵗ) · m / (√v̂ / √(1−β₂ᵗ) + ε)
+ *
+ * State per parameter: `step`, `expAvg` (m), `expAvgSq` (v), `maxExpAvgSq` (AMSGrad).
  */
 import * as torch from '../torch/index.js';
 import { Optimizer, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
+  /** Default 1e-3. */
   lr: number;
-  /** Default [0.9, 0.999]. */
+  /** Moment decay rates (β₁, β₂), each in [0, 1). Default [0.9, 0.999]. */
   betas: [number, number];
-  /** Default 1e-8. */
+  /** Added to the denominator. Default 1e-8. */
   eps: number;
-  /** Adam: L2 added to the gradient; AdamW: decoupled decay. Default 0 (Adam), 0.01 (AdamW). */
+  /** Adam: L2 penalty added to the gradient; AdamW: decoupled decay. Default 0 (Adam), 0.01 (AdamW). */
   weightDecay: number;
-  /** Keep the running maximum of the second moment. Default false. */
+  /** AMSGrad (Reddi et al., 2018): keep the running maximum of the second moment. Default false. */
   amsgrad: boolean;
 }
 
 export class Adam extends Optimizer<AdamOptions> {
-  protected readonly decoupled: boolean = false;
+  /** Whether weight decay is decoupled from the gradient (AdamW). */
+  protected get decoupled(): boolean {
+    return false;
+  }
 
+  /** `params`: tensors or parameter groups (`{ params, ...overrides }`). */
   constructor(params: torch.Tensor[] | ParamGroupInput<AdamOptions>[], opts: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }, opts);
   }
 
   protected validate(g: AdamOptions, i: number): void {
     this.checkRange(g.lr, 'lr', i, 0);
     this.checkRange(g.eps, 'eps', i, 0);
-    this.checkRange(g.betas?.[0], 'betas[0]', i, 0, 1, true);
-    this.checkRange(g.betas?.[1], 'betas[1]', i, 0, 1, true);
+    if (!Array.isArray(g.betas) || g.betas.length !== 2)
+      throw new RangeError(`${this.constructor.name}: expected betas to be [beta1, beta2] but received ${JSON.stringify(g.betas)} (parameter group ${i})`);
+    this.checkRange(g.betas[0], 'betas[0]', i, 0, 1, true);
+    this.checkRange(g.betas[1], 'betas[1]', i, 0, 1, true);
     this.checkRange(g.weightDecay, 'weightDecay', i, 0);
+    this.checkBoolean(g.amsgrad, 'amsgrad', i);
   }
 
   step(): void {
@@ -39,8 +54,8 @@ export class Adam extends Optimizer<AdamOptions> {
         s.step = 0;
         s.expAvg = torch.keep(torch.zerosLike(p));
         s.expAvgSq = torch.keep(torch.zerosLike(p));
-        if (g.amsgrad) s.maxExpAvgSq = torch.keep(torch.zerosLike(p));
       }
+      if (g.amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = torch.keep(torch.zerosLike(p));
       const step = (s.step as number) + 1;
       s.step = step;
       if (g.weightDecay !== 0) {
@@ -51,23 +66,22 @@ export class Adam extends Optimizer<AdamOptions> {
       const v = s.expAvgSq as torch.Tensor;
       m.mul_(b1).add_(grad, 1 - b1);
       v.mul_(b2).addcmul_(grad, grad, 1 - b2);
-      const bc1 = 1 - b1 ** step;
-      const bc2Sqrt = Math.sqrt(1 - b2 ** step);
       let second = v;
       if (g.amsgrad) {
-        const vmax = s.maxExpAvgSq as torch.Tensor;
-        vmax.copy_(torch.maximum(vmax, v));
-        second = vmax;
+        second = s.maxExpAvgSq as torch.Tensor;
+        second.copy_(torch.maximum(second, v));
       }
-      const denom = second.sqrt().div_(bc2Sqrt).add_(g.eps);
-      p.addcdiv_(m, denom, -g.lr / bc1);
+      const denom = second.sqrt().div_(Math.sqrt(1 - b2 ** step)).add_(g.eps);
+      p.addcdiv_(m, denom, -g.lr / (1 - b1 ** step));
     });
   }
 }
 
 /** AdamW: Adam with decoupled weight decay (default 0.01, as PyTorch). */
 export class AdamW extends Adam {
-  protected override readonly decoupled = true;
+  protected override get decoupled(): boolean {
+    return true;
+  }
 
   constructor(params: torch.Tensor[] | ParamGroupInput<AdamOptions>[], opts: Partial<AdamOptions> = {}) {
     super(params, { weightDecay: 0.01, ...opts });

@@ -1,11 +1,22 @@
-/** Gradient clipping by global norm (PyTorch's `clip_grad_norm_`). */
+/** Gradient clipping by global norm (PyTorch's `torch.nn.utils.clip_grad_norm_`). */
 import * as torch from '../torch/index.js';
 
-/** Scales all gradients so their joint `normType`-norm is at most `maxNorm`; returns the norm before clipping. */
-export function clipGradNorm_(params: torch.Tensor[], maxNorm: number, normType = 2): number {
-  if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm_: expected maxNorm > 0 but received ${maxNorm}`);
+/**
+ * Scales the gradients of `params` in place so that their joint `normType`-norm
+ * (the norm of the per-tensor norms; `Infinity` for the max-abs norm) is at most
+ * `maxNorm`: each gradient is multiplied by min(1, maxNorm / (total + 1e-6)).
+ * Parameters without a gradient are skipped. Returns the total norm before clipping.
+ */
+export function clipGradNorm_(params: torch.Tensor | torch.Tensor[], maxNorm: number, normType = 2): number {
+  const list = params instanceof torch.Tensor ? [params] : params;
+  if (!Array.isArray(list) || !list.every((p) => p instanceof torch.Tensor))
+    throw new TypeError('clipGradNorm_: expected a Tensor or an array of Tensors for params');
+  if (!(typeof maxNorm === 'number' && maxNorm > 0 && Number.isFinite(maxNorm)))
+    throw new RangeError(`clipGradNorm_: expected a finite maxNorm > 0 but received ${maxNorm}`);
+  if (!(typeof normType === 'number' && normType > 0))
+    throw new RangeError(`clipGradNorm_: expected normType > 0 or Infinity but received ${normType}`);
   return torch.noGrad(() => torch.scope(() => {
-    const grads = params.map((p) => p.grad).filter((g): g is torch.Tensor => g !== null);
+    const grads = list.map((p) => p.grad).filter((g): g is torch.Tensor => g !== null);
     if (grads.length === 0) return 0;
     const total = normType === Infinity
       ? Math.max(...grads.map((g) => g.abs().max().item()))

@@ -1,25 +1,41 @@
-/** Exponential moving average of a model's weights: shadow ← d·shadow + (1−d)·param. */
+/**
+ * Exponential moving average of a model's weights (Polyak & Juditsky, 1992; the
+ * momentum encoder of MoCo/BYOL): shadow ← d·shadow + (1−d)·param for every
+ * floating-point entry of the state dict; integer buffers (e.g. BatchNorm's
+ * `num_batches_tracked`) are copied.
+ */
 import * as torch from '../torch/index.js';
 import type { Module } from '../nn/module.js';
 
+const FLOATING = new Set(['float16', 'bfloat16', 'float32', 'float64']);
+
 export class EMA {
+  /** The averaged state dict, keyed like `model.stateDict()`. */
   readonly shadow: Record<string, torch.Tensor> = {};
 
-  /** `decay` in [0, 1); the shadow starts as a copy of the model's state. */
+  /** `decay` d in [0, 1); the shadow starts as a copy of the model's state. */
   constructor(model: Module, readonly decay = 0.999) {
-    if (!(decay >= 0 && decay < 1)) throw new RangeError(`EMA: expected decay in [0, 1) but received ${decay}`);
+    if (!(typeof decay === 'number' && decay >= 0 && decay < 1)) throw new RangeError(`EMA: expected decay in [0, 1) but received ${decay}`);
     torch.noGrad(() => {
       for (const [k, t] of Object.entries(model.stateDict())) this.shadow[k] = torch.keep(t.detach().clone());
     });
   }
 
-  /** Moves floating-point entries toward the model's; integer buffers are copied. */
+  /** Moves the shadow toward `model`'s current state (same keys and shapes as at construction). */
   update(model: Module): void {
+    const state = model.stateDict();
+    const keys = Object.keys(state);
+    const missing = Object.keys(this.shadow).filter((k) => !(k in state));
+    const extra = keys.filter((k) => !(k in this.shadow));
+    if (missing.length || extra.length)
+      throw new Error(`EMA.update: the model's keys differ from the shadow's (missing: ${missing.join(', ') || 'none'}; new: ${extra.join(', ') || 'none'})`);
     torch.noGrad(() => {
-      for (const [k, t] of Object.entries(model.stateDict())) {
+      for (const k of keys) {
         const s = this.shadow[k];
-        if (!s) throw new Error(`EMA.update: the model has a new key ${k}`);
-        if (['float32', 'float64', 'float16', 'bfloat16'].includes(t.dtype)) torch.scope(() => s.lerp_(t, 1 - this.decay));
+        const t = state[k];
+        if (s.shape.join(',') !== t.shape.join(','))
+          throw new Error(`EMA.update: ${k} has shape [${t.shape}] in the model but [${s.shape}] in the shadow`);
+        if (FLOATING.has(t.dtype)) s.lerp_(t, 1 - this.decay);
         else s.copy_(t);
       }
     });
@@ -27,6 +43,6 @@ export class EMA {
 
   /** Copies the averaged weights into `model`. */
   copyTo(model: Module): void {
-    model.loadStateDict(this.shadow);
+    model.loadStateDict(this.shadow, true, 'EMA shadow');
   }
 }

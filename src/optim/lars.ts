@@ -11,6 +11,7 @@ import type { Module } from '../nn/module.js';
 import { Optimizer, type ParamGroupInput } from './optimizer.js';
 
 export interface LARSOptions {
+  /** Learning rate (required). */
   lr: number;
   /** Default 0.9. */
   momentum: number;
@@ -23,8 +24,9 @@ export interface LARSOptions {
 }
 
 export class LARS extends Optimizer<LARSOptions> {
+  /** `params`: tensors or parameter groups, e.g. from `larsParamGroups(model)`. */
   constructor(params: torch.Tensor[] | ParamGroupInput<LARSOptions>[], opts: Partial<LARSOptions> & { lr: number }) {
-    super(params, { momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, exclude: false, ...opts });
+    super(params, { lr: opts?.lr, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001, exclude: false }, opts);
   }
 
   protected validate(g: LARSOptions, i: number): void {
@@ -32,6 +34,7 @@ export class LARS extends Optimizer<LARSOptions> {
     this.checkRange(g.momentum, 'momentum', i, 0, 1);
     this.checkRange(g.weightDecay, 'weightDecay', i, 0);
     this.checkRange(g.trustCoefficient, 'trustCoefficient', i, 0);
+    this.checkBoolean(g.exclude, 'exclude', i);
   }
 
   step(): void {
@@ -53,13 +56,14 @@ export class LARS extends Optimizer<LARSOptions> {
 }
 
 /**
- * Splits a model's parameters into LARS groups: 1-D parameters (biases, batch-norm
- * and layer-norm weights) are excluded from adaptation and weight decay.
+ * Splits a model's parameters into LARS groups as SimCLR does: 1-D parameters
+ * (biases, batch-norm and layer-norm weights) go to a group with `exclude: true`,
+ * which gets neither trust-ratio adaptation nor weight decay.
  */
 export function larsParamGroups(model: Module): ParamGroupInput<LARSOptions>[] {
   const params = model.parameters();
   return [
     { params: params.filter((p) => p.dim() > 1) },
-    { params: params.filter((p) => p.dim() <= 1), exclude: true, weightDecay: 0 },
+    { params: params.filter((p) => p.dim() <= 1), exclude: true },
   ].filter((g) => g.params.length > 0);
 }

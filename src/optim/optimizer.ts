@@ -4,56 +4,86 @@
  * parameter index so it can be saved and restored into a fresh model.
  */
 import * as torch from '../torch/index.js';
+import { describe } from '../torch/errors.js';
 
 type Tensor = torch.Tensor;
 
 /** A group of parameters with optional per-group overrides of the defaults. */
 export type ParamGroupInput<O> = { params: Tensor[] } & Partial<O>;
 export type ParamGroup<O> = { params: Tensor[] } & O;
+/** One parameter's state: tensors shaped like the parameter, and numbers (e.g. `step`). */
 export type ParamState = Record<string, Tensor | number>;
 
+/** `stateDict()`: state keyed by parameter index (in group order), and each group's hyperparameters. */
 export interface OptimizerState<O> {
   state: Record<number, ParamState>;
   paramGroups: (O & { params: number[] })[];
 }
 
+const FLOATING = new Set(['float16', 'bfloat16', 'float32', 'float64']);
+
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[];
+  /** The hyperparameters a group gets unless it overrides them. */
+  readonly defaults: O;
   readonly state = new Map<Tensor, ParamState>();
+  private readonly known: string[];
 
-  constructor(params: Tensor[] | ParamGroupInput<O>[], defaults: O) {
+  /**
+   * `defaults` lists every option this optimizer knows (with its default value);
+   * `opts` and each group may set only those, so a misspelt option is an error.
+   */
+  constructor(params: Tensor[] | ParamGroupInput<O>[], defaults: O, opts: Partial<O>) {
+    const name = this.constructor.name;
     if (!Array.isArray(params) || params.length === 0)
-      throw new TypeError(`${this.constructor.name}: expected a non-empty array of parameters or parameter groups`);
+      throw new TypeError(`${name}: expected a non-empty array of parameters or parameter groups but received ${describe(params)}`);
+    this.known = Object.keys(defaults);
+    this.checkKeys(opts, 'options');
+    this.defaults = { ...defaults, ...opts };
     const groups = params[0] instanceof torch.Tensor ? [{ params: params as Tensor[] }] : (params as ParamGroupInput<O>[]);
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((g, i) => {
-      if (!Array.isArray(g.params)) throw new TypeError(`${this.constructor.name}: parameter group ${i} has no params array`);
-      for (const p of g.params) {
-        if (!(p instanceof torch.Tensor)) throw new TypeError(`${this.constructor.name}: parameter group ${i} holds a non-Tensor`);
-        if (seen.has(p)) throw new Error(`${this.constructor.name}: a parameter appears in more than one group`);
+      if (g === null || typeof g !== 'object' || !Array.isArray(g.params))
+        throw new TypeError(`${name}: parameter group ${i} must be an object with a params array but received ${describe(g)}`);
+      this.checkKeys(g, `parameter group ${i}`);
+      g.params.forEach((p, j) => {
+        if (!(p instanceof torch.Tensor)) throw new TypeError(`${name}: parameter ${j} of parameter group ${i} is not a Tensor (received ${describe(p)})`);
+        if (seen.has(p)) throw new Error(`${name}: parameter ${j} of parameter group ${i} appears in more than one group`);
         seen.add(p);
-      }
-      const merged = { ...defaults, ...g } as ParamGroup<O>;
+      });
+      const merged = { ...structuredClone(this.defaults), ...g, params: [...g.params] } as ParamGroup<O>;
       this.validate(merged, i);
       return merged;
     });
   }
 
-  /** Checks one group's hyperparameters; errors name the option and the group. */
+  /** Checks one group's hyperparameters; errors name the option, the value and the group. */
   protected abstract validate(group: O, index: number): void;
 
   /** Applies one update to every parameter that has a gradient. */
   abstract step(): void;
 
+  private checkKeys(o: object, where: string): void {
+    for (const k of Object.keys(o))
+      if (k !== 'params' && !this.known.includes(k))
+        throw new TypeError(`${this.constructor.name}: unknown option "${k}" in ${where} (valid options: ${this.known.join(', ')})`);
+  }
+
+  /** Throws a RangeError unless `value` is a finite number in [lo, hi] (or [lo, hi) when `hiOpen`). */
   protected checkRange(value: unknown, name: string, group: number, lo: number, hi = Infinity, hiOpen = false): void {
-    const ok = typeof value === 'number' && value >= lo && (hiOpen ? value < hi : value <= hi);
+    const ok = typeof value === 'number' && Number.isFinite(value) && value >= lo && (hiOpen ? value < hi : value <= hi);
     if (!ok) {
       const range = hi === Infinity ? `>= ${lo}` : `in [${lo}, ${hi}${hiOpen ? ')' : ']'}`;
-      throw new RangeError(`${this.constructor.name}: expected ${name} ${range} but received ${JSON.stringify(value)} (parameter group ${group})`);
+      throw new RangeError(`${this.constructor.name}: expected ${name} ${range} but received ${describe(value)} (parameter group ${group})`);
     }
   }
 
-  /** State of one parameter, created on first use. */
+  protected checkBoolean(value: unknown, name: string, group: number): void {
+    if (typeof value !== 'boolean')
+      throw new TypeError(`${this.constructor.name}: expected a boolean for ${name} but received ${describe(value)} (parameter group ${group})`);
+  }
+
+  /** State of one parameter, created empty on first use. */
   protected stateOf(p: Tensor): ParamState {
     let s = this.state.get(p);
     if (!s) {
@@ -63,7 +93,11 @@ export abstract class Optimizer<O extends { lr: number }> {
     return s;
   }
 
-  /** Calls `fn(param, grad, group, state)` for every parameter with a gradient, inside noGrad and a scope. */
+  /**
+   * Calls `fn(param, grad, group, state)` for every parameter with a gradient, in
+   * noGrad and a scope per parameter: tensors `fn` stores in `state` must be
+   * `torch.keep`-ed.
+   */
   protected eachParam(fn: (p: Tensor, grad: Tensor, group: ParamGroup<O>, state: ParamState) => void): void {
     torch.noGrad(() => {
       for (const group of this.paramGroups)
@@ -75,7 +109,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     });
   }
 
-  /** Clears gradients (to null by default, as PyTorch ≥ 2.0). */
+  /** Clears gradients (to null by default, as PyTorch ≥ 2.0; `setToNone=false` zeroes them in place). */
   zeroGrad(setToNone = true): void {
     for (const group of this.paramGroups)
       for (const p of group.params) {
@@ -87,17 +121,25 @@ export abstract class Optimizer<O extends { lr: number }> {
       }
   }
 
-  /** Sets the learning rate of every group (used by schedules). */
+  /** Sets the learning rate of every group to `lr` (what a schedule calls each step). */
   setLr(lr: number): void {
+    this.paramGroups.forEach((g, i) => this.checkRange(lr, 'lr', i, 0));
     for (const g of this.paramGroups) g.lr = lr;
   }
 
-  /** Hyperparameters and per-parameter state; parameters are referred to by index. */
+  /**
+   * Hyperparameters (copied) and per-parameter state (tensors shared, as PyTorch);
+   * parameters are numbered in group order, so the state loads into a fresh model.
+   */
   stateDict(): OptimizerState<O> {
     const index = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => {
       const { params, ...rest } = g;
-      return { ...(rest as unknown as O), params: params.map((p) => { index.set(p, index.size); return index.size - 1; }) };
+      const ids = params.map((p) => {
+        index.set(p, index.size);
+        return index.size - 1;
+      });
+      return { ...(structuredClone(rest) as unknown as O), params: ids };
     });
     const state: Record<number, ParamState> = {};
     for (const [p, s] of this.state) {
@@ -107,33 +149,47 @@ export abstract class Optimizer<O extends { lr: number }> {
     return { state, paramGroups };
   }
 
-  /** Restores a state dict saved from an optimizer over the same parameter layout. */
+  /**
+   * Restores a state dict saved from an optimizer of the same kind over the same
+   * parameter layout: group hyperparameters are replaced (and validated), state
+   * tensors are copied to each parameter's device and floating dtype.
+   */
   loadStateDict(sd: OptimizerState<O>): void {
+    const name = `${this.constructor.name}.loadStateDict`;
+    if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || sd.state === null || typeof sd.state !== 'object')
+      throw new TypeError(`${name}: expected { state, paramGroups } but received ${describe(sd)}`);
     if (sd.paramGroups.length !== this.paramGroups.length)
-      throw new Error(`${this.constructor.name}.loadStateDict: the saved state has ${sd.paramGroups.length} parameter groups but the optimizer has ${this.paramGroups.length}`);
+      throw new Error(`${name}: the saved state has ${sd.paramGroups.length} parameter groups but the optimizer has ${this.paramGroups.length}`);
     const params: Tensor[] = [];
-    sd.paramGroups.forEach((saved, i) => {
+    const hypers = sd.paramGroups.map((saved, i) => {
       const group = this.paramGroups[i];
-      if (saved.params.length !== group.params.length)
-        throw new Error(`${this.constructor.name}.loadStateDict: parameter group ${i} has ${saved.params.length} parameters in the saved state but ${group.params.length} here`);
+      if (!Array.isArray(saved.params) || saved.params.length !== group.params.length)
+        throw new Error(`${name}: parameter group ${i} has ${saved.params?.length} parameters in the saved state but ${group.params.length} here`);
       const { params: idx, ...hyper } = saved;
-      Object.assign(group, hyper);
+      this.checkKeys(hyper, `saved parameter group ${i}`);
+      const merged = { ...group, ...structuredClone(hyper) };
+      this.validate(merged, i);
       idx.forEach((k, j) => (params[k] = group.params[j]));
+      return hyper;
     });
-    this.state.clear();
+    const state = new Map<Tensor, ParamState>();
     for (const [k, s] of Object.entries(sd.state)) {
       const p = params[Number(k)];
-      if (!p) throw new Error(`${this.constructor.name}.loadStateDict: state for unknown parameter index ${k}`);
+      if (!p) throw new Error(`${name}: the saved state refers to parameter index ${k}, which no parameter group holds`);
       const copy: ParamState = {};
-      for (const [name, v] of Object.entries(s)) {
-        if (typeof v !== 'number') {
-          const pShape = p.shape.join(',');
-          if (v.numel() === p.numel() && v.shape.join(',') !== pShape)
-            throw new Error(`${this.constructor.name}.loadStateDict: state "${name}" of parameter ${k} has shape [${v.shape}] but the parameter has [${pShape}]`);
-          copy[name] = v.to({ device: p.device, copy: true });
-        } else copy[name] = v;
+      for (const [key, v] of Object.entries(s)) {
+        if (typeof v === 'number') copy[key] = v;
+        else if (v instanceof torch.Tensor) {
+          if (v.shape.join(',') !== p.shape.join(','))
+            throw new Error(`${name}: state "${key}" of parameter ${k} has shape [${v.shape}] but the parameter has shape [${p.shape}]`);
+          const dtype = FLOATING.has(v.dtype) ? p.dtype : undefined;
+          copy[key] = torch.keep(v.to({ device: p.device, dtype, copy: true }));
+        } else throw new TypeError(`${name}: state "${key}" of parameter ${k} must be a Tensor or a number but is ${describe(v)}`);
       }
-      this.state.set(p, copy);
+      state.set(p, copy);
     }
+    hypers.forEach((h, i) => Object.assign(this.paramGroups[i], structuredClone(h)));
+    this.state.clear();
+    for (const [p, s] of state) this.state.set(p, s);
   }
 }

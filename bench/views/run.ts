@@ -1,0 +1,29 @@
+/**
+ * bench/views: SimCLR two-view generation throughput (images/s), selfsup's batched
+ * views vs a PyTorch DataLoader with torchvision transforms, on the same machine in
+ * the same run. Both start from decoded uint8 pixels in memory.
+ *
+ *   npm run build:ts && node dist/bench/views/run.js [--quick] [--threads N]
+ *
+ * - 32×32 (CIFAR recipe: crop + flip, jitter p 0.8, grayscale p 0.2): target ≤ 1× PyTorch's time per image
+ * - 64×64 (the same + Gaussian blur, kernel 7, p 0.5): target ≤ 1×
+ * PyTorch's time is the best of tensor and PIL transforms, each with num_workers 0 and 2.
+ */
+import { torch } from '../../src/index.js';
+import { measure, parseArgs, printTable, python, type Row } from '../common.js';
+import { simclrTwoViews } from './workloads.js';
+
+const args = parseArgs();
+torch.setNumThreads(args.threads);
+const rounds = args.quick ? 1 : 2;
+const count = args.quick ? 512 : 2048;
+const batch = 256;
+console.error(`bench/views: libtorch ${torch.version()}, ${args.threads} intra-op thread(s), ${count} images, batch ${batch}, ${args.alternations} alternation(s)`);
+const rows: Row[] = [32, 64].map((size) => measure(args, `SimCLR two views ${size}×${size}, per image`, 'µs', 1,
+  () => simclrTwoViews(size, rounds, count, batch),
+  () => python('views', args.threads, 'simclr', size, rounds, count, batch)));
+printTable(rows);
+console.log('');
+console.log('| workload | selfsup images/s | PyTorch images/s |');
+console.log('|---|---|---|');
+for (const r of rows) console.log(`| ${r.workload.replace(', per image', '')} | ${(1 / r.ours).toFixed(0)} | ${(1 / r.theirs).toFixed(0)} |`);

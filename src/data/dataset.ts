@@ -1,0 +1,42 @@
+/**
+ * Map-style datasets (PyTorch's `torch.utils.data.Dataset`): `length` items read by
+ * index. `get` may be asynchronous (images are decoded on demand, so a data set
+ * larger than memory streams) and may resolve to `null` for an item that an
+ * `onError: 'skip'` policy dropped; the `DataLoader` leaves such items out.
+ */
+import { check } from '../torch/errors.js';
+
+export interface Dataset<T> {
+  /** Number of items. */
+  readonly length: number;
+  /** Item `i`, 0 ≤ i < length. Tensors it returns belong to the caller (the loader disposes them after collating). */
+  get(i: number): T | null | Promise<T | null>;
+  /**
+   * Optional fast path for a whole batch (e.g. one `indexSelect` on an in-memory
+   * tensor): returns the collated batch for `indices`.
+   */
+  getBatch?(indices: number[]): unknown;
+}
+
+/** Throws a RangeError naming `where` unless `i` is an integer index into a set of `length` items. */
+export function checkIndex(i: unknown, length: number, where: string): asserts i is number {
+  if (!(typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < length))
+    throw new RangeError(`${where}: expected an index in [0, ${length}) but received ${String(i)}`);
+}
+
+/** The items of `dataset` at `indices` (PyTorch's `Subset`), e.g. a label-fraction subset. */
+export class Subset<T> implements Dataset<T> {
+  readonly indices: readonly number[];
+  constructor(readonly dataset: Dataset<T>, indices: readonly number[]) {
+    check(Array.isArray(indices), 'an array of indices', 'indices', indices);
+    indices.forEach((i, k) => checkIndex(i, dataset.length, `Subset: indices[${k}]`));
+    this.indices = indices;
+  }
+  get length(): number {
+    return this.indices.length;
+  }
+  get(i: number): T | null | Promise<T | null> {
+    checkIndex(i, this.indices.length, 'Subset.get');
+    return this.dataset.get(this.indices[i]);
+  }
+}

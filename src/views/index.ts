@@ -1,0 +1,20 @@
+/**
+ * Views: augmentations as batched tensor ops. Every random view draws each
+ * sample's parameters from a `torch.Generator` (same seed ⇒ same views); every
+ * adjustment also has a deterministic functional form with explicit parameters.
+ */
+export { type View, type PerSample } from './image/common.js';
+export { randomResizedCropParams, resizedCrop, resizedCropBoxes, RandomResizedCrop, type Boxes, type CropOptions, type RandomResizedCropOptions } from './image/crop.js';
+export { hflip, RandomHorizontalFlip } from './image/flip.js';
+export { rgbToGrayscale, adjustBrightness, adjustContrast, adjustSaturation, solarize, mixColor } from './image/color.js';
+export { adjustHue, rgbToHsv, hsvToRgb } from './image/hue.js';
+export { ColorJitter, RandomGrayscale, RandomSolarize, type ColorJitterOptions, type JitterParams } from './image/jitter.js';
+export { gaussianBlur, simclrKernelSize, RandomGaussianBlur, type GaussianBlurOptions } from './image/blur.js';
+export { normalize, Normalize, IMAGENET_MEAN, IMAGENET_STD } from './image/normalize.js';
+export { Compose, MultiView } from './compose.js';
+export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
+export { imageGrid, encodePng, writePng } from './grid.js';
+export { TRILL_FRONTEND, MelSpectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, type MelOptions, type MelScale } from './audio/mel.js';
+export { CQT_DEFAULTS, ConstantQ, cqt, cqtFrequencies, type CqtOptions } from './audio/cqt.js';
+export { timeCrop, randomTimeCrop, pitchShift, randomPitchShift, signalPower, addNoise, gain } from './audio/augment.js';
+export { maskTokens, specialTokensMask, IGNORE_INDEX, type MaskVocab, type MaskingOptions, type Masked } from '../text/masking.js';
