@@ -3,3 +3,5 @@ export * as torch from './api/torch.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';
 export * as train from './train/index.js';
+export * as views from './views/index.js';
+export * as text from './text/index.js';
