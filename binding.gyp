@@ -9,7 +9,8 @@
         "native/ops_shape.cc",
         "native/ops_nn.cc",
         "native/ops_linalg.cc",
-        "native/ops_runtime.cc"
+        "native/ops_runtime.cc",
+        "native/ops_optim.cc"
       ],
       "include_dirs": [
         "<!(node scripts/libtorch.mjs include)"

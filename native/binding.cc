@@ -165,6 +165,7 @@ static napi_value init(napi_env env, napi_value exports) {
   registerNN();
   registerLinalg();
   registerRuntime();
+  registerOptim();
   auto& r = registry();
   std::vector<napi_property_descriptor> props;
   props.reserve(r.size() + 2);

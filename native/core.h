@@ -402,5 +402,6 @@ void registerShape();
 void registerNN();
 void registerLinalg();
 void registerRuntime();
+void registerOptim();
 
 }  // namespace ss

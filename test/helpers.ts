@@ -28,6 +28,13 @@ export function golden(family: string): (name: string) => Tensor {
   };
 }
 
+/** The state dict stored in a golden family under `<prefix>.sd.` (that prefix stripped from the keys). */
+export function goldenState(family: string, prefix: string): Record<string, Tensor> {
+  golden(family);
+  const head = `${prefix}.sd.`;
+  return Object.fromEntries(Object.entries(cache.get(family)!).filter(([k]) => k.startsWith(head)).map(([k, t]) => [k.slice(head.length), t]));
+}
+
 function toF64(t: Tensor): Float64Array {
   const c = t.dtype === 'complex64' || t.dtype === 'complex128' ? torch.viewAsReal(t) : t;
   const d = c.data();

@@ -65,7 +65,7 @@ abstract class Block extends Module {
     this.downsample = this.registerModule('downsample', downsample(inPlanes, outPlanes, stride));
   }
   forward(x: Tensor): Tensor {
-    return torch.scope(() => F.relu(this.residual(x).add_(this.downsample ? this.downsample.forward(x) : x))); // in place, as torchvision
+    return torch.scope(() => F.relu_(this.residual(x).add_(this.downsample ? this.downsample.forward(x) : x))); // in place, as torchvision
   }
 }
 
@@ -88,7 +88,7 @@ export class BasicBlock extends Block {
     return this.bn2;
   }
   protected residual(x: Tensor): Tensor {
-    const h = F.relu(this.bn1.forward(this.conv1.forward(x))); // [N, planes, H/s, W/s]
+    const h = F.relu_(this.bn1.forward(this.conv1.forward(x))); // [N, planes, H/s, W/s]
     return this.bn2.forward(this.conv2.forward(h));
   }
 }
@@ -117,8 +117,8 @@ export class Bottleneck extends Block {
     return this.bn3;
   }
   protected residual(x: Tensor): Tensor {
-    const h1 = F.relu(this.bn1.forward(this.conv1.forward(x))); // [N, planes, H, W]
-    const h2 = F.relu(this.bn2.forward(this.conv2.forward(h1))); // [N, planes, H/s, W/s]
+    const h1 = F.relu_(this.bn1.forward(this.conv1.forward(x))); // [N, planes, H, W]
+    const h2 = F.relu_(this.bn2.forward(this.conv2.forward(h1))); // [N, planes, H/s, W/s]
     return this.bn3.forward(this.conv3.forward(h2)); // [N, 4·planes, H/s, W/s]
   }
 }
@@ -167,7 +167,7 @@ export class ResNet extends Module {
   /** The pooled representation before fc. x: [N, inChannels, H, W] → [N, featureDim]. */
   features(x: Tensor): Tensor {
     return torch.scope(() => {
-      let h = F.relu(this.bn1.forward(this.conv1.forward(x))); // [N, 64w, H/2, W/2] (H, W for the small stem)
+      let h = F.relu_(this.bn1.forward(this.conv1.forward(x))); // [N, 64w, H/2, W/2] (H, W for the small stem)
       if (!this.smallImageStem) h = F.maxPool2d(h, 3, { stride: 2, padding: 1 }); // [N, 64w, H/4, W/4]
       for (const layer of this.layers) h = layer.forward(h); // [N, featureDim, H/32, W/32]
       return F.adaptiveAvgPool2d(h, 1).flatten(1); // [N, featureDim]

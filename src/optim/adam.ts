@@ -10,6 +10,7 @@
  * State per parameter: `step`, `expAvg` (m), `expAvgSq` (v), `maxExpAvgSq` (AMSGrad).
  */
 import * as torch from '../torch/index.js';
+import { native } from '../torch/native.js';
 import { Optimizer, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -47,33 +48,29 @@ export class Adam extends Optimizer<AdamOptions> {
     this.checkBoolean(g.amsgrad, 'amsgrad', i);
   }
 
+  /** One fused native update per parameter group (parameters without a gradient are skipped). */
   step(): void {
-    this.eachParam((p, grad, g, s: ParamState) => {
-      const [b1, b2] = g.betas;
-      if (s.step === undefined) {
-        s.step = 0;
-        s.expAvg = torch.keep(torch.zerosLike(p));
-        s.expAvgSq = torch.keep(torch.zerosLike(p));
-      }
-      if (g.amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = torch.keep(torch.zerosLike(p));
-      const step = (s.step as number) + 1;
-      s.step = step;
-      if (g.weightDecay !== 0) {
-        if (this.decoupled) p.mul_(1 - g.lr * g.weightDecay);
-        else grad = grad.add(p, g.weightDecay);
-      }
-      const m = s.expAvg as torch.Tensor;
-      const v = s.expAvgSq as torch.Tensor;
-      m.mul_(b1).add_(grad, 1 - b1);
-      v.mul_(b2).addcmul_(grad, grad, 1 - b2);
-      let second = v;
-      if (g.amsgrad) {
-        second = s.maxExpAvgSq as torch.Tensor;
-        second.copy_(torch.maximum(second, v));
-      }
-      const denom = second.sqrt().div_(Math.sqrt(1 - b2 ** step)).add_(g.eps);
-      p.addcdiv_(m, denom, -g.lr / (1 - b1 ** step));
-    });
+    for (const g of this.paramGroups) {
+      const live = g.params.filter((p) => native.hasGrad(p._h));
+      if (live.length === 0) continue;
+      const states = live.map((p) => this.initState(p, g.amsgrad));
+      const h = (k: string): number[] => states.map((s) => (s[k] as torch.Tensor)._h);
+      native.adamStep(live.map((p) => p._h), h('expAvg'), h('expAvgSq'), g.amsgrad ? h('maxExpAvgSq') : [],
+        states.map((s) => (s.step = (s.step as number) + 1)), g.lr, g.betas[0], g.betas[1], g.eps, g.weightDecay, this.decoupled);
+    }
+  }
+
+  /** The state of `p`, created as zeros on its first update. */
+  private initState(p: torch.Tensor, amsgrad: boolean): ParamState {
+    const s = this.stateOf(p);
+    const zeros = (): torch.Tensor => torch.keep(torch.noGrad(() => torch.zerosLike(p)));
+    if (s.step === undefined) {
+      s.step = 0;
+      s.expAvg = zeros();
+      s.expAvgSq = zeros();
+    }
+    if (amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = zeros();
+    return s;
   }
 }
 

@@ -1,17 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { torch } from '../../src/index.js';
-import { assertClose, assertThrows, golden, root } from '../helpers.js';
+import { assertClose, assertThrows, golden, goldenState } from '../helpers.js';
 
 const nn = torch.nn;
 const g = golden('transformer');
 type Tensor = torch.Tensor;
 
-const fixture = torch.safetensors.loadFile(join(root, 'fixtures', 'goldens', 'transformer.safetensors'));
 /** The golden state dict stored under `<prefix>.sd.`. */
-const state = (prefix: string): Record<string, Tensor> =>
-  Object.fromEntries(Object.entries(fixture).filter(([k]) => k.startsWith(`${prefix}.sd.`)).map(([k, t]) => [k.slice(prefix.length + 4), t]));
+const state = (prefix: string): Record<string, Tensor> => goldenState('transformer', prefix);
 
 const postNorm = (): torch.nn.TransformerEncoder =>
   new nn.TransformerEncoder({ dModel: 8, nhead: 2, dimFeedforward: 16 }, 2, { norm: new nn.LayerNorm(8) });

@@ -6,6 +6,8 @@ import { T, ten, opts, oneOf, num, int, dtypeOpt } from './options.js';
 
 /** max(x, 0). x: any shape. */
 export function relu(x: Tensor): Tensor { return T(native.relu(ten(x))); }
+/** In place max(x, 0); returns x (PyTorch's `relu_`, torchvision's `ReLU(inplace=True)`). */
+export function relu_(x: Tensor): Tensor { native.relu_(ten(x)); return x; }
 /** min(max(x, 0), 6). x: any shape. */
 export function relu6(x: Tensor): Tensor { return T(native.relu6(ten(x))); }
 /** Gaussian error linear unit, exact (`approximate: 'none'`) or tanh approximation. x: any shape. */
