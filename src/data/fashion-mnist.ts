@@ -8,10 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as torch from '../torch/index.js';
 import { packageRoot } from '../torch/native.js';
-import { IDX_IMAGES, IDX_LABELS, readIdx } from './idx.js';
-import type { MnistOptions, MnistSplit } from './mnist.js';
+import { loadIdxSplit, type MnistOptions, type MnistSplit } from './mnist.js';
 
 /** Where Debian installs the files. */
 export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
@@ -46,24 +44,7 @@ export function fashionMnistDir(candidates: readonly string[] = FASHION_MNIST_DI
 export function loadFashionMnist(split: 'train' | 'test', o: MnistOptions = {}): MnistSplit {
   const files = FILES[split];
   if (!files) throw new RangeError(`loadFashionMnist: expected split "train" or "test" but received ${JSON.stringify(split)}`);
-  const { dir = fashionMnistDir(), limit, format = 'uint8' } = o;
-  if (!['uint8', 'float32', 'normalized'].includes(format))
-    throw new RangeError(`loadFashionMnist: expected format "uint8", "float32" or "normalized" but received ${JSON.stringify(format)}`);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
-    throw new RangeError(`loadFashionMnist: expected a positive integer for limit but received ${limit}`);
-  return torch.scope(() => {
-    const [imagesPath, labelsPath] = files.map((f) => join(dir, f));
-    let images = readIdx(imagesPath, IDX_IMAGES); // [N, 28, 28] uint8
-    let labels = readIdx(labelsPath, IDX_LABELS); // [N] uint8
-    if (images.shape[0] !== labels.shape[0])
-      throw new Error(`Fashion-MNIST: ${imagesPath} has ${images.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
-    if (limit !== undefined && limit < images.shape[0]) {
-      images = images.narrow(0, 0, limit);
-      labels = labels.narrow(0, 0, limit);
-    }
-    images = images.unsqueeze(1); // [N, 1, 28, 28]
-    if (format !== 'uint8') images = images.to('float32').div_(255);
-    if (format === 'normalized') images = images.sub_(FASHION_MNIST_MEAN).div_(FASHION_MNIST_STD);
-    return { images: images.contiguous(), labels: labels.to('int64') };
-  });
+  const dir = o.dir ?? fashionMnistDir();
+  const info = { fn: 'loadFashionMnist', dataset: 'Fashion-MNIST', mean: FASHION_MNIST_MEAN, std: FASHION_MNIST_STD };
+  return loadIdxSplit(info, join(dir, files[0]), join(dir, files[1]), o);
 }

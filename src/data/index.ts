@@ -1,6 +1,6 @@
 /** Datasets: IDX files, MNIST. */
 export { IDX_IMAGES, IDX_LABELS, parseIdx, readIdx } from './idx.js';
-export { MNIST_MEAN, MNIST_STD, MNIST_INSTALL, mnistDir, loadMnist, type MnistOptions, type MnistSplit } from './mnist.js';
+export { MNIST_MEAN, MNIST_STD, MNIST_INSTALL, mnistDir, loadMnist, loadIdxSplit, type IdxSetInfo, type MnistOptions, type MnistSplit } from './mnist.js';
 export { decodeWav, readWav, encodeWav, writeWav, resample, WavError, type WavFormat, type Waveform, type ReadWavOptions, type WriteWavOptions, type ResampleOptions } from './wav.js';
 export { PIANO_INSTALL, OGG_INSTALL, noteToMidi, midiToFrequency, pianoDir, pianoNotes, loadPiano, type PianoNote, type PianoRecord, type PianoOptions } from './piano.js';
 export { BROWN_INSTALL, SPAM_ASSASSIN_INSTALL, SPAM_ASSASSIN_GROUPS, loadBrown, loadSpamAssassin, emailBody, type BrownDoc, type BrownOptions, type Email, type SpamAssassinGroup, type SpamAssassinOptions } from './text-corpora.js';

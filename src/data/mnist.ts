@@ -56,25 +56,40 @@ export function mnistDir(): string {
 export function loadMnist(split: 'train' | 'test', o: MnistOptions = {}): MnistSplit {
   const files = FILES[split];
   if (!files) throw new RangeError(`loadMnist: expected split "train" or "test" but received ${JSON.stringify(split)}`);
-  const { dir = mnistDir(), limit, format = 'uint8' } = o;
+  const dir = o.dir ?? mnistDir();
+  return loadIdxSplit({ fn: 'loadMnist', dataset: 'MNIST', mean: MNIST_MEAN, std: MNIST_STD }, join(dir, files[0]), join(dir, files[1]), o);
+}
+
+/** Names (for errors) and normalisation statistics of an MNIST-format data set. */
+export interface IdxSetInfo {
+  fn: string;
+  dataset: string;
+  mean: number;
+  std: number;
+}
+
+/**
+ * Reads an IDX images/labels pair in MNIST's layout: images [N, 1, H, W] (uint8,
+ * float32 in [0, 1], or normalised with `info.mean`/`info.std`) and int64 labels [N].
+ */
+export function loadIdxSplit(info: IdxSetInfo, imagesPath: string, labelsPath: string, o: MnistOptions = {}): MnistSplit {
+  const { limit, format = 'uint8' } = o;
   if (!['uint8', 'float32', 'normalized'].includes(format))
-    throw new RangeError(`loadMnist: expected format "uint8", "float32" or "normalized" but received ${JSON.stringify(format)}`);
+    throw new RangeError(`${info.fn}: expected format "uint8", "float32" or "normalized" but received ${JSON.stringify(format)}`);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
-    throw new RangeError(`loadMnist: expected a positive integer for limit but received ${limit}`);
+    throw new RangeError(`${info.fn}: expected a positive integer for limit but received ${limit}`);
   return torch.scope(() => {
-    const imagesPath = join(dir, files[0]);
-    const labelsPath = join(dir, files[1]);
-    let images = readIdx(imagesPath, IDX_IMAGES); // [N, 28, 28] uint8
+    let images = readIdx(imagesPath, IDX_IMAGES); // [N, H, W] uint8
     let labels = readIdx(labelsPath, IDX_LABELS); // [N] uint8
     if (images.shape[0] !== labels.shape[0])
-      throw new Error(`MNIST: ${imagesPath} has ${images.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
+      throw new Error(`${info.dataset}: ${imagesPath} has ${images.shape[0]} images but ${labelsPath} has ${labels.shape[0]} labels`);
     if (limit !== undefined && limit < images.shape[0]) {
       images = images.narrow(0, 0, limit);
       labels = labels.narrow(0, 0, limit);
     }
-    images = images.unsqueeze(1); // [N, 1, 28, 28]
+    images = images.unsqueeze(1); // [N, 1, H, W]
     if (format !== 'uint8') images = images.to('float32').div_(255);
-    if (format === 'normalized') images = images.sub_(MNIST_MEAN).div_(MNIST_STD);
+    if (format === 'normalized') images = images.sub_(info.mean).div_(info.std);
     return { images: images.contiguous(), labels: labels.to('int64') };
   });
 }
