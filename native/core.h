@@ -269,7 +269,8 @@ struct Ret<TensorBytes> {
     napi_value out;
     void* dst;
     size_t n = b.t.nbytes();
-    napi_create_arraybuffer(env, n, &dst, &out);
+    if (napi_create_arraybuffer(env, n, &dst, &out) != napi_ok)
+      throw ArgError("cannot allocate an ArrayBuffer of " + std::to_string(n) + " bytes for the tensor data");
     if (n) std::memcpy(dst, b.t.data_ptr(), n);
     return out;
   }

@@ -17,11 +17,15 @@ export function initialSeed(): number {
 /** Frees native generators whose `Generator` was garbage-collected. */
 const generatorFinalizer = new FinalizationRegistry<number>((g) => native.freeGenerator(g));
 
+/** PyTorch's seed for a new `torch.Generator()` (c10's default_rng_seed_val). */
+const DEFAULT_SEED = 67280421310721;
+
 /** An independent CPU random generator; pass it as `{ generator }` to random ops. */
 export class Generator {
   /** @internal native generator handle */
   readonly _g: number;
-  constructor(seed = 0) {
+  /** `seed` defaults to PyTorch's default generator seed, so unseeded generators draw PyTorch's numbers. */
+  constructor(seed = DEFAULT_SEED) {
     checkInt(seed, 'seed', 0);
     this._g = native.newGenerator(seed);
     generatorFinalizer.register(this, this._g);

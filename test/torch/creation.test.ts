@@ -143,6 +143,9 @@ test('Generator draws PyTorch\'s numbers and leaves the global generator alone',
   assertExact(torch.rand([2]), g('seed5.second'), 'global stream continues untouched');
   gen.manualSeed(123);
   assertExact(torch.rand([3], { generator: gen }), g('gen123.reseeded.rand'), 'gen reseeded');
+  const unseeded = new torch.Generator();
+  assert.equal(unseeded.initialSeed(), Number(g('genDefault.seed').data()[0]), 'default seed as PyTorch');
+  assertExact(torch.randn([4], { generator: unseeded }), g('genDefault.randn'), 'unseeded generator');
   assertThrows(() => torch.randint(5, 5, [2]), /randint: expected low < high but received low=5, high=5/, RangeError);
   assertThrows(() => torch.randperm(-1), /Expected a non-negative integer for n but received -1 of type number/, RangeError);
   assertThrows(() => torch.randn([2], { dtype: 'int64' }), /^randn: .*not implemented for 'Long'/, torch.TorchError);

@@ -97,6 +97,10 @@ def make(g):
     g.put("seed5.second", torch.rand(2))
     gen.manual_seed(123)
     g.put("gen123.reseeded.rand", torch.rand(3, generator=gen))
+    # an unseeded Generator starts from PyTorch's default seed
+    unseeded = torch.Generator()
+    g.put("genDefault.seed", torch.tensor([unseeded.initial_seed()], dtype=torch.int64))
+    g.put("genDefault.randn", torch.randn(4, generator=unseeded))
     # ---- *Like
     base = torch.zeros(2, 3, dtype=torch.int32)
     g.put("zerosLike", torch.zeros_like(base))
