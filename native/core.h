@@ -10,6 +10,7 @@
 #include <node_api.h>
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -107,7 +108,8 @@ struct Arg<int64_t> {
   static int64_t get(napi_env env, napi_value v, size_t i) {
     double d;
     if (napi_get_value_double(env, v, &d) != napi_ok) badArg(env, v, i, "integer");
-    if (d != static_cast<double>(static_cast<int64_t>(d))) badArg(env, v, i, "integer");
+    // Range first: converting NaN, ±Infinity or out-of-range values to int64 is undefined.
+    if (!(std::abs(d) < 9223372036854775808.0) || d != std::trunc(d)) badArg(env, v, i, "integer");
     return static_cast<int64_t>(d);
   }
 };
@@ -143,8 +145,7 @@ struct Arg<at::Scalar> {
     napi_get_value_double(env, v, &d);
     // JS has one number type: integral values become integer scalars so that
     // integer tensors stay integer (t + 2), others become double scalars.
-    if (d == static_cast<double>(static_cast<int64_t>(d)) && std::abs(d) < 9007199254740992.0)
-      return at::Scalar(static_cast<int64_t>(d));
+    if (std::abs(d) < 9007199254740992.0 && d == std::trunc(d)) return at::Scalar(static_cast<int64_t>(d));
     return at::Scalar(d);
   }
 };

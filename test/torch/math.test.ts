@@ -115,3 +115,13 @@ test('errors name the op and carry libtorch text', () => {
   assertThrows(() => a.clamp(), /clamp: at least one of min or max/, TypeError);
   assertThrows(() => a.sum(5), /^sum: Dimension out of range/, torch.TorchError);
 });
+
+test('non-finite numbers are scalars, never integers', async () => {
+  const { native } = await import('../../src/torch/native.js');
+  const x = torch.tensor([1, 2, 3]);
+  assert.deepEqual(x.maskedFill(x.gt(1), -Infinity).toArray(), [1, -Infinity, -Infinity]);
+  assert.deepEqual(x.add(Infinity).toArray(), [Infinity, Infinity, Infinity]);
+  assert.ok(x.mul(NaN).toArray().every(Number.isNaN));
+  for (const bad of [Infinity, -Infinity, NaN, 1e19, 2.5])
+    assertThrows(() => native.narrow(x._h, 0, bad, 1), /^narrow: argument 2: expected integer but received number$/, torch.TorchError);
+});
