@@ -5,3 +5,4 @@ export * as models from './models/index.js';
 export * as train from './train/index.js';
 export * as views from './views/index.js';
 export * as text from './text/index.js';
+export * as losses from './losses/index.js';
