@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { torch } from '../src/index.js';
 import { packageRoot } from '../src/torch/native.js';
 
 export interface BenchArgs {
@@ -21,6 +22,14 @@ export function parseArgs(argv = process.argv.slice(2)): BenchArgs {
   const threads = t >= 0 ? Number(argv[t + 1]) : Math.min(2, availableParallelism());
   if (!(Number.isInteger(threads) && threads > 0)) throw new RangeError(`--threads: expected a positive integer but received ${argv[t + 1]}`);
   return { quick, threads, alternations: quick ? 1 : 3 };
+}
+
+/** Parses the arguments, sets libtorch's threads and prints the run's header; `detail` adds to it. */
+export function startBench(suite: string, detail = ''): BenchArgs {
+  const args = parseArgs();
+  torch.setNumThreads(args.threads);
+  console.error(`bench/${suite}: libtorch ${torch.version()}, ${args.threads} intra-op thread(s)${detail ? `, ${detail}` : ''}, ${args.alternations} alternation(s)`);
+  return args;
 }
 
 /** Runs `bench/<suite>/reference.py <workload> <threads> ...args` and returns its best seconds. */

@@ -10,13 +10,10 @@
  * (b) ResNet-18-shaped conv net (small-image stem), forward + backward, batch 128,
  *     32×32 inputs (target ≤ 1.05× PyTorch)
  */
-import { torch } from '../../src/index.js';
-import { measure, parseArgs, printTable, python } from '../common.js';
+import { measure, printTable, python, startBench } from '../common.js';
 import { opAdd, resnetStep } from './workloads.js';
 
-const args = parseArgs();
-torch.setNumThreads(args.threads);
-console.error(`bench/engine: libtorch ${torch.version()}, ${args.threads} intra-op thread(s), ${args.alternations} alternation(s)`);
+const args = startBench('engine');
 const opRounds = args.quick ? 5 : 9;
 const opN = 200_000;
 const convRounds = args.quick ? 1 : 2;

@@ -8,14 +8,11 @@
  * - ResNet-18 (small-image stem), batch 128, 32×32, SGD step: target ≤ 1.05×
  * - MobileNetV3-small, batch 64, 96×96, SGD step: target ≤ 1.05×
  */
-import { torch } from '../../src/index.js';
-import { measure, parseArgs, printTable, python } from '../common.js';
+import { measure, printTable, python, startBench } from '../common.js';
 import { models } from '../../src/index.js';
 import { convStep, mlpAdamW } from './workloads.js';
 
-const args = parseArgs();
-torch.setNumThreads(args.threads);
-console.error(`bench/nn: libtorch ${torch.version()}, ${args.threads} intra-op thread(s), ${args.alternations} alternation(s)`);
+const args = startBench('nn');
 const mlpRounds = args.quick ? 3 : 7;
 const mlpN = 2000;
 const convRounds = args.quick ? 1 : 2;

@@ -9,16 +9,14 @@
  * - 64×64 (the same + Gaussian blur, kernel 7, p 0.5): target ≤ 1×
  * PyTorch's time is the best of tensor and PIL transforms, each with num_workers 0 and 2.
  */
-import { torch } from '../../src/index.js';
-import { measure, parseArgs, printTable, python, type Row } from '../common.js';
+import { measure, printTable, python, startBench, type Row } from '../common.js';
 import { simclrTwoViews } from './workloads.js';
 
-const args = parseArgs();
-torch.setNumThreads(args.threads);
-const rounds = args.quick ? 1 : 2;
-const count = args.quick ? 512 : 2048;
+const quick = process.argv.includes('--quick');
+const rounds = quick ? 1 : 2;
+const count = quick ? 512 : 2048;
 const batch = 256;
-console.error(`bench/views: libtorch ${torch.version()}, ${args.threads} intra-op thread(s), ${count} images, batch ${batch}, ${args.alternations} alternation(s)`);
+const args = startBench('views', `${count} images, batch ${batch}`);
 const rows: Row[] = [32, 64].map((size) => measure(args, `SimCLR two views ${size}×${size}, per image`, 'µs', 1,
   () => simclrTwoViews(size, rounds, count, batch),
   () => python('views', args.threads, 'simclr', size, rounds, count, batch)));

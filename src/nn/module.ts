@@ -4,6 +4,7 @@
  * to PyTorch's, so weights move both ways through safetensors.
  */
 import * as torch from '../torch/index.js';
+import { isComplex, isFloating } from '../torch/dtype.js';
 import { native } from '../torch/native.js';
 import { describe } from '../torch/errors.js';
 
@@ -16,7 +17,7 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
-const FLOATING = new Set<torch.DType>(['float16', 'float32', 'float64', 'bfloat16', 'complex64', 'complex128']);
+const floatingOrComplex = (d: torch.DType): boolean => isFloating(d) || isComplex(d);
 const joined = (prefix: string, name: string): string => (prefix ? `${prefix}.${name}` : name);
 
 /** Base class of every layer and model: subclasses register tensors and children in the constructor and define `forward`. */
@@ -172,9 +173,9 @@ export abstract class Module {
    */
   to(target: { device?: torch.Device; dtype?: torch.DType } | torch.Device | torch.DType): this {
     const o = typeof target === 'string' ? (torch.dtypeNames.includes(target as torch.DType) ? { dtype: target as torch.DType } : { device: target }) : target;
-    if (o.dtype !== undefined && !FLOATING.has(o.dtype))
+    if (o.dtype !== undefined && !floatingOrComplex(o.dtype))
       throw new TypeError(`${this.constructor.name}.to: expected a floating point or complex dtype but received ${describe(o.dtype)}`);
-    const move = (t: Tensor): void => native.setData(t._h, t.to({ device: o.device, dtype: FLOATING.has(t.dtype) ? o.dtype : undefined })._h);
+    const move = (t: Tensor): void => native.setData(t._h, t.to({ device: o.device, dtype: floatingOrComplex(t.dtype) ? o.dtype : undefined })._h);
     torch.noGrad(() => torch.scope(() => {
       for (const t of [...this.parameters(), ...this.buffers()]) {
         move(t);

@@ -5,9 +5,9 @@
  * `num_batches_tracked`) are copied.
  */
 import * as torch from '../torch/index.js';
+import { isFloating } from '../torch/dtype.js';
 import type { Module } from '../nn/module.js';
 
-const FLOATING = new Set(['float16', 'bfloat16', 'float32', 'float64']);
 
 export class EMA {
   /** The averaged state dict, keyed like `model.stateDict()`. */
@@ -35,7 +35,7 @@ export class EMA {
         const t = state[k];
         if (s.shape.join(',') !== t.shape.join(','))
           throw new Error(`EMA.update: ${k} has shape [${t.shape}] in the model but [${s.shape}] in the shadow`);
-        if (FLOATING.has(t.dtype)) s.lerp_(t, 1 - this.decay);
+        if (isFloating(t.dtype)) s.lerp_(t, 1 - this.decay);
         else s.copy_(t);
       }
     });
