@@ -36,6 +36,11 @@ if (!has('g++')) apt.push('g++');
 if (!has('make')) apt.push('make');
 if (!has('python3')) apt.push('python3');
 if (withPytorch && !hasPythonTorch()) apt.push('python3-torch', 'python3-torchvision', 'python3-torchaudio');
+// Headless browser for the HTML report tests (test/report/).
+if (!existsSync('/usr/bin/chromium')) apt.push('chromium');
+// An optimised BLAS for libtorch's matrix products (linear layers, NT-Xent similarities, kNN, probes):
+// Debian's libtorch links libblas.so.3, which is the slow reference BLAS until OpenBLAS provides it.
+if (!existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3') && !existsSync('/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3')) apt.push('libopenblas0-pthread');
 // Data for tests and demos (src/data/fashion-mnist.ts): Debian's dataset-fashion-mnist, installed
 // with apt as root; otherwise unpacked into .cache/debian/ by installDataWithoutRoot() below.
 const FASHION_MNIST = 'usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';

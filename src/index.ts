@@ -6,3 +6,7 @@ export * as train from './train/index.js';
 export * as views from './views/index.js';
 export * as text from './text/index.js';
 export * as losses from './losses/index.js';
+export * as methods from './methods/index.js';
+export * as evaluation from './eval/index.js';
+export * as pipeline from './pipeline/index.js';
+export * as report from './report/index.js';

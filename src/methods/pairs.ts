@@ -1,0 +1,53 @@
+/** Positive pairs for two-view contrastive methods: which items feed view 1 and view 2 of each pair. */
+import { BatchIndexSampler } from '../data/samplers.js';
+import { PerCaseBatchSampler } from '../data/case-sampler.js';
+
+/** One batch of pairs: item first[i] gives view 1 and item second[i] view 2 of pair i. */
+export interface PairBatch {
+  first: number[];
+  second: number[];
+}
+
+/** Yields the pair batches of an epoch, deterministically from (seed, epoch). */
+export interface PairSampler {
+  readonly numBatches: number;
+  batches(epoch: number): Iterable<PairBatch>;
+}
+
+export interface PairSamplerOptions {
+  numItems: number;
+  batchSize: number;
+  seed: number;
+  /** Case id per item (MICLe); ignored by instance pairs. */
+  caseIds?: ArrayLike<string | number>;
+}
+
+/** SimCLR's pairs: both views come from the same image; items shuffled per epoch, last partial batch dropped. */
+export function instancePairs(o: PairSamplerOptions): PairSampler {
+  const s = new BatchIndexSampler(o.numItems, { batchSize: o.batchSize, shuffle: true, seed: o.seed, dropLast: true });
+  if (s.numBatches === 0) throw new RangeError(`instancePairs: ${o.numItems} items make no full batch of ${o.batchSize}; lower batchSize`);
+  return {
+    numBatches: s.numBatches,
+    *batches(epoch) {
+      for (const b of s.batches(epoch)) yield { first: b, second: b };
+    },
+  };
+}
+
+/**
+ * MICLe's pairs (Azizi et al. 2021, §3.2): two different images of one case;
+ * single-image cases fall back to two views of their one image; no case appears
+ * twice in a batch. An epoch visits every case once.
+ */
+export function casePairs(o: PairSamplerOptions): PairSampler {
+  if (!o.caseIds) throw new TypeError('casePairs: MICLe needs a case id per item (a `case` column in the manifest, or a data set with cases)');
+  if (o.caseIds.length !== o.numItems) throw new RangeError(`casePairs: expected ${o.numItems} case ids (one per item) but received ${o.caseIds.length}`);
+  const s = new PerCaseBatchSampler(o.caseIds, { batchSize: o.batchSize, seed: o.seed, dropLast: true });
+  if (s.numBatches === 0) throw new RangeError(`casePairs: ${s.groups.length} cases make no full batch of ${o.batchSize}; lower batchSize`);
+  return {
+    numBatches: s.numBatches,
+    *batches(epoch) {
+      for (const b of s.pairs(epoch)) yield { first: b.map((p) => p[0]), second: b.map((p) => p[1]) };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * `selfsup eval RUN`: the frozen encoder of a run, scored by a weighted kNN
+ * classifier and by linear probes on label fractions (SimCLR §4.2's linear
+ * evaluation), on the test set and on shifted test sets without further
+ * training. Results are appended to RUN/metrics.jsonl as `probe` events.
+ *
+ * `selfsup embed RUN`: the representation of every image of a set, with ids and
+ * labels, as one .safetensors file (the report's embedding map reads it).
+ */
+import * as torch from '../torch/index.js';
+import { loadImageSet, type ImageSet, type ImageSetConfig } from '../data/image-sets.js';
+import { labelFraction } from '../data/label-fraction.js';
+import { extractFeatures, knnEvaluate, linearProbe } from '../eval/index.js';
+import { RunDir } from '../train/run-dir.js';
+import { applyThreads, makeEncoder, resolveInit, rows, toInput } from './common.js';
+
+export interface EvalConfig {
+  name?: string;
+  seed: number;
+  threads?: number;
+  data: ImageSetConfig;
+  test: ImageSetConfig;
+  shifted: ImageSetConfig[];
+  fractions: number[];
+  k: number;
+  knnTemperature: number;
+  probeEpochs: number;
+}
+
+const shiftedName = (c: ImageSetConfig): string => `shifted:${c.name}${c.vendors ? '/' + c.vendors.join('+') : ''}`;
+
+/** The frozen encoder of run `dir` as a features function over uint8 image sets. */
+function frozenEncoder(dir: string, inChannels: number): (s: ImageSet) => torch.Tensor {
+  const init = resolveInit(dir);
+  const encoder = makeEncoder(init.model ?? {}, init.inChannels ?? inChannels, init);
+  encoder.eval();
+  return (s) => extractFeatures((x: torch.Tensor) => encoder.forward(x), s.images, { prepare: toInput });
+}
+
+/** Runs the kNN and linear-probe evaluations of run `dir`; returns the logged events. */
+export async function evaluateRun(dir: string, config: EvalConfig): Promise<Record<string, unknown>[]> {
+  applyThreads(config.threads);
+  const run = new RunDir(dir, { resume: true });
+  const [train, test, ...shifted] = await Promise.all([config.data, config.test, ...config.shifted].map(loadImageSet));
+  const features = frozenEncoder(dir, train.images.shape[1]);
+  const trainF = features(train);
+  const sets = [{ split: 'test', set: test, f: features(test) }, ...shifted.map((s, i) => ({ split: shiftedName(config.shifted[i]), set: s, f: features(s) }))];
+  const numClasses = train.classes.length;
+  const events: Record<string, unknown>[] = [];
+  const log = (e: Record<string, unknown>): void => {
+    run.log({ event: 'probe', ...e });
+    events.push(e);
+  };
+  for (const { split, set, f } of sets) {
+    const r = knnEvaluate(trainF, train.labels, f, set.labels, { numClasses, k: Math.min(config.k, train.labels.shape[0]), temperature: config.knnTemperature });
+    log({ kind: 'knn', split, top1: r.top1, top5: r.top5, k: config.k });
+  }
+  for (const fraction of config.fractions) {
+    const idx = fraction === 1 ? null : labelFraction(train.labels, fraction, config.seed).indices;
+    const [tf, tl] = idx ? [rows(trainF, idx), rows(train.labels, idx)] : [trainF, train.labels];
+    const extraTests = Object.fromEntries(sets.slice(1).map((s) => [s.split, { features: s.f, labels: s.set.labels }]));
+    const r = linearProbe({ trainFeatures: tf, trainLabels: tl, testFeatures: sets[0].f, testLabels: test.labels, numClasses, epochs: config.probeEpochs, seed: config.seed, extraTests });
+    log({ kind: 'linear', fraction, labels: tl.shape[0], split: 'test', top1: r.top1, top5: r.top5, meanAuc: r.meanAuc });
+    for (const [split, m] of Object.entries(r.extra)) log({ kind: 'linear', fraction, labels: tl.shape[0], split, top1: m.top1, top5: m.top5, meanAuc: m.meanAuc });
+  }
+  return events;
+}
+
+export interface EmbedConfig {
+  seed: number;
+  threads?: number;
+  data: ImageSetConfig;
+  output?: string;
+}
+
+/** Writes the embeddings [N, D], labels [N] and ids/classes (metadata) of `config.data` under run `dir`'s encoder. */
+export async function embedRun(dir: string, config: EmbedConfig): Promise<string> {
+  applyThreads(config.threads);
+  const run = new RunDir(dir, { resume: true });
+  const set = await loadImageSet(config.data);
+  const embeddings = frozenEncoder(dir, set.images.shape[1])(set);
+  const out = config.output ?? run.path('embeddings.safetensors');
+  torch.safetensors.saveFile(out, { embeddings, labels: set.labels }, { ids: JSON.stringify(set.ids), classes: JSON.stringify(set.classes) });
+  return out;
+}

@@ -1,0 +1,133 @@
+/**
+ * The training loop shared by every stage (pretraining, fine-tuning): learning-rate
+ * schedule, progress, metrics, periodic and Ctrl-C checkpoints, and resume.
+ *
+ * Batches come from `batches(epoch)`, which must give the same batches for the same
+ * epoch (seeded samplers do), so a resumed run skips the batches its checkpoint
+ * already covered and continues exactly where it stopped.
+ */
+import * as torch from '../torch/index.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { Progress, type ProgressOptions } from './progress.js';
+import type { RunDir } from './run-dir.js';
+
+/** What one training step reports: the loss (a number), how many items it saw, other scalars to log. */
+export interface StepResult {
+  loss: number;
+  items: number;
+  extra?: Record<string, number>;
+}
+
+export interface FitOptions<B> {
+  run: RunDir;
+  /** Names the checkpoint folder and tags every logged event (e.g. "pretrain"). */
+  stage: string;
+  model: Module;
+  optimizer: Optimizer<{ lr: number }>;
+  /** Learning-rate factor per step (1 = each group's lr as constructed), e.g. warmupCosine({ baseLr: 1, … }). */
+  schedule: (step: number) => number;
+  epochs: number;
+  stepsPerEpoch: number;
+  /** Stop after this many steps (default epochs × stepsPerEpoch; fewer for fractional epochs). */
+  totalSteps?: number;
+  batches: (epoch: number) => Iterable<B>;
+  /** One optimisation step: forward, backward (the loop zeroes grads before and steps the optimizer after). */
+  step: (batch: B, step: number) => StepResult;
+  /** Called every `evalEvery` steps and at the end; its result is logged as event `evalEvent`. */
+  evaluate?: (step: number) => Record<string, number>;
+  evalEvery?: number;
+  evalEvent?: string;
+  /** Steps between logged train events. Default 10. */
+  logEvery?: number;
+  /** Seconds between checkpoints (also saved at every epoch end that is at least this far apart, and at the end). Default 120. */
+  checkpointSeconds?: number;
+  /** Continue from the stage's checkpoint when there is one. */
+  resume?: boolean;
+  /** Generators whose state must survive a resume (e.g. the views'). */
+  generators?: Record<string, torch.Generator>;
+  config?: unknown;
+  progress?: ProgressOptions;
+}
+
+export interface FitResult {
+  step: number;
+  /** True when stopped by Ctrl-C (SIGINT) after saving a checkpoint. */
+  interrupted: boolean;
+  seconds: number;
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Runs the loop; resolves when all epochs are done or after Ctrl-C has been checkpointed. */
+export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
+  const { run, stage, model, optimizer, epochs, stepsPerEpoch, logEvery = 10, checkpointSeconds = 120 } = o;
+  const total = o.totalSteps ?? epochs * stepsPerEpoch;
+  const baseLrs = optimizer.paramGroups.map((g) => g.lr);
+  const ckpt = run.checkpointDir(stage);
+  let step = 0;
+  if (o.resume && run.hasCheckpoint(stage)) {
+    step = loadCheckpoint(ckpt, { model, optimizer, generators: o.generators }).step;
+    run.rewind(stage, step);
+  }
+  const save = (): void => saveCheckpoint(ckpt, { model, optimizer, step, epoch: Math.floor(step / stepsPerEpoch), config: o.config, generators: o.generators });
+  if (step >= total) return { step, interrupted: false, seconds: 0 };
+
+  let stop = false;
+  const onSigint = (): void => {
+    if (stop) process.exit(130); // a second Ctrl-C quits at once
+    stop = true;
+  };
+  process.on('SIGINT', onSigint);
+  const progress = new Progress(stage, total, step, o.progress);
+  const t0 = performance.now();
+  let lastSave = t0;
+  let window = { loss: 0, n: 0, items: 0, t: t0, extra: {} as Record<string, number> };
+  try {
+    model.train();
+    for (let epoch = Math.floor(step / stepsPerEpoch); epoch < epochs && step < total && !stop; epoch++) {
+      let skip = step - epoch * stepsPerEpoch;
+      for (const batch of o.batches(epoch)) {
+        if (skip-- > 0) continue;
+        const factor = o.schedule(step);
+        optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * factor));
+        optimizer.zeroGrad();
+        const r = torch.scope(() => o.step(batch, step));
+        if (!Number.isFinite(r.loss)) throw new Error(`${stage}: the loss became ${r.loss} at step ${step}; lower the learning rate (the last checkpoint is in ${ckpt})`);
+        optimizer.step();
+        step++;
+        window.loss += r.loss;
+        window.n++;
+        window.items += r.items;
+        for (const [k, v] of Object.entries(r.extra ?? {})) window.extra[k] = (window.extra[k] ?? 0) + v;
+        const now = performance.now();
+        const rate = window.items / ((now - window.t) / 1000);
+        progress.update(step, window.loss / window.n, rate, epoch);
+        if (step % logEvery === 0 || step === total) {
+          const extra = Object.fromEntries(Object.entries(window.extra).map(([k, v]) => [k, v / window.n]));
+          run.log({ event: 'train', stage, step, epoch, loss: window.loss / window.n, lr: baseLrs[0] * factor, imagesPerSec: rate, ...extra });
+          window = { loss: 0, n: 0, items: 0, t: now, extra: {} };
+        }
+        if (o.evaluate && o.evalEvery && step % o.evalEvery === 0 && step < total) {
+          run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch, ...o.evaluate(step) });
+          model.train();
+        }
+        const epochEnd = step % stepsPerEpoch === 0;
+        if (now - lastSave > checkpointSeconds * 1000 * (epochEnd ? 0.5 : 1)) {
+          save();
+          lastSave = performance.now();
+        }
+        await yieldToEvents(); // lets Ctrl-C's handler run between steps
+        if (stop || step >= total) break;
+      }
+    }
+    save();
+    if (stop) progress.log(`${stage}: interrupted at step ${step}/${total}; checkpoint saved in ${ckpt}. Continue with --resume.`);
+    else if (o.evaluate) run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch: epochs, ...o.evaluate(step) });
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+  return { step, interrupted: stop, seconds: (performance.now() - t0) / 1000 };
+}

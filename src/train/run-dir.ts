@@ -1,0 +1,91 @@
+/**
+ * A run directory: everything one run produces, in one folder.
+ *
+ *   RUN/config.json           the resolved configuration (written atomically)
+ *   RUN/metrics.jsonl         one JSON object per line, each with an `event` field
+ *   RUN/checkpoints/<stage>/  the latest resumable checkpoint of each stage (src/train/checkpoint.ts)
+ *   RUN/<name>.safetensors    final weights, embeddings (PyTorch key names)
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as torch from '../torch/index.js';
+import type { Module } from '../nn/module.js';
+
+/** One line of metrics.jsonl. */
+export interface MetricEvent {
+  event: string;
+  [key: string]: unknown;
+}
+
+export class RunDir {
+  readonly dir: string;
+
+  /**
+   * Opens `dir` for a new run (created; it must not already hold one) or, with
+   * `resume`, for continuing the run in it (it must hold one).
+   */
+  constructor(dir: string, o: { resume?: boolean } = {}) {
+    this.dir = resolve(dir);
+    const started = existsSync(this.configPath);
+    if (o.resume && !started) throw new Error(`--resume: ${this.dir} holds no run (no config.json); start one without --resume`);
+    if (!o.resume && started) throw new Error(`${this.dir} already holds a run; pass --resume to continue it, or choose another --out`);
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  get configPath(): string {
+    return join(this.dir, 'config.json');
+  }
+  get metricsPath(): string {
+    return join(this.dir, 'metrics.jsonl');
+  }
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+  checkpointDir(stage: string): string {
+    return join(this.dir, 'checkpoints', stage);
+  }
+  hasCheckpoint(stage: string): boolean {
+    return existsSync(join(this.checkpointDir(stage), 'manifest.json'));
+  }
+
+  writeConfig(config: unknown): void {
+    torch.safetensors.writeFileAtomic(this.configPath, Buffer.from(JSON.stringify(config, null, 2) + '\n'));
+  }
+  readConfig(): Record<string, unknown> {
+    return JSON.parse(readFileSync(this.configPath, 'utf8')) as Record<string, unknown>;
+  }
+
+  /** Appends one event (with the time) to metrics.jsonl. */
+  log(e: MetricEvent): void {
+    appendFileSync(this.metricsPath, JSON.stringify({ ...e, time: new Date().toISOString() }) + '\n');
+  }
+
+  /** The events logged so far (an unreadable line names its number). */
+  events(): MetricEvent[] {
+    if (!existsSync(this.metricsPath)) return [];
+    return readFileSync(this.metricsPath, 'utf8').split('\n').flatMap((line, i) => {
+      if (!line.trim()) return [];
+      try {
+        return [JSON.parse(line) as MetricEvent];
+      } catch (e) {
+        throw new Error(`${this.metricsPath}:${i + 1}: not JSON: ${(e as Error).message}`);
+      }
+    });
+  }
+
+  /**
+   * On resume: drops the events of `stage` logged after its checkpoint (step >
+   * `step`), which the resumed run logs again.
+   */
+  rewind(stage: string, step: number): void {
+    const kept = this.events().filter((e) => e.stage !== stage || typeof e.step !== 'number' || e.step <= step);
+    writeFileSync(this.metricsPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
+  }
+
+  /** Writes a module's weights (PyTorch key names) to RUN/<name>.safetensors, atomically. */
+  saveWeights(name: string, module: Module, metadata?: Record<string, string>): string {
+    const path = this.path(`${name}.safetensors`);
+    torch.scope(() => torch.safetensors.saveFile(path, module.stateDict(), metadata));
+    return path;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The `selfsup` command end to end on real data, kept tiny: pretrain (SimCLR on
+ * Fashion-MNIST, MICLe on emoji) → finetune at a label fraction → eval → embed →
+ * report, plus --help, config errors and --resume.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { torch, data } from '../../src/index.js';
+import { root } from '../helpers.js';
+
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const selfsup = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
+const events = (dir: string): Record<string, unknown>[] => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--head.out-dim', '16'];
+
+test('--help lists every command, and each command its flags with defaults', () => {
+  const top = selfsup('--help');
+  assert.equal(top.status, 0);
+  for (const c of ['pretrain', 'finetune', 'recipe', 'eval', 'embed', 'views', 'report']) assert.match(top.stdout, new RegExp(`\\n  ${c} `));
+  const p = selfsup('pretrain', '--help');
+  assert.match(p.stdout, /--train.batch-size <value> +images \(pairs\) per batch \(default 256\)/);
+  assert.match(p.stdout, /--method <value> +method \[simclr\|micle\] \(default "simclr"\)/);
+});
+
+test('bad config: unknown keys listed, the process exits 1 with one clear line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-cli-'));
+  try {
+    writeFileSync(join(dir, 'bad.yaml'), 'views: { colour: true }\n');
+    const r = selfsup('pretrain', '-c', join(dir, 'bad.yaml'), '--out', join(dir, 'run'));
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.trim(), 'selfsup: bad.yaml.views: unknown key "colour" (valid: crop, scale, flip, color, strength, jitter, grayscale, blur)');
+    assert.ok(!existsSync(join(dir, 'run')));
+    const f = selfsup('pretrain', '--out', join(dir, 'r2'), '--data.nmae', 'x');
+    assert.equal(f.status, 1);
+    assert.match(f.stderr, /unknown option '--data.nmae'[\s\S]*Did you mean --data.name\?/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('pretrain → finetune → eval → embed → report on Fashion-MNIST, and --resume of a finished run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-cli-'));
+  const pre = join(dir, 'pre');
+  try {
+    const p = selfsup('pretrain', '--out', pre, '--data.limit', '256', '--train.epochs', '2', '--train.batch-size', '64', '--train.log-every', '2', '--monitor.every', '4',
+      '--monitor.train-limit', '200', '--monitor.test.limit', '100', '--monitor.k', '20', ...tiny);
+    assert.equal(p.status, 0, p.stderr);
+    for (const f of ['config.json', 'metrics.jsonl', 'model.safetensors', 'encoder.safetensors', 'checkpoints/pretrain/manifest.json']) assert.ok(existsSync(join(pre, f)), f);
+    const ev = events(pre);
+    assert.deepEqual(ev.filter((e) => e.event === 'train').map((e) => e.step), [2, 4, 6, 8]);
+    const knn = ev.filter((e) => e.event === 'knn');
+    assert.deepEqual(knn.map((e) => e.step), [4, 8]);
+    assert.ok(knn.every((e) => (e.top1 as number) > 0.3), 'kNN on 10 classes beats chance (0.1) by far');
+    assert.match(p.stderr, /\[pretrain\] step 8\/8 epoch 1 loss \d\.\d{4} \d+ img\/s eta 0s/);
+    const config = JSON.parse(readFileSync(join(pre, 'config.json'), 'utf8'));
+    assert.equal(config.inChannels, 1);
+    assert.deepEqual(config.model, { arch: 'resnet18', width: 0.125, smallStem: false });
+    const again = selfsup('pretrain', '--out', pre, '--resume');
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(events(pre).filter((e) => e.event === 'train').length, 4, 'a finished run resumes to nothing new');
+    const clash = selfsup('pretrain', '--out', pre, '--resume', '--seed', '3');
+    assert.match(clash.stderr, /--resume continues a run with its saved config.json; drop --seed/);
+
+    const ft = join(dir, 'ft');
+    const f = selfsup('finetune', '--out', ft, '--init', pre, '--data.limit', '500', '--test.limit', '200', '--fractions', '0.1', '--epochs', '1', '--min-steps', '40', '--batch-size', '25', '--optim.lr', '0.5');
+    assert.equal(f.status, 0, f.stderr);
+    const fe = events(ft).filter((e) => e.event === 'finetune');
+    assert.equal(fe.length, 1);
+    const subset = data.labelFraction(data.loadFashionMnist('train', { limit: 500 }).labels, 0.1, 0);
+    assert.deepEqual([fe[0].init, fe[0].fraction, fe[0].labels, fe[0].split], ['pre', 0.1, subset.indices.length, 'test']);
+    assert.deepEqual(data.loadLabelSubset(join(ft, 'subsets', 'fraction-0.1.json')).indices, subset.indices);
+    assert.ok((fe[0].top1 as number) > 0.35 && (fe[0].top5 as number) >= (fe[0].top1 as number));
+    assert.ok(existsSync(join(ft, 'subsets', 'fraction-0.1.json')) && existsSync(join(ft, 'encoder.safetensors')));
+
+    const e = selfsup('eval', pre, '--data.limit', '300', '--test.limit', '100', '--k', '10', '--probe-epochs', '5', '--fractions', '0.5,1');
+    assert.equal(e.status, 0, e.stderr);
+    const probes = e.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(probes.map((x) => [x.kind, x.fraction ?? null]), [['knn', null], ['linear', 0.5], ['linear', 1]]);
+    assert.ok(probes.every((x) => x.top1 > 0.3));
+
+    const m = selfsup('embed', pre, '--data.limit', '120');
+    assert.equal(m.status, 0, m.stderr);
+    const { tensors, metadata } = torch.safetensors.loadFileWithMetadata(m.stdout.trim());
+    assert.deepEqual(tensors.embeddings.shape, [120, 64]); // 512 · width 0.125
+    assert.equal(JSON.parse(metadata.ids).length, 120);
+    assert.equal(JSON.parse(metadata.classes)[0], 'T-shirt/top');
+
+    const html = join(dir, 'report.html');
+    const r = selfsup('report', pre, ft, '--out', html);
+    assert.equal(r.status, 0, r.stderr);
+    const page = readFileSync(html, 'utf8');
+    assert.ok(page.includes('<svg') && page.includes('pre') && page.includes('ft'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('MICLe pretraining on emoji cases (two vendors), then views grid', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-cli-'));
+  try {
+    const p = selfsup('pretrain', '--out', join(dir, 'micle'), '--method', 'micle', '--data.name', 'emoji', '--data.vendors', 'google,twitter', '--data.size', '24',
+      '--train.steps', '3', '--train.batch-size', '32', '--train.log-every', '1', '--monitor.train-limit', '300',
+      '--monitor.test.name', 'emoji', '--monitor.test.vendors', 'facebook', '--monitor.test.size', '24', '--monitor.test.limit', '100', '--monitor.k', '10', ...tiny);
+    assert.equal(p.status, 0, p.stderr);
+    const train = events(join(dir, 'micle')).filter((e) => e.event === 'train');
+    assert.equal(train.length, 3);
+    assert.ok(train.every((e) => Number.isFinite(e.loss) && (e.loss as number) > 0));
+    const png = join(dir, 'views.png');
+    const v = selfsup('views', '--out', png, '--data.name', 'emoji', '--data.size', '24', '--count', '3', '--num-views', '2');
+    assert.equal(v.status, 0, v.stderr);
+    const head = readFileSync(png);
+    assert.equal(head.subarray(1, 4).toString(), 'PNG');
+    assert.equal(head.readUInt32BE(16), 3 * 24 + 4 * 2); // width: (1 original + 2 views) tiles of 24 + padding
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

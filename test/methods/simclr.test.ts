@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { torch, methods, models, data, losses } from '../../src/index.js';
+import { Module } from '../../src/nn/index.js';
+import { assertClose, assertThrows, golden, goldenState } from '../helpers.js';
+
+const g = golden('methods');
+
+/** An "encoder" that only flattens, so the head and loss can be compared with PyTorch alone. */
+class Flat extends Module {
+  readonly featureDim: number;
+  constructor(d: number) {
+    super();
+    this.featureDim = d;
+  }
+  forward(x: torch.Tensor): torch.Tensor {
+    return x.flatten(1);
+  }
+}
+
+test('SimCLR head + NT-Xent match PyTorch: output, loss, input and weight gradients, BN running stats', () => {
+  const model = new methods.SimCLR(new Flat(6), { head: { layers: 3, hiddenDim: 8, outDim: 4 }, temperature: 0.5 });
+  model.to({ dtype: 'float64' });
+  model.head.loadStateDict(goldenState('methods', 'head'));
+  const a = g('head.a').reshape([5, 6, 1, 1]).requiresGrad_();
+  const b = g('head.b').reshape([5, 6, 1, 1]).requiresGrad_();
+  const { loss, accuracy } = model.loss(a, b);
+  loss.backward();
+  assertClose(loss, g('head.loss'), { atol: 1e-10 });
+  assertClose(torch.cat([a.grad!, b.grad!]).flatten(1), g('head.grad_x'), { atol: 1e-10 });
+  assertClose(model.head.parameters()[0].grad!, g('head.grad_w0'), { atol: 1e-10 }); // 0.linear.weight
+  assertClose(model.head.stateDict()['0.bn.running_mean'], g('head.running_mean0'), { atol: 1e-12 });
+  assert.ok(accuracy >= 0 && accuracy <= 1);
+  const fresh = new methods.SimCLR(new Flat(6), { head: { layers: 3, hiddenDim: 8, outDim: 4 } }).to({ dtype: 'float64' });
+  fresh.head.loadStateDict(goldenState('methods', 'head'));
+  assertClose(fresh.forward(torch.cat([g('head.a'), g('head.b')]).reshape([10, 6, 1, 1])), g('head.z'), { atol: 1e-10 });
+});
+
+test('simclrHead: keys, widths, 0 layers is the identity, representation from a head layer', () => {
+  const head = models.simclrHead(16, { layers: 2, outDim: 4 });
+  assert.deepEqual(Object.keys(head.stateDict()), ['0.linear.weight', '0.bn.weight', '0.bn.bias', '0.bn.running_mean', '0.bn.running_var', '0.bn.num_batches_tracked', '1.linear.weight', '1.linear.bias']);
+  const x = torch.randn([3, 16]);
+  assert.deepEqual(head.forward(x).shape, [3, 4]);
+  assert.deepEqual(head.forward(x, 1).shape, [3, 16]);
+  const none = models.simclrHead(16, { layers: 0 });
+  assertClose(none.forward(x), x);
+  const m = new methods.SimCLR(new Flat(16), { head: { layers: 2, hiddenDim: 32 }, representationLayer: 1 });
+  assert.equal(m.representationDim, 32);
+  assert.deepEqual(m.representation(torch.randn([4, 16, 1, 1])).shape, [4, 32]);
+  assertThrows(() => new methods.SimCLR(new Flat(4), { head: { layers: 1 }, representationLayer: 2 }), /representationLayer in 0…1 .* received 2/);
+  assertThrows(() => models.simclrHead(8, { layers: -1 }), /integer >= 0 for layers but received -1/);
+  assertThrows(() => m.loss(torch.randn([4, 16, 1, 1]), torch.randn([3, 16, 1, 1])), /same shape \[N, C, H, W\] but received \[4,16,1,1\] and \[3,16,1,1\]/);
+});
+
+test('in eval mode SimCLR.loss is NT-Xent of the two views encoded separately', () => {
+  const m = new methods.SimCLR(new Flat(6), { temperature: 0.2 });
+  m.eval();
+  const a = torch.randn([4, 6, 1, 1]);
+  const b = torch.randn([4, 6, 1, 1]);
+  const expected = losses.ntXent(m.forward(a), m.forward(b), { temperature: 0.2 });
+  assertClose(m.loss(a, b).loss, expected, { atol: 1e-6 });
+});
+
+test('SimCLR pairs: each image with itself, every image once per epoch, reproducible', () => {
+  const s = methods.instancePairs({ numItems: 10, batchSize: 4, seed: 3 });
+  assert.equal(s.numBatches, 2);
+  const e0 = [...s.batches(0)];
+  assert.deepEqual(e0.map((b) => b.first), e0.map((b) => b.second));
+  assert.equal(new Set(e0.flatMap((b) => b.first)).size, 8);
+  assert.deepEqual([...s.batches(0)], e0);
+  assert.notDeepEqual([...s.batches(1)], e0);
+  assertThrows(() => methods.instancePairs({ numItems: 3, batchSize: 4, seed: 0 }), /3 items make no full batch of 4/);
+});
+
+test('MICLe pairs: two different images of one case, a case at most once per batch, singletons pair with themselves', () => {
+  const caseIds = ['a', 'a', 'b', 'c', 'c', 'c', 'd', 'e', 'e'];
+  const s = methods.casePairs({ numItems: caseIds.length, batchSize: 2, seed: 1, caseIds });
+  assert.equal(s.numBatches, 2); // 5 cases, last partial batch dropped
+  for (let epoch = 0; epoch < 5; epoch++) {
+    const seen = new Set<string>();
+    for (const { first, second } of s.batches(epoch)) {
+      const cases = first.map((i) => caseIds[i]);
+      assert.equal(new Set(cases).size, cases.length, 'a case twice in one batch');
+      first.forEach((i, k) => {
+        assert.equal(caseIds[second[k]], caseIds[i]);
+        if (caseIds[i] === 'b' || caseIds[i] === 'd') assert.equal(second[k], i);
+        else assert.notEqual(second[k], i);
+        seen.add(caseIds[i]);
+      });
+    }
+    assert.equal(seen.size, 4);
+  }
+  assertThrows(() => methods.casePairs({ numItems: 3, batchSize: 2, seed: 0 }), /MICLe needs a case id per item/, TypeError);
+  assertThrows(() => methods.getMethod('byol'), /unknown method "byol" \(valid: simclr, micle\)/);
+});
+
+test('SimCLR learns on real images: Fashion-MNIST loss falls and the contrastive accuracy rises well above chance', async () => {
+  torch.manualSeed(0);
+  const set = data.loadFashionMnist('train', { limit: 512, format: 'float32' });
+  const model = new methods.SimCLR(models.createEncoder({ arch: 'resnet18', width: 0.25, smallStem: false, inChannels: 1 }), { head: { outDim: 32 } });
+  const { buildViews } = await import('../../src/pipeline/common.js');
+  const view = buildViews({ crop: true, scale: [0.3, 1], flip: 0.5, color: true, strength: 0.5, jitter: 0.8, grayscale: 0, blur: 0 }, 28);
+  const opt = new torch.optim.AdamW(model.parameters(), { lr: 3e-3 });
+  const gen = new torch.Generator(0);
+  const history: { loss: number; acc: number }[] = [];
+  for (let step = 0; step < 40; step++) {
+    history.push(torch.scope(() => {
+      const x = set.images.narrow(0, (step % 8) * 64, 64);
+      opt.zeroGrad();
+      const { loss, accuracy } = model.loss(view.forward(x, gen), view.forward(x, gen));
+      loss.backward();
+      opt.step();
+      return { loss: loss.item(), acc: accuracy };
+    }));
+  }
+  const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  const early = mean(history.slice(0, 5).map((h) => h.loss));
+  const late = mean(history.slice(-5).map((h) => h.loss));
+  const acc = [mean(history.slice(0, 5).map((h) => h.acc)), mean(history.slice(-5).map((h) => h.acc))];
+  assert.ok(late < early - 0.5, `loss ${early.toFixed(3)} → ${late.toFixed(3)}`);
+  assert.ok(acc[1] > 6 / 127 && acc[1] > 2 * acc[0], `contrastive accuracy ${acc} (chance 1/127)`);
+});
