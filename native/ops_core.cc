@@ -69,8 +69,8 @@ void registerCore() {
     return at::randint(lo, hi, s, g, opts(d, dev));
   });
   def("randperm", +[](int64_t n, OptGen g, OptDtype d, std::string dev) { return at::randperm(n, g, opts(d, dev)); });
-  def("uniform_", +[](const Tensor& t, double a, double b, OptGen g) { return t.uniform_(a, b, g); });
-  def("normal_", +[](const Tensor& t, double mean, double std, OptGen g) { return t.normal_(mean, std, g); });
+  def("uniform_", +[](const Tensor& t, double a, double b, OptGen g) { t.uniform_(a, b, g); });
+  def("normal_", +[](const Tensor& t, double mean, double std, OptGen g) { t.normal_(mean, std, g); });
   def("bernoulli", +[](const Tensor& p, OptGen g) { return at::bernoulli(p, g); });
   def("multinomial", +[](const Tensor& p, int64_t n, bool replacement, OptGen g) {
     return at::multinomial(p, n, replacement, g);

@@ -3,8 +3,9 @@
 folder as workloads.ts — torchvision ImageFolder (PIL decode) + torchvision
 transforms twice per image in a DataLoader, then one step of ResNet-18 (small
 stem) + 2-layer BN head, NT-Xent, LARS (the same update as src/optim/lars.ts).
-Tries num_workers 0, 1 and 2 and reports the best; each setting's numbers go in
-"settings". Usage: reference.py simclr <threads> <root> <batch> <warmup> <steps>.
+Tries each given DataLoader num_workers (run.ts passes 0,1,2 in its first round,
+then the winner) and reports the best; each setting's numbers go in "settings".
+Usage: reference.py simclr <threads> <root> <batch> <warmup> <steps> <workers,...>.
 Prints one JSON line {"seconds": best per image, "wait", "step", "workers", ...}."""
 import json
 import sys
@@ -99,7 +100,7 @@ def run(loader, model, opt, warmup, steps, batch):
     return {"seconds": seconds, "wait": wait / steps, "step": step / steps, "loss": loss}
 
 
-def simclr(root, batch, warmup, steps):
+def simclr(root, batch, warmup, steps, worker_counts):
     torch.manual_seed(0)
     dataset = torchvision.datasets.ImageFolder(root, transform=TwoViews())
     if len(dataset) < batch * (warmup + steps + 4):
@@ -109,7 +110,7 @@ def simclr(root, batch, warmup, steps):
     opt = LARS([{"params": [p for p in params if p.dim() > 1]}, {"params": [p for p in params if p.dim() <= 1], "exclude": True}],
                lr=0.3 * batch / 256)
     settings = {}
-    for workers in (0, 1, 2):
+    for workers in worker_counts:
         loader = DataLoader(dataset, batch_size=batch, shuffle=True, drop_last=True, num_workers=workers)
         settings[workers] = run(loader, model, opt, warmup, steps, batch)
         r = settings[workers]
@@ -124,5 +125,5 @@ if __name__ == "__main__":
     torch.set_num_threads(threads)
     if workload != "simclr":
         raise SystemExit(f"unknown workload {workload}")
-    root, args = sys.argv[3], [int(a) for a in sys.argv[4:]]
-    print(json.dumps({"workload": workload, **simclr(root, *args), "threads": threads, "torch": torch.__version__}))
+    root, (batch, warmup, steps), worker_counts = sys.argv[3], map(int, sys.argv[4:7]), [int(w) for w in sys.argv[7].split(",")]
+    print(json.dumps({"workload": workload, **simclr(root, batch, warmup, steps, worker_counts), "threads": threads, "torch": torch.__version__}))

@@ -119,6 +119,7 @@ export const EVAL: Schema = {
   test: data('test', 'test images'),
   shifted: { kind: 'list', help: 'shifted test sets', item: dataFields('test') },
   fractions: { kind: 'numbers', help: 'label fractions for the linear probe', default: [1] },
+  layer: { kind: 'integer', help: 'pretraining runs: projection-head layers applied before the features are taken (0 = the encoder\'s output)', default: 0, min: 0 },
   ...probeFields,
 };
 

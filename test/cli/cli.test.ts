@@ -82,6 +82,17 @@ test('pretrain → finetune → eval → embed → report on Fashion-MNIST, and 
     const probes = e.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(probes.map((x) => [x.kind, x.fraction ?? null]), [['knn', null], ['linear', 0.5], ['linear', 1]]);
     assert.ok(probes.every((x) => x.top1 > 0.3));
+    assert.deepEqual(JSON.parse(readFileSync(join(pre, 'eval.json'), 'utf8')), probes);
+    const after = selfsup('eval', pre, '--layer', '2', '--data.limit', '300', '--test.limit', '100', '--k', '10', '--probe-epochs', '5');
+    assert.equal(after.status, 0, after.stderr);
+    const headProbes = JSON.parse(readFileSync(join(pre, 'eval-layer2.json'), 'utf8'));
+    assert.deepEqual(headProbes.map((x: { kind: string; layer: number }) => [x.kind, x.layer]), [['knn', 2], ['linear', 2]]);
+    assert.match(selfsup('eval', pre, '--layer', '3').stderr, /head has 2 layers but --layer is 3/);
+    const table = spawnSync(process.execPath, [join(root, 'dist', 'examples', 'results-table.js'), pre, ft], { encoding: 'utf8' });
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /^\| run \| evaluation \| split \| labels \| top-1 % \| top-5 % \|\n/);
+    assert.match(table.stdout, /\| ft \| fine-tune from pre \| test \| 10 % \(\d+\) \| \d+\.\d \| \d+\.\d \|/);
+    assert.match(table.stdout, /\| pre \| linear \(head layer 2\) \| test \| 100 % \|/);
 
     const m = selfsup('embed', pre, '--data.limit', '120');
     assert.equal(m.status, 0, m.stderr);

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { torch } from '../../src/index.js';
 import { native } from '../../src/torch/native.js';
 import { keep } from '../../src/torch/scope.js';
+import { Linear } from '../../src/nn/index.js';
 import { assertThrows, root } from '../helpers.js';
 
 type Tensor = torch.Tensor;
@@ -85,6 +86,23 @@ test('scope frees everything created inside except what the result reaches', () 
   assert.ok(data instanceof Float32Array);
   assert.deepEqual(Array.from(data), [0, 2, 4, 6, 8]);
   assert.deepEqual(stats(), s0);
+});
+
+test('in-place ops (uniform_, normal_, mul_, zero_) create no tensors; new Linear leaves exactly its parameters', () => {
+  const t = torch.empty([3]);
+  const before = stats().tensors;
+  torch.scope(() => {
+    t.uniform_(0, 1);
+    t.normal_(0, 1);
+    t.mul_(2);
+    t.zero_();
+  });
+  assert.equal(stats().tensors, before);
+  const layer = new Linear(4, 2);
+  assert.equal(stats().tensors, before + 2);
+  layer.weight.dispose();
+  layer.bias!.dispose();
+  t.dispose();
 });
 
 test('nested scopes move kept tensors to the parent', () => {
