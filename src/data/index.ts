@@ -21,3 +21,4 @@ export { BatchIndexSampler, epochSeed, permutation, type BatchIndexOptions, type
 export { labelFraction, loadLabelSubset, saveLabelSubset, type LabelSubset } from './label-fraction.js';
 export { PerCaseBatchSampler, type PerCaseOptions } from './case-sampler.js';
 export { DataLoader, type DataLoaderOptions } from './loader.js';
+export { IMAGE_SETS, loadImageSet, type ImageSet, type ImageSetConfig } from './image-sets.js';

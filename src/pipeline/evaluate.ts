@@ -70,18 +70,23 @@ export async function evaluateRun(dir: string, config: EvalConfig): Promise<Reco
     run.log({ event: 'probe', ...e });
     events.push(e);
   };
-  for (const { split, set, f } of sets) {
+  const multiLabel = train.multiLabel !== undefined;
+  const targets = (s: ImageSet): torch.Tensor => {
+    if (multiLabel && !s.multiLabel) throw new Error('eval: the training set is multi-label (a manifest `labels` column) but a test set is not');
+    return multiLabel ? s.multiLabel! : s.labels;
+  };
+  for (const { split, set, f } of multiLabel ? [] : sets) { // kNN votes need one class per image
     const r = knnEvaluate(trainF, train.labels, f, set.labels, { numClasses, k: Math.min(config.k, train.labels.shape[0]), temperature: config.knnTemperature });
     log({ kind: 'knn', split, layer: config.layer, top1: r.top1, top5: r.top5, k: config.k });
   }
   for (const fraction of config.fractions) {
     const idx = fraction === 1 ? null : labelFraction(train.labels, fraction, config.seed).indices;
-    const [tf, tl] = idx ? [rows(trainF, idx), rows(train.labels, idx)] : [trainF, train.labels];
-    const extraTests = Object.fromEntries(sets.slice(1).map((s) => [s.split, { features: s.f, labels: s.set.labels }]));
-    const r = linearProbe({ trainFeatures: tf, trainLabels: tl, testFeatures: sets[0].f, testLabels: test.labels, numClasses, epochs: config.probeEpochs, seed: config.seed, extraTests });
+    const [tf, tl] = idx ? [rows(trainF, idx), rows(targets(train), idx)] : [trainF, targets(train)];
+    const extraTests = Object.fromEntries(sets.slice(1).map((s) => [s.split, { features: s.f, labels: targets(s.set) }]));
+    const r = linearProbe({ trainFeatures: tf, trainLabels: tl, testFeatures: sets[0].f, testLabels: targets(test), numClasses, epochs: config.probeEpochs, seed: config.seed, extraTests, multiLabel });
     const common = { kind: 'linear', layer: config.layer, fraction, labels: tl.shape[0] };
-    log({ ...common, split: 'test', top1: r.top1, top5: r.top5, meanAuc: r.meanAuc });
-    for (const [split, m] of Object.entries(r.extra)) log({ ...common, split, top1: m.top1, top5: m.top5, meanAuc: m.meanAuc });
+    log({ ...common, split: 'test', top1: r.top1, top5: r.top5, meanAuc: r.meanAuc, perClassAuc: r.perClassAuc });
+    for (const [split, m] of Object.entries(r.extra)) log({ ...common, split, top1: m.top1, top5: m.top5, meanAuc: m.meanAuc, perClassAuc: m.perClassAuc });
   }
   torch.safetensors.writeFileAtomic(run.path(config.layer ? `eval-layer${config.layer}.json` : 'eval.json'), Buffer.from(JSON.stringify(events, null, 1) + '\n'));
   return events;

@@ -1,7 +1,8 @@
 /**
  * `selfsup finetune`: supervised fine-tuning of an encoder (pretrained, or from
  * scratch) plus a linear classifier on fixed stratified label fractions (SimCLR
- * §4 / appendix B.5: 1 % and 10 % of the labels), each evaluated on the test set
+ * §4 / appendix B.5: 1 % and 10 % of the labels; cross-entropy, or binary
+ * cross-entropy for multi-label sets), each evaluated on the test set
  * and on shifted test sets without further training. One event per (fraction,
  * split) goes to metrics.jsonl; the label-efficiency curve is drawn from them.
  */
@@ -17,7 +18,7 @@ import { warmupCosine } from '../optim/schedules.js';
 import { RandomResizedCrop } from '../views/index.js';
 import { fit } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
-import { accuracies, extractFeatures } from '../eval/index.js';
+import { accuracies, extractFeatures, multiLabelAuc } from '../eval/index.js';
 import { applyThreads, makeEncoder, makeOptimizer, resolveInit, rows, toInput, type OptimConfig } from './common.js';
 
 export interface FinetuneConfig {
@@ -54,11 +55,21 @@ export class Classifier extends Module {
   }
 }
 
-/** Top-1/top-5 of `model` on a set (eval mode, no grad). */
-export function testAccuracy(model: { eval(): unknown; forward(x: torch.Tensor): torch.Tensor }, set: ImageSet): { top1: number; top5: number } {
+/**
+ * Scores `model` on a set (eval mode, no grad): top-1/top-5 for one class per
+ * image; per-class and mean ROC AUC for multi-label sets.
+ */
+export function testMetrics(model: { eval(): unknown; forward(x: torch.Tensor): torch.Tensor }, set: ImageSet): Record<string, unknown> {
   model.eval();
-  const r = torch.scope(() => accuracies(extractFeatures((x: torch.Tensor) => model.forward(x), set.images, { prepare: toInput }), set.labels));
-  return { top1: r.top1, top5: r.top5 };
+  return torch.scope(() => {
+    const logits = extractFeatures((x: torch.Tensor) => model.forward(x), set.images, { prepare: toInput }); // [N, C]
+    if (set.multiLabel) {
+      const auc = multiLabelAuc(logits, set.multiLabel);
+      return { meanAuc: auc.mean, perClassAuc: auc.perClass };
+    }
+    const r = accuracies(logits, set.labels);
+    return { top1: r.top1, top5: r.top5 };
+  });
 }
 
 /** A short, filesystem-safe tag for a fraction: 0.01 → "0.01". */
@@ -99,7 +110,8 @@ export async function finetune(config: FinetuneConfig, out: string, o: { resume?
       step: (idx) => {
         let x = toInput(rows(train.images, idx)); // [B, C, S, S]
         if (config.augment) x = crop.forward(x, generator);
-        const loss = F.crossEntropy(model.forward(x), rows(train.labels, idx));
+        const logits = model.forward(x); // [B, C]
+        const loss = train.multiLabel ? F.binaryCrossEntropyWithLogits(logits, rows(train.multiLabel, idx)) : F.crossEntropy(logits, rows(train.labels, idx));
         loss.backward();
         return { loss: loss.item(), items: idx.length };
       },
@@ -110,6 +122,6 @@ export async function finetune(config: FinetuneConfig, out: string, o: { resume?
     run.saveWeights('encoder', model.encoder);
     const labels = subset.indices.length;
     for (const [split, set] of [['test', test], ...shifted.map((s, i) => [`shifted:${config.shifted[i].name}${config.shifted[i].vendors ? '/' + config.shifted[i].vendors!.join('+') : ''}`, s] as const)] as const)
-      run.log({ event: 'finetune', init: initName, fraction, labels, split, ...testAccuracy(model, set as ImageSet) });
+      run.log({ event: 'finetune', init: initName, fraction, labels, split, ...testMetrics(model, set as ImageSet) });
   }
 }
