@@ -84,8 +84,6 @@ export async function pretrain(config: PretrainConfig, out: string, o: { resume?
   if (!result.interrupted) {
     run.saveWeights('model', model);
     run.saveWeights('encoder', model.encoder);
-    const last = run.events().filter((e) => e.event === 'knn').pop();
-    if (last) run.log({ event: 'probe', kind: 'knn', split: 'test', top1: last.top1, top5: last.top5 });
   }
   return result;
 }

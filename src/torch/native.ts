@@ -3,6 +3,7 @@
  * the error lists the possible fixes. `SELFSUP_NATIVE=/path/addon.node` selects
  * another build of the addon.
  */
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -53,3 +54,8 @@ function load(): Native {
 }
 
 export const native: Native = load();
+
+// libgomp may start libtorch with one thread even on a multi-core machine (it does on
+// this project's 2-core CI machines); unless OMP_NUM_THREADS says otherwise, use every
+// core the process may run on, as PyTorch intends.
+if (process.env.OMP_NUM_THREADS === undefined && native.getNumThreads() < availableParallelism()) native.setNumThreads(availableParallelism());

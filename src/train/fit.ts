@@ -125,6 +125,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     save();
     if (stop) progress.log(`${stage}: interrupted at step ${step}/${total}; checkpoint saved in ${ckpt}. Continue with --resume.`);
     else if (o.evaluate) run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch: epochs, ...o.evaluate(step) });
+    run.log({ event: stop ? 'interrupted' : 'end', stage, step, seconds: (performance.now() - t0) / 1000 }); // this process's share of the stage
   } finally {
     progress.stop();
     process.off('SIGINT', onSigint);
