@@ -69,7 +69,7 @@ try {
   console.log('| side, per batch (best round) | loader setting | waiting for data | two views | step (fwd + NT-Xent + bwd + LARS) | total |');
   console.log('|---|---|---|---|---|---|');
   console.log(`| selfsup | ImageFolder + DataLoader, ${ours.workers ? `${ours.workers} decode worker(s)` : 'decode on the main thread'}, prefetch ${ours.prefetch} | ${ms(ours.wait)} | ${ms(ours.views)} | ${ms(ours.step)} | ${ms(ours.seconds * batch)} |`);
-  console.log(`| PyTorch | torchvision ImageFolder + DataLoader, num_workers ${theirs.workers} | ${ms(theirs.wait)} (views included) | in the workers${theirs.workers ? '' : ' (in the wait)'} | ${ms(theirs.step)} | ${ms(theirs.seconds * batch)} |`);
+  console.log(`| PyTorch | torchvision ImageFolder + DataLoader, num_workers ${theirs.workers} | ${ms(theirs.wait)} (views included) | ${theirs.workers ? 'in the loader workers' : 'in the wait (main process)'} | ${ms(theirs.step)} | ${ms(theirs.seconds * batch)} |`);
   console.error(`bench/simclr: ${args.threads} intra-op thread(s) on both sides; last losses selfsup ${ours.loss.toFixed(3)}, PyTorch ${theirs.loss.toFixed(3)}`);
 } finally {
   rmSync(root, { recursive: true, force: true });
