@@ -32,7 +32,10 @@ test('train-mode resnet18 matches torchvision: batch statistics, running-stat up
   out.mul(makeInput(out.shape)).sum().backward();
   const conv2 = (model.layers[3].at(1) as BasicBlock).conv2;
   assertClose(conv2.weight.grad!.select(0, 0).narrow(0, 0, 16), g('resnet18.train.grad.layer4.1.conv2.weight[0,:16]'), { rtol: 1e-3, atol: 1e-4, msg: 'layer4 grad' });
-  assertClose(model.conv1.weight.grad!.select(0, 0), g('resnet18.train.grad.conv1.weight[0]'), { rtol: 1e-3, atol: 1e-2, msg: 'conv1 grad' });
+  // conv1's gradient reaches ~1e5 after 17 train-mode BN layers; float32 sums in another order (e.g. another
+  // thread count than the golden's) move small entries by ~1e-6 of that scale, so atol follows the scale.
+  const conv1 = g('resnet18.train.grad.conv1.weight[0]');
+  assertClose(model.conv1.weight.grad!.select(0, 0), conv1, { rtol: 1e-3, atol: 1e-5 * conv1.abs().max().item(), msg: 'conv1 grad' });
 });
 
 test('SimCLR variant: small-image stem and width ×2 give [N, 1024] features on 32×32', () => {
