@@ -47,7 +47,7 @@ export async function writeReport(runs: string[], out: string, o: ReportOptions 
     ['Embeddings', read.map((r, i) => embeddingSection(r, i, { maxPoints, seed }))],
   ];
   const path = resolve(out);
-  torch.safetensors.writeFileAtomic(path, Buffer.from(page(title, read, groups), 'utf8'));
+  torch.safetensors.writeFileAtomic(path, Buffer.from(page(title, read, groups), 'utf8'), 'report');
   const charts = groups.flatMap(([, s]) => s).filter((s) => s.svg !== null).map((s) => s.id);
   return { path, charts };
 }

@@ -155,15 +155,15 @@ let tmpCounter = 0;
 /**
  * Writes `path` atomically: the bytes go to a temp file in the same folder, are
  * flushed, then renamed over `path`. On any failure the temp file is removed and
- * the previous file (if any) is left untouched.
+ * the previous file (if any) is left untouched. Errors start with `who` (the caller).
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+export function writeFileAtomic(path: string, bytes: Uint8Array, who = 'selfsup'): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}-${tmpCounter++}`);
   let fd: number;
   try {
     fd = openSync(tmp, 'wx');
   } catch (e) {
-    throw new Error(`safetensors: cannot write ${path}: ${(e as Error).message}`);
+    throw new Error(`${who}: cannot write ${path}: ${(e as Error).message}`);
   }
   try {
     try {
@@ -180,7 +180,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     } catch {
       // already gone
     }
-    throw new Error(`safetensors: cannot write ${path}: ${(e as Error).message}`);
+    throw new Error(`${who}: cannot write ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -188,7 +188,7 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
 export function saveFile(path: string, tensors: Record<string, Tensor>, metadata?: Metadata): void {
   if (typeof path !== 'string' || path === '') throw new TypeError(`safetensors: expected a file path but received ${describe(path)}`);
   // serialize() validates and reads every tensor before anything touches the disk.
-  writeFileAtomic(path, serialize(tensors, metadata));
+  writeFileAtomic(path, serialize(tensors, metadata), 'safetensors');
 }
 
 /** Loads every tensor of a .safetensors file onto the CPU. */
