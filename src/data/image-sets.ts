@@ -146,7 +146,7 @@ async function load(c: ImageSetConfig): Promise<ImageSet> {
 export async function loadImageSet(c: ImageSetConfig): Promise<ImageSet> {
   const s = await load(c);
   const n = s.labels.shape[0];
-  if (c.limit === undefined || c.limit >= n || c.name.endsWith('mnist')) return s;
+  if (c.limit === undefined || c.limit >= n) return s; // (MNIST loaders apply the limit themselves)
   if (!Number.isInteger(c.limit) || c.limit < 1) throw new RangeError(`image set ${c.name}: expected a positive integer limit but received ${c.limit}`);
   const cut = <T>(a?: T[]): T[] | undefined => a?.slice(0, c.limit);
   return {

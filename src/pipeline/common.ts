@@ -8,6 +8,7 @@ import * as torch from '../torch/index.js';
 import type { Module } from '../nn/module.js';
 import { LARS, larsParamGroups, SGD, AdamW, type Optimizer } from '../optim/index.js';
 import { createEncoder, type Encoder, type EncoderConfig } from '../models/encoders.js';
+import type { ImageSetConfig } from '../data/image-sets.js';
 import { Compose, RandomResizedCrop, RandomHorizontalFlip, ColorJitter, RandomGrayscale, RandomGaussianBlur, type View } from '../views/index.js';
 
 export interface ViewsConfig {
@@ -38,6 +39,9 @@ export const toInput = (images: torch.Tensor): torch.Tensor => images.float().di
 /** Rows `idx` of a tensor. */
 export const rows = (t: torch.Tensor, idx: number[]): torch.Tensor =>
   torch.scope(() => t.indexSelect(0, torch.tensor(Float64Array.from(idx), { dtype: 'int64' })));
+
+/** The split name under which a shifted test set's results are logged: "shifted:<set>[/<vendors>]". */
+export const shiftedName = (c: ImageSetConfig): string => `shifted:${c.name}${c.vendors ? '/' + c.vendors.join('+') : ''}`;
 
 /** Where a run starts: an encoder's weights and the config of the run that made them. */
 export interface InitSource {

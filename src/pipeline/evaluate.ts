@@ -15,7 +15,7 @@ import { extractFeatures, knnEvaluate, linearProbe } from '../eval/index.js';
 import { RunDir } from '../train/run-dir.js';
 import { SimCLR } from '../methods/simclr.js';
 import type { ProjectionHeadOptions } from '../models/heads.js';
-import { applyThreads, makeEncoder, resolveInit, rows, toInput } from './common.js';
+import { applyThreads, makeEncoder, resolveInit, rows, shiftedName, toInput } from './common.js';
 
 export interface EvalConfig {
   name?: string;
@@ -31,8 +31,6 @@ export interface EvalConfig {
   layer: number;
 }
 
-const shiftedName = (c: ImageSetConfig): string => `shifted:${c.name}${c.vendors ? '/' + c.vendors.join('+') : ''}`;
-
 /**
  * The frozen network of run `dir` as a features function over uint8 image sets:
  * its encoder, or (layer > 0, pretraining runs) the encoder and the first `layer`
@@ -45,12 +43,12 @@ function frozenEncoder(dir: string, inChannels: number, layer = 0): (s: ImageSet
   if (layer > 0) {
     const config = new RunDir(dir, { resume: true }).readConfig() as { head?: ProjectionHeadOptions };
     if (!config.head) throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no head)`);
-    const model = new SimCLR(encoder, { head: config.head, representationLayer: Math.min(layer, config.head.layers ?? 2) });
+    const model = new SimCLR(encoder, { head: config.head });
     if (layer > model.head.blocks.length) throw new RangeError(`eval --layer: ${dir}'s head has ${model.head.blocks.length} layers but --layer is ${layer}`);
     const weights = join(dir, 'model.safetensors');
     torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
     model.eval();
-    net = (x) => model.representation(x);
+    net = (x) => model.representation(x, layer);
   }
   encoder.eval();
   return (s) => extractFeatures(net, s.images, { prepare: toInput });

@@ -19,7 +19,7 @@ import { RandomResizedCrop } from '../views/index.js';
 import { fit } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
 import { accuracies, extractFeatures, multiLabelAuc } from '../eval/index.js';
-import { applyThreads, makeEncoder, makeOptimizer, resolveInit, rows, toInput, type OptimConfig } from './common.js';
+import { applyThreads, makeEncoder, makeOptimizer, resolveInit, rows, shiftedName, toInput, type OptimConfig } from './common.js';
 
 export interface FinetuneConfig {
   name?: string;
@@ -121,7 +121,7 @@ export async function finetune(config: FinetuneConfig, out: string, o: { resume?
     run.saveWeights(`encoder-${tag(fraction)}`, model.encoder);
     run.saveWeights('encoder', model.encoder);
     const labels = subset.indices.length;
-    for (const [split, set] of [['test', test], ...shifted.map((s, i) => [`shifted:${config.shifted[i].name}${config.shifted[i].vendors ? '/' + config.shifted[i].vendors!.join('+') : ''}`, s] as const)] as const)
-      run.log({ event: 'finetune', init: initName, fraction, labels, split, ...testMetrics(model, set as ImageSet) });
+    for (const [split, set] of [['test', test] as const, ...shifted.map((s, i) => [shiftedName(config.shifted[i]), s] as const)])
+      run.log({ event: 'finetune', init: initName, fraction, labels, split, ...testMetrics(model, set) });
   }
 }

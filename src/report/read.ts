@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
 import { describe } from '../torch/errors.js';
+import { forEachJsonLine } from '../train/run-dir.js';
 
 /** A training step: `{"event":"train","stage","step","epoch","loss","lr","imagesPerSec","time"}`. */
 export interface TrainEvent { stage: string; step: number; loss: number }
@@ -73,15 +74,8 @@ function field(e: Record<string, unknown>, key: string, kind: Kind, required: bo
 export function readMetrics(path: string): Pick<Run, 'train' | 'knn' | 'finetune' | 'probe'> {
   if (!existsSync(path)) throw new Error(`${path} is missing (expected a run directory written by \`selfsup\`)`);
   const out: Pick<Run, 'train' | 'knn' | 'finetune' | 'probe'> = { train: [], knn: [], finetune: [], probe: [] };
-  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const where = `${path}:${i + 1}`;
-    let e: Record<string, unknown>;
-    try {
-      e = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${where}: not JSON: ${(err as Error).message}`);
-    }
+  forEachJsonLine(path, (value, where) => {
+    const e = value as Record<string, unknown>;
     if (e === null || typeof e !== 'object' || Array.isArray(e) || typeof e.event !== 'string')
       throw new Error(`${where}: expected a JSON object with a string "event" field but found ${describe(e)}`);
     const num = (k: string) => field(e, k, 'number', true, where) as number;

@@ -17,6 +17,21 @@ export interface MetricEvent {
   [key: string]: unknown;
 }
 
+/** Calls `fn` with each non-blank line of a JSON-lines file, parsed, and its "file:line"; a line that is not JSON is an error naming it. */
+export function forEachJsonLine(path: string, fn: (value: unknown, where: string) => void): void {
+  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    const where = `${path}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`${where}: not JSON: ${(e as Error).message}`);
+    }
+    fn(value, where);
+  });
+}
+
 export class RunDir {
   readonly dir: string;
 
@@ -62,15 +77,9 @@ export class RunDir {
 
   /** The events logged so far (an unreadable line names its number). */
   events(): MetricEvent[] {
-    if (!existsSync(this.metricsPath)) return [];
-    return readFileSync(this.metricsPath, 'utf8').split('\n').flatMap((line, i) => {
-      if (!line.trim()) return [];
-      try {
-        return [JSON.parse(line) as MetricEvent];
-      } catch (e) {
-        throw new Error(`${this.metricsPath}:${i + 1}: not JSON: ${(e as Error).message}`);
-      }
-    });
+    const out: MetricEvent[] = [];
+    if (existsSync(this.metricsPath)) forEachJsonLine(this.metricsPath, (e) => out.push(e as MetricEvent));
+    return out;
   }
 
   /**
