@@ -52,7 +52,7 @@ function runsSection(runs: Run[]): string {
 function resultsSection(runs: Run[]): string {
   const rows = runs.flatMap((r) => [
     ...r.probe.map((p) => ({ run: r.name, what: `${p.kind} probe${p.fraction === undefined ? '' : `, ${percent(p.fraction)} of labels`}`, split: p.split, labels: p.labels, top1: p.top1, top5: p.top5, auc: p.meanAuc })),
-    ...r.finetune.map((f) => ({ run: r.name, what: `fine-tune from ${f.init}, ${percent(f.fraction)} of labels`, split: f.split, labels: f.labels, top1: f.top1, top5: f.top5, auc: undefined })),
+    ...r.finetune.map((f) => ({ run: r.name, what: `fine-tune from ${f.init}, ${percent(f.fraction)} of labels`, split: f.split, labels: f.labels, top1: f.top1, top5: f.top5, auc: f.meanAuc })),
   ]);
   if (rows.length === 0) return '<h2>Results</h2><p class="note">No final results were logged (no "probe" or "finetune" events in metrics.jsonl).</p>';
   const body = rows.map((x) =>

@@ -19,9 +19,10 @@ export interface TrainEvent { stage: string; step: number; loss: number }
 /** A kNN evaluation during training. */
 export interface KnnEvent { stage: string; step: number; top1: number; top5?: number; k?: number }
 /** A fine-tuning result on a label fraction. */
-export interface FinetuneEvent { init: string; fraction: number; labels?: number; top1: number; top5?: number; split: string }
+/** `top1`/`top5` for single-label runs; `meanAuc` for multi-label ones. */
+export interface FinetuneEvent { init: string; fraction: number; labels?: number; top1?: number; top5?: number; meanAuc?: number; split: string }
 /** A final linear-probe or kNN result on a split (`test`, `shifted:<name>`), for linear probes optionally on a label fraction. */
-export interface ProbeEvent { kind: string; split: string; top1: number; top5?: number; meanAuc?: number; fraction?: number; labels?: number }
+export interface ProbeEvent { kind: string; split: string; top1?: number; top5?: number; meanAuc?: number; fraction?: number; labels?: number }
 
 export interface Run {
   /** Absolute path of the run directory. */
@@ -89,10 +90,10 @@ export function readMetrics(path: string): Pick<Run, 'train' | 'knn' | 'finetune
         out.knn.push({ stage: str('stage', ''), step: num('step'), top1: num('top1'), top5: optNum('top5'), k: optNum('k') });
         break;
       case 'finetune':
-        out.finetune.push({ init: field(e, 'init', 'string', true, where) as string, fraction: num('fraction'), labels: optNum('labels'), top1: num('top1'), top5: optNum('top5'), split: str('split', 'test') });
+        out.finetune.push({ init: field(e, 'init', 'string', true, where) as string, fraction: num('fraction'), labels: optNum('labels'), top1: optNum('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), split: str('split', 'test') });
         break;
       case 'probe':
-        out.probe.push({ kind: field(e, 'kind', 'string', true, where) as string, split: str('split', 'test'), top1: num('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), fraction: optNum('fraction'), labels: optNum('labels') });
+        out.probe.push({ kind: field(e, 'kind', 'string', true, where) as string, split: str('split', 'test'), top1: optNum('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), fraction: optNum('fraction'), labels: optNum('labels') });
         break;
     }
   });

@@ -53,8 +53,8 @@ export function knnSection(runs: Run[]): Section {
 
 export function labelEfficiencySection(runs: Run[]): Section {
   const title = 'Label efficiency';
-  const all = runs.flatMap((run) => run.finetune.map((e) => ({ run, e })));
-  if (all.length === 0) return { id: 'label-efficiency', title, svg: null, note: 'No fine-tuning results were logged (no "finetune" events in metrics.jsonl).' };
+  const all = runs.flatMap((run) => run.finetune.flatMap((e) => (e.top1 === undefined ? [] : [{ run, e, top1: e.top1 }]))); // multi-label runs have AUC only
+  if (all.length === 0) return { id: 'label-efficiency', title, svg: null, note: 'No fine-tuning accuracies were logged (no "finetune" events with top-1 in metrics.jsonl).' };
   // Plot the test split when there is one, else the split logged most often.
   const counts = new Map<string, number>();
   for (const { e } of all) counts.set(e.split, (counts.get(e.split) ?? 0) + 1);
@@ -66,13 +66,13 @@ export function labelEfficiencySection(runs: Run[]): Section {
   }
   // One series per (run, init); repeated fractions (e.g. several seeds) are averaged.
   const groups = new Map<string, Map<number, number[]>>();
-  for (const { run, e } of all) {
+  for (const { run, e, top1 } of all) {
     if (e.split !== split) continue;
     const name = runsOfInit.get(e.init)!.size > 1 ? `${run.name}: ${e.init}` : e.init;
     if (!groups.has(name)) groups.set(name, new Map());
     const byFraction = groups.get(name)!;
     if (!byFraction.has(e.fraction)) byFraction.set(e.fraction, []);
-    byFraction.get(e.fraction)!.push(e.top1);
+    byFraction.get(e.fraction)!.push(top1);
   }
   const series = [...groups].map(([name, byFraction]) => ({
     name,

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { data, pipeline, train } from '../../src/index.js';
+import { data, pipeline, report, train } from '../../src/index.js';
 import { FINETUNE, EVAL } from '../../src/cli/configs.js';
 import { resolveConfig } from '../../src/cli/schema.js';
 
@@ -37,6 +37,10 @@ test('multi-label manifest: fine-tuning and linear probe give per-class and mean
     const probes = await pipeline.evaluateRun(out, ev);
     assert.deepEqual(probes.map((p) => p.kind), ['linear'], 'no kNN for multi-label sets');
     assert.ok((probes[0].meanAuc as number) > 0.65, `probe mean AUC ${probes[0].meanAuc}`);
+    // The report takes AUC-only results: a results table with the mean AUC, no top-1 label-efficiency curve.
+    const page = await report.writeReport([out], join(dir, 'report.html'));
+    assert.ok(!page.charts.includes('label-efficiency'));
+    assert.ok(readFileSync(page.path, 'utf8').includes(`<td class="num">${(r.meanAuc as number).toFixed(3)}</td>`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
