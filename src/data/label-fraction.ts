@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as torch from '../torch/index.js';
 import { checkInt } from '../torch/errors.js';
 import { permutation } from './samplers.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface LabelSubset {
   /** Fraction of each class kept, 0 < fraction ≤ 1. */
@@ -61,7 +62,7 @@ export function labelFraction(labels: ArrayLike<number> | torch.Tensor, fraction
 /** Writes `subset` as a JSON index file (atomically: temp file + rename). */
 export function saveLabelSubset(path: string, subset: LabelSubset): void {
   const body = { format: FORMAT, fraction: subset.fraction, seed: subset.seed, numExamples: subset.numExamples, counts: subset.counts, indices: subset.indices };
-  torch.safetensors.writeFileAtomic(path, Buffer.from(`${JSON.stringify(body)}\n`, 'utf8'));
+  writeFileAtomic(path, `${JSON.stringify(body)}\n`, 'label subset');
 }
 
 /**

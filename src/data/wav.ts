@@ -8,7 +8,8 @@
  * naming the file and the encoding; truncated or corrupt files name the file and
  * the byte where reading failed.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 
@@ -173,16 +174,13 @@ export function encodeWav(audio: Tensor, sampleRate: number, opts: WriteWavOptio
   return bytes;
 }
 
-/** Writes audio [C, T] (or [T]) as a WAV file atomically (temp file + rename). */
+/** Writes audio [C, T] (or [T]) as a WAV file atomically. */
 export function writeWav(path: string, audio: Tensor, sampleRate: number, opts: WriteWavOptions = {}): void {
   const bytes = encodeWav(audio, sampleRate, opts);
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
+    writeFileAtomic(path, bytes, 'writeWav');
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new WavError(`${path}: cannot write: ${(e as Error).message}`);
+    throw new WavError((e as Error).message);
   }
 }
 

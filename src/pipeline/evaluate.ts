@@ -16,6 +16,7 @@ import { RunDir } from '../train/run-dir.js';
 import { SimCLR } from '../methods/simclr.js';
 import type { ProjectionHeadOptions } from '../models/heads.js';
 import { applyThreads, makeEncoder, resolveInit, rows, shiftedName, toInput } from './common.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export interface EvalConfig {
   name?: string;
@@ -86,7 +87,7 @@ export async function evaluateRun(dir: string, config: EvalConfig): Promise<Reco
     log({ ...common, split: 'test', top1: r.top1, top5: r.top5, meanAuc: r.meanAuc, perClassAuc: r.perClassAuc });
     for (const [split, m] of Object.entries(r.extra)) log({ ...common, split, top1: m.top1, top5: m.top5, meanAuc: m.meanAuc, perClassAuc: m.perClassAuc });
   }
-  torch.safetensors.writeFileAtomic(run.path(config.layer ? `eval-layer${config.layer}.json` : 'eval.json'), Buffer.from(JSON.stringify(events, null, 1) + '\n'));
+  writeFileAtomic(run.path(config.layer ? `eval-layer${config.layer}.json` : 'eval.json'), JSON.stringify(events, null, 1) + '\n', 'eval');
   return events;
 }
 

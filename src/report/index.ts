@@ -5,11 +5,11 @@
  * curves, the label-efficiency chart and a UMAP map of each run's embeddings.
  */
 import { resolve } from 'node:path';
-import * as torch from '../torch/index.js';
 import { checkInt } from '../torch/errors.js';
 import { page } from './html.js';
 import { readRun } from './read.js';
 import { embeddingSection, knnSection, labelEfficiencySection, lossSection, type Section } from './sections.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 export { readRun, readMetrics, readEmbeddings, type Run, type Embeddings, type TrainEvent, type KnnEvent, type FinetuneEvent, type ProbeEvent } from './read.js';
 export { lineChart, scatterChart, thin, type LineSeries, type LineChartOptions, type ScatterPoint, type ScatterOptions, type ChartOptions } from './charts.js';
@@ -47,7 +47,7 @@ export async function writeReport(runs: string[], out: string, o: ReportOptions 
     ['Embeddings', read.map((r, i) => embeddingSection(r, i, { maxPoints, seed }))],
   ];
   const path = resolve(out);
-  torch.safetensors.writeFileAtomic(path, Buffer.from(page(title, read, groups), 'utf8'), 'report');
+  writeFileAtomic(path, page(title, read, groups), 'report');
   const charts = groups.flatMap(([, s]) => s).filter((s) => s.svg !== null).map((s) => s.id);
   return { path, charts };
 }

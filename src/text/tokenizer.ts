@@ -5,7 +5,8 @@
  * the learned alphabet become [UNK]); batches are padded / truncated into tensors;
  * the vocabulary is saved as JSON (atomic write).
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import * as torch from '../torch/index.js';
 import { bpeWord, preTokenize, trainBpe, type BpeModel } from './bpe.js';
 
@@ -157,16 +158,9 @@ export class Tokenizer {
     return { type: 'bpe', version: 1, lowercase: this.lowercase, specialTokens: [...SPECIAL_TOKENS], alphabet: this.model.alphabet, merges: this.model.merges };
   }
 
-  /** Writes the vocabulary and merges as JSON atomically (temp file + rename). */
+  /** Writes the vocabulary and merges as JSON atomically. */
   save(path: string): void {
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, JSON.stringify(this.toJSON()));
-      renameSync(tmp, path);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw new Error(`Tokenizer.save: cannot write ${path}: ${(e as Error).message}`);
-    }
+    writeFileAtomic(path, JSON.stringify(this.toJSON()), 'Tokenizer.save');
   }
 
   /** Reads a tokenizer written by `save`; errors name the file and the bad field. */

@@ -7,8 +7,8 @@
  * Reading validates everything before any tensor is made: a corrupt or hostile
  * file gives an Error naming the file and the offending tensor, never a crash.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 import { type DType, dtypeCode } from './dtype.js';
@@ -148,40 +148,6 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
     throw e;
   }
   return { tensors, metadata };
-}
-
-let tmpCounter = 0;
-
-/**
- * Writes `path` atomically: the bytes go to a temp file in the same folder, are
- * flushed, then renamed over `path`. On any failure the temp file is removed and
- * the previous file (if any) is left untouched. Errors start with `who` (the caller).
- */
-export function writeFileAtomic(path: string, bytes: Uint8Array, who = 'selfsup'): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}-${tmpCounter++}`);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx');
-  } catch (e) {
-    throw new Error(`${who}: cannot write ${path}: ${(e as Error).message}`);
-  }
-  try {
-    try {
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    throw new Error(`${who}: cannot write ${path}: ${(e as Error).message}`);
-  }
 }
 
 /** Saves named tensors to a .safetensors file (atomically). */

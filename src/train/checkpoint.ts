@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer, OptimizerState, ParamState } from '../optim/optimizer.js';
+import { removeStaleTemps, writeFileAtomic } from '../io/atomic.js';
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
 const FORMAT = 'selfsup.checkpoint';
@@ -138,10 +139,11 @@ export function saveCheckpoint(dir: string, s: CheckpointState): void {
     const bytes = files[part];
     if (!bytes) continue;
     const name = FILE_NAME[part](generation);
-    torch.safetensors.writeFileAtomic(join(dir, name), bytes);
+    writeFileAtomic(join(dir, name), bytes, 'checkpoint');
     manifest.files[part] = { name, bytes: bytes.length, sha256: sha256(bytes) };
   }
-  torch.safetensors.writeFileAtomic(join(dir, 'manifest.json'), toJson(manifest, 'the manifest'));
+  writeFileAtomic(join(dir, 'manifest.json'), toJson(manifest, 'the manifest'), 'checkpoint');
+  removeStaleTemps(dir); // a save killed mid-write left its temp file
   const keep = new Set(Object.values(manifest.files).map((f) => f.name));
   for (const f of readdirSync(dir)) if (DATA_FILE.test(f) && !keep.has(f)) unlinkSync(join(dir, f));
 }

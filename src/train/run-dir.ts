@@ -6,10 +6,11 @@
  *   RUN/checkpoints/<stage>/  the latest resumable checkpoint of each stage (src/train/checkpoint.ts)
  *   RUN/<name>.safetensors    final weights, embeddings (PyTorch key names)
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
 import type { Module } from '../nn/module.js';
+import { writeFileAtomic } from '../io/atomic.js';
 
 /** One line of metrics.jsonl. */
 export interface MetricEvent {
@@ -64,7 +65,7 @@ export class RunDir {
   }
 
   writeConfig(config: unknown): void {
-    torch.safetensors.writeFileAtomic(this.configPath, Buffer.from(JSON.stringify(config, null, 2) + '\n'));
+    writeFileAtomic(this.configPath, JSON.stringify(config, null, 2) + '\n', 'config');
   }
   readConfig(): Record<string, unknown> {
     return JSON.parse(readFileSync(this.configPath, 'utf8')) as Record<string, unknown>;
@@ -88,7 +89,7 @@ export class RunDir {
    */
   rewind(stage: string, step: number): void {
     const kept = this.events().filter((e) => e.stage !== stage || typeof e.step !== 'number' || e.step <= step);
-    writeFileSync(this.metricsPath, kept.map((e) => JSON.stringify(e) + '\n').join(''));
+    writeFileAtomic(this.metricsPath, kept.map((e) => JSON.stringify(e) + '\n').join(''), 'metrics');
   }
 
   /** Writes a module's weights (PyTorch key names) to RUN/<name>.safetensors, atomically. */

@@ -2,7 +2,7 @@
  * Looking at views: tile an image batch into one grid (torchvision's `make_grid`)
  * and encode it as PNG with node:zlib (8-bit grayscale or RGB, no dependencies).
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic.js';
 import { crc32, deflateSync } from 'node:zlib';
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
@@ -70,5 +70,5 @@ export function encodePng(img: Tensor): Buffer {
 
 /** Writes `encodePng(img)` to `path`. img: [C, H, W] in [0, 1]. */
 export function writePng(path: string, img: Tensor): void {
-  writeFileSync(path, encodePng(img));
+  writeFileAtomic(path, encodePng(img), 'view grid');
 }
