@@ -3,3 +3,4 @@ export { topkAccuracy, accuracies, perClassAccuracy, rocAuc, multiLabelAuc, oneV
 export { extractFeatures, type ExtractOptions } from './features.js';
 export { knnPredict, knnEvaluate, type KnnOptions } from './knn.js';
 export { linearProbe, probeLogits, type LinearProbeOptions, type LinearProbeResult, type ProbeMetrics, type ProbeSet, type Probe } from './linear-probe.js';
+export { collapseDiagnostics, normalizedStd, effectiveRank, type CollapseDiagnostics } from './collapse.js';
