@@ -1,2 +1,11 @@
 /** Self-supervised losses as pure functions; each term is exported on its own. */
 export { ntXent, ntXentLogits, ntXentAccuracy, type NtXentOptions } from './ntxent.js';
+export { byolLoss, normalizedMse } from './byol.js';
+export { mocoV3Loss, mocoV3Contrastive, type MocoV3Options } from './mocov3.js';
+export { simsiamLoss, negativeCosine } from './simsiam.js';
+export { barlowTwinsLoss, crossCorrelation, onDiagonalTerm, offDiagonalTerm, type BarlowTwinsOptions } from './barlow-twins.js';
+export { vicregLoss, invariance, variance, covariance, type VicregOptions, type VicregTerms } from './vicreg.js';
+export {
+  dinoLoss, dinoTeacherProbs, dinoCrossEntropy, dinoCenterUpdate, dinoTeacherTemp,
+  type DinoLossOptions, type DinoTeacherTempOptions,
+} from './dino.js';

@@ -10,6 +10,7 @@
  */
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
+import { checkPositive, checkSameMatrices } from './checks.js';
 
 type Tensor = torch.Tensor;
 
@@ -18,28 +19,14 @@ export interface NtXentOptions {
   temperature?: number;
 }
 
-function checkPair(z1: Tensor, z2: Tensor): number {
-  const [a, b] = [z1.shape, z2.shape];
-  if (a.length !== 2 || b.length !== 2 || a[0] !== b[0] || a[1] !== b[1])
-    throw new RangeError(`ntXent: expected z1 and z2 of the same shape [N, D] but received [${a}] and [${b}]`);
-  if (a[0] < 2) throw new RangeError(`ntXent: needs at least 2 samples for negatives but received N = ${a[0]}`);
-  return a[0];
-}
-
-function checkTemperature(t: number): number {
-  if (!(typeof t === 'number' && t > 0 && Number.isFinite(t)))
-    throw new RangeError(`ntXent: expected a positive number for temperature but received ${t}`);
-  return t;
-}
-
 /**
  * The logits and targets of NT-Xent as a 2N-way classification. z1, z2: [N, D]
  * → logits [2N, 2N] (cosine similarity / τ, self-similarity −∞) and int64
  * targets [2N] (row i's positive: i + N for i < N, i − N after).
  */
 export function ntXentLogits(z1: Tensor, z2: Tensor, o: NtXentOptions = {}): { logits: Tensor; targets: Tensor } {
-  const n = checkPair(z1, z2);
-  const tau = checkTemperature(o.temperature ?? 0.5);
+  const [n] = checkSameMatrices('ntXent', [['z1', z1], ['z2', z2]], { minRows: 2, why: 'for negatives' });
+  const tau = checkPositive('ntXent', 'temperature', o.temperature ?? 0.5);
   return torch.scope(() => {
     const z = F.normalize(torch.cat([z1, z2]), { dim: 1 }); // [2N, D], unit rows
     const sim = z.matmul(z.t()).div(tau); // [2N, 2N]
