@@ -10,10 +10,10 @@ OUT=${OUT:-runs/ablations}
 BUDGET=(-c experiments/fmnist-simclr.yaml --train.steps 250 --monitor.every 0)
 EVAL=(--data.limit 10000 --test.limit 2000)
 step pretrain "$OUT/crop+color" "${BUDGET[@]}"
-step pretrain "$OUT/crop-only" "${BUDGET[@]}" --views.color false
-step pretrain "$OUT/color-only" "${BUDGET[@]}" --views.crop false
-step pretrain "$OUT/linear-head" "${BUDGET[@]}" --head.layers 1
-step pretrain "$OUT/no-head" "${BUDGET[@]}" --head.layers 0
+step pretrain "$OUT/crop-only" "${BUDGET[@]}" --method.views.strength 0 --method.views.grayscale 0
+step pretrain "$OUT/color-only" "${BUDGET[@]}" --method.views.crop false
+step pretrain "$OUT/linear-head" "${BUDGET[@]}" --method.head.layers 1
+step pretrain "$OUT/no-head" "${BUDGET[@]}" --method.head.layers 0
 for run in crop+color crop-only color-only linear-head no-head; do evaluate "$OUT/$run" "${EVAL[@]}"; done
 evaluate "$OUT/crop+color" "${EVAL[@]}" --layer=2
 evaluate "$OUT/linear-head" "${EVAL[@]}" --layer=1

@@ -1,54 +1,79 @@
 #!/usr/bin/env node
 /**
- * The `selfsup` command: pretrain, finetune, recipe, eval, embed, views, report.
- * Options come from a config file (--config, JSON or YAML) and flags
- * (`--section.key value`, flags win); `selfsup <command> --help` lists them all
- * with their defaults. Every run writes a run folder (see src/train/run-dir.ts).
+ * The `selfsup` command: pretrain, finetune, recipe, eval, embed, views,
+ * report, methods, datasets. Options come from a config file (--config, JSON
+ * or YAML) and flags (`--section.key value`, flags win); each command's options
+ * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
+ * lists them all with their defaults — including the chosen method's and data
+ * set's own (`selfsup pretrain --method byol --help`). Every run writes a run
+ * folder (src/train/run-dir.ts).
  */
 import { Command, Option } from 'commander';
 import { basename, join } from 'node:path';
-import { EMBED, EVAL, FINETUNE, PRETRAIN, VIEWS } from './configs.js';
-import { flagFields, flagHelp, flagName, readConfigFile, resolveConfig, type Schema } from './schema.js';
-import { pretrain, type PretrainConfig } from '../pipeline/pretrain.js';
-import { finetune, type FinetuneConfig } from '../pipeline/finetune.js';
-import { evaluateRun, embedRun, type EmbedConfig, type EvalConfig } from '../pipeline/evaluate.js';
-import { runRecipe, type RecipeConfig } from '../pipeline/recipe.js';
-import { writeViewGrid, type ViewGridConfig } from '../pipeline/view-grid.js';
+import { flagFields, flagHelp, flagName, mergeFlags, parseConfig, readConfigFile, type z } from '../config/schema.js';
+import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/evaluate.js';
+import { finetune, finetuneSchema } from '../pipeline/finetune.js';
+import { pretrain, pretrainSchema } from '../pipeline/pretrain.js';
+import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
+import { viewsSchema, writeViewGrid } from '../pipeline/view-grid.js';
+import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
-
-const RECIPE: Schema = {
-  name: { kind: 'string', help: 'run name' },
-  step1: { kind: 'section', help: 'step 1: self-supervised pretraining on generic images', fields: PRETRAIN },
-  step2: { kind: 'section', help: 'step 2: continued pretraining on domain images (init = step 1)', fields: PRETRAIN },
-  step3: { kind: 'section', help: 'step 3: fine-tuning on domain labels (init = step 2)', fields: FINETUNE },
-};
+import { METHODS } from '../methods/registry.js';
+import { DATA_SETS } from '../data/registry.js';
 
 type Opts = Record<string, unknown> & { config?: string; out?: string; resume?: boolean };
+type SchemaOf = (peek: Peek) => z.ZodType;
+
+/** `--key value` and `--key=value` pairs of the command line, to read the chosen method and data sets before the options exist. */
+function argvFlags(argv: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  argv.forEach((a, i) => {
+    if (!a.startsWith('--')) return;
+    const eq = a.indexOf('=');
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) out[a.slice(2)] = argv[i + 1];
+  });
+  return out;
+}
+
+/** The config file named on the command line (-c/--config), read leniently: a bad file is reported when the command runs. */
+function argvConfig(argv: string[]): Record<string, unknown> {
+  const i = argv.findIndex((a) => a === '-c' || a === '--config');
+  try {
+    return i >= 0 && argv[i + 1] ? readConfigFile(argv[i + 1]) : {};
+  } catch {
+    return {};
+  }
+}
 
 /** Adds --config and one flag per schema field to `cmd`. */
-function withSchema(cmd: Command, schema: Schema): Command {
+function withSchema(cmd: Command, schema: z.ZodType): Command {
   cmd.option('-c, --config <file>', 'config file (JSON or YAML); flags override it');
   for (const [path, f] of flagFields(schema)) {
-    const arg = f.kind === 'boolean' ? '[bool]' : f.kind === 'numbers' || f.kind === 'strings' ? '<list>' : '<value>';
+    const arg = f.type === 'boolean' ? '[bool]' : f.type === 'numbers' || f.type === 'strings' ? '<list>' : '<value>';
     cmd.addOption(new Option(`${flagName(path)} ${arg}`, flagHelp(f)));
+    if (path.endsWith('.name') && !path.includes('.', path.indexOf('.') + 1) && ['method.name', 'data.name'].includes(path))
+      cmd.addOption(new Option(`--${path.slice(0, -5)} <name>`, `shorthand for ${flagName(path)}`));
   }
   return cmd;
 }
 
-/** Splits commander's options into our own (config/out/resume) and the schema's flags. */
-function configOf(schema: Schema, opts: Opts): Record<string, unknown> {
+/** The command's config: defaults ← file ← flags, checked against its schema (errors name the file or flag). */
+function configOf(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
   const { config, out: _out, resume: _resume, ...flags } = opts;
-  for (const [k, v] of Object.entries(flags)) if (v === true) flags[k] = 'true';
-  return resolveConfig(schema, config ? readConfigFile(config) : {}, flags, config ? basename(config) : 'config');
+  const file = config ? readConfigFile(config) : {};
+  const merged = mergeFlags(schemaOf(peekIn(file, flags)), file, flags);
+  const schema = schemaOf(peekIn(merged));
+  return parseConfig(schema, merged, config ? basename(config) : 'config') as Record<string, unknown>;
 }
 
 /** --resume continues with the saved config; flags other than --out would be silently ignored, so they are errors. */
-function savedConfig(schema: Schema, opts: Opts): Record<string, unknown> {
+function savedConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
   const extra = Object.keys(opts).filter((k) => !['out', 'resume'].includes(k) && opts[k] !== undefined);
   if (extra.length) throw new Error(`--resume continues a run with its saved config.json; drop ${extra.map((k) => (k === 'config' ? '--config' : flagName(k))).join(', ')}`);
-  const { command: _c, inChannels: _i, initName: _n, ...saved } = new RunDir(opts.out!, { resume: true }).readConfig();
-  return resolveConfig(schema, saved, {}, join(opts.out!, 'config.json'));
+  const { command: _c, inChannels: _i, imageSize: _s, initName: _n, ...saved } = new RunDir(opts.out!, { resume: true }).readConfig();
+  return parseConfig(schemaOf(peekIn(saved)), saved, join(opts.out!, 'config.json')) as Record<string, unknown>;
 }
 
 const outOption = (cmd: Command, what: string): Command =>
@@ -58,40 +83,36 @@ function exitInterrupted(interrupted: boolean): void {
   if (interrupted) process.exitCode = 130;
 }
 
-export function program(): Command {
+const table = (rows: string[][]): string => {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]) : c)).join('  ')).join('\n');
+};
+
+export function program(argv: string[] = process.argv): Command {
+  const peek = peekIn(argvConfig(argv), argvFlags(argv));
   const p = new Command('selfsup').description('Self-supervised pretraining, fine-tuning and evaluation on libtorch').showHelpAfterError();
-  withSchema(outOption(p.command('pretrain').description('SimCLR / MICLe pretraining of an encoder'), 'the pretraining'), PRETRAIN)
-    .action(async (opts: Opts) => {
-      const c = (opts.resume ? savedConfig(PRETRAIN, opts) : configOf(PRETRAIN, opts)) as unknown as PretrainConfig;
-      exitInterrupted((await pretrain(c, opts.out!, { resume: opts.resume })).interrupted);
+  const run = (schemaOf: SchemaOf, opts: Opts): Record<string, unknown> => (opts.resume ? savedConfig(schemaOf, opts) : configOf(schemaOf, opts));
+  withSchema(outOption(p.command('pretrain').description('self-supervised pretraining of an encoder by any method (`selfsup methods`)'), 'the pretraining'), pretrainSchema(peek))
+    .action(async (opts: Opts) => exitInterrupted((await pretrain(run(pretrainSchema, opts), opts.out!, { resume: opts.resume })).interrupted));
+  withSchema(outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'), finetuneSchema(peek))
+    .action(async (opts: Opts) => finetune(run(finetuneSchema, opts), opts.out!, { resume: opts.resume }));
+  withSchema(outOption(p.command('recipe').description('3-step recipe: pretrain (generic) → pretrain (domain) → fine-tune'), 'the three steps'), recipeSchema(peek))
+    .action(async (opts: Opts) => exitInterrupted(!(await runRecipe(run(recipeSchema, opts), opts.out!, { resume: opts.resume }))));
+  withSchema(p.command('eval').argument('<run>', 'run folder').description("kNN and linear-probe evaluation of a run's frozen encoder"), evalSchema(peek))
+    .action(async (dir: string, opts: Opts) => {
+      for (const e of await evaluateRun(dir, configOf(evalSchema, opts))) console.log(JSON.stringify(e));
     });
-  withSchema(outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'), FINETUNE)
-    .action(async (opts: Opts) => {
-      const c = (opts.resume ? savedConfig(FINETUNE, opts) : configOf(FINETUNE, opts)) as unknown as FinetuneConfig;
-      await finetune(c, opts.out!, { resume: opts.resume });
-    });
-  withSchema(outOption(p.command('recipe').description('3-step recipe: pretrain (generic) → pretrain (domain) → fine-tune'), 'the three steps'), RECIPE)
-    .action(async (opts: Opts) => {
-      const c = (opts.resume ? savedConfig(RECIPE, opts) : configOf(RECIPE, opts)) as unknown as RecipeConfig;
-      exitInterrupted(!(await runRecipe(c, opts.out!, { resume: opts.resume })));
-    });
-  withSchema(p.command('eval').argument('<run>', 'run folder').description('kNN and linear-probe evaluation of a run\'s frozen encoder'), EVAL)
-    .action(async (run: string, opts: Opts) => {
-      for (const e of await evaluateRun(run, configOf(EVAL, opts) as unknown as EvalConfig)) console.log(JSON.stringify(e));
-    });
-  withSchema(p.command('embed').argument('<run>', 'run folder').description('embeddings (+ labels, ids) of a data set under a run\'s encoder'), EMBED)
-    .action(async (run: string, opts: Opts) => {
-      console.log(await embedRun(run, configOf(EMBED, opts) as unknown as EmbedConfig));
-    });
-  withSchema(p.command('views').description('a PNG grid of augmented views').requiredOption('-o, --out <file>', 'PNG file'), VIEWS)
-    .action(async (opts: Opts) => {
-      console.log(await writeViewGrid(configOf(VIEWS, opts) as unknown as ViewGridConfig, opts.out!));
-    });
+  withSchema(p.command('embed').argument('<run>', 'run folder').description("embeddings (+ labels, ids) of a data set under a run's encoder"), embedSchema(peek))
+    .action(async (dir: string, opts: Opts) => console.log(await embedRun(dir, configOf(embedSchema, opts))));
+  withSchema(p.command('views').description("a PNG grid of a method's augmented views").requiredOption('-o, --out <file>', 'PNG file'), viewsSchema(peek))
+    .action(async (opts: Opts) => console.log(await writeViewGrid(configOf(viewsSchema, opts), opts.out!)));
   p.command('report').description('one self-contained HTML page with the charts of one or more runs')
     .argument('<runs...>', 'run folders').requiredOption('-o, --out <file>', 'HTML file').option('--title <text>', 'page title')
-    .action(async (runs: string[], opts: { out: string; title?: string }) => {
-      console.log((await writeReport(runs, opts.out, { title: opts.title })).path);
-    });
+    .action(async (runs: string[], opts: { out: string; title?: string }) => console.log((await writeReport(runs, opts.out, { title: opts.title })).path));
+  p.command('methods').description('the self-supervised methods: name, modality, paper and what each does')
+    .action(() => console.log(table([['method', 'modality', 'paper', 'what it does'], ...Object.values(METHODS).map((m) => [m.name, m.modality, m.paper, m.summary])])));
+  p.command('datasets').description('the registered data sets: name, modality and what each holds')
+    .action(() => console.log(table([['data set', 'modality', 'what it holds'], ...Object.values(DATA_SETS).map((d) => [d.name, d.modality, d.summary])])));
   return p;
 }
 

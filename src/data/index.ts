@@ -21,4 +21,5 @@ export { BatchIndexSampler, epochSeed, permutation, type BatchIndexOptions, type
 export { labelFraction, loadLabelSubset, saveLabelSubset, type LabelSubset } from './label-fraction.js';
 export { PerCaseBatchSampler, type PerCaseOptions } from './case-sampler.js';
 export { DataLoader, type DataLoaderOptions } from './loader.js';
-export { IMAGE_SETS, loadImageSet, type ImageSet, type ImageSetConfig } from './image-sets.js';
+export { type ImageSet, IMAGE_SET_SPECS } from './image-sets.js';
+export { DATA_SETS, getDataSet, loadImageSet, dataSection, dataTag, type DataSetSpec, type DataConfig, type Modality } from './registry.js';

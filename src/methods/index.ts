@@ -1,5 +1,7 @@
-/** Self-supervised methods: SimCLR, MICLe, and the registry that names them. */
-export { SimCLR, SIMCLR_DEFAULTS, type SimCLROptions } from './simclr.js';
-export { instancePairs, casePairs, type PairBatch, type PairSampler, type PairSamplerOptions } from './pairs.js';
-export { METHODS, getMethod, simclr, type PretrainMethod } from './registry.js';
+/** Self-supervised methods as plugins (src/methods/method.ts), and the registry that names them. */
+export { MethodModel, type MethodSpec, type BuildContext, type StepInfo, type ImageBatch, type TrainingStep, type OptimDefaults } from './method.js';
+export { ImageMethod, headSchema, cosineMomentum, twoViews, type HeadDefaults } from './image-method.js';
+export { METHODS, getMethod } from './registry.js';
+export { SimCLR, SIMCLR_OPTIONS, simclr, type SimCLROptions } from './simclr.js';
 export { micle } from './micle.js';
+export { instancePairs, casePairs, type PairBatch, type PairSampler, type PairSamplerOptions } from './pairs.js';

@@ -1,26 +1,18 @@
-/** The pretraining methods by name; an unknown name lists the valid ones. */
-import { instancePairs, type PairSampler, type PairSamplerOptions } from './pairs.js';
-import { SIMCLR_DEFAULTS } from './simclr.js';
+/** The self-supervised methods by name; an unknown name lists the valid ones. */
+import type { Modality } from '../data/registry.js';
+import type { MethodSpec } from './method.js';
+import { simclr } from './simclr.js';
 import { micle } from './micle.js';
 
-/** A two-view contrastive method: its defaults and where its positive pairs come from. */
-export interface PretrainMethod {
-  readonly name: string;
-  readonly summary: string;
-  readonly defaults: typeof SIMCLR_DEFAULTS;
-  pairs(o: PairSamplerOptions): PairSampler;
-}
+/** Every method, by name (the order of `selfsup methods`). */
+export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
+  ([simclr, micle] as MethodSpec[]).map((m) => [m.name, m]),
+);
 
-export const simclr: PretrainMethod = {
-  name: 'simclr',
-  summary: 'SimCLR: positives are two augmented views of one image',
-  defaults: SIMCLR_DEFAULTS,
-  pairs: instancePairs,
-};
-
-export const METHODS: Readonly<Record<string, PretrainMethod>> = { simclr, micle };
-
-export function getMethod(name: string): PretrainMethod {
-  if (!Object.hasOwn(METHODS, name)) throw new RangeError(`unknown method ${JSON.stringify(name)} (valid: ${Object.keys(METHODS).join(', ')})`);
-  return METHODS[name];
+/** The method named `name` (of `modality`, when given). */
+export function getMethod(name: string, modality?: Modality): MethodSpec {
+  const valid = Object.values(METHODS).filter((m) => !modality || m.modality === modality);
+  const m = valid.find((s) => s.name === name);
+  if (!m) throw new RangeError(`unknown ${modality ? modality + ' ' : ''}method ${JSON.stringify(name)} (valid: ${valid.map((s) => s.name).join(', ')})`);
+  return m;
 }

@@ -2,70 +2,37 @@
  * SimCLR (Chen, Kornblith, Norouzi, Hinton 2020, "A Simple Framework for
  * Contrastive Learning of Visual Representations"): two augmented views of each
  * image, an encoder f and a projection head g, and the NT-Xent loss on
- * z = g(f(x)); the representation h = f(x) is taken before the head (§4.2), or
- * from a hidden layer of it (SimCLR v2 fine-tunes from the head's first layer).
+ * z = g(f(x)) (§2.1, eq. 1); the representation h = f(x) is taken before the
+ * head (§4.2), or from a hidden layer of it (SimCLR v2 fine-tunes from the
+ * head's first layer). Defaults: the CIFAR-10 recipe (appendix B.9: τ = 0.5,
+ * colour strength 0.5, no blur), LARS at 0.3 × batch/256 (§B.1).
  */
 import * as torch from '../torch/index.js';
-import { Module } from '../nn/index.js';
+import { num, parseConfig, z, type Config, type ConfigInput } from '../config/schema.js';
 import { ntXent, ntXentAccuracy } from '../losses/index.js';
-import { simclrHead, type ProjectionHead, type ProjectionHeadOptions } from '../models/heads.js';
+import { imageViewsSchema } from '../views/config.js';
 import type { Encoder } from '../models/encoders.js';
+import { headSchema, ImageMethod, twoViews } from './image-method.js';
+import type { MethodSpec, TrainingStep } from './method.js';
 
 type Tensor = torch.Tensor;
 
-export interface SimCLROptions {
-  /** Projection head (default 2 layers, hidden = featureDim, out 128, batch norm). */
-  head?: ProjectionHeadOptions;
-  /** NT-Xent temperature τ. Default 0.5 (SimCLR's CIFAR-10 setting). */
-  temperature?: number;
-  /** Head blocks applied before taking the representation (0 = before the head). Default 0. */
-  representationLayer?: number;
-}
+export const SIMCLR_OPTIONS = z.strictObject({
+  head: headSchema('projection head g (SimCLR v1: 2 layers; v2: 3)', { layers: 2, outDim: 128 }),
+  temperature: num('NT-Xent temperature τ', 0.5, { min: 1e-4 }),
+  views: imageViewsSchema({ scale: [0.08, 1], strength: 0.5, blur: [0] }),
+});
+export type SimCLROptions = Config<typeof SIMCLR_OPTIONS>;
 
-/** The defaults of a SimCLR pretraining run (SimCLR's CIFAR-10 recipe, scaled to small budgets). */
-export const SIMCLR_DEFAULTS = {
-  /** Images per batch (each gives two views, so 2·batchSize go through the encoder). */
-  batchSize: 256,
-  temperature: 0.5,
-  /** LARS with lr = 0.3 × batchSize / 256 (§B.1 uses square-root or linear scaling), 10 warm-up epochs in the paper. */
-  optimizer: 'lars' as const,
-  lr: 0.3,
-  weightDecay: 1e-6,
-  /** Colour-distortion strength: 0.5 for 32×32 images, 1 for ImageNet. */
-  strength: 0.5,
-  head: { layers: 2, outDim: 128, batchNorm: true },
-};
-
-/** Encoder f + projection head g. `forward(x)` gives z = g(f(x)); `representation(x)` gives h. */
-export class SimCLR extends Module {
-  readonly encoder: Encoder;
-  readonly head: ProjectionHead;
+/** Encoder f + projection head g + NT-Xent. `project(x)` gives z = g(f(x)); `representation(x)` gives h. */
+export class SimCLR extends ImageMethod {
   readonly temperature: number;
-  readonly representationLayer: number;
 
-  constructor(encoder: Encoder, o: SimCLROptions = {}) {
-    super();
-    this.encoder = this.registerModule('encoder', encoder);
-    this.head = this.registerModule('head', simclrHead(encoder.featureDim, o.head));
-    this.temperature = o.temperature ?? SIMCLR_DEFAULTS.temperature;
-    this.representationLayer = o.representationLayer ?? 0;
-    if (!Number.isInteger(this.representationLayer) || this.representationLayer < 0 || this.representationLayer > this.head.blocks.length)
-      throw new RangeError(`SimCLR: expected representationLayer in 0…${this.head.blocks.length} (the head's layers) but received ${o.representationLayer}`);
-  }
-
-  /** Width of the representation. */
-  get representationDim(): number {
-    return this.head.dimAt(this.representationLayer, this.encoder.featureDim);
-  }
-
-  /** h: x [N, C, H, W] → [N, representationDim] (before the head, or after `representationLayer` of its blocks). */
-  representation(x: Tensor, layer = this.representationLayer): Tensor {
-    return torch.scope(() => this.head.forward(this.encoder.forward(x), layer));
-  }
-
-  /** z = g(f(x)): x [N, C, H, W] → [N, outDim]. */
-  forward(x: Tensor): Tensor {
-    return torch.scope(() => this.head.forward(this.encoder.forward(x)));
+  /** `options`: any of SIMCLR_OPTIONS' fields (the rest take their defaults); `imageSize`: the side of the input images. */
+  constructor(encoder: Encoder, options: ConfigInput<typeof SIMCLR_OPTIONS> = {}, imageSize = 32) {
+    const o = parseConfig(SIMCLR_OPTIONS, options, 'SimCLR options');
+    super(encoder, o.head, o.views, imageSize);
+    this.temperature = o.temperature;
   }
 
   /**
@@ -75,12 +42,26 @@ export class SimCLR extends Module {
    * top-1 accuracy (how often the positive has the highest similarity).
    */
   loss(a: Tensor, b: Tensor): { loss: Tensor; accuracy: number } {
-    if (a.shape.length !== 4 || a.shape.join() !== b.shape.join())
-      throw new RangeError(`SimCLR.loss: expected two views of the same shape [N, C, H, W] but received [${a.shape}] and [${b.shape}]`);
+    twoViews([a, b], 'SimCLR.loss');
     return torch.scope(() => {
-      const [z1, z2] = this.forward(torch.cat([a, b])).chunk(2); // [N, outDim] each
+      const [z1, z2] = this.project(torch.cat([a, b])).chunk(2); // [N, outDim] each
       const accuracy = ntXentAccuracy(z1.detach(), z2.detach());
       return { loss: ntXent(z1, z2, { temperature: this.temperature }), accuracy };
     });
   }
+
+  trainingStep(views: Tensor[]): TrainingStep {
+    const { loss, accuracy } = this.loss(...twoViews(views, 'SimCLR'));
+    return { loss, logs: { contrastiveAcc: accuracy } };
+  }
 }
+
+export const simclr: MethodSpec<typeof SIMCLR_OPTIONS> = {
+  name: 'simclr',
+  paper: 'Chen, Kornblith, Norouzi, Hinton 2020, A Simple Framework for Contrastive Learning of Visual Representations',
+  modality: 'image',
+  summary: 'contrastive: two augmented views of one image are positives, the other 2N−2 views negatives (NT-Xent)',
+  options: SIMCLR_OPTIONS,
+  optim: { name: 'lars', lr: 0.3, weightDecay: 1e-6, momentum: 0.9, warmupEpochs: 1 },
+  build: (o, ctx) => new SimCLR(ctx.encoder(), o, ctx.input.size),
+};

@@ -4,3 +4,4 @@ export { Bert, BertEmbeddings, type BertConfig, type BertForwardOptions } from '
 export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { ProjectionHead, simclrHead, type HeadBlock, type ProjectionHeadOptions } from './heads.js';
 export { ENCODERS, createEncoder, type Encoder, type EncoderConfig } from './encoders.js';
+export { Classifier } from './classifier.js';

@@ -46,3 +46,34 @@ export class EMA {
     model.loadStateDict(this.shadow, true, 'EMA shadow');
   }
 }
+
+/**
+ * The momentum (target, teacher) update of BYOL, MoCo and DINO, in place:
+ * ξ ← m·ξ + (1 − m)·θ for every floating entry of `target`'s state dict, from
+ * the same key of `online`'s; integer buffers are copied. Both modules must
+ * have the same architecture (same keys and shapes).
+ */
+export function momentumUpdate_(target: Module, online: Module, momentum: number): void {
+  if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) throw new RangeError(`momentumUpdate_: expected momentum in [0, 1] but received ${momentum}`);
+  const src = online.stateDict();
+  torch.noGrad(() => {
+    for (const [k, t] of Object.entries(target.stateDict())) {
+      const s = src[k];
+      if (!s || s.shape.join() !== t.shape.join()) throw new Error(`momentumUpdate_: ${k} is ${s ? `[${s.shape}] in the online network but [${t.shape}] in the target` : 'missing from the online network'}`);
+      if (isFloating(t.dtype)) t.lerp_(s, 1 - momentum);
+      else t.copy_(s);
+    }
+  });
+}
+
+/**
+ * A frozen copy of `online` made by `make` (a fresh module of the same
+ * architecture): same weights, no gradients — the target of BYOL, the momentum
+ * encoder of MoCo, the teacher of DINO.
+ */
+export function frozenCopy<M extends Module>(make: () => M, online: Module): M {
+  const copy = make();
+  copy.loadStateDict(online.stateDict(), true, 'the online network');
+  copy.requiresGrad_(false);
+  return copy;
+}

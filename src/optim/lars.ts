@@ -56,12 +56,13 @@ export class LARS extends Optimizer<LARSOptions> {
 }
 
 /**
- * Splits a model's parameters into LARS groups as SimCLR does: 1-D parameters
- * (biases, batch-norm and layer-norm weights) go to a group with `exclude: true`,
- * which gets neither trust-ratio adaptation nor weight decay.
+ * Splits parameters (a model's, or a list) into LARS groups as SimCLR does:
+ * 1-D parameters (biases, batch-norm and layer-norm weights) go to a group with
+ * `exclude: true`, which gets neither trust-ratio adaptation nor weight decay.
+ * A model's frozen parameters (requiresGrad false: momentum copies) are left out.
  */
-export function larsParamGroups(model: Module): ParamGroupInput<LARSOptions>[] {
-  const params = model.parameters();
+export function larsParamGroups(model: Module | torch.Tensor[]): ParamGroupInput<LARSOptions>[] {
+  const params = Array.isArray(model) ? model : model.parameters().filter((p) => p.requiresGrad);
   return [
     { params: params.filter((p) => p.dim() > 1) },
     { params: params.filter((p) => p.dim() <= 1), exclude: true },

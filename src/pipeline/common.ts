@@ -1,36 +1,59 @@
 /**
- * Pieces every pipeline (pretrain, fine-tune, eval, embed) shares: views from a
- * config, images to float inputs, the encoder a run starts from, optimizers.
+ * Pieces every pipeline (pretrain, fine-tune, eval, embed) shares: the encoder
+ * and optimizer sections of a config, images to float inputs, the encoder a run
+ * starts from, optimizers.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
-import type { Module } from '../nn/module.js';
+import { bool, int, listOf, num, oneOf, peekName, section, str, type Config } from '../config/schema.js';
+import { dataSection } from '../data/registry.js';
 import { LARS, larsParamGroups, SGD, AdamW, type Optimizer } from '../optim/index.js';
-import { createEncoder, type Encoder, type EncoderConfig } from '../models/encoders.js';
-import type { ImageSetConfig } from '../data/image-sets.js';
-import { Compose, RandomResizedCrop, RandomHorizontalFlip, ColorJitter, RandomGrayscale, RandomGaussianBlur, type View } from '../views/index.js';
+import { createEncoder, ENCODERS, type Encoder } from '../models/encoders.js';
+import type { OptimDefaults } from '../methods/method.js';
 
-export interface ViewsConfig {
-  crop: boolean;
-  scale: number[];
-  flip: number;
-  color: boolean;
-  strength: number;
-  jitter: number;
-  grayscale: number;
-  blur: number;
-}
+/** The encoder section (`--model.*`). */
+export const modelSection = section({
+  arch: oneOf('architecture', Object.keys(ENCODERS) as [string, ...string[]], 'resnet18'),
+  width: num('channel width multiplier', 1, { min: 0.0625, max: 8 }),
+  smallStem: bool('ResNet 3×3 stride-1 stem without max-pool (small images)', true),
+}, 'encoder');
+export type ModelConfig = Config<typeof modelSection>;
 
-/** One view's augmentation pipeline at `size`×`size` (SimCLR §3: crop, colour distortion, blur). */
-export function buildViews(c: ViewsConfig, size: number): View {
-  if (c.scale.length !== 2 || !(c.scale[0] > 0 && c.scale[0] <= c.scale[1] && c.scale[1] <= 1))
-    throw new RangeError(`views.scale: expected [min, max] with 0 < min <= max <= 1 but received [${c.scale}]`);
-  const s = c.strength;
-  const steps: View[] = [c.crop ? new RandomResizedCrop({ size, scale: [c.scale[0], c.scale[1]], flip: c.flip }) : new RandomHorizontalFlip({ p: c.flip })];
-  if (c.color) steps.push(new ColorJitter({ brightness: 0.8 * s, contrast: 0.8 * s, saturation: 0.8 * s, hue: 0.2 * s, p: c.jitter }), new RandomGrayscale({ p: c.grayscale }));
-  if (c.blur > 0) steps.push(new RandomGaussianBlur({ p: c.blur }));
-  return new Compose(steps);
+/** The optimizer section (`--optim.*`), with a method's (or the fine-tuning's) defaults. */
+export const optimSection = (d: OptimDefaults) => section({
+  name: oneOf('optimizer', ['lars', 'sgd', 'adamw'], d.name),
+  lr: num('learning rate per 256 images (scaled linearly with the batch size)', d.lr, { min: 0, max: 100 }),
+  weightDecay: num('weight decay', d.weightDecay, { min: 0, max: 10 }),
+  momentum: num('momentum (LARS, SGD)', d.momentum ?? 0.9, { min: 0, max: 1 }),
+  warmupEpochs: num('linear warm-up epochs, then cosine decay', d.warmupEpochs ?? 0, { min: 0 }),
+}, 'optimizer and learning-rate schedule');
+export type OptimConfig = Config<ReturnType<typeof optimSection>>;
+
+/** Reads a chosen name (method, data set) from a raw config before its schema exists. */
+export type Peek = (path: string, dflt: string) => string;
+export const peekIn = (raw: Record<string, unknown>, flags: Record<string, unknown> = {}): Peek => (path, dflt) => peekName(raw, flags, path, dflt);
+/** The same peek inside a section (the recipe's steps). */
+export const peekUnder = (peek: Peek, section: string): Peek => (path, dflt) => peek(`${section}.${path}`, dflt);
+
+/** A data section of the evaluation commands (image sets; the set's own options follow its name). */
+export const imageData = (peek: Peek, path: string, help: string, split: string, dflt = 'fashion-mnist') =>
+  dataSection(help, { modality: 'image', selected: peek(path, dflt), dflt, split });
+
+/** Shifted test sets: a list of data sections, each checked against its own set's options. */
+export const shiftedList = (help: string) =>
+  listOf(help, (item) => dataSection('shifted test set', { modality: 'image', selected: typeof item.name === 'string' ? item.name : '', dflt: 'fashion-mnist', split: 'test' }));
+
+/** The fields every command has. */
+export const commonFields = {
+  name: str('run name (default: the folder name)'),
+  seed: int('random seed', 0, { min: 0, max: 2 ** 31 - 1 }),
+  threads: int('libtorch threads (default: all cores)', undefined, { min: 1, max: 1024 }),
+};
+
+/** The method options of a resolved config (its `method` section without the name). */
+export function methodOptions(c: { method: { name: string } }): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(c.method).filter(([k]) => k !== 'name'));
 }
 
 /** uint8 images [N, C, H, W] → float32 in [0, 1]. */
@@ -40,15 +63,12 @@ export const toInput = (images: torch.Tensor): torch.Tensor => images.float().di
 export const rows = (t: torch.Tensor, idx: number[]): torch.Tensor =>
   torch.scope(() => t.indexSelect(0, torch.tensor(Float64Array.from(idx), { dtype: 'int64' })));
 
-/** The split name under which a shifted test set's results are logged: "shifted:<set>[/<vendors>]". */
-export const shiftedName = (c: ImageSetConfig): string => `shifted:${c.name}${c.vendors ? '/' + c.vendors.join('+') : ''}`;
-
 /** Where a run starts: an encoder's weights and the config of the run that made them. */
 export interface InitSource {
   /** The encoder weights file. */
   weights: string;
   /** The producing run's `model` config (when it came from a run folder). */
-  model?: EncoderConfig;
+  model?: ModelConfig;
   inChannels?: number;
   name: string;
 }
@@ -63,37 +83,29 @@ export function resolveInit(init: string): InitSource {
   if (!statSync(path).isDirectory()) return { weights: path, name: basename(path).replace(/\.safetensors$/, '') };
   const weights = join(path, 'encoder.safetensors');
   if (!existsSync(weights)) throw new Error(`init: ${path} has no encoder.safetensors (has the run finished? resume it with --resume)`);
-  const config = JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) as { name?: string; model?: EncoderConfig; inChannels?: number };
+  const config = JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) as { name?: string; model?: ModelConfig; inChannels?: number };
   return { weights, model: config.model, inChannels: config.inChannels, name: config.name ?? basename(path) };
 }
 
 /** An encoder for images with `inChannels` channels, with the init's weights when given. */
-export function makeEncoder(model: EncoderConfig, inChannels: number, init?: InitSource): Encoder {
+export function makeEncoder(model: ModelConfig, inChannels: number, init?: InitSource): Encoder {
+  if (init?.inChannels !== undefined && init.inChannels !== inChannels)
+    throw new RangeError(`init: ${init.weights} was trained on ${init.inChannels}-channel images but the data has ${inChannels} channels (set the data's channels to ${init.inChannels})`);
   const encoder = createEncoder({ ...(init?.model ?? model), inChannels });
   if (init) torch.scope(() => encoder.loadStateDict(torch.safetensors.loadFile(init.weights), true, init.weights));
   return encoder;
 }
 
-export interface OptimConfig {
-  name: string;
-  lr: number;
-  weightDecay: number;
-  momentum: number;
-  warmupEpochs: number;
-}
-
-/** The optimizer of `o.name` with lr scaled by batchSize/256 (SimCLR §B.1's linear scaling). */
-export function makeOptimizer(model: Module, o: OptimConfig, batchSize: number): Optimizer<{ lr: number }> {
+/** The optimizer of `o.name` over `params`, with lr scaled by batchSize/256 (SimCLR §B.1's linear scaling). */
+export function makeOptimizer(params: torch.Tensor[], o: OptimConfig, batchSize: number): Optimizer<{ lr: number }> {
   const lr = (o.lr * batchSize) / 256;
   switch (o.name) {
     case 'lars':
-      return new LARS(larsParamGroups(model), { lr, momentum: o.momentum, weightDecay: o.weightDecay }) as unknown as Optimizer<{ lr: number }>;
+      return new LARS(larsParamGroups(params), { lr, momentum: o.momentum, weightDecay: o.weightDecay });
     case 'sgd':
-      return new SGD(model.parameters(), { lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: true }) as unknown as Optimizer<{ lr: number }>;
+      return new SGD(params, { lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: o.momentum > 0 });
     case 'adamw':
-      return new AdamW(model.parameters(), { lr, weightDecay: o.weightDecay }) as unknown as Optimizer<{ lr: number }>;
-    default:
-      throw new RangeError(`optim.name: unknown optimizer ${JSON.stringify(o.name)} (valid: lars, sgd, adamw)`);
+      return new AdamW(params, { lr, weightDecay: o.weightDecay });
   }
 }
 

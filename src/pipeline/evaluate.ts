@@ -9,60 +9,84 @@
  */
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { loadImageSet, type ImageSet, type ImageSetConfig } from '../data/image-sets.js';
+import { int, nums, parseConfig, str, z, type Config } from '../config/schema.js';
+import { dataTag, loadImageSet } from '../data/registry.js';
+import type { ImageSet } from '../data/image-sets.js';
 import { labelFraction } from '../data/label-fraction.js';
 import { extractFeatures, knnEvaluate, linearProbe } from '../eval/index.js';
 import { RunDir } from '../train/run-dir.js';
-import { SimCLR } from '../methods/simclr.js';
-import type { ProjectionHeadOptions } from '../models/heads.js';
-import { applyThreads, makeEncoder, resolveInit, rows, shiftedName, toInput } from './common.js';
+import { getMethod } from '../methods/registry.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { applyThreads, commonFields, imageData, makeEncoder, methodOptions, modelSection, peekIn, resolveInit, rows, shiftedList, toInput, type ModelConfig, type Peek } from './common.js';
 
-export interface EvalConfig {
-  name?: string;
-  seed: number;
-  threads?: number;
-  data: ImageSetConfig;
-  test: ImageSetConfig;
-  shifted: ImageSetConfig[];
-  fractions: number[];
-  k: number;
-  knnTemperature: number;
-  probeEpochs: number;
-  layer: number;
+export function evalSchema(peek: Peek) {
+  const data = peek('data', 'fashion-mnist');
+  return z.strictObject({
+    ...commonFields,
+    data: imageData(peek, 'data', 'labelled images for the probe and the kNN memory bank', 'train'),
+    test: imageData(peek, 'test', 'test images (default: the data set\'s test split)', 'test', data),
+    shifted: shiftedList('shifted test sets, scored without further training'),
+    fractions: nums('label fractions for the linear probe', [1], { min: 1e-6, max: 1 }),
+    layer: int("pretraining runs: projection-head blocks applied before the features are taken (0 = the encoder's output)", 0, { min: 0 }),
+    k: int('kNN neighbours (200 for ImageNet-sized banks)', 20, { min: 1 }),
+    knnTemperature: z.number().min(1e-4).default(0.1).describe('kNN temperature'),
+    probeEpochs: int('linear-probe epochs', 100, { min: 1, max: 100000 }),
+  });
+}
+export type EvalConfig = Config<ReturnType<typeof evalSchema>>;
+
+export function embedSchema(peek: Peek) {
+  return z.strictObject({
+    ...commonFields,
+    data: imageData(peek, 'data', 'images to embed', 'test'),
+    output: str('file (default RUN/embeddings.safetensors)'),
+  });
+}
+export type EmbedConfig = Config<ReturnType<typeof embedSchema>>;
+
+interface SavedRun {
+  model?: ModelConfig;
+  inChannels?: number;
+  imageSize?: number;
+  method?: { name: string } & Record<string, unknown>;
 }
 
 /**
  * The frozen network of run `dir` as a features function over uint8 image sets:
- * its encoder, or (layer > 0, pretraining runs) the encoder and the first `layer`
- * blocks of its projection head (SimCLR §4.2 compares h = f(x) with g(h)).
+ * its encoder, or (layer > 0, pretraining runs) the method rebuilt from its
+ * config and weights, giving the features after `layer` head blocks (SimCLR
+ * §4.2 compares h = f(x) with g(h)).
  */
 function frozenEncoder(dir: string, inChannels: number, layer = 0): (s: ImageSet) => torch.Tensor {
   const init = resolveInit(dir);
-  const encoder = makeEncoder(init.model ?? {}, init.inChannels ?? inChannels, layer ? undefined : init);
-  let net: (x: torch.Tensor) => torch.Tensor = (x) => encoder.forward(x);
-  if (layer > 0) {
-    const config = new RunDir(dir, { resume: true }).readConfig() as { head?: ProjectionHeadOptions };
-    if (!config.head) throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no head)`);
-    const model = new SimCLR(encoder, { head: config.head });
-    if (layer > model.head.blocks.length) throw new RangeError(`eval --layer: ${dir}'s head has ${model.head.blocks.length} layers but --layer is ${layer}`);
+  let net: (x: torch.Tensor) => torch.Tensor;
+  if (layer === 0) {
+    const encoder = makeEncoder(modelSection.parse(init.model ?? {}), init.inChannels ?? inChannels, init).eval();
+    net = (x) => encoder.forward(x);
+  } else {
+    const config = new RunDir(dir, { resume: true }).readConfig() as SavedRun;
+    if (!config.method || !config.model) throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no method)`);
+    const spec = getMethod(config.method.name);
+    const channels = config.inChannels ?? inChannels;
+    const model = spec.build(spec.options.parse(methodOptions({ method: config.method })), { encoder: () => makeEncoder(config.model!, channels), input: { channels, size: config.imageSize ?? 32 }, batchSize: 2, totalSteps: 1, stepsPerEpoch: 1 });
+    if (layer > model.representationLayers) throw new RangeError(`eval --layer: ${dir}'s ${spec.name} head has ${model.representationLayers} layers but --layer is ${layer}`);
     const weights = join(dir, 'model.safetensors');
     torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
     model.eval();
     net = (x) => model.representation(x, layer);
   }
-  encoder.eval();
   return (s) => extractFeatures(net, s.images, { prepare: toInput });
 }
 
 /** Runs the kNN and linear-probe evaluations of run `dir`; returns the logged events (also written to RUN/eval.json, or eval-layer<k>.json). */
-export async function evaluateRun(dir: string, config: EvalConfig): Promise<Record<string, unknown>[]> {
+export async function evaluateRun(dir: string, raw: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+  const config = parseConfig(evalSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   const run = new RunDir(dir, { resume: true });
-  const [train, test, ...shifted] = await Promise.all([config.data, config.test, ...config.shifted].map(loadImageSet));
+  const [train, test, ...shifted] = await Promise.all([config.data, config.test, ...config.shifted].map((c) => loadImageSet(c)));
   const features = frozenEncoder(dir, train.images.shape[1], config.layer);
   const trainF = features(train);
-  const sets = [{ split: 'test', set: test, f: features(test) }, ...shifted.map((s, i) => ({ split: shiftedName(config.shifted[i]), set: s, f: features(s) }))];
+  const sets = [{ split: 'test', set: test, f: features(test) }, ...shifted.map((s, i) => ({ split: `shifted:${dataTag(config.shifted[i])}`, set: s, f: features(s) }))];
   const numClasses = train.classes.length;
   const events: Record<string, unknown>[] = [];
   const log = (e: Record<string, unknown>): void => {
@@ -91,15 +115,9 @@ export async function evaluateRun(dir: string, config: EvalConfig): Promise<Reco
   return events;
 }
 
-export interface EmbedConfig {
-  seed: number;
-  threads?: number;
-  data: ImageSetConfig;
-  output?: string;
-}
-
 /** Writes the embeddings [N, D], labels [N] and ids/classes (metadata) of `config.data` under run `dir`'s encoder. */
-export async function embedRun(dir: string, config: EmbedConfig): Promise<string> {
+export async function embedRun(dir: string, raw: Record<string, unknown>): Promise<string> {
+  const config = parseConfig(embedSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   const run = new RunDir(dir, { resume: true });
   const set = await loadImageSet(config.data);

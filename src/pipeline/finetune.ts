@@ -8,52 +8,42 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as torch from '../torch/index.js';
-import { Linear, Module } from '../nn/index.js';
 import * as F from '../torch/functional/index.js';
-import { loadImageSet, type ImageSet, type ImageSetConfig } from '../data/image-sets.js';
+import { bool, int, num, nums, parseConfig, str, z, type Config } from '../config/schema.js';
+import { dataTag, loadImageSet } from '../data/registry.js';
+import type { ImageSet } from '../data/image-sets.js';
 import { labelFraction, saveLabelSubset } from '../data/label-fraction.js';
 import { BatchIndexSampler } from '../data/samplers.js';
-import type { Encoder, EncoderConfig } from '../models/encoders.js';
+import { Classifier } from '../models/classifier.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { RandomResizedCrop } from '../views/index.js';
 import { fit } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
 import { accuracies, extractFeatures, multiLabelAuc } from '../eval/index.js';
-import { applyThreads, makeEncoder, makeOptimizer, resolveInit, rows, shiftedName, toInput, type OptimConfig } from './common.js';
+import { applyThreads, commonFields, imageData, makeEncoder, makeOptimizer, modelSection, optimSection, peekIn, resolveInit, rows, shiftedList, toInput, type Peek } from './common.js';
 
-export interface FinetuneConfig {
-  name?: string;
-  seed: number;
-  threads?: number;
-  init: string;
-  initName?: string;
-  data: ImageSetConfig;
-  test: ImageSetConfig;
-  shifted: ImageSetConfig[];
-  model: EncoderConfig;
-  fractions: number[];
-  epochs: number;
-  minSteps: number;
-  batchSize: number;
-  augment: boolean;
-  flip: number;
-  optim: OptimConfig;
-  checkpointSeconds: number;
+export function finetuneSchema(peek: Peek) {
+  const data = peek('data', 'fashion-mnist');
+  return z.strictObject({
+    ...commonFields,
+    init: str('pretrained run or encoder .safetensors; "scratch" for random weights', 'scratch'),
+    initName: str("name of this initialisation in results (default: the init run's name, or \"scratch\")"),
+    data: imageData(peek, 'data', 'labelled training images', 'train'),
+    test: imageData(peek, 'test', "test images (default: the data set's test split)", 'test', data),
+    shifted: shiftedList('shifted test sets, scored without further training'),
+    model: modelSection,
+    fractions: nums('label fractions, each a fixed stratified subset', [0.01, 0.1], { min: 1e-6, max: 1 }),
+    epochs: num('epochs per fraction', 30, { min: 0 }),
+    minSteps: int('at least this many steps per fraction (small fractions)', 200, { min: 0 }),
+    batchSize: int('images per batch', 128, { min: 1, max: 65536 }),
+    augment: bool('random resized crop (area 0.5–1) while fine-tuning', true),
+    flip: num('horizontal flip probability while fine-tuning (0 for digits)', 0.5, { min: 0, max: 1 }),
+    optim: optimSection({ name: 'sgd', lr: 0.05, weightDecay: 5e-4, momentum: 0.9, warmupEpochs: 0 }),
+    checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
+  });
 }
+export type FinetuneConfig = Config<ReturnType<typeof finetuneSchema>>;
 
-/** Encoder + linear classifier. x [N, C, H, W] → logits [N, numClasses]. Keys: encoder.*, fc.*. */
-export class Classifier extends Module {
-  readonly encoder: Encoder;
-  readonly fc: Linear;
-  constructor(encoder: Encoder, numClasses: number) {
-    super();
-    this.encoder = this.registerModule('encoder', encoder);
-    this.fc = this.registerModule('fc', new Linear(encoder.featureDim, numClasses));
-  }
-  forward(x: torch.Tensor): torch.Tensor {
-    return torch.scope(() => this.fc.forward(this.encoder.forward(x)));
-  }
-}
 
 /**
  * Scores `model` on a set (eval mode, no grad): top-1/top-5 for one class per
@@ -76,16 +66,21 @@ export function testMetrics(model: { eval(): unknown; forward(x: torch.Tensor): 
 const tag = (f: number): string => String(f);
 
 /** Runs (or continues) fine-tuning at every fraction of `config.fractions` in `out`. */
-export async function finetune(config: FinetuneConfig, out: string, o: { resume?: boolean } = {}): Promise<void> {
+export async function finetune(raw: Record<string, unknown>, out: string, o: { resume?: boolean } = {}): Promise<void> {
+  const config = parseConfig(finetuneSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   const run = new RunDir(out, { resume: o.resume });
   const train = await loadImageSet(config.data);
   const test = await loadImageSet(config.test);
-  const shifted = await Promise.all(config.shifted.map(loadImageSet));
+  const shifted = await Promise.all(config.shifted.map((c) => loadImageSet(c)));
   const [, channels, size] = train.images.shape;
+  for (const [what, s] of [['test', test], ...shifted.map((s, i) => [`shifted[${i}]`, s] as const)] as const)
+    if (s.images.shape.slice(1).join() !== train.images.shape.slice(1).join())
+      throw new RangeError(`finetune: the ${what} images are [${s.images.shape.slice(1)}] but the training images are [${train.images.shape.slice(1)}]; set their size and channels to match`);
   const init = config.init === 'scratch' ? undefined : resolveInit(config.init);
+  makeEncoder(init?.model ?? config.model, channels, init); // checks the init's weights and channels before the run folder is made
   const initName = config.initName ?? init?.name ?? 'scratch';
-  const resolved = { ...config, name: config.name ?? run.dir.split('/').pop(), command: 'finetune', initName, inChannels: channels, model: init?.model ?? config.model };
+  const resolved = { ...config, name: config.name ?? run.name, command: 'finetune', initName, inChannels: channels, imageSize: size, model: init?.model ?? config.model };
   if (!o.resume) run.writeConfig(resolved);
   const done = new Set(run.events().filter((e) => e.event === 'finetune' && e.split === 'test').map((e) => e.fraction));
   const crop = new RandomResizedCrop({ size, scale: [0.5, 1], flip: config.flip });
@@ -103,7 +98,7 @@ export async function finetune(config: FinetuneConfig, out: string, o: { resume?
     const totalSteps = epochs * stepsPerEpoch;
     const generator = new torch.Generator(config.seed + 1);
     const result = await fit({
-      run, stage: `finetune-${tag(fraction)}`, model, optimizer: makeOptimizer(model, config.optim, batchSize), config: resolved, resume: o.resume,
+      run, stage: `finetune-${tag(fraction)}`, model, optimizer: makeOptimizer(model.parameters(), config.optim, batchSize), config: resolved, resume: o.resume,
       schedule: warmupCosine({ baseLr: 1, warmupSteps: Math.round(config.optim.warmupEpochs * stepsPerEpoch), totalSteps }),
       epochs, stepsPerEpoch,
       batches: (epoch) => [...sampler.batches(epoch)].map((b) => b.map((i) => subset.indices[i])),
@@ -121,7 +116,7 @@ export async function finetune(config: FinetuneConfig, out: string, o: { resume?
     run.saveWeights(`encoder-${tag(fraction)}`, model.encoder);
     run.saveWeights('encoder', model.encoder);
     const labels = subset.indices.length;
-    for (const [split, set] of [['test', test] as const, ...shifted.map((s, i) => [shiftedName(config.shifted[i]), s] as const)])
+    for (const [split, set] of [['test', test] as const, ...shifted.map((s, i) => [`shifted:${dataTag(config.shifted[i])}`, s] as const)])
       run.log({ event: 'finetune', init: initName, fraction, labels, split, ...testMetrics(model, set) });
   }
 }

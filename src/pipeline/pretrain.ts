@@ -1,84 +1,141 @@
 /**
- * `selfsup pretrain`: SimCLR or MICLe pretraining of an encoder on unlabelled
- * images, with a kNN monitor, into a run directory (config, metrics, checkpoints,
- * model.safetensors = encoder + head, encoder.safetensors = the encoder alone).
+ * `selfsup pretrain`: self-supervised pretraining of an encoder on unlabelled
+ * images by any registered method, with a kNN monitor and a collapse guard,
+ * into a run directory (config, metrics, checkpoints, model.safetensors = the
+ * method's whole state, encoder.safetensors = the encoder alone).
+ *
+ * Everything — options, data, shapes, the method's modules, the sampler — is
+ * checked before the run folder is created, so a bad value never leaves a
+ * half-made run behind.
  */
 import * as torch from '../torch/index.js';
-import { loadImageSet, type ImageSet, type ImageSetConfig } from '../data/image-sets.js';
-import { getMethod } from '../methods/registry.js';
-import { SimCLR } from '../methods/simclr.js';
-import type { EncoderConfig } from '../models/encoders.js';
-import type { ProjectionHeadOptions } from '../models/heads.js';
+import { choice, int, num, parseConfig, section, str, z, type Config } from '../config/schema.js';
+import { dataSection, loadImageSet } from '../data/registry.js';
+import type { ImageSet } from '../data/image-sets.js';
+import { METHODS, getMethod } from '../methods/registry.js';
+import type { MethodModel, MethodSpec, StepInfo } from '../methods/method.js';
+import { instancePairs } from '../methods/pairs.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
 import { extractFeatures, knnEvaluate } from '../eval/index.js';
-import { applyThreads, buildViews, makeEncoder, makeOptimizer, resolveInit, rows, toInput, type OptimConfig, type ViewsConfig } from './common.js';
+import { collapseDiagnostics } from '../eval/collapse.js';
+import { applyThreads, commonFields, makeEncoder, makeOptimizer, methodOptions, modelSection, optimSection, peekIn, resolveInit, rows, toInput, type Peek } from './common.js';
 
-export interface PretrainConfig {
-  name?: string;
-  seed: number;
-  threads?: number;
-  method: string;
-  init?: string;
-  data: ImageSetConfig;
-  model: EncoderConfig;
-  head: ProjectionHeadOptions;
-  views: ViewsConfig;
-  temperature: number;
-  optim: OptimConfig;
-  train: { epochs: number; steps: number; batchSize: number; checkpointSeconds: number; logEvery: number };
-  monitor: { every: number; trainLimit: number; k: number; temperature: number; test: ImageSetConfig };
+
+/** The data sections of a pretraining run: the training set and the monitor's test set (the same set by default). */
+function monitorSection(peek: Peek) {
+  const data = peek('data', 'fashion-mnist');
+  return section({
+    every: int('steps between kNN evaluations (0: only at the end)', 0, { min: 0 }),
+    trainLimit: int('labelled training images in the kNN memory bank', 5000, { min: 1 }),
+    k: int('neighbours (200 for ImageNet-sized banks)', 20, { min: 1 }),
+    temperature: num('kNN weighting temperature', 0.1, { min: 1e-4 }),
+    collapseStd: num('warn when the std of the normalised features times √D falls below this (0 = collapse)', 0.1, { min: 0, max: 1 }),
+    test: dataSection('test images of the monitor (default: the training set\'s test split)', { modality: 'image', selected: peek('monitor.test', data), dflt: data, split: 'test' }),
+  }, 'kNN accuracy and collapse guard during training');
 }
 
-/** kNN top-1/top-5 of the encoder's representation: memory bank = `bank`, queries = `test`. */
-export function knnMonitor(model: SimCLR, bank: ImageSet, test: ImageSet, o: { k: number; temperature: number }): () => Record<string, number> {
+/** The schema of a pretraining config; the method's and data sets' own options depend on their names (`peek`). */
+export function pretrainSchema(peek: Peek) {
+  const method = peek('method', 'simclr');
+  const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+  const names = Object.values(METHODS).filter((m) => m.modality === 'image').map((m) => m.name);
+  const options: z.ZodRawShape = spec?.options.shape ?? {}; // checked here; typed by the method's own schema where it is built
+  return z.strictObject({
+    ...commonFields,
+    method: choice('self-supervised method (`selfsup methods` lists them)', names, 'simclr', options as Record<never, never>),
+    init: str('start from this run (or encoder .safetensors) instead of random weights'),
+    data: dataSection('unlabelled training images (labels are used only by the kNN monitor)', { modality: 'image', selected: peek('data', 'fashion-mnist'), dflt: 'fashion-mnist', split: 'train' }),
+    model: modelSection,
+    optim: optimSection((spec ?? METHODS.simclr).optim),
+    train: section({
+      epochs: num('epochs (fractions allowed)', 10, { min: 0 }),
+      steps: int('optimizer steps; overrides epochs when > 0 (equal budgets across methods)', 0, { min: 0 }),
+      batchSize: int('images per batch (each gives two or more views)', 256, { min: 2, max: 65536 }),
+      checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
+      logEvery: int('steps between metric lines', 10, { min: 1 }),
+    }, 'training loop'),
+    monitor: monitorSection(peek),
+  });
+}
+export type PretrainConfig = Config<ReturnType<typeof pretrainSchema>>;
+
+/** Resolves a raw (partial) pretraining config: defaults filled, every field checked; errors start with `where`. */
+export const resolvePretrain = (raw: Record<string, unknown>, where = 'config'): PretrainConfig => parseConfig(pretrainSchema(peekIn(raw)), raw, where);
+
+/** kNN top-1/top-5 and the collapse statistics of a model's representation: memory bank = `bank`, queries = `test`. */
+export function knnMonitor(model: MethodModel, bank: ImageSet, test: ImageSet, o: { k: number; temperature: number; collapseStd: number }, warn: (msg: string) => void): () => Record<string, number> {
   const numClasses = bank.classes.length;
   return () => torch.scope(() => {
     model.eval();
     const features = (s: ImageSet): torch.Tensor => extractFeatures((x) => model.representation(x), s.images, { prepare: toInput });
-    const r = knnEvaluate(features(bank), bank.labels, features(test), test.labels, { numClasses, k: Math.min(o.k, bank.labels.shape[0]), temperature: o.temperature });
-    return { top1: r.top1, top5: r.top5, k: o.k };
+    const bankF = features(bank);
+    const r = knnEvaluate(bankF, bank.labels, features(test), test.labels, { numClasses, k: Math.min(o.k, bank.labels.shape[0]), temperature: o.temperature });
+    const c = collapseDiagnostics(bankF);
+    const normStd = c.std * Math.sqrt(bankF.shape[1]);
+    if (normStd < o.collapseStd)
+      warn(`collapse warning: the representation's per-dimension std is ${c.std.toExponential(2)} (×√D = ${normStd.toFixed(3)} < ${o.collapseStd}); effective rank ${c.effectiveRank.toFixed(1)} of ${bankF.shape[1]}`);
+    return { top1: r.top1, top5: r.top5, k: o.k, std: c.std, normalizedStd: normStd, effectiveRank: c.effectiveRank, collapsed: normStd < o.collapseStd ? 1 : 0 };
   });
 }
 
+/** Checks the monitor's test set matches the training images (channels and size) before any work. */
+function checkSameInput(train: ImageSet, test: ImageSet, trainName: string, testName: string): void {
+  const [, c, h, w] = train.images.shape;
+  const [, tc, th, tw] = test.images.shape;
+  if (c !== tc || h !== th || w !== tw)
+    throw new RangeError(`monitor.test: ${testName} gives ${tc}×${th}×${tw} images but the training set ${trainName} gives ${c}×${h}×${w}; set --monitor.test.* (size, channels) to match`);
+}
+
 /** Runs (or, with `resume`, continues) a pretraining run in `out`. */
-export async function pretrain(config: PretrainConfig, out: string, o: { resume?: boolean } = {}): Promise<FitResult> {
+export async function pretrain(raw: Record<string, unknown>, out: string, o: { resume?: boolean } = {}): Promise<FitResult> {
+  const config = resolvePretrain(raw);
   applyThreads(config.threads);
   const run = new RunDir(out, { resume: o.resume });
-  const method = getMethod(config.method);
+  const spec = getMethod(config.method.name, 'image');
   const set = await loadImageSet(config.data);
+  const test = await loadImageSet(config.monitor.test);
+  checkSameInput(set, test, config.data.name, config.monitor.test.name);
   const [n, channels, size] = set.images.shape;
   const init = config.init ? resolveInit(config.init) : undefined;
-  const resolved = { ...config, name: config.name ?? run.dir.split('/').pop(), command: 'pretrain', inChannels: channels, model: init?.model ?? config.model };
-  if (!o.resume) run.writeConfig(resolved);
-  torch.manualSeed(config.seed);
-  const model = new SimCLR(makeEncoder(config.model, channels, init), { head: config.head, temperature: config.temperature });
   const { batchSize, epochs } = config.train;
-  const sampler = method.pairs({ numItems: n, batchSize, seed: config.seed, caseIds: set.caseIds });
-  const view = buildViews(config.views, size);
-  const generator = new torch.Generator(config.seed + 1);
-  const optimizer = makeOptimizer(model, config.optim, batchSize);
+  const sampler = (spec.pairs ?? instancePairs)({ numItems: n, batchSize, seed: config.seed, caseIds: set.caseIds });
   const stepsPerEpoch = sampler.numBatches;
   const totalSteps = config.train.steps > 0 ? config.train.steps : Math.max(1, Math.round(epochs * stepsPerEpoch));
-  const fullEpochs = Math.ceil(totalSteps / stepsPerEpoch);
+  torch.manualSeed(config.seed);
+  let encoders = 0; // the first encoder a method asks for starts from `init`; its momentum/teacher copies load the online weights themselves
+  const model = spec.build(spec.options.parse(methodOptions(config)), {
+    encoder: () => makeEncoder(init?.model ?? config.model, channels, encoders++ === 0 ? init : undefined),
+    input: { channels, size }, batchSize, totalSteps, stepsPerEpoch,
+  });
+  const optimizer = makeOptimizer(model.trainableParameters(), config.optim, batchSize);
+  const resolved = { ...config, name: config.name ?? run.name, command: 'pretrain', inChannels: channels, imageSize: size, model: init?.model ?? config.model };
+  if (!o.resume) run.writeConfig(resolved); // everything above is checked: only now does the run folder appear
+
+  const generator = new torch.Generator(config.seed + 1);
   const warmupSteps = Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch));
+  const info = (step: number): StepInfo => ({ step, totalSteps, stepsPerEpoch, epoch: step / stepsPerEpoch });
   const m = config.monitor;
-  const test = await loadImageSet(m.test);
-  const bank = { ...set, images: set.images.narrow(0, 0, Math.min(n, m.trainLimit)), labels: set.labels.narrow(0, 0, Math.min(n, m.trainLimit)) };
+  const bankSize = Math.min(n, m.trainLimit);
+  const bank = { ...set, images: set.images.narrow(0, 0, bankSize), labels: set.labels.narrow(0, 0, bankSize) };
   const result = await fit({
     run, stage: 'pretrain', model, optimizer, config: resolved, resume: o.resume,
     schedule: warmupCosine({ baseLr: 1, warmupSteps, totalSteps }),
-    epochs: fullEpochs, stepsPerEpoch, totalSteps,
+    epochs: Math.ceil(totalSteps / stepsPerEpoch), stepsPerEpoch, totalSteps,
     batches: (epoch) => sampler.batches(epoch),
-    step: (b) => {
-      const a = view.forward(toInput(rows(set.images, b.first)), generator); // [B, C, S, S]
-      const p = view.forward(toInput(rows(set.images, b.second)), generator);
-      const { loss, accuracy } = model.loss(a, p);
-      loss.backward();
-      return { loss: loss.item(), items: b.first.length, extra: { contrastiveAcc: accuracy } };
+    step: (b, step) => {
+      const images = toInput(rows(set.images, b.first)); // [B, C, S, S]
+      const partners = b.second === b.first ? images : toInput(rows(set.images, b.second));
+      const r = model.trainingStep(model.views({ images, partners }, generator), info(step));
+      r.loss.backward();
+      return { loss: r.loss.item(), items: b.first.length, extra: r.logs };
     },
-    evaluate: knnMonitor(model, bank, test, m), evalEvery: m.every, evalEvent: 'knn',
+    afterStep: (step) => model.afterStep(info(step)),
+    evaluate: knnMonitor(model, bank, test, m, (message) => {
+      console.error(`pretrain: ${message}`);
+      run.log({ event: 'warning', stage: 'pretrain', message });
+    }), evalEvery: m.every, evalEvent: 'knn',
     generators: { views: generator }, checkpointSeconds: config.train.checkpointSeconds, logEvery: config.train.logEvery,
   });
   if (!result.interrupted) {

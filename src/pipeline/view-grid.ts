@@ -1,26 +1,45 @@
-/** `selfsup views`: a PNG grid of augmented views (rows: images; columns: the original, then its views). */
+/**
+ * `selfsup views`: a PNG grid of a method's augmented views (rows: images;
+ * columns: the original, then each draw of the method's views — two global
+ * views, and local crops for multi-crop methods, scaled to the global side).
+ */
 import * as torch from '../torch/index.js';
-import { loadImageSet, type ImageSetConfig } from '../data/image-sets.js';
+import * as F from '../torch/functional/index.js';
+import { choice, int, parseConfig, z, type Config } from '../config/schema.js';
+import { loadImageSet } from '../data/registry.js';
+import { METHODS, getMethod } from '../methods/registry.js';
 import { imageGrid, writePng } from '../views/index.js';
-import { buildViews, toInput, type ViewsConfig } from './common.js';
+import { commonFields, imageData, makeEncoder, methodOptions, modelSection, peekIn, toInput, type Peek } from './common.js';
 
-export interface ViewGridConfig {
-  seed: number;
-  data: ImageSetConfig;
-  views: ViewsConfig;
-  count: number;
-  numViews: number;
-}
-
-export async function writeViewGrid(c: ViewGridConfig, out: string): Promise<string> {
-  const set = await loadImageSet({ ...c.data, limit: c.count });
-  const view = buildViews(c.views, set.images.shape[2]);
-  const g = new torch.Generator(c.seed);
-  torch.scope(() => {
-    const x = toInput(set.images); // [n, C, S, S]
-    const columns = [x, ...Array.from({ length: c.numViews }, () => view.forward(x, g))];
-    const tiles = torch.stack(columns, 1).flatten(0, 1); // [n·(1+views), C, S, S], row-major
-    writePng(out, imageGrid(tiles, { nrow: 1 + c.numViews, padding: 2 }));
+export function viewsSchema(peek: Peek) {
+  const method = peek('method', 'simclr');
+  const options: z.ZodRawShape = Object.hasOwn(METHODS, method) ? METHODS[method].options.shape : {};
+  return z.strictObject({
+    ...commonFields,
+    data: imageData(peek, 'data', 'images to show', 'train'),
+    method: choice('the method whose views are shown', Object.keys(METHODS), 'simclr', options as Record<never, never>),
+    model: modelSection,
+    count: int('images in the grid', 8, { min: 1, max: 256 }),
+    draws: int('draws of the views per image', 2, { min: 1, max: 16 }),
   });
-  return out;
+}
+export type ViewGridConfig = Config<ReturnType<typeof viewsSchema>>;
+
+export async function writeViewGrid(raw: Record<string, unknown>, out: string): Promise<string> {
+  const c = parseConfig(viewsSchema(peekIn(raw)), raw, 'config');
+  const set = await loadImageSet({ ...c.data, limit: c.count });
+  const [, channels, size] = set.images.shape;
+  const spec = getMethod(c.method.name, 'image');
+  const model = spec.build(spec.options.parse(methodOptions(c)), { encoder: () => makeEncoder(c.model, channels), input: { channels, size }, batchSize: c.count, totalSteps: 1, stepsPerEpoch: 1 });
+  const g = new torch.Generator(c.seed);
+  return torch.scope(() => {
+    const x = toInput(set.images); // [n, C, S, S]
+    const views = Array.from({ length: c.draws }, () => model.views({ images: x, partners: x }, g)).flat();
+    const side = views[0].shape[2];
+    const fit = (v: torch.Tensor): torch.Tensor => (v.shape[2] === side ? v : F.interpolate(v, { size: [side, side], mode: 'nearest' }));
+    const columns = [fit(x), ...views.map(fit)];
+    const tiles = torch.stack(columns, 1).flatten(0, 1); // [n·(1 + views), C, S, S], row-major
+    writePng(out, imageGrid(tiles, { nrow: columns.length, padding: 2 }));
+    return out;
+  });
 }

@@ -25,6 +25,7 @@ details { margin: 6px 0; }
 summary { cursor: pointer; }
 pre { background: #fff; border: 1px solid #e2e4e8; padding: 10px; overflow: auto; font-size: 12px; }
 code { font-size: 13px; }
+ul.warnings { background: #fff4e5; border: 1px solid #f0c36d; border-radius: 6px; padding: 8px 8px 8px 28px; }
 `;
 
 const DASH = '–';
@@ -32,6 +33,9 @@ const DASH = '–';
 function cell(v: unknown): string {
   return typeof v === 'string' && v ? esc(v) : DASH;
 }
+
+/** A config's method: a name, or a section with a name (`{ name: 'byol', … }`). */
+const methodName = (m: unknown): unknown => (m !== null && typeof m === 'object' ? (m as { name?: unknown }).name : m);
 
 function num(v: number | undefined, f: (v: number) => string): string {
   return `<td class="num">${v === undefined || !Number.isFinite(v) ? DASH : esc(f(v))}</td>`;
@@ -41,7 +45,7 @@ function num(v: number | undefined, f: (v: number) => string): string {
 function runsSection(runs: Run[]): string {
   const rows = runs.map((r) => {
     const last = r.train.at(-1);
-    return `<tr><td>${esc(r.name)}</td><td>${cell(r.config.command)}</td><td>${cell(r.config.method)}</td><td><code>${esc(r.dir)}</code></td>` +
+    return `<tr><td>${esc(r.name)}</td><td>${cell(r.config.command)}</td><td>${cell(methodName(r.config.method))}</td><td><code>${esc(r.dir)}</code></td>` +
       `${num(r.train.length, String)}${num(last?.loss, (v) => v.toPrecision(4))}</tr>`;
   });
   const configs = runs.map((r) => `<details><summary>Config of ${esc(r.name)}</summary><pre>${esc(JSON.stringify(r.config, null, 2))}</pre></details>`);
@@ -59,6 +63,12 @@ function resultsSection(runs: Run[]): string {
     `<tr><td>${esc(x.run)}</td><td>${esc(x.what)}</td><td>${esc(x.split)}</td>${num(x.labels, String)}` +
     `${num(x.top1, (v) => (v * 100).toFixed(1))}${num(x.top5, (v) => (v * 100).toFixed(1))}${num(x.auc, (v) => v.toFixed(3))}</tr>`);
   return `<h2>Results</h2><table><thead><tr><th>Run</th><th>Evaluation</th><th>Split</th><th>Labels</th><th>Top-1 %</th><th>Top-5 %</th><th>Mean AUC</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
+/** Warnings logged by the runs (the collapse guard's first of all): a collapsed representation must not pass unnoticed. */
+function warningsSection(runs: Run[]): string {
+  const items = runs.flatMap((r) => r.warnings.map((w) => `<li><strong>${esc(r.name)}</strong>${w.stage ? ` (${esc(w.stage)})` : ''}: ${esc(w.message)}</li>`));
+  return items.length ? `<h2>Warnings</h2><ul class="warnings">${items.join('')}</ul>` : '';
 }
 
 function chartSection(s: Section): string {
@@ -82,6 +92,7 @@ export function page(title: string, runs: Run[], groups: [string, Section[]][]):
 <h1>${esc(title)}</h1>
 <p class="sub">${runs.length} run${runs.length === 1 ? '' : 's'}: ${runs.map((r) => esc(r.name)).join(', ')}</p>
 ${runsSection(runs)}
+${warningsSection(runs)}
 ${resultsSection(runs)}
 ${charts.join('\n')}
 </main>

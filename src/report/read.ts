@@ -2,7 +2,7 @@
  * Reading a run directory for the report (the layout is src/train/run-dir.ts's):
  *
  *   RUN/config.json              the resolved config: name?, command, method, …
- *   RUN/metrics.jsonl            one JSON event per line (train, knn, finetune, probe; others ignored)
+ *   RUN/metrics.jsonl            one JSON event per line (train, knn, finetune, probe, warning; others ignored)
  *   RUN/embeddings.safetensors   optional: embeddings float32 [N, D], labels int64 [N] (optional);
  *                                metadata ids (JSON array of N strings), classes (JSON array of names)
  *
@@ -21,6 +21,8 @@ export interface KnnEvent { stage: string; step: number; top1: number; top5?: nu
 /** A fine-tuning result on a label fraction. */
 /** `top1`/`top5` for single-label runs; `meanAuc` for multi-label ones. */
 export interface FinetuneEvent { init: string; fraction: number; labels?: number; top1?: number; top5?: number; meanAuc?: number; split: string }
+/** A warning logged during training (the collapse guard's, …). */
+export interface WarningEvent { stage: string; message: string }
 /** A final linear-probe or kNN result on a split (`test`, `shifted:<name>`), for linear probes optionally on a label fraction. */
 export interface ProbeEvent { kind: string; split: string; top1?: number; top5?: number; meanAuc?: number; fraction?: number; labels?: number }
 
@@ -34,6 +36,8 @@ export interface Run {
   knn: KnnEvent[];
   finetune: FinetuneEvent[];
   probe: ProbeEvent[];
+  /** Warnings logged during the run (e.g. the collapse guard's). */
+  warnings: WarningEvent[];
   /** Path of embeddings.safetensors, or null when the run has none. */
   embeddings: string | null;
 }
@@ -72,9 +76,9 @@ function field(e: Record<string, unknown>, key: string, kind: Kind, required: bo
 }
 
 /** Parses metrics.jsonl into the events the report shows; errors name `path:line`. */
-export function readMetrics(path: string): Pick<Run, 'train' | 'knn' | 'finetune' | 'probe'> {
+export function readMetrics(path: string): Pick<Run, 'train' | 'knn' | 'finetune' | 'probe' | 'warnings'> {
   if (!existsSync(path)) throw new Error(`${path} is missing (expected a run directory written by \`selfsup\`)`);
-  const out: Pick<Run, 'train' | 'knn' | 'finetune' | 'probe'> = { train: [], knn: [], finetune: [], probe: [] };
+  const out: Pick<Run, 'train' | 'knn' | 'finetune' | 'probe' | 'warnings'> = { train: [], knn: [], finetune: [], probe: [], warnings: [] };
   forEachJsonLine(path, (value, where) => {
     const e = value as Record<string, unknown>;
     if (e === null || typeof e !== 'object' || Array.isArray(e) || typeof e.event !== 'string')
@@ -91,6 +95,9 @@ export function readMetrics(path: string): Pick<Run, 'train' | 'knn' | 'finetune
         break;
       case 'finetune':
         out.finetune.push({ init: field(e, 'init', 'string', true, where) as string, fraction: num('fraction'), labels: optNum('labels'), top1: optNum('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), split: str('split', 'test') });
+        break;
+      case 'warning':
+        out.warnings.push({ stage: str('stage', ''), message: field(e, 'message', 'string', true, where) as string });
         break;
       case 'probe':
         out.probe.push({ kind: field(e, 'kind', 'string', true, where) as string, split: str('split', 'test'), top1: optNum('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), fraction: optNum('fraction'), labels: optNum('labels') });

@@ -1,6 +1,6 @@
 /**
  * The training loop shared by every stage (pretraining, fine-tuning): learning-rate
- * schedule, progress, metrics, periodic and Ctrl-C checkpoints, and resume.
+ * schedule, progress, metrics, periodic and Ctrl-C / SIGTERM checkpoints, and resume.
  *
  * Batches come from `batches(epoch)`, which must give the same batches for the same
  * epoch (seeded samplers do), so a resumed run skips the batches its checkpoint
@@ -35,6 +35,8 @@ export interface FitOptions<B> {
   batches: (epoch: number) => Iterable<B>;
   /** One optimisation step: forward, backward (the loop zeroes grads before and steps the optimizer after). */
   step: (batch: B, step: number) => StepResult;
+  /** After each optimizer step (momentum and teacher updates, centring); `step` is the step just taken (0-based). */
+  afterStep?: (step: number) => void;
   /** Called every `evalEvery` steps and at the end; its result is logged as event `evalEvent`. */
   evaluate?: (step: number) => Record<string, number>;
   evalEvery?: number;
@@ -53,12 +55,15 @@ export interface FitOptions<B> {
 
 export interface FitResult {
   step: number;
-  /** True when stopped by Ctrl-C (SIGINT) after saving a checkpoint. */
+  /** True when stopped by Ctrl-C (SIGINT) or SIGTERM after saving a checkpoint. */
   interrupted: boolean;
   seconds: number;
 }
 
 const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Ctrl-C, and the polite kill of `kill`, job schedulers and containers: both checkpoint and stop. */
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Runs the loop; resolves when all epochs are done or after Ctrl-C has been checkpointed. */
 export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
@@ -67,19 +72,19 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
   const baseLrs = optimizer.paramGroups.map((g) => g.lr);
   const ckpt = run.checkpointDir(stage);
   let step = 0;
-  if (o.resume && run.hasCheckpoint(stage)) {
-    step = loadCheckpoint(ckpt, { model, optimizer, generators: o.generators }).step;
-    run.rewind(stage, step);
+  if (o.resume) {
+    if (run.hasCheckpoint(stage)) step = loadCheckpoint(ckpt, { model, optimizer, generators: o.generators }).step;
+    run.rewind(stage, step); // events logged after the checkpoint (or before a first one) are logged again
   }
   const save = (): void => saveCheckpoint(ckpt, { model, optimizer, step, epoch: Math.floor(step / stepsPerEpoch), config: o.config, generators: o.generators });
   if (step >= total) return { step, interrupted: false, seconds: 0 };
 
   let stop = false;
-  const onSigint = (): void => {
+  const onSignal = (): void => {
     if (stop) process.exit(130); // a second Ctrl-C quits at once
     stop = true;
   };
-  process.on('SIGINT', onSigint);
+  for (const s of SIGNALS) process.on(s, onSignal);
   const progress = new Progress(stage, total, step, o.progress);
   const t0 = performance.now();
   let lastSave = t0;
@@ -96,6 +101,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         const r = torch.scope(() => o.step(batch, step));
         if (!Number.isFinite(r.loss)) throw new Error(`${stage}: the loss became ${r.loss} at step ${step}; lower the learning rate (the last checkpoint is in ${ckpt})`);
         optimizer.step();
+        if (o.afterStep) torch.scope(() => o.afterStep!(step));
         step++;
         window.loss += r.loss;
         window.n++;
@@ -128,7 +134,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     run.log({ event: stop ? 'interrupted' : 'end', stage, step, seconds: (performance.now() - t0) / 1000 }); // this process's share of the stage
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    for (const s of SIGNALS) process.off(s, onSignal);
   }
   return { step, interrupted: stop, seconds: (performance.now() - t0) / 1000 };
 }

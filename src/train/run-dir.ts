@@ -6,8 +6,8 @@
  *   RUN/checkpoints/<stage>/  the latest resumable checkpoint of each stage (src/train/checkpoint.ts)
  *   RUN/<name>.safetensors    final weights, embeddings (PyTorch key names)
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
 import type { Module } from '../nn/module.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -37,15 +37,22 @@ export class RunDir {
   readonly dir: string;
 
   /**
-   * Opens `dir` for a new run (created; it must not already hold one) or, with
+   * Opens `dir` for a new run (it must not already hold one; the folder is
+   * created by `writeConfig`, once the run's config has been checked) or, with
    * `resume`, for continuing the run in it (it must hold one).
    */
   constructor(dir: string, o: { resume?: boolean } = {}) {
+    if (typeof dir !== 'string' || dir.trim() === '') throw new TypeError(`run folder: expected a folder path (--out) but received ${JSON.stringify(dir)}`);
     this.dir = resolve(dir);
     const started = existsSync(this.configPath);
     if (o.resume && !started) throw new Error(`--resume: ${this.dir} holds no run (no config.json); start one without --resume`);
     if (!o.resume && started) throw new Error(`${this.dir} already holds a run; pass --resume to continue it, or choose another --out`);
-    mkdirSync(this.dir, { recursive: true });
+    if (existsSync(this.dir) && !statSync(this.dir).isDirectory()) throw new Error(`run folder: ${this.dir} is a file, not a folder`);
+  }
+
+  /** The folder's name (a run's default name). */
+  get name(): string {
+    return basename(this.dir);
   }
 
   get configPath(): string {
@@ -64,7 +71,9 @@ export class RunDir {
     return existsSync(join(this.checkpointDir(stage), 'manifest.json'));
   }
 
+  /** Creates the run folder and writes the resolved config (atomically). */
   writeConfig(config: unknown): void {
+    mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(this.configPath, JSON.stringify(config, null, 2) + '\n', 'config');
   }
   readConfig(): Record<string, unknown> {

@@ -13,6 +13,7 @@ export { gaussianBlur, simclrKernelSize, RandomGaussianBlur, type GaussianBlurOp
 export { normalize, Normalize, IMAGENET_MEAN, IMAGENET_STD } from './image/normalize.js';
 export { Compose, MultiView } from './compose.js';
 export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
+export { viewPipeline, imageViewsSchema, ImageViews, type PipelineOptions, type ViewDefaults, type ImageViewsConfig } from './config.js';
 export { imageGrid, encodePng, writePng } from './grid.js';
 export { TRILL_FRONTEND, MelSpectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, type MelOptions, type MelScale } from './audio/mel.js';
 export { CQT_DEFAULTS, ConstantQ, cqt, cqtFrequencies, type CqtOptions } from './audio/cqt.js';

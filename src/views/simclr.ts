@@ -7,10 +7,8 @@
  */
 import { opts, tuple } from '../torch/functional/options.js';
 import { probability } from './image/common.js';
-import { RandomResizedCrop } from './image/crop.js';
-import { ColorJitter, RandomGrayscale } from './image/jitter.js';
-import { RandomGaussianBlur } from './image/blur.js';
-import { Compose, MultiView } from './compose.js';
+import { type Compose, MultiView } from './compose.js';
+import { viewPipeline } from './config.js';
 
 export interface SimclrViewOptions {
   /** Output side (or [height, width]). */
@@ -36,17 +34,8 @@ export function simclrPipeline(o: SimclrViewOptions): Compose {
   const { size, strength = 1, scale = [0.08, 1], jitter = 0.8, grayscale = 0.2, flip = 0.5, blur } =
     opts(o, 'simclrViews', ['size', 'strength', 'scale', 'jitter', 'grayscale', 'flip', 'blur', 'views']);
   const [h, w] = tuple(size, 2, 'size', 1);
-  const s = strength;
-  if (typeof s !== 'number' || !(s >= 0 && s <= 1.25)) {
-    throw new RangeError(`simclrViews: expected strength in [0, 1.25] (hue 0.2·s must stay <= 0.25) but received ${String(s)}`);
-  }
   const pBlur = probability(blur ?? (Math.min(h, w) > 32 ? 0.5 : 0), 'blur');
-  const views = [
-    new RandomResizedCrop({ size: [h, w], scale, flip }),
-    new ColorJitter({ brightness: 0.8 * s, contrast: 0.8 * s, saturation: 0.8 * s, hue: 0.2 * s, p: jitter }),
-    new RandomGrayscale({ p: grayscale }),
-  ];
-  return new Compose(pBlur > 0 ? [...views, new RandomGaussianBlur({ p: pBlur })] : views);
+  return viewPipeline({ size: [h, w], strength, scale, jitter, grayscale, flip, blur: pBlur }, 'simclrViews');
 }
 
 /**

@@ -16,24 +16,44 @@ const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 const selfsup = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
   spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
 const events = (dir: string): Record<string, unknown>[] => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--head.out-dim', '16'];
+const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--method.head.out-dim', '16'];
 
 test('--help lists every command, and each command its flags with defaults', () => {
   const top = selfsup('--help');
   assert.equal(top.status, 0);
-  for (const c of ['pretrain', 'finetune', 'recipe', 'eval', 'embed', 'views', 'report']) assert.match(top.stdout, new RegExp(`\\n  ${c} `));
-  const p = selfsup('pretrain', '--help');
-  assert.match(p.stdout, /--train.batch-size <value> +images \(pairs\) per batch \(default 256\)/);
-  assert.match(p.stdout, /--method <value> +method \[simclr\|micle\] \(default "simclr"\)/);
+  for (const c of ['pretrain', 'finetune', 'recipe', 'eval', 'embed', 'views', 'report', 'methods', 'datasets']) assert.match(top.stdout, new RegExp(`\\n  ${c}`));
+  const p = selfsup('pretrain', '--help').stdout.replace(/\s+/g, ' '); // unwrapped
+  assert.match(p, /--train.batch-size <value> images per batch \(each gives two or more views\) \(default 256\)/);
+  assert.match(p, /--method.name <value> self-supervised method .*\[simclr\|micle[|a-z0-9]*\] \(default "simclr"\)/);
+  assert.match(p, /--method.temperature <value> NT-Xent temperature τ \(default 0.5\)/);
+  const list = selfsup('methods');
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(list.stdout, /^method +modality +paper +what it does\n/);
+  assert.match(list.stdout, /\nmicle +image +Azizi et al. 2021/);
+  assert.match(selfsup('datasets').stdout, /\nfashion-mnist +image +Zalando/);
 });
 
 test('bad config: unknown keys listed, the process exits 1 with one clear line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-cli-'));
   try {
-    writeFileSync(join(dir, 'bad.yaml'), 'views: { colour: true }\n');
+    writeFileSync(join(dir, 'bad.yaml'), 'method: { name: simclr, views: { colour: true } }\n');
     const r = selfsup('pretrain', '-c', join(dir, 'bad.yaml'), '--out', join(dir, 'run'));
     assert.equal(r.status, 1);
-    assert.equal(r.stderr.trim(), 'selfsup: bad.yaml.views: unknown key "colour" (valid: crop, scale, flip, color, strength, jitter, grayscale, blur)');
+    assert.equal(r.stderr.trim(), 'selfsup: bad.yaml.method.views: unknown key "colour" (valid: size, crop, scale, flip, strength, jitter, grayscale, blur, solarize, local)');
+    assert.ok(!existsSync(join(dir, 'run')));
+    // Checked before the run folder exists: values, an empty --out, and a monitor set that does not match the data.
+    for (const [args, message] of [
+      [['--method.views.scale', '2,1'], /method.views.scale\[0\]: expected a value in \[0, 1\] but received 2/],
+      [['--data.name', 'emoji', '--data.size', '24', '--monitor.test.name', 'mnist'], /monitor.test: mnist gives 1×28×28 images but the training set emoji gives 3×24×24/],
+      [['--init', join(dir, 'nowhere')], /init: .*nowhere does not exist/],
+    ] as const) {
+      const b = selfsup('pretrain', '--out', join(dir, 'run'), ...args);
+      assert.equal(b.status, 1, args.join(' '));
+      assert.match(b.stderr, message);
+      assert.ok(!existsSync(join(dir, 'run')), `no run folder after ${args.join(' ')}`);
+    }
+    assert.match(selfsup('pretrain', '--out', '').stderr, /run folder: expected a folder path \(--out\) but received ""/);
+    assert.match(selfsup('finetune', '--out', join(dir, 'run'), '--fractions', '1.5').stderr, /fractions\[0\]: expected a value in \[0.000001, 1\] but received 1.5/);
     assert.ok(!existsSync(join(dir, 'run')));
     const f = selfsup('pretrain', '--out', join(dir, 'r2'), '--data.nmae', 'x');
     assert.equal(f.status, 1);
@@ -122,7 +142,7 @@ test('MICLe pretraining on emoji cases (two vendors), then views grid', () => {
     assert.equal(train.length, 3);
     assert.ok(train.every((e) => Number.isFinite(e.loss) && (e.loss as number) > 0));
     const png = join(dir, 'views.png');
-    const v = selfsup('views', '--out', png, '--data.name', 'emoji', '--data.size', '24', '--count', '3', '--num-views', '2');
+    const v = selfsup('views', '--out', png, '--data.name', 'emoji', '--data.size', '24', '--count', '3', '--draws', '1', '--model.width', '0.125');
     assert.equal(v.status, 0, v.stderr);
     const head = readFileSync(png);
     assert.equal(head.subarray(1, 4).toString(), 'PNG');

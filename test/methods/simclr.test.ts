@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { torch, methods, models, data, losses } from '../../src/index.js';
+import { torch, methods, models, data, losses, views } from '../../src/index.js';
 import { Module } from '../../src/nn/index.js';
 import { assertClose, assertThrows, golden, goldenState } from '../helpers.js';
 
@@ -33,7 +33,7 @@ test('SimCLR head + NT-Xent match PyTorch: output, loss, input and weight gradie
   assert.ok(accuracy >= 0 && accuracy <= 1);
   const fresh = new methods.SimCLR(new Flat(6), { head: { layers: 3, hiddenDim: 8, outDim: 4 } }).to({ dtype: 'float64' });
   fresh.head.loadStateDict(goldenState('methods', 'head'));
-  assertClose(fresh.forward(torch.cat([g('head.a'), g('head.b')]).reshape([10, 6, 1, 1])), g('head.z'), { atol: 1e-10 });
+  assertClose(fresh.project(torch.cat([g('head.a'), g('head.b')]).reshape([10, 6, 1, 1])), g('head.z'), { atol: 1e-10 });
 });
 
 test('simclrHead: keys, widths, 0 layers is the identity, representation from a head layer', () => {
@@ -44,12 +44,14 @@ test('simclrHead: keys, widths, 0 layers is the identity, representation from a 
   assert.deepEqual(head.forward(x, 1).shape, [3, 16]);
   const none = models.simclrHead(16, { layers: 0 });
   assertClose(none.forward(x), x);
-  const m = new methods.SimCLR(new Flat(16), { head: { layers: 2, hiddenDim: 32 }, representationLayer: 1 });
-  assert.equal(m.representationDim, 32);
-  assert.deepEqual(m.representation(torch.randn([4, 16, 1, 1])).shape, [4, 32]);
-  assertThrows(() => new methods.SimCLR(new Flat(4), { head: { layers: 1 }, representationLayer: 2 }), /representationLayer in 0…1 .* received 2/);
+  const m = new methods.SimCLR(new Flat(16), { head: { layers: 2, hiddenDim: 32 } });
+  assert.equal(m.representationDim, 16);
+  assert.equal(m.representationLayers, 2);
+  assert.deepEqual(m.representation(torch.randn([4, 16, 1, 1]), 1).shape, [4, 32]);
+  assertThrows(() => new methods.SimCLR(new Flat(4), { head: { layers: 1 } }).representation(torch.randn([2, 4, 1, 1]), 2), /expected upTo in 0…1 but received 2/);
+  assertThrows(() => new methods.SimCLR(new Flat(4), { head: { layers: -1 } }), /SimCLR options.head.layers: expected a value in \[0, 8\] but received -1/);
   assertThrows(() => models.simclrHead(8, { layers: -1 }), /integer >= 0 for layers but received -1/);
-  assertThrows(() => m.loss(torch.randn([4, 16, 1, 1]), torch.randn([3, 16, 1, 1])), /same shape \[N, C, H, W\] but received \[4,16,1,1\] and \[3,16,1,1\]/);
+  assertThrows(() => m.loss(torch.randn([4, 16, 1, 1]), torch.randn([3, 16, 1, 1])), /same shape \[N, C, H, W\] but received \[4,16,1,1\], \[3,16,1,1\]/);
 });
 
 test('in eval mode SimCLR.loss is NT-Xent of the two views encoded separately', () => {
@@ -57,7 +59,7 @@ test('in eval mode SimCLR.loss is NT-Xent of the two views encoded separately', 
   m.eval();
   const a = torch.randn([4, 6, 1, 1]);
   const b = torch.randn([4, 6, 1, 1]);
-  const expected = losses.ntXent(m.forward(a), m.forward(b), { temperature: 0.2 });
+  const expected = losses.ntXent(m.project(a), m.project(b), { temperature: 0.2 });
   assertClose(m.loss(a, b).loss, expected, { atol: 1e-6 });
 });
 
@@ -98,8 +100,7 @@ test('SimCLR learns on real images: Fashion-MNIST loss falls and the contrastive
   torch.manualSeed(0);
   const set = data.loadFashionMnist('train', { limit: 512, format: 'float32' });
   const model = new methods.SimCLR(models.createEncoder({ arch: 'resnet18', width: 0.25, smallStem: false, inChannels: 1 }), { head: { outDim: 32 } });
-  const { buildViews } = await import('../../src/pipeline/common.js');
-  const view = buildViews({ crop: true, scale: [0.3, 1], flip: 0.5, color: true, strength: 0.5, jitter: 0.8, grayscale: 0, blur: 0 }, 28);
+  const view = views.viewPipeline({ size: 28, scale: [0.3, 1], flip: 0.5, strength: 0.5, jitter: 0.8, grayscale: 0 });
   const opt = new torch.optim.AdamW(model.parameters(), { lr: 3e-3 });
   const gen = new torch.Generator(0);
   const history: { loss: number; acc: number }[] = [];

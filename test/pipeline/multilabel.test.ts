@@ -9,8 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { data, pipeline, report, train } from '../../src/index.js';
-import { FINETUNE, EVAL } from '../../src/cli/configs.js';
-import { resolveConfig } from '../../src/cli/schema.js';
 
 test('multi-label manifest: fine-tuning and linear probe give per-class and mean AUC well above chance', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-ml-'));
@@ -25,7 +23,7 @@ test('multi-label manifest: fine-tuning and linear probe give per-class and mean
     assert.deepEqual(set.classes, classes);
     assert.deepEqual(set.multiLabel!.sum(1).unique().toArray(), [2]);
     const common = { data: { name: 'manifest', path: manifest, split: 'train', size: 24 }, test: { name: 'manifest', path: manifest, split: 'test', size: 24 } };
-    const ft = resolveConfig(FINETUNE, { ...common, model: { width: 0.125, smallStem: false }, fractions: [1], epochs: 4, minSteps: 0, batchSize: 64, optim: { lr: 0.4 } }, {}, 'test') as unknown as pipeline.FinetuneConfig;
+    const ft = { ...common, model: { width: 0.125, smallStem: false }, fractions: [1], epochs: 4, minSteps: 0, batchSize: 64, optim: { lr: 0.4 } };
     const out = join(dir, 'ft');
     await pipeline.finetune(ft, out, {});
     const events = new train.RunDir(out, { resume: true }).events();
@@ -33,7 +31,7 @@ test('multi-label manifest: fine-tuning and linear probe give per-class and mean
     assert.equal(r.top1, undefined);
     assert.equal((r.perClassAuc as number[]).length, classes.length);
     assert.ok((r.meanAuc as number) > 0.65, `fine-tuned mean AUC ${r.meanAuc}`);
-    const ev = resolveConfig(EVAL, { ...common, probeEpochs: 30 }, {}, 'test') as unknown as pipeline.EvalConfig;
+    const ev = { ...common, probeEpochs: 30 };
     const probes = await pipeline.evaluateRun(out, ev);
     assert.deepEqual(probes.map((p) => p.kind), ['linear'], 'no kNN for multi-label sets');
     assert.ok((probes[0].meanAuc as number) > 0.65, `probe mean AUC ${probes[0].meanAuc}`);

@@ -1,0 +1,124 @@
+/**
+ * The method interface: what every self-supervised method declares, and the
+ * only thing the pipeline, the CLI, checkpoints and reports know of it.
+ *
+ * A method (a `MethodSpec`) has a name, its paper, a modality, a one-line
+ * summary and its options as one schema (defaults and a help line each). It
+ * builds, from its options and a `BuildContext`, a `MethodModel`: a Module
+ * holding everything it trains and everything it keeps between steps (momentum
+ * encoders, DINO's centre, queues — as parameters or buffers, so they are in
+ * its state dict and checkpoints and bit-identical resume need no
+ * method-specific code), with
+ *
+ *   views(batch, generator)       the augmented views of a batch
+ *   trainingStep(views, info)     the loss (a scalar to backpropagate) and the terms to log
+ *   afterStep(info)               after the optimizer step: momentum/teacher updates, centring
+ *   representation(x, layer?)     the features the method is evaluated on
+ *
+ * Adding a method: its file in src/methods/, its loss terms in src/losses/, one
+ * registry line (src/methods/registry.ts), goldens; the registry test covers it.
+ */
+import type * as torch from '../torch/index.js';
+import { Module } from '../nn/module.js';
+import type { Config, z } from '../config/schema.js';
+import type { Modality } from '../data/registry.js';
+import type { Encoder } from '../models/encoders.js';
+import type { PairSampler, PairSamplerOptions } from './pairs.js';
+
+type Tensor = torch.Tensor;
+
+/** Where the pipeline is in training when it calls the method. */
+export interface StepInfo {
+  /** Optimizer steps taken before this one (0-based). */
+  step: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  /** step / stepsPerEpoch (fractional). */
+  epoch: number;
+}
+
+/** A batch of an image method: images in [0, 1] and each one's partner (itself, or MICLe's other image of the case). */
+export interface ImageBatch {
+  /** [N, C, H, W] float in [0, 1]. */
+  images: Tensor;
+  /** [N, C, H, W]; the same tensor as `images` for methods whose positives are views of one image. */
+  partners: Tensor;
+}
+
+/** What a training step returns: the loss to backpropagate and scalars to log (loss terms, accuracies, τ, momentum …). */
+export interface TrainingStep {
+  loss: Tensor;
+  logs?: Record<string, number>;
+}
+
+/** What a method is built for. */
+export interface BuildContext {
+  /**
+   * A new encoder of the run's architecture for the data's input (each call a
+   * fresh module; the first call's carries the run's `init` weights, if any).
+   * Momentum and teacher copies call it again.
+   */
+  encoder(): Encoder;
+  /** The input: channels and side of image sets. */
+  input: { channels: number; size: number };
+  batchSize: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+}
+
+/** The trained object of a method: a Module whose state dict holds all its state. */
+export abstract class MethodModel<B = ImageBatch> extends Module {
+  /** The network whose weights are exported as encoder.safetensors and fine-tuned. */
+  abstract readonly encoder: Encoder;
+  /** Width of `representation(x)` at the default layer. */
+  abstract readonly representationDim: number;
+  /** The augmented views of a batch (drawn from `generator`, so the same seed gives the same views). */
+  abstract views(batch: B, generator: torch.Generator): Tensor[];
+  /** The loss on the views; the pipeline backpropagates it and steps the optimizer. */
+  abstract trainingStep(views: Tensor[], info: StepInfo): TrainingStep;
+  /** After the optimizer step: momentum/teacher updates, centring, schedules. */
+  afterStep(_info: StepInfo): void {}
+  /**
+   * The features the method is evaluated on: the encoder's output (layer 0), or
+   * after the first `layer` blocks of its projection head (SimCLR §4.2).
+   * x [N, C, H, W] → [N, D].
+   */
+  abstract representation(x: Tensor, layer?: number): Tensor;
+  /** Head blocks that `representation(x, layer)` accepts (0 when the method has no head). */
+  get representationLayers(): number {
+    return 0;
+  }
+  /** Parameters the optimizer updates (momentum and teacher copies are not among them). */
+  trainableParameters(): Tensor[] {
+    return this.parameters().filter((p) => p.requiresGrad);
+  }
+  forward(x: Tensor): Tensor {
+    return this.representation(x);
+  }
+}
+
+/** The optimizer a method recommends (its paper's), used as the run's defaults. */
+export interface OptimDefaults {
+  name: 'lars' | 'sgd' | 'adamw';
+  /** Per 256 images (scaled linearly with the batch size). */
+  lr: number;
+  weightDecay: number;
+  momentum?: number;
+  warmupEpochs?: number;
+}
+
+/** A registered method. `O` is its options schema (a strict object of fields with defaults). */
+export interface MethodSpec<O extends z.ZodObject = z.ZodObject, B = ImageBatch> {
+  readonly name: string;
+  /** "Authors Year, Title" (and the section the implementation follows). */
+  readonly paper: string;
+  readonly modality: Modality;
+  /** One line for `selfsup methods`. */
+  readonly summary: string;
+  /** Its options, each with a default and help (`--method.<key>` flags; `method:` in a config file). */
+  readonly options: O;
+  readonly optim: OptimDefaults;
+  /** Which items give the two views of a positive pair (default: two views of one item). */
+  pairs?(o: PairSamplerOptions): PairSampler;
+  build(options: Config<O>, ctx: BuildContext): MethodModel<B>;
+}
