@@ -89,7 +89,7 @@ function checkSameInput(train: ImageSet, test: ImageSet, trainName: string, test
 }
 
 /** Runs (or, with `resume`, continues) a pretraining run in `out`. */
-export async function pretrain(raw: Record<string, unknown>, out: string, o: { resume?: boolean } = {}): Promise<FitResult> {
+export async function pretrain(raw: Record<string, unknown>, out: string, o: { resume?: boolean; stopAfter?: number } = {}): Promise<FitResult> {
   const config = resolvePretrain(raw);
   applyThreads(config.threads);
   const run = new RunDir(out, { resume: o.resume });
@@ -120,7 +120,7 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
   const bankSize = Math.min(n, m.trainLimit);
   const bank = { ...set, images: set.images.narrow(0, 0, bankSize), labels: set.labels.narrow(0, 0, bankSize) };
   const result = await fit({
-    run, stage: 'pretrain', model, optimizer, config: resolved, resume: o.resume,
+    run, stage: 'pretrain', model, optimizer, config: resolved, resume: o.resume, stopAfter: o.stopAfter,
     schedule: warmupCosine({ baseLr: 1, warmupSteps, totalSteps }),
     epochs: Math.ceil(totalSteps / stepsPerEpoch), stepsPerEpoch, totalSteps,
     batches: (epoch) => sampler.batches(epoch),

@@ -47,6 +47,8 @@ export interface FitOptions<B> {
   checkpointSeconds?: number;
   /** Continue from the stage's checkpoint when there is one. */
   resume?: boolean;
+  /** Stop after this many steps with a checkpoint, as Ctrl-C would (time-sliced jobs, tests); `resume` continues. */
+  stopAfter?: number;
   /** Generators whose state must survive a resume (e.g. the views'). */
   generators?: Record<string, torch.Generator>;
   config?: unknown;
@@ -125,6 +127,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
           lastSave = performance.now();
         }
         await yieldToEvents(); // lets Ctrl-C's handler run between steps
+        if (o.stopAfter !== undefined && step >= o.stopAfter) stop = true;
         if (stop || step >= total) break;
       }
     }
