@@ -18,6 +18,7 @@ import { Classifier } from '../models/classifier.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { RandomResizedCrop } from '../views/index.js';
 import { fit } from '../train/fit.js';
+import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir } from '../train/run-dir.js';
 import { accuracies, extractFeatures, multiLabelAuc } from '../eval/index.js';
 import { applyThreads, commonFields, imageData, makeEncoder, makeOptimizer, modelSection, optimSection, peekIn, resolveInit, rows, shiftedList, toInput, type Peek } from './common.js';
@@ -35,6 +36,7 @@ export function finetuneSchema(peek: Peek) {
     fractions: nums('label fractions, each a fixed stratified subset', [0.01, 0.1], { min: 1e-6, max: 1 }),
     epochs: num('epochs per fraction', 30, { min: 0 }),
     minSteps: int('at least this many steps per fraction (small fractions)', 200, { min: 0 }),
+    seconds: num('time budget per fraction: when > 0, the steps that fit in it (from a timing of the first steps) replace epochs and minSteps', 0, { min: 0 }),
     batchSize: int('images per batch', 128, { min: 1, max: 65536 }),
     augment: bool('random resized crop (area 0.5–1) while fine-tuning', true),
     flip: num('horizontal flip probability while fine-tuning (0 for digits)', 0.5, { min: 0, max: 1 }),
@@ -65,6 +67,19 @@ export function testMetrics(model: { eval(): unknown; forward(x: torch.Tensor): 
 /** A short, filesystem-safe tag for a fraction: 0.01 → "0.01". */
 const tag = (f: number): string => String(f);
 
+/**
+ * The steps of a time-budgeted stage: timed once and logged as a `budget`
+ * event, which a resumed run reads back, so it does the same steps.
+ */
+function budgetSteps(run: RunDir, stage: string, seconds: number, time: () => number): number {
+  const logged = run.events().find((e) => e.event === 'budget' && e.stage === stage);
+  if (logged) return logged.steps as number;
+  const stepSeconds = time();
+  const steps = stepsForBudget(seconds, stepSeconds);
+  run.log({ event: 'budget', stage, seconds, stepSeconds, steps });
+  return steps;
+}
+
 /** Runs (or continues) fine-tuning at every fraction of `config.fractions` in `out`. */
 export async function finetune(raw: Record<string, unknown>, out: string, o: { resume?: boolean } = {}): Promise<void> {
   const config = parseConfig(finetuneSchema(peekIn(raw)), raw, 'config');
@@ -94,22 +109,30 @@ export async function finetune(raw: Record<string, unknown>, out: string, o: { r
     const batchSize = Math.min(config.batchSize, subset.indices.length);
     const sampler = new BatchIndexSampler(subset.indices.length, { batchSize, shuffle: true, seed: config.seed, dropLast: true });
     const stepsPerEpoch = sampler.numBatches;
-    const epochs = Math.max(Math.ceil(config.epochs), Math.ceil(config.minSteps / stepsPerEpoch));
-    const totalSteps = epochs * stepsPerEpoch;
+    const batchesOf = (epoch: number): number[][] => [...sampler.batches(epoch)].map((b) => b.map((i) => subset.indices[i]));
+    const stepOn = (idx: number[], generator: torch.Generator): number => {
+      let x = toInput(rows(train.images, idx)); // [B, C, S, S]
+      if (config.augment) x = crop.forward(x, generator);
+      const logits = model.forward(x); // [B, C]
+      const loss = train.multiLabel ? F.binaryCrossEntropyWithLogits(logits, rows(train.multiLabel, idx)) : F.crossEntropy(logits, rows(train.labels, idx));
+      loss.backward();
+      return loss.item();
+    };
+    const stage = `finetune-${tag(fraction)}`;
+    let totalSteps = Math.max(Math.ceil(config.epochs), Math.ceil(config.minSteps / stepsPerEpoch)) * stepsPerEpoch;
+    if (config.seconds > 0) totalSteps = budgetSteps(run, stage, config.seconds, () => {
+      const batches = batchesOf(0);
+      const scratch = new torch.Generator(config.seed + 2);
+      return secondsPerStep({ model, optimizer: makeOptimizer(model.parameters(), config.optim, batchSize), step: (i) => void stepOn(batches[i % batches.length], scratch) });
+    });
+    const epochs = Math.ceil(totalSteps / stepsPerEpoch);
     const generator = new torch.Generator(config.seed + 1);
     const result = await fit({
-      run, stage: `finetune-${tag(fraction)}`, model, optimizer: makeOptimizer(model.parameters(), config.optim, batchSize), config: resolved, resume: o.resume,
-      schedule: warmupCosine({ baseLr: 1, warmupSteps: Math.round(config.optim.warmupEpochs * stepsPerEpoch), totalSteps }),
-      epochs, stepsPerEpoch,
-      batches: (epoch) => [...sampler.batches(epoch)].map((b) => b.map((i) => subset.indices[i])),
-      step: (idx) => {
-        let x = toInput(rows(train.images, idx)); // [B, C, S, S]
-        if (config.augment) x = crop.forward(x, generator);
-        const logits = model.forward(x); // [B, C]
-        const loss = train.multiLabel ? F.binaryCrossEntropyWithLogits(logits, rows(train.multiLabel, idx)) : F.crossEntropy(logits, rows(train.labels, idx));
-        loss.backward();
-        return { loss: loss.item(), items: idx.length };
-      },
+      run, stage, model, optimizer: makeOptimizer(model.parameters(), config.optim, batchSize), config: resolved, resume: o.resume,
+      schedule: warmupCosine({ baseLr: 1, warmupSteps: Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch)), totalSteps }),
+      epochs, stepsPerEpoch, totalSteps,
+      batches: batchesOf,
+      step: (idx) => ({ loss: stepOn(idx, generator), items: idx.length }),
       generators: { views: generator }, checkpointSeconds: config.checkpointSeconds,
     });
     if (result.interrupted) return;

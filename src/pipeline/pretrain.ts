@@ -14,9 +14,10 @@ import { dataSection, loadImageSet } from '../data/registry.js';
 import type { ImageSet } from '../data/image-sets.js';
 import { METHODS, getMethod } from '../methods/registry.js';
 import type { MethodModel, MethodSpec, StepInfo } from '../methods/method.js';
-import { instancePairs } from '../methods/pairs.js';
+import { instancePairs, type PairBatch } from '../methods/pairs.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { fit, type FitResult } from '../train/fit.js';
+import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir } from '../train/run-dir.js';
 import { extractFeatures, knnEvaluate } from '../eval/index.js';
 import { collapseDiagnostics } from '../eval/collapse.js';
@@ -52,6 +53,7 @@ export function pretrainSchema(peek: Peek) {
     train: section({
       epochs: num('epochs (fractions allowed)', 10, { min: 0 }),
       steps: int('optimizer steps; overrides epochs when > 0 (equal budgets across methods)', 0, { min: 0 }),
+      seconds: num('time budget: when steps is 0 and this is > 0, the steps that fit in it, from a timing of the first steps (equal wall-clock budgets)', 0, { min: 0 }),
       batchSize: int('images per batch (each gives two or more views)', 256, { min: 2, max: 65536 }),
       checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
       logEvery: int('steps between metric lines', 10, { min: 1 }),
@@ -102,20 +104,38 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
   const { batchSize, epochs } = config.train;
   const sampler = (spec.pairs ?? instancePairs)({ numItems: n, batchSize, seed: config.seed, caseIds: set.caseIds });
   const stepsPerEpoch = sampler.numBatches;
-  const totalSteps = config.train.steps > 0 ? config.train.steps : Math.max(1, Math.round(epochs * stepsPerEpoch));
+  let totalSteps = config.train.steps > 0 ? config.train.steps : Math.max(1, Math.round(epochs * stepsPerEpoch));
   torch.manualSeed(config.seed);
   let encoders = 0; // the first encoder a method asks for starts from `init`; its momentum/teacher copies load the online weights themselves
   const model = spec.build(spec.options.parse(methodOptions(config)), {
     encoder: () => makeEncoder(init?.model ?? config.model, channels, encoders++ === 0 ? init : undefined),
     input: { channels, size }, batchSize, totalSteps, stepsPerEpoch,
   });
+  const info = (step: number): StepInfo => ({ step, totalSteps, stepsPerEpoch, epoch: step / stepsPerEpoch });
+  const stepOn = (b: PairBatch, step: number, generator: torch.Generator): { loss: number; logs?: Record<string, number> } => {
+    const images = toInput(rows(set.images, b.first)); // [B, C, S, S]
+    const partners = b.second === b.first ? images : toInput(rows(set.images, b.second));
+    const r = model.trainingStep(model.views({ images, partners }, generator), info(step));
+    r.loss.backward();
+    return { loss: r.loss.item(), logs: r.logs };
+  };
+  const train = { ...config.train };
+  if (train.steps === 0 && train.seconds > 0) {
+    const batches = [...sampler.batches(0)];
+    const scratch = new torch.Generator(config.seed + 2);
+    const stepSeconds = secondsPerStep({
+      model, optimizer: makeOptimizer(model.trainableParameters(), config.optim, batchSize),
+      step: (i) => void stepOn(batches[i % batches.length], i, scratch), afterStep: (i) => model.afterStep(info(i)),
+    });
+    train.steps = totalSteps = stepsForBudget(train.seconds, stepSeconds);
+    console.error(`pretrain: ${stepSeconds.toFixed(3)} s per step: ${totalSteps} steps fit in ${train.seconds} s`);
+  }
   const optimizer = makeOptimizer(model.trainableParameters(), config.optim, batchSize);
-  const resolved = { ...config, name: config.name ?? run.name, command: 'pretrain', inChannels: channels, imageSize: size, model: init?.model ?? config.model };
+  const resolved = { ...config, train, name: config.name ?? run.name, command: 'pretrain', inChannels: channels, imageSize: size, model: init?.model ?? config.model };
   if (!o.resume) run.writeConfig(resolved); // everything above is checked: only now does the run folder appear
 
   const generator = new torch.Generator(config.seed + 1);
   const warmupSteps = Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch));
-  const info = (step: number): StepInfo => ({ step, totalSteps, stepsPerEpoch, epoch: step / stepsPerEpoch });
   const m = config.monitor;
   const bankSize = Math.min(n, m.trainLimit);
   const bank = { ...set, images: set.images.narrow(0, 0, bankSize), labels: set.labels.narrow(0, 0, bankSize) };
@@ -125,11 +145,8 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
     epochs: Math.ceil(totalSteps / stepsPerEpoch), stepsPerEpoch, totalSteps,
     batches: (epoch) => sampler.batches(epoch),
     step: (b, step) => {
-      const images = toInput(rows(set.images, b.first)); // [B, C, S, S]
-      const partners = b.second === b.first ? images : toInput(rows(set.images, b.second));
-      const r = model.trainingStep(model.views({ images, partners }, generator), info(step));
-      r.loss.backward();
-      return { loss: r.loss.item(), items: b.first.length, extra: r.logs };
+      const r = stepOn(b, step, generator);
+      return { loss: r.loss, items: b.first.length, extra: r.logs };
     },
     afterStep: (step) => model.afterStep(info(step)),
     evaluate: knnMonitor(model, bank, test, m, (message) => {

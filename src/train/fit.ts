@@ -74,11 +74,16 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
   const baseLrs = optimizer.paramGroups.map((g) => g.lr);
   const ckpt = run.checkpointDir(stage);
   let step = 0;
+  let trainSeconds = 0; // time spent in training steps (not evaluations) over every process of the stage
   if (o.resume) {
-    if (run.hasCheckpoint(stage)) step = loadCheckpoint(ckpt, { model, optimizer, generators: o.generators }).step;
+    if (run.hasCheckpoint(stage)) {
+      const c = loadCheckpoint(ckpt, { model, optimizer, generators: o.generators });
+      step = c.step;
+      trainSeconds = (c.extra as { trainSeconds?: number } | null)?.trainSeconds ?? 0;
+    }
     run.rewind(stage, step); // events logged after the checkpoint (or before a first one) are logged again
   }
-  const save = (): void => saveCheckpoint(ckpt, { model, optimizer, step, epoch: Math.floor(step / stepsPerEpoch), config: o.config, generators: o.generators });
+  const save = (): void => saveCheckpoint(ckpt, { model, optimizer, step, epoch: Math.floor(step / stepsPerEpoch), config: o.config, generators: o.generators, extra: { trainSeconds } });
   if (step >= total) return { step, interrupted: false, seconds: 0 };
 
   let stop = false;
@@ -97,6 +102,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
       let skip = step - epoch * stepsPerEpoch;
       for (const batch of o.batches(epoch)) {
         if (skip-- > 0) continue;
+        const started = performance.now();
         const factor = o.schedule(step);
         optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * factor));
         optimizer.zeroGrad();
@@ -105,6 +111,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         optimizer.step();
         if (o.afterStep) torch.scope(() => o.afterStep!(step));
         step++;
+        trainSeconds += (performance.now() - started) / 1000;
         window.loss += r.loss;
         window.n++;
         window.items += r.items;
@@ -114,11 +121,11 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         progress.update(step, window.loss / window.n, rate, epoch);
         if (step % logEvery === 0 || step === total) {
           const extra = Object.fromEntries(Object.entries(window.extra).map(([k, v]) => [k, v / window.n]));
-          run.log({ event: 'train', stage, step, epoch, loss: window.loss / window.n, lr: baseLrs[0] * factor, imagesPerSec: rate, ...extra });
+          run.log({ event: 'train', stage, step, epoch, loss: window.loss / window.n, lr: baseLrs[0] * factor, imagesPerSec: rate, seconds: trainSeconds, ...extra });
           window = { loss: 0, n: 0, items: 0, t: now, extra: {} };
         }
         if (o.evaluate && o.evalEvery && step % o.evalEvery === 0 && step < total) {
-          run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch, ...o.evaluate(step) });
+          run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch, seconds: trainSeconds, ...o.evaluate(step) });
           model.train();
         }
         const epochEnd = step % stepsPerEpoch === 0;
@@ -133,8 +140,9 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     }
     save();
     if (stop) progress.log(`${stage}: interrupted at step ${step}/${total}; checkpoint saved in ${ckpt}. Continue with --resume.`);
-    else if (o.evaluate) run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch: epochs, ...o.evaluate(step) });
-    run.log({ event: stop ? 'interrupted' : 'end', stage, step, seconds: (performance.now() - t0) / 1000 }); // this process's share of the stage
+    else if (o.evaluate) run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch: epochs, seconds: trainSeconds, ...o.evaluate(step) });
+    // `seconds`: this process's share of the stage (evaluations and checkpoints included); `trainSeconds`: all processes' time in training steps
+    run.log({ event: stop ? 'interrupted' : 'end', stage, step, seconds: (performance.now() - t0) / 1000, trainSeconds });
   } finally {
     progress.stop();
     for (const s of SIGNALS) process.off(s, onSignal);
