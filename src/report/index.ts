@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { checkInt } from '../torch/errors.js';
 import { page } from './html.js';
 import { readRun } from './read.js';
-import { embeddingSection, knnSection, labelEfficiencySection, lossSection, type Section } from './sections.js';
+import { embeddingSection, knnSection, knnTimeSection, labelEfficiencySection, lossSection, type Section } from './sections.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 export { readRun, readMetrics, readEmbeddings, type Run, type Embeddings, type TrainEvent, type KnnEvent, type FinetuneEvent, type ProbeEvent } from './read.js';
@@ -42,7 +42,7 @@ export async function writeReport(runs: string[], out: string, o: ReportOptions 
   const read = runs.map(readRun);
   const title = o.title ?? `selfsup report: ${read.map((r) => r.name).join(', ')}`;
   const groups: [string, Section[]][] = [
-    ['Training', [lossSection(read), knnSection(read)]],
+    ['Training', [lossSection(read), knnSection(read), knnTimeSection(read)]],
     ['Label efficiency', [labelEfficiencySection(read)]],
     ['Embeddings', read.map((r, i) => embeddingSection(r, i, { maxPoints, seed }))],
   ];

@@ -17,7 +17,7 @@ import { forEachJsonLine } from '../train/run-dir.js';
 /** A training step: `{"event":"train","stage","step","epoch","loss","lr","imagesPerSec","time"}`. */
 export interface TrainEvent { stage: string; step: number; loss: number }
 /** A kNN evaluation during training. */
-export interface KnnEvent { stage: string; step: number; top1: number; top5?: number; k?: number }
+export interface KnnEvent { stage: string; step: number; top1: number; top5?: number; k?: number; seconds?: number; normalizedStd?: number }
 /** A fine-tuning result on a label fraction. */
 /** `top1`/`top5` for single-label runs; `meanAuc` for multi-label ones. */
 export interface FinetuneEvent { init: string; fraction: number; labels?: number; top1?: number; top5?: number; meanAuc?: number; split: string }
@@ -91,7 +91,7 @@ export function readMetrics(path: string): Pick<Run, 'train' | 'knn' | 'finetune
         out.train.push({ stage: str('stage', ''), step: num('step'), loss: num('loss') });
         break;
       case 'knn':
-        out.knn.push({ stage: str('stage', ''), step: num('step'), top1: num('top1'), top5: optNum('top5'), k: optNum('k') });
+        out.knn.push({ stage: str('stage', ''), step: num('step'), top1: num('top1'), top5: optNum('top5'), k: optNum('k'), seconds: optNum('seconds'), normalizedStd: optNum('normalizedStd') });
         break;
       case 'finetune':
         out.finetune.push({ init: field(e, 'init', 'string', true, where) as string, fraction: num('fraction'), labels: optNum('labels'), top1: optNum('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), split: str('split', 'test') });

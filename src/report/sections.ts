@@ -1,6 +1,6 @@
 /**
  * The report's chart sections, built from the runs' events: training loss,
- * kNN accuracy over training, label efficiency (fine-tuning top-1 against the
+ * kNN accuracy over training (by step and by training time), label efficiency (fine-tuning top-1 against the
  * label fraction; as in SimCLR, Chen et al. 2020, §6) and one embedding map per
  * run. A section without data carries a short note instead of a chart.
  */
@@ -49,6 +49,21 @@ export function knnSection(runs: Run[]): Section {
   const ks = [...new Set(runs.flatMap((r) => r.knn.map((e) => e.k)).filter((k) => k !== undefined))];
   const svg = lineChart(series, { title, xLabel: 'step', yLabel: 'kNN top-1 accuracy', yFormat: percent });
   return { id: 'knn', title, svg, note: ks.length ? `k = ${ks.join(', ')} neighbours.` : '' };
+}
+
+/**
+ * kNN accuracy against training time (minutes of training steps, summed over
+ * resumed processes): methods of different cost compared at equal wall-clock.
+ */
+export function knnTimeSection(runs: Run[]): Section {
+  const title = 'kNN accuracy against training time';
+  const series = runs.flatMap((run) => {
+    const points = run.knn.flatMap((e): [number, number][] => (e.seconds === undefined ? [] : [[e.seconds / 60, e.top1]]));
+    return points.length ? [{ name: run.name, points }] : [];
+  });
+  if (series.length === 0) return { id: 'knn-time', title, svg: null, note: 'No kNN evaluation logged its training time (runs before selfsup logged `seconds`).' };
+  const svg = lineChart(series, { title, xLabel: 'training time (minutes)', yLabel: 'kNN top-1 accuracy', yFormat: percent, markers: true });
+  return { id: 'knn-time', title, svg, note: 'Time spent in training steps on this machine (evaluations excluded), summed over resumed processes.' };
 }
 
 export function labelEfficiencySection(runs: Run[]): Section {

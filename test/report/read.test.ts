@@ -29,7 +29,8 @@ test('events are sorted by kind; blank lines and unknown events are skipped; NaN
     '   ',
     JSON.stringify({ event: 'checkpoint', step: 1 }),
     train(2, null),
-    JSON.stringify({ event: 'knn', stage: 'pretrain', step: 2, top1: 0.5, k: 20 }),
+    JSON.stringify({ event: 'knn', stage: 'pretrain', step: 2, top1: 0.5, k: 20, seconds: 1.5 }),
+    JSON.stringify({ event: 'warning', stage: 'pretrain', message: 'collapse' }),
     JSON.stringify({ event: 'finetune', init: 'simclr', fraction: 0.1, top1: 0.7 }),
     JSON.stringify({ event: 'probe', kind: 'linear', fraction: 0.1, labels: 60, split: 'shifted:blur', top1: 0.6, meanAuc: 0.8 }),
   ]);
@@ -38,7 +39,8 @@ test('events are sorted by kind; blank lines and unknown events are skipped; NaN
   assert.equal(r.config.method, 'simclr');
   assert.deepEqual(r.train.map((e) => e.step), [1, 2]);
   assert.ok(Number.isNaN(r.train[1].loss));
-  assert.deepEqual(r.knn, [{ stage: 'pretrain', step: 2, top1: 0.5, top5: undefined, k: 20 }]);
+  assert.deepEqual(r.knn, [{ stage: 'pretrain', step: 2, top1: 0.5, top5: undefined, k: 20, seconds: 1.5, normalizedStd: undefined }]);
+  assert.deepEqual(r.warnings, [{ stage: 'pretrain', message: 'collapse' }]);
   assert.equal(r.finetune[0].split, 'test', 'the split defaults to test');
   assert.deepEqual([r.probe[0].meanAuc, r.probe[0].fraction, r.probe[0].labels], [0.8, 0.1, 60]);
   assert.equal(r.embeddings, null);

@@ -51,12 +51,13 @@ test('the report renders every chart in Chromium', async (t) => {
   const { path, charts } = await writeReport([a.dir, b.dir], out, { maxPoints: 200, seed: 0 });
   t.diagnostic(`writeReport: ${(performance.now() - t0).toFixed(0)} ms`);
   assert.equal(path, out);
-  assert.deepEqual(charts, ['loss', 'knn', 'label-efficiency', 'embedding-0']);
+  assert.deepEqual(charts, ['loss', 'knn', 'knn-time', 'label-efficiency', 'embedding-0']);
 
   const html = readFileSync(out, 'utf8');
   assert.ok(!/<script|<link|<img|<iframe|@import|url\(/i.test(html), 'the page loads nothing and runs no script');
   assert.ok(html.includes('simclr &lt;r18&gt; &amp; co') && !html.includes('<r18>'), 'run names are escaped');
   assert.match(html, /micle has no embeddings\.safetensors/);
+  assert.match(html, /<h2>Warnings<\/h2><ul class="warnings"><li><strong>[^<]+<\/strong> \(pretrain\): collapse warning: &lt;std&gt; ×√D = 0.010<\/li><\/ul>/);
   assert.match(html, /<td>linear probe, 10% of labels<\/td><td>test<\/td><td class="num">6000<\/td>/);
 
   const shot = join(root, 'report.png');
@@ -99,6 +100,7 @@ test('the report renders every chart in Chromium', async (t) => {
   const expected: Record<string, { names: string[]; points?: number[]; axes: string[] }> = {
     loss: { names: [`${a.name} · pretrain`, `${a.name} · finetune`, b.name], axes: ['step', 'loss'] },
     knn: { names: [a.name, b.name], points: [30, 12], axes: ['step', 'kNN top-1 accuracy'] },
+    'knn-time': { names: [a.name, b.name], points: [30, 12], axes: ['training time (minutes)', 'kNN top-1 accuracy'] },
     'label-efficiency': { names: ['simclr', `${a.name}: random`, 'micle', `${b.name}: random`], points: [3, 3, 3, 3], axes: ['fraction of labels (log scale)', 'top-1 accuracy (test)'] },
     'embedding-0': { names: ['cat <1>', 'dog & co'], axes: ['UMAP 1', 'UMAP 2'] },
   };

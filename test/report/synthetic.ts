@@ -46,7 +46,8 @@ export function makeRun(root: string, folder: string, o: { name: string; method:
     const loss = 2 + 3.5 * Math.exp(-step / (o.steps / 4)) + 0.15 * gauss(random);
     events.push({ event: 'train', stage: 'pretrain', step, epoch: Math.floor(step / 100), loss, lr: 0.3, imagesPerSec: 800 + 20 * gauss(random), time: time(step) });
     if (step % 50 === 0)
-      events.push({ event: 'knn', stage: 'pretrain', step, epoch: Math.floor(step / 100), top1: 0.3 + (0.4 + 0.05 * o.seed) * (1 - Math.exp(-step / 150)), top5: 0.9, k: 200 });
+      events.push({ event: 'knn', stage: 'pretrain', step, epoch: Math.floor(step / 100), top1: 0.3 + (0.4 + 0.05 * o.seed) * (1 - Math.exp(-step / 150)), top5: 0.9, k: 200, seconds: step * (0.4 + 0.2 * o.seed) });
+    if (step === 100 && o.seed === 1) events.push({ event: 'warning', stage: 'pretrain', message: 'collapse warning: <std> ×√D = 0.010' });
   }
   if (o.finetune)
     for (let step = 1; step <= 80; step++)
