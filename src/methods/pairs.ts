@@ -20,6 +20,8 @@ export interface PairSamplerOptions {
   seed: number;
   /** Case id per item (MICLe); ignored by instance pairs. */
   caseIds?: ArrayLike<string | number>;
+  /** Told when a sampler changes what was asked (MICLe on a set without cases). */
+  warn?: (message: string) => void;
 }
 
 /** SimCLR's pairs: both views come from the same image; items shuffled per epoch, last partial batch dropped. */
@@ -37,10 +39,14 @@ export function instancePairs(o: PairSamplerOptions): PairSampler {
 /**
  * MICLe's pairs (Azizi et al. 2021, §3.2): two different images of one case;
  * single-image cases fall back to two views of their one image; no case appears
- * twice in a batch. An epoch visits every case once.
+ * twice in a batch. An epoch visits every case once. A set without case ids is
+ * a set of single-image cases: SimCLR's pairs (with a warning).
  */
 export function casePairs(o: PairSamplerOptions): PairSampler {
-  if (!o.caseIds) throw new TypeError('casePairs: MICLe needs a case id per item (a `case` column in the manifest, or a data set with cases)');
+  if (!o.caseIds) {
+    o.warn?.('MICLe: the data set has no case ids (a `case` column in a manifest, or a set with cases such as emoji), so every image is its own case and MICLe trains exactly as SimCLR');
+    return instancePairs(o);
+  }
   if (o.caseIds.length !== o.numItems) throw new RangeError(`casePairs: expected ${o.numItems} case ids (one per item) but received ${o.caseIds.length}`);
   const s = new PerCaseBatchSampler(o.caseIds, { batchSize: o.batchSize, seed: o.seed, dropLast: true });
   if (s.numBatches === 0) throw new RangeError(`casePairs: ${s.groups.length} cases make no full batch of ${o.batchSize}; lower batchSize`);

@@ -80,11 +80,20 @@ function frozenEncoder(dir: string, inChannels: number, layer = 0): (s: ImageSet
 
 /** Runs the kNN and linear-probe evaluations of run `dir`; returns the logged events (also written to RUN/eval.json, or eval-layer<k>.json). */
 export async function evaluateRun(dir: string, raw: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+  return evaluateFeatures(dir, raw, (channels, layer) => frozenEncoder(dir, channels, layer));
+}
+
+/**
+ * The same evaluations of any features function (raw pixels, a hand-made
+ * encoder): `makeFeatures(channels, layer)` gives the function over image
+ * sets. Results go to RUN's metrics.jsonl and eval.json as for a run's encoder.
+ */
+export async function evaluateFeatures(dir: string, raw: Record<string, unknown>, makeFeatures: (channels: number, layer: number) => (s: ImageSet) => torch.Tensor): Promise<Record<string, unknown>[]> {
   const config = parseConfig(evalSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   const run = new RunDir(dir, { resume: true });
   const [train, test, ...shifted] = await Promise.all([config.data, config.test, ...config.shifted].map((c) => loadImageSet(c)));
-  const features = frozenEncoder(dir, train.images.shape[1], config.layer);
+  const features = makeFeatures(train.images.shape[1], config.layer);
   const trainF = features(train);
   const sets = [{ split: 'test', set: test, f: features(test) }, ...shifted.map((s, i) => ({ split: `shifted:${dataTag(config.shifted[i])}`, set: s, f: features(s) }))];
   const numClasses = train.classes.length;

@@ -1,7 +1,7 @@
 /** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, eval, embed, view grids. */
 export { pretrain, pretrainSchema, resolvePretrain, knnMonitor, type PretrainConfig } from './pretrain.js';
 export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './finetune.js';
-export { evaluateRun, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
+export { evaluateRun, evaluateFeatures, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
 export { runRecipe, recipeSchema, type RecipeConfig } from './recipe.js';
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';
 export { resolveInit, makeEncoder, makeOptimizer, toInput, peekIn, modelSection, optimSection, type OptimConfig, type ModelConfig, type InitSource, type Peek } from './common.js';

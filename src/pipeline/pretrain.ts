@@ -102,7 +102,7 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
   const [n, channels, size] = set.images.shape;
   const init = config.init ? resolveInit(config.init) : undefined;
   const { batchSize, epochs } = config.train;
-  const sampler = (spec.pairs ?? instancePairs)({ numItems: n, batchSize, seed: config.seed, caseIds: set.caseIds });
+  const sampler = (spec.pairs ?? instancePairs)({ numItems: n, batchSize, seed: config.seed, caseIds: set.caseIds, warn: (m) => console.error(`pretrain: warning: ${m}`) });
   const stepsPerEpoch = sampler.numBatches;
   let totalSteps = config.train.steps > 0 ? config.train.steps : Math.max(1, Math.round(epochs * stepsPerEpoch));
   torch.manualSeed(config.seed);

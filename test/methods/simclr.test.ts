@@ -92,8 +92,11 @@ test('MICLe pairs: two different images of one case, a case at most once per bat
     }
     assert.equal(seen.size, 4);
   }
-  assertThrows(() => methods.casePairs({ numItems: 3, batchSize: 2, seed: 0 }), /MICLe needs a case id per item/, TypeError);
-  assertThrows(() => methods.getMethod('byol'), /unknown method "byol" \(valid: simclr, micle\)/);
+  const warned: string[] = [];
+  const noCases = methods.casePairs({ numItems: 4, batchSize: 2, seed: 0, warn: (m) => warned.push(m) });
+  assert.deepEqual([...noCases.batches(0)], [...methods.instancePairs({ numItems: 4, batchSize: 2, seed: 0 }).batches(0)], 'without case ids MICLe pairs are SimCLR\'s');
+  assert.match(warned[0], /no case ids .* every image is its own case and MICLe trains exactly as SimCLR/);
+  assertThrows(() => methods.getMethod('nope'), /unknown method "nope" \(valid: simclr, micle[a-z0-9, ]*\)/);
 });
 
 test('SimCLR learns on real images: Fashion-MNIST loss falls and the contrastive accuracy rises well above chance', async () => {
