@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'n
 import { basename, join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
 import type { Module } from '../nn/module.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { removeStaleTemps, writeFileAtomic } from '../io/atomic.js';
 
 /** One line of metrics.jsonl. */
 export interface MetricEvent {
@@ -48,6 +48,7 @@ export class RunDir {
     if (o.resume && !started) throw new Error(`--resume: ${this.dir} holds no run (no config.json); start one without --resume`);
     if (!o.resume && started) throw new Error(`${this.dir} already holds a run; pass --resume to continue it, or choose another --out`);
     if (existsSync(this.dir) && !statSync(this.dir).isDirectory()) throw new Error(`run folder: ${this.dir} is a file, not a folder`);
+    if (o.resume) removeStaleTemps(this.dir); // a writer killed mid-write (config, metrics rewrite, weights) left its temp file
   }
 
   /** The folder's name (a run's default name). */

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +147,32 @@ test('MICLe pretraining on emoji cases (two vendors), then views grid', () => {
     const head = readFileSync(png);
     assert.equal(head.subarray(1, 4).toString(), 'PNG');
     assert.equal(head.readUInt32BE(16), 3 * 24 + 4 * 2); // width: (1 original + 2 views) tiles of 24 + padding
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SIGTERM checkpoints and stops like Ctrl-C; --resume finishes the run with no step logged twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-cli-'));
+  const out = join(dir, 'run');
+  try {
+    const args = [cli, 'pretrain', '--out', out, '--data.limit', '256', '--train.steps', '40', '--train.batch-size', '16', '--train.log-every', '1', '--monitor.train-limit', '64', '--monitor.test.limit', '32', ...tiny];
+    const child = spawn(process.execPath, args, { env: { ...process.env, OMP_NUM_THREADS: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Wait until a few steps are logged, then ask politely.
+    while (!existsSync(join(out, 'metrics.jsonl')) || events(out).filter((e) => e.event === 'train').length < 3) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /pretrain: interrupted at step \d+\/40; checkpoint saved in .*checkpoints\/pretrain\. Continue with --resume\./);
+    const stopped = events(out).find((e) => e.event === 'interrupted')!.step as number;
+    assert.ok(stopped >= 3 && stopped < 40, `stopped at ${stopped}`);
+    const r = selfsup('pretrain', '--out', out, '--resume', '--train.steps', '1');
+    assert.match(r.stderr, /drop --train.steps/);
+    const again = spawnSync(process.execPath, [cli, 'pretrain', '--out', out, '--resume'], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '2' } });
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual(events(out).filter((e) => e.event === 'train').map((e) => e.step), Array.from({ length: 40 }, (_, i) => i + 1));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
