@@ -1,5 +1,5 @@
 /** Datasets: IDX files, MNIST. */
-export { IDX_IMAGES, IDX_LABELS, parseIdx, readIdx } from './idx.js';
+export { IDX_IMAGES, IDX_LABELS, MAX_IDX_BYTES, parseIdx, readIdx } from './idx.js';
 export { MNIST_MEAN, MNIST_STD, MNIST_INSTALL, mnistDir, loadMnist, loadIdxSplit, type IdxSetInfo, type MnistOptions, type MnistSplit } from './mnist.js';
 export { decodeWav, readWav, encodeWav, writeWav, WavError, type WavFormat, type Waveform, type ReadWavOptions, type WriteWavOptions } from './wav.js';
 export { resample, type ResampleOptions } from './resample.js';
