@@ -90,7 +90,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
       let skip = step - epoch * stepsPerEpoch;
       for (const batch of o.batches(epoch)) {
         if (skip-- > 0) continue;
-        const factor = o.schedule(step);
+        const factor = o.schedule(step + 1); // this update completes step + 1 (the convention of optim/schedules.ts)
         optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * factor));
         optimizer.zeroGrad();
         const r = torch.scope(() => o.step(batch, step));
