@@ -1,9 +1,10 @@
 // The test command (`npm test` runs it after tsc). First the whole suite at this
 // machine's CPU capability and thread count; then the golden-parity test files again
-// as other x86-64 machines run them: ATen's kernels, oneDNN and OpenBLAS held to the
-// baseline ISA (SSE) and to AVX2, one thread each, both at once. A golden that holds
-// for one CPU's summation order only fails here rather than on the next machine
-// (docs: design.md, decision 14).
+// as other x86-64 machines run them: ATen's kernels, oneDNN and the BLAS (OpenBLAS,
+// or MKL in a downloaded libtorch) held to the baseline ISA (SSE) and to AVX2, one
+// thread each, both at once. A golden that holds for one CPU's summation order only
+// fails here rather than on the next machine (design decision 14: tests are
+// CPU-independent).
 //   node scripts/test.mjs
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,8 +26,8 @@ const parity = files.filter((f) => /\bgolden(State)?\(|from '\.\/parity\.js'/.te
 const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
 const has = (flag) => new RegExp(`^flags\\s*:.*\\b${flag}\\b`, 'm').test(cpu);
 const VARIANTS = [
-  { name: 'baseline x86-64 (SSE)', needs: [], env: { ATEN_CPU_CAPABILITY: 'default', ONEDNN_MAX_CPU_ISA: 'SSE41', OPENBLAS_CORETYPE: 'Prescott' } },
-  { name: 'AVX2', needs: ['avx2', 'fma'], env: { ATEN_CPU_CAPABILITY: 'avx2', ONEDNN_MAX_CPU_ISA: 'AVX2', OPENBLAS_CORETYPE: 'Haswell' } },
+  { name: 'baseline x86-64 (SSE)', needs: [], env: { ATEN_CPU_CAPABILITY: 'default', ONEDNN_MAX_CPU_ISA: 'SSE41', OPENBLAS_CORETYPE: 'Prescott', MKL_ENABLE_INSTRUCTIONS: 'SSE4_2' } },
+  { name: 'AVX2', needs: ['avx2', 'fma'], env: { ATEN_CPU_CAPABILITY: 'avx2', ONEDNN_MAX_CPU_ISA: 'AVX2', OPENBLAS_CORETYPE: 'Haswell', MKL_ENABLE_INSTRUCTIONS: 'AVX2' } },
 ];
 // Forcing an ISA the CPU lacks would crash (SIGILL); other architectures have none of these.
 const [variants, skipped] = [true, false].map((keep) => VARIANTS.filter((v) => (process.arch === 'x64' && v.needs.every(has)) === keep));
