@@ -46,7 +46,7 @@ for (let epoch = 0; epoch < epochs; epoch++) {
       const loss = F.crossEntropy(model.forward(train.images.indexSelect(0, idx)), train.labels.indexSelect(0, idx)); // logits [B, 10]
       opt.zeroGrad();
       loss.backward();
-      opt.setLr(schedule(step));
+      opt.setLr(schedule(step + 1)); // the update completing step + 1
       opt.step();
       return loss.item();
     });

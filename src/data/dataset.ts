@@ -40,3 +40,26 @@ export class Subset<T> implements Dataset<T> {
     return this.dataset.get(this.indices[i]);
   }
 }
+
+/**
+ * Records held in memory (a text corpus, decoded notes) as a `Dataset`: `get(i)` by
+ * index, `items` in order, and iteration (`for … of`, spreading, destructuring).
+ * `get` returns the stored record; a subclass whose records hold tensors overrides
+ * it to hand out tensors the caller may dispose.
+ */
+export class ArrayDataset<T> implements Dataset<T>, Iterable<T> {
+  /** `name` prefixes index errors (e.g. "Brown corpus.get: expected an index in [0, 500) …"). */
+  constructor(readonly items: readonly T[], private readonly name = 'ArrayDataset') {
+    check(Array.isArray(items), 'an array of items', 'items', items);
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  get(i: number): T {
+    checkIndex(i, this.items.length, `${this.name}.get`);
+    return this.items[i];
+  }
+  [Symbol.iterator](): Iterator<T> {
+    return this.items[Symbol.iterator]();
+  }
+}

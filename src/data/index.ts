@@ -1,10 +1,11 @@
 /** Datasets: IDX files, MNIST. */
-export { IDX_IMAGES, IDX_LABELS, parseIdx, readIdx } from './idx.js';
+export { IDX_IMAGES, IDX_LABELS, MAX_IDX_BYTES, parseIdx, readIdx } from './idx.js';
 export { MNIST_MEAN, MNIST_STD, MNIST_INSTALL, mnistDir, loadMnist, loadIdxSplit, type IdxSetInfo, type MnistOptions, type MnistSplit } from './mnist.js';
-export { decodeWav, readWav, encodeWav, writeWav, resample, WavError, type WavFormat, type Waveform, type ReadWavOptions, type WriteWavOptions, type ResampleOptions } from './wav.js';
-export { PIANO_INSTALL, OGG_INSTALL, noteToMidi, midiToFrequency, pianoDir, pianoNotes, loadPiano, type PianoNote, type PianoRecord, type PianoOptions } from './piano.js';
+export { decodeWav, readWav, encodeWav, writeWav, WavError, type WavFormat, type Waveform, type ReadWavOptions, type WriteWavOptions } from './wav.js';
+export { resample, type ResampleOptions } from './resample.js';
+export { PIANO_INSTALL, OGG_INSTALL, noteToMidi, midiToFrequency, pianoDir, pianoNotes, loadPiano, PianoNotes, type PianoNote, type PianoRecord, type PianoOptions } from './piano.js';
 export { BROWN_INSTALL, SPAM_ASSASSIN_INSTALL, SPAM_ASSASSIN_GROUPS, loadBrown, loadSpamAssassin, emailBody, type BrownDoc, type BrownOptions, type Email, type SpamAssassinGroup, type SpamAssassinOptions } from './text-corpora.js';
-export { checkIndex, Subset, type Dataset } from './dataset.js';
+export { ArrayDataset, checkIndex, Subset, type Dataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { defaultCollate, disposeTensors, tensorsIn, type Collate } from './collate.js';
 export { IMAGE_EXTENSIONS, ImageDecodeError, decodeImage, isImageFile, checkImageFile, sniffFormat, resolveImageOptions, type ImageOptions, type RawImage } from './image.js';

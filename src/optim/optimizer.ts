@@ -28,6 +28,8 @@ export abstract class Optimizer<O extends { lr: number }> {
   readonly defaults: O;
   readonly state = new Map<Tensor, ParamState>();
   private readonly known: string[];
+  /** Each group's lr at construction over the default lr (PyTorch's `initial_lr`, as a ratio): what `setLr` keeps. */
+  private readonly lrRatios: number[];
 
   /**
    * `defaults` lists every option this optimizer knows (with its default value);
@@ -55,6 +57,7 @@ export abstract class Optimizer<O extends { lr: number }> {
       this.validate(merged, i);
       return merged;
     });
+    this.lrRatios = this.paramGroups.map((g) => (g.lr === this.defaults.lr ? 1 : g.lr / this.defaults.lr));
   }
 
   /** Checks one group's hyperparameters; errors name the option, the value and the group. */
@@ -121,10 +124,27 @@ export abstract class Optimizer<O extends { lr: number }> {
       }
   }
 
-  /** Sets the learning rate of every group to `lr` (what a schedule calls each step). */
-  setLr(lr: number): void {
-    this.paramGroups.forEach((g, i) => this.checkRange(lr, 'lr', i, 0));
-    for (const g of this.paramGroups) g.lr = lr;
+  /**
+   * Sets the learning rates, as a schedule does each step. `setLr(lr)` is the rate
+   * for the optimizer's default lr: each group gets `lr` times its construction lr
+   * over the default, so groups keep their ratios (PyTorch's schedulers likewise
+   * scale each group's own initial lr); a group built at the default lr gets `lr`.
+   * `setLr([lr0, lr1, …])` sets each group's rate. Nothing changes unless all are valid.
+   */
+  setLr(lr: number | number[]): void {
+    const name = this.constructor.name;
+    if (typeof lr !== 'number' && !Array.isArray(lr))
+      throw new TypeError(`${name}.setLr: expected a number or an array of numbers (one per parameter group) but received ${describe(lr)}`);
+    if (Array.isArray(lr) && lr.length !== this.paramGroups.length)
+      throw new RangeError(`${name}.setLr: expected ${this.paramGroups.length} rates, one per parameter group, but received ${lr.length}`);
+    const rates = this.lrRatios.map((ratio, i) => {
+      if (Array.isArray(lr)) return lr[i];
+      if (!Number.isFinite(ratio))
+        throw new RangeError(`${name}.setLr: parameter group ${i} has its own lr but the default lr is 0, so it has no ratio to keep; pass one rate per group`);
+      return lr * ratio;
+    });
+    rates.forEach((r, i) => this.checkRange(r, 'lr', i, 0));
+    rates.forEach((r, i) => (this.paramGroups[i].lr = r));
   }
 
   /**

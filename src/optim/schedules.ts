@@ -1,6 +1,10 @@
 /**
- * Learning-rate schedules as pure functions of the step (0-based):
- * `opt.setLr(schedule(step))` before each `opt.step()`.
+ * Learning-rate schedules as pure functions of the step count. Convention (the one
+ * `fit` follows): the update that completes step s + 1 runs at `schedule(s + 1)`,
+ * i.e. `opt.setLr(schedule(step + 1))` before the (step+1)-th `opt.step()`. A warm-up
+ * starting from 0 (PyTorch's LinearLR ramp, SimCLR's) thus moves from the first
+ * update, at baseLr / warmupSteps, instead of spending it at rate 0; the last update
+ * runs at the schedule's end value.
  */
 import { describe } from '../torch/errors.js';
 
@@ -11,11 +15,12 @@ function checkNumber(value: unknown, name: string, where: string, min: number, i
 
 /**
  * Linear warm-up then cosine decay (Loshchilov & Hutter, 2017, SGDR; Goyal et al.,
- * 2017 for the warm-up), as in SimCLR. Steps 0 … warmupSteps−1 rise linearly,
- * `baseLr·(step+1)/warmupSteps`, so the first step already moves and step
- * warmupSteps−1 reaches `baseLr`; from warmupSteps the rate follows
- * `finalLr + ½(baseLr − finalLr)(1 + cos(π·t))` with t = (step − warmupSteps)/(totalSteps − warmupSteps),
- * reaching `finalLr` at `totalSteps` and staying there.
+ * 2017 for the warm-up), as in SimCLR. Steps 0 … warmupSteps rise linearly,
+ * `baseLr·step/warmupSteps` (0 at step 0, `baseLr` at warmupSteps); from there the
+ * rate follows `finalLr + ½(baseLr − finalLr)(1 + cos(π·t))` with
+ * t = (step − warmupSteps)/(totalSteps − warmupSteps), reaching `finalLr` at
+ * `totalSteps` and staying there. Under the module's convention the updates run at
+ * steps 1 … totalSteps: the first at baseLr/warmupSteps, the last at finalLr.
  */
 export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalSteps: number; finalLr?: number }): (step: number) => number {
   const { baseLr, warmupSteps, totalSteps, finalLr = 0 } = o;
@@ -26,7 +31,7 @@ export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalStep
   if (warmupSteps > totalSteps)
     throw new RangeError(`warmupCosine: expected warmupSteps <= totalSteps but received warmupSteps=${warmupSteps}, totalSteps=${totalSteps}`);
   return (step) => {
-    if (step < warmupSteps) return (baseLr * (step + 1)) / warmupSteps;
+    if (step < warmupSteps) return (baseLr * step) / warmupSteps;
     const t = Math.min(1, (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
     return finalLr + 0.5 * (baseLr - finalLr) * (1 + Math.cos(Math.PI * t));
   };

@@ -120,6 +120,7 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
     return { loss: r.loss.item(), logs: r.logs };
   };
   const train = { ...config.train };
+  let budget: Record<string, unknown> | undefined;
   if (train.steps === 0 && train.seconds > 0) {
     const batches = [...sampler.batches(0)];
     const scratch = new torch.Generator(config.seed + 2);
@@ -128,11 +129,13 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
       step: (i) => void stepOn(batches[i % batches.length], i, scratch), afterStep: (i) => model.afterStep(info(i)),
     });
     train.steps = totalSteps = stepsForBudget(train.seconds, stepSeconds);
+    budget = { event: 'budget', stage: 'pretrain', seconds: train.seconds, stepSeconds, steps: totalSteps };
     console.error(`pretrain: ${stepSeconds.toFixed(3)} s per step: ${totalSteps} steps fit in ${train.seconds} s`);
   }
   const optimizer = makeOptimizer(model.trainableParameters(), config.optim, batchSize);
   const resolved = { ...config, train, name: config.name ?? run.name, command: 'pretrain', inChannels: channels, imageSize: size, model: init?.model ?? config.model };
   if (!o.resume) run.writeConfig(resolved); // everything above is checked: only now does the run folder appear
+  if (budget && !o.resume) run.log({ ...budget, event: 'budget' });
 
   const generator = new torch.Generator(config.seed + 1);
   const warmupSteps = Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch));

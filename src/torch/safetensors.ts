@@ -4,8 +4,12 @@
  * `{ dtype, shape, data_offsets }` (plus optional `__metadata__` strings), then the
  * raw little-endian tensor bytes. Files are written atomically (temp file + rename).
  *
- * Reading validates everything before any tensor is made: a corrupt or hostile
- * file gives an Error naming the file and the offending tensor, never a crash.
+ * Reading validates everything before any tensor is made, as the reference
+ * implementation does: each tensor's byte range matches its shape and dtype, the
+ * ranges tile the data exactly (no overlap, no byte covered by no tensor), and no
+ * name repeats. A corrupt or hostile file gives an Error naming the file and the
+ * offending tensor, never a crash. Tensors load into a null-prototype object, so a
+ * tensor named `__proto__` or `constructor` is an ordinary entry.
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -47,7 +51,7 @@ export function serialize(tensors: Record<string, Tensor>, metadata?: Metadata):
     if (!format) throw new TypeError(`safetensors: tensor "${name}" has dtype ${t.dtype}, which the format cannot store`);
     formats.set(name, format);
   }
-  const header: Record<string, unknown> = {};
+  const header: Record<string, unknown> = Object.create(null);
   if (metadata !== undefined) {
     checkMetadata(metadata, 'safetensors');
     header.__metadata__ = metadata;
@@ -80,6 +84,49 @@ function isIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+/**
+ * The keys of a JSON object's top level in order, repeats included (JSON.parse keeps
+ * only the last of a repeated key). `text` must already have parsed as an object.
+ */
+function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && keyNext) keys.push(JSON.parse(text.slice(i, j + 1)) as string);
+      keyNext = false;
+      i = j;
+    } else if (c === '{' || c === '[') keyNext = ++depth === 1;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 1) keyNext = true;
+  }
+  return keys;
+}
+
+type Span = { name: string; begin: number; end: number };
+
+/**
+ * Checks that the byte ranges tile [0, size) exactly, as the reference reader does
+ * (sorted by offsets, each begins where the previous ended, the last ends at the end).
+ */
+function checkTiling(spans: Span[], size: number, source: string): void {
+  const sorted = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let pos = 0;
+  let prev: Span | undefined;
+  const at = (s: Span): string => `tensor "${s.name}" at [${s.begin}, ${s.end})`;
+  for (const s of sorted) {
+    if (s.begin < pos) throw new Error(`${source}: ${at(s)} overlaps ${at(prev!)}`);
+    if (s.begin > pos) throw new Error(`${source}: data bytes [${pos}, ${s.begin}) belong to no tensor (before ${at(s)})`);
+    pos = s.end;
+    prev = s;
+  }
+  if (pos < size) throw new Error(`${source}: data bytes [${pos}, ${size}) belong to no tensor (${prev ? `after ${at(prev)}` : 'the header lists none'})`);
+}
+
 /** Parses a safetensors buffer; `source` names the file in error messages. */
 export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Record<string, Tensor>; metadata: Metadata } {
   if (!(buf instanceof Uint8Array)) throw new TypeError(`safetensors: expected a Uint8Array or Buffer but received ${describe(buf)}`);
@@ -90,18 +137,24 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
     throw new Error(`${source}: truncated or not a safetensors file (header length ${n64} exceeds the ${b.length - 8} bytes after the length field)`);
   const n = Number(n64);
   if (n > MAX_HEADER) throw new Error(`${source}: safetensors header of ${n} bytes exceeds the ${MAX_HEADER}-byte limit`);
+  const text = b.subarray(8, 8 + n).toString('utf8');
   let header: unknown;
   try {
-    header = JSON.parse(b.subarray(8, 8 + n).toString('utf8'));
+    header = JSON.parse(text);
   } catch (e) {
     throw new Error(`${source}: corrupt safetensors header (invalid JSON): ${(e as Error).message}`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header))
     throw new Error(`${source}: corrupt safetensors header: expected a JSON object but found ${describe(header)}`);
+  const seen = new Set<string>();
+  for (const key of topLevelKeys(text)) {
+    if (seen.has(key)) throw new Error(`${source}: ${key === '__metadata__' ? '__metadata__' : `tensor "${key}"`} appears more than once in the header`);
+    seen.add(key);
+  }
   const data = b.subarray(8 + n);
-  let metadata: Metadata = {};
+  const metadata: Metadata = Object.create(null);
   // Validate every entry first, then make tensors.
-  const plan: { name: string; dtype: DType; shape: number[]; begin: number; end: number; format: string }[] = [];
+  const plan: (Span & { dtype: DType; shape: number[]; format: string })[] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       try {
@@ -109,7 +162,7 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
       } catch (e) {
         throw new Error((e as Error).message);
       }
-      metadata = { ...entry };
+      Object.assign(metadata, entry);
       continue;
     }
     const where = `${source}: tensor "${name}"`;
@@ -126,13 +179,15 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
       throw new Error(`${where} has invalid data_offsets ${JSON.stringify(offsets)} (expected [begin, end] byte offsets)`);
     const [begin, end] = offsets as [number, number];
+    if (end < begin) throw new Error(`${where} has data_offsets ${JSON.stringify(offsets)} out of order (end before begin)`);
     const numel = shape.reduce((a: number, c: number) => a * c, 1);
     const expected = numel * itemSize[format];
-    if (end < begin || end > data.length || end - begin !== expected)
+    if (end > data.length || end - begin !== expected)
       throw new Error(`${where} has data_offsets ${JSON.stringify(offsets)} that do not fit shape [${shape}] of ${format} (${expected} bytes) within ${data.length} data bytes`);
     plan.push({ name, dtype, shape, begin, end, format });
   }
-  const tensors: Record<string, Tensor> = {};
+  checkTiling(plan, data.length, source);
+  const tensors: Record<string, Tensor> = Object.create(null);
   try {
     for (const p of plan) {
       // Copy into a fresh (aligned) buffer: the view into the file may be misaligned.

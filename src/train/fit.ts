@@ -26,7 +26,7 @@ export interface FitOptions<B> {
   stage: string;
   model: Module;
   optimizer: Optimizer<{ lr: number }>;
-  /** Learning-rate factor per step (1 = each group's lr as constructed), e.g. warmupCosine({ baseLr: 1, … }). */
+  /** Learning-rate factor per step (1 = each group's lr as constructed), e.g. warmupCosine({ baseLr: 1, … }); the update completing step s + 1 runs at schedule(s + 1). */
   schedule: (step: number) => number;
   epochs: number;
   stepsPerEpoch: number;
@@ -103,7 +103,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
       for (const batch of o.batches(epoch)) {
         if (skip-- > 0) continue;
         const started = performance.now();
-        const factor = o.schedule(step);
+        const factor = o.schedule(step + 1); // this update completes step + 1 (the convention of optim/schedules.ts)
         optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * factor));
         optimizer.zeroGrad();
         const r = torch.scope(() => o.step(batch, step));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { torch } from '../../src/index.js';
 import { loadPiano, midiToFrequency, noteToMidi, pianoNotes } from '../../src/data/piano.js';
+import { DataLoader } from '../../src/data/loader.js';
 import { ConstantQ } from '../../src/views/audio/cqt.js';
 import { assertThrows } from '../helpers.js';
 
@@ -23,7 +24,7 @@ test('30 notes from A0 to C8 with MIDI numbers and frequencies from their names'
 
 test('decoded mid-range notes peak in the CQT at their named pitch', async () => {
   const names = ['A3', 'D#4', 'F#4', 'A4', 'C5', 'F#5', 'C6'];
-  const recs = await loadPiano({ notes: names, seconds: 1, sampleRate: 16000 });
+  const recs = (await loadPiano({ notes: names, seconds: 1, sampleRate: 16000 })).items;
   assert.deepEqual(recs.map((r) => r.note), names);
   for (const r of recs) {
     assert.equal(r.sampleRate, 16000);
@@ -36,6 +37,21 @@ test('decoded mid-range notes peak in the CQT at their named pitch', async () =>
   const spec = q.forward(torch.cat(recs.map((r) => r.audio))); // [7, 252, 32]
   const estimated = spec.mean(2).argmax(1).toArray().map((bin) => 24 + bin / 3);
   recs.forEach((r, i) => assert.ok(Math.abs(estimated[i] - r.midi) < 1, `${r.note}: estimated MIDI ${estimated[i]}, named ${r.midi}`));
+});
+
+test('the notes are a Dataset: a DataLoader batches them and disposing a batch keeps the stored notes', async () => {
+  const notes = await loadPiano({ notes: ['A3', 'A4', 'A5'], seconds: 0.1, sampleRate: 8000 });
+  assert.equal(notes.length, 3);
+  const batches: { note: string[]; midi: torch.Tensor; audio: torch.Tensor }[] = [];
+  for (let epoch = 0; epoch < 2; epoch++)
+    for await (const b of new DataLoader<unknown, { note: string[]; midi: torch.Tensor; audio: torch.Tensor }>(notes, { batchSize: 2 })) {
+      batches.push({ note: b.note, midi: b.midi, audio: b.audio });
+      if (epoch === 0) for (const t of [b.audio, b.midi]) t.dispose();
+    }
+  assert.deepEqual(batches.slice(2).map((b) => [b.note, b.midi.toArray(), b.audio.shape]), [[['A3', 'A4'], [57, 69], [2, 1, 800]], [['A5'], [81], [1, 1, 800]]]);
+  assert.ok(notes.items.every((r) => !r.audio.isDisposed), 'the loader disposed only its own handles');
+  assert.deepEqual(batches[2].audio.select(0, 1).toArray(), notes.get(1).audio.toArray());
+  assertThrows(() => notes.get(3), /^PianoNotes\.get: expected an index in \[0, 3\) but received 3$/, RangeError);
 });
 
 test('stereo output keeps both channels; unknown notes are named', async () => {

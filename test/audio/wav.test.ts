@@ -4,7 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch } from '../../src/index.js';
-import { decodeWav, encodeWav, readWav, resample, writeWav, WavError } from '../../src/data/wav.js';
+import { decodeWav, encodeWav, readWav, writeWav, WavError } from '../../src/data/wav.js';
+import { resample } from '../../src/data/resample.js';
 import { assertArrayClose, assertClose, assertThrows, golden } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'selfsup-wav-'));
@@ -104,6 +105,10 @@ test('resample matches torchaudio.functional.resample', () => {
   assertClose(resample(g('resample.x48k'), 48000, 16000), g('resample.48k_16k'), { atol: 1e-10 });
   assertClose(resample(g('resample.x44k'), 44100, 16000, { lowpassFilterWidth: 4, rolloff: 0.9 }), g('resample.44100_16k'), { atol: 1e-10 });
   assertClose(resample(x16.float(), 16000, 22050), g('resample.16k_22050').float(), { atol: 2e-5, msg: 'float32' });
+  const xc = g('resample.x1009'); // [2, 3, 500] at co-prime rates: every phase has its own tap offset
+  assertClose(resample(xc, 1009, 640), g('resample.1009_640'), { atol: 1e-10, msg: '1009 → 640' });
+  assertClose(resample(xc, 640, 1009, { lowpassFilterWidth: 3, rolloff: 0.8 }), g('resample.640_1009'), { atol: 1e-10, msg: '640 → 1009' });
+  assert.deepEqual(resample(torch.zeros([2, 0]), 44100, 16000).shape, [2, 0]);
 });
 
 /** Frequency (Hz, 1 Hz bins over 1 s) of the spectral peak and the RMS amplitude × √2 away from the edges. */
@@ -115,9 +120,11 @@ function tone(x: torch.Tensor, rate: number): { freq: number; amp: number } {
   });
 }
 
+/** One second of a sine at `f` Hz sampled at `rate`, float32 [1, rate]. */
+const sine = (f: number, rate: number, amp: number): torch.Tensor =>
+  torch.arange(rate, { dtype: 'float64' }).mul((2 * Math.PI * f) / rate).sin().mul(amp).float().unsqueeze(0);
+
 test('a resampled sine keeps its frequency and amplitude; content above the new Nyquist is removed', () => {
-  const sine = (f: number, rate: number, amp: number): torch.Tensor =>
-    torch.arange(rate, { dtype: 'float64' }).mul((2 * Math.PI * f) / rate).sin().mul(amp).float().unsqueeze(0);
   for (const [from, to] of [[44100, 16000], [16000, 22050], [48000, 16000]]) {
     const y = resample(sine(440, from, 0.5), from, to);
     assert.deepEqual(y.shape, [1, to]);
@@ -135,4 +142,20 @@ test('a resampled sine keeps its frequency and amplitude; content above the new 
   const { freq, amp } = tone(w.audio, 16000);
   assert.equal(freq, 1000);
   assert.ok(Math.abs(amp - 0.25) < 0.003, `amplitude ${amp}`);
+});
+
+test('co-prime rates (44,101 → 16,000 Hz) resample with memory bounded by the output', () => {
+  const path = join(dir, 'coprime.wav');
+  writeWav(path, sine(440, 44101, 0.5), 44101, { format: 'float32' });
+  // torchaudio's kernel here is 16,000 phases × 44,135 taps of float64 (5.6 GB); ours is 16,000 × 36.
+  const before = process.resourceUsage().maxRSS; // KiB
+  const w = readWav(path, { sampleRate: 16000 });
+  const grownMiB = (process.resourceUsage().maxRSS - before) / 1024;
+  assert.ok(grownMiB < 256, `peak memory grew by ${grownMiB.toFixed(0)} MiB`);
+  assert.deepEqual([w.sampleRate, w.audio.shape], [16000, [1, 16000]]);
+  const { freq, amp } = tone(w.audio, 16000);
+  assert.equal(freq, 440);
+  assert.ok(Math.abs(amp - 0.5) < 0.005, `amplitude ${amp}`);
+  const alias = resample(sine(10000, 44101, 0.5), 44101, 16000);
+  assert.ok(tone(alias, 16000).amp < 0.005, `10 kHz leaks through a 16 kHz resampler: amplitude ${tone(alias, 16000).amp}`);
 });

@@ -14,7 +14,7 @@ const pretrain = (file: Record<string, unknown>, flags: Record<string, unknown> 
 test('defaults fill every field; the config file overrides them and flags override the file', () => {
   const c = pretrain({ train: { epochs: 3 }, data: { name: 'emoji', vendors: ['google'] } }, { 'train.batchSize': '64', 'optim.lr': '0.5', 'method.head.batchNorm': 'false', 'method.views.scale': '0.3, 1' });
   assert.equal(c.method.name, 'simclr');
-  assert.deepEqual(c.train, { epochs: 3, steps: 0, batchSize: 64, checkpointSeconds: 120, logEvery: 10 });
+  assert.deepEqual(c.train, { epochs: 3, steps: 0, seconds: 0, batchSize: 64, checkpointSeconds: 120, logEvery: 10 });
   assert.deepEqual(c.data, { name: 'emoji', split: 'train', size: 32, channels: 3, vendors: ['google'] });
   assert.equal(c.optim.lr, 0.5);
   const m = SIMCLR_OPTIONS.parse(methodOptions(c));
@@ -36,7 +36,7 @@ test('a method or data set may be given by name alone, in a file or as a flag; i
 
 test('unknown keys are rejected with the valid ones listed; wrong types and ranges name the key', () => {
   assert.throws(() => pretrain({ trian: {} }), /^Error: run.yaml: unknown key "trian" \(valid: name, seed, threads, method, init, data, model, optim, train, monitor\)$/);
-  assert.throws(() => pretrain({ train: { epoch: 1 } }), /run.yaml.train: unknown key "epoch" \(valid: epochs, steps, batchSize, checkpointSeconds, logEvery\)/);
+  assert.throws(() => pretrain({ train: { epoch: 1 } }), /run.yaml.train: unknown key "epoch" \(valid: epochs, steps, seconds, batchSize, checkpointSeconds, logEvery\)/);
   assert.throws(() => pretrain({ method: 'nope' }), /run.yaml.method.name: expected one of simclr, micle.* but received "nope"/);
   assert.throws(() => pretrain({ train: { batchSize: 1.5 } }), /run.yaml.train.batchSize: expected an integer but received 1.5/);
   assert.throws(() => pretrain({ train: { batchSize: 1 } }), /run.yaml.train.batchSize: expected a value in \[2, 65536\] but received 1/);

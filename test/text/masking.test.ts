@@ -6,7 +6,7 @@ import { Tokenizer } from '../../src/text/tokenizer.js';
 import { IGNORE_INDEX, maskTokens, specialTokensMask } from '../../src/text/masking.js';
 import { assertThrows } from '../helpers.js';
 
-const docs = loadBrown({ limit: 60 });
+const docs = loadBrown({ limit: 60 }).items;
 const tok = Tokenizer.train(docs.map((d) => d.text), { vocabSize: 1500 });
 const sentences = docs.flatMap((d) => d.sentences.map((s) => s.join(' '))).slice(0, 1024);
 const { inputIds } = tok.encodeBatch(sentences, { maxLength: 48 }); // [1024, ≤48] with [CLS] [SEP] [PAD]

@@ -8,7 +8,7 @@ import { preTokenize, trainBpe, bpeWord } from '../../src/text/bpe.js';
 import { Tokenizer, SPECIAL_TOKENS } from '../../src/text/tokenizer.js';
 import { assertThrows } from '../helpers.js';
 
-const docs = loadBrown();
+const docs = loadBrown().items;
 const train = docs.filter((_, i) => i % 2 === 1).map((d) => d.text); // 250 documents, every genre
 const heldOut = docs.filter((_, i) => i % 10 === 0).map((d) => d.text); // 50 documents
 const tok = Tokenizer.train(train, { vocabSize: 4000 });

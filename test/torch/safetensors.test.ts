@@ -90,7 +90,8 @@ test('round trip of every dtype, 0-d and empty tensors, with metadata (buffer an
   const sample = makeSample();
   const buf = st.serialize(sample, META);
   const back = st.deserialize(buf);
-  assert.deepEqual(back.metadata, META);
+  assert.deepEqual({ ...back.metadata }, META);
+  assert.equal(Object.getPrototypeOf(back.metadata), null, 'metadata keys cannot collide with Object.prototype');
   assert.deepEqual(Object.keys(back.tensors).sort(), Object.keys(SAMPLE).sort());
   for (const [name, t] of Object.entries(sample)) {
     assertSame(back.tensors[name], t, name);
@@ -106,13 +107,13 @@ test('round trip of every dtype, 0-d and empty tensors, with metadata (buffer an
     st.saveFile(path, sample, META);
     assert.ok(readFileSync(path).equals(buf), 'saveFile writes exactly serialize()');
     const loaded = st.loadFileWithMetadata(path);
-    assert.deepEqual(loaded.metadata, META);
+    assert.deepEqual({ ...loaded.metadata }, META);
     for (const [name, t] of Object.entries(sample)) assertSame(loaded.tensors[name], t, `file ${name}`);
     for (const t of Object.values(loaded.tensors)) t.dispose();
     // no metadata: none written, {} read back
     st.saveFile(path, { x: sample.f32 });
     const plain = st.loadFileWithMetadata(path);
-    assert.deepEqual(plain.metadata, {});
+    assert.deepEqual(Object.keys(plain.metadata), []);
     assert.equal(JSON.parse(readFileSync(path).subarray(8, 8 + Number(readFileSync(path).readBigUInt64LE(0))).toString()).__metadata__, undefined);
     plain.tensors.x.dispose();
     // tensors that require grad are saved by value
@@ -264,6 +265,48 @@ test('corrupt files give Errors naming the file and the tensor, and leak nothing
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('hostile headers: __proto__ is a plain name; overlaps, uncovered bytes and repeated names are rejected as by the reference reader', () => {
+  const s0 = torch.memoryStats().tensors;
+  const u8 = (begin: number, end: number): object => ({ dtype: 'U8', shape: [end - begin], data_offsets: [begin, end] });
+  // A tensor named __proto__ (or constructor) is an own entry, and the result has no prototype to pollute.
+  const proto = torch.tensor([1, 2], { dtype: 'uint8' });
+  const back = st.deserialize(st.serialize(Object.fromEntries([['__proto__', proto], ['constructor', proto]])));
+  assert.equal(Object.getPrototypeOf(back.tensors), null);
+  assert.deepEqual(Object.keys(back.tensors).sort(), ['__proto__', 'constructor']);
+  assert.deepEqual(back.tensors.__proto__.toArray(), [1, 2]);
+  assert.ok(back.tensors.constructor instanceof torch.Tensor);
+  const hostile = st.deserialize(fileWith(JSON.parse('{"__proto__": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}}'), Buffer.from([5])), 'h.st');
+  assert.deepEqual(hostile.tensors.__proto__.toArray(), [5]);
+  assert.equal(({} as Record<string, unknown>).dtype, undefined, 'Object.prototype untouched');
+  assert.equal(Object.getPrototypeOf(hostile.metadata), null);
+  // Header order need not follow the data order (the reference sorts by offsets); empty tensors may share an offset.
+  const shuffled = st.deserialize(fileWith({ b: u8(2, 3), e1: u8(2, 2), a: u8(0, 2), e2: u8(3, 3) }, Buffer.from([1, 2, 3])), 'ok.st');
+  assert.deepEqual([shuffled.tensors.a.toArray(), shuffled.tensors.b.toArray(), shuffled.tensors.e2.shape], [[1, 2], [3], [0]]);
+  const bad: [string, Buffer, RegExp][] = [
+    ['overlap', fileWith({ a: u8(0, 4), b: u8(2, 6) }, Buffer.alloc(6)), /^overlap\.st: tensor "b" at \[2, 6\) overlaps tensor "a" at \[0, 4\)$/],
+    ['alias', fileWith({ a: u8(0, 4), b: u8(0, 4) }, Buffer.alloc(4)), /^alias\.st: tensor "(a|b)" at \[0, 4\) overlaps tensor "(a|b)" at \[0, 4\)$/],
+    ['inside', fileWith({ a: u8(0, 4), e: u8(2, 2) }, Buffer.alloc(4)), /^inside\.st: tensor "e" at \[2, 2\) overlaps tensor "a" at \[0, 4\)$/],
+    ['gap', fileWith({ a: u8(0, 2), b: u8(4, 6) }, Buffer.alloc(6)), /^gap\.st: data bytes \[2, 4\) belong to no tensor \(before tensor "b" at \[4, 6\)\)$/],
+    ['lead', fileWith({ a: u8(1, 3) }, Buffer.alloc(3)), /^lead\.st: data bytes \[0, 1\) belong to no tensor \(before tensor "a" at \[1, 3\)\)$/],
+    ['tail', fileWith({ a: u8(0, 2) }, Buffer.alloc(5)), /^tail\.st: data bytes \[2, 5\) belong to no tensor \(after tensor "a" at \[0, 2\)\)$/],
+    ['none', fileWith({}, Buffer.alloc(3)), /^none\.st: data bytes \[0, 3\) belong to no tensor \(the header lists none\)$/],
+    ['twice', fileWith('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"\\u0061":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}', Buffer.alloc(2)),
+      /^twice\.st: tensor "a" appears more than once in the header$/],
+    ['meta2', fileWith('{"__metadata__":{},"x":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"__metadata__":{"a":"b"}}', Buffer.alloc(0)),
+      /^meta2\.st: __metadata__ appears more than once in the header$/],
+    ['order', fileWith({ a: u8(0, 2), b: { dtype: 'U8', shape: [0], data_offsets: [2, 1] } }, Buffer.alloc(2)),
+      /^order\.st: tensor "b" has data_offsets \[2,1\] out of order \(end before begin\)$/],
+  ];
+  for (const [name, bytes, pattern] of bad) assertThrows(() => st.deserialize(bytes, `${name}.st`), pattern);
+  // nested objects with the same keys are not top-level repeats
+  const nested = fileWith('{"__metadata__":{"a":"1","b":"2"},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', Buffer.alloc(1));
+  const nestedBack = st.deserialize(nested, 'nested.st');
+  assert.deepEqual({ ...nestedBack.metadata }, { a: '1', b: '2' });
+  for (const r of [back, hostile, shuffled, nestedBack]) for (const t of Object.values(r.tensors)) t.dispose();
+  proto.dispose();
+  assert.equal(torch.memoryStats().tensors, s0, 'rejected files leak no tensor');
 });
 
 test('serialize rejects what the format cannot hold before writing anything', () => {

@@ -34,7 +34,7 @@ function trainSteps(model: torch.nn.Module, opt: Optim, sampler: torch.Generator
       const loss = nn.functional.crossEntropy(logits, data.y.indexSelect(0, idx));
       opt.zeroGrad();
       loss.backward();
-      opt.setLr(schedule(step));
+      opt.setLr(schedule(step + 1)); // the update completing step + 1
       opt.step();
     });
 }

@@ -80,6 +80,31 @@ test('RunDir: refuses to overwrite a run or resume a missing one; a non-finite l
   }
 });
 
+test('fit runs the update completing step s + 1 at schedule(s + 1) × each group\'s own lr: warm-up never spends an update at 0', async () => {
+  const dir = tmp();
+  try {
+    const model = new Linear(2, 1);
+    const optimizer = new torch.optim.SGD([{ params: [model.weight] }, { params: [model.bias!], lr: 0.3 }], { lr: 0.1 });
+    const seen: number[][] = [];
+    await train.fit({
+      run: new train.RunDir(dir), stage: 'lr', model, optimizer, epochs: 1, stepsPerEpoch: 5, progress: quiet,
+      schedule: torch.optim.warmupCosine({ baseLr: 1, warmupSteps: 2, totalSteps: 5 }),
+      batches: () => [0, 1, 2, 3, 4],
+      step: () => {
+        seen.push(optimizer.paramGroups.map((g) => Number(g.lr.toFixed(12))));
+        const loss = model.forward(torch.ones([1, 2])).sum();
+        loss.backward();
+        return { loss: loss.item(), items: 1 };
+      },
+    });
+    // warm-up 1/2, 2/2, then cosine over steps 2 … 5: t = 1/3, 2/3, 1
+    const factors = [0.5, 1, 0.75, 0.25, 0];
+    assert.deepEqual(seen, factors.map((f) => [0.1 * f, 0.3 * f].map((v) => Number(v.toFixed(12)))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('formatDuration', () => {
   assert.deepEqual([45, 192, 3720, -1].map(train.formatDuration), ['45s', '3m12s', '1h02m', '?']);
 });

@@ -27,3 +27,8 @@ def make(g):
     g.put("resample.48k_16k", TA.resample(x48, 48000, 16000))
     x44 = g.put("resample.x44k", torch.randn(1, 882, dtype=torch.float64))
     g.put("resample.44100_16k", TA.resample(x44, 44100, 16000, lowpass_filter_width=4, rolloff=0.9))
+    # Co-prime rates (L = 640, M = 1009, both far above the filter width) and a [2, 3, T] batch:
+    # every phase offset ⌊p·M/L⌋ differs, which a per-phase tap window must reproduce.
+    xc = g.put("resample.x1009", torch.randn(2, 3, 500, dtype=torch.float64))
+    g.put("resample.1009_640", TA.resample(xc, 1009, 640))
+    g.put("resample.640_1009", TA.resample(xc, 640, 1009, lowpass_filter_width=3, rolloff=0.8))

@@ -2,7 +2,9 @@
 
 The TypeScript tests rebuild each tensor from the same JS data / seed and compare
 values, dtype and shape. Random goldens rely on libtorch's CPU generator being the
-one PyTorch uses: same seed, same call order, same numbers.
+one PyTorch uses: same seed, same call order, same numbers. Uniform and integer draws
+are bit-exact on every CPU; normal draws (Box-Muller through ISA-specific vectorised
+or libm code) and float linspace/arange are compared within a few ulps of their scale.
 """
 import torch
 
