@@ -18,7 +18,7 @@ import { instancePairs, type PairBatch } from '../methods/pairs.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { secondsPerStep, stepsForBudget } from '../train/budget.js';
-import { RunDir } from '../train/run-dir.js';
+import { RunDir, type MetricEvent } from '../train/run-dir.js';
 import { extractFeatures, knnEvaluate } from '../eval/index.js';
 import { collapseDiagnostics } from '../eval/collapse.js';
 import { applyThreads, commonFields, makeEncoder, makeOptimizer, methodOptions, modelSection, optimSection, peekIn, resolveInit, rows, toInput, type Peek } from './common.js';
@@ -120,7 +120,7 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
     return { loss: r.loss.item(), logs: r.logs };
   };
   const train = { ...config.train };
-  let budget: Record<string, unknown> | undefined;
+  let budget: MetricEvent | undefined;
   if (train.steps === 0 && train.seconds > 0) {
     const batches = [...sampler.batches(0)];
     const scratch = new torch.Generator(config.seed + 2);
@@ -135,7 +135,7 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
   const optimizer = makeOptimizer(model.trainableParameters(), config.optim, batchSize);
   const resolved = { ...config, train, name: config.name ?? run.name, command: 'pretrain', inChannels: channels, imageSize: size, model: init?.model ?? config.model };
   if (!o.resume) run.writeConfig(resolved); // everything above is checked: only now does the run folder appear
-  if (budget && !o.resume) run.log({ ...budget, event: 'budget' });
+  if (budget && !o.resume) run.log(budget);
 
   const generator = new torch.Generator(config.seed + 1);
   const warmupSteps = Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch));
