@@ -3,7 +3,7 @@
  * function, the argument, what was expected and what was received.
  */
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import { describe } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 

@@ -10,7 +10,7 @@
  * depend only on the ranking within a row, AUC on the ranking within a column.
  */
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import { describe } from '../torch/check.js';
 import { checkLabels, checkMatrix, checkNumber, checkTensor, toFloat64 } from './checks.js';
 
 type Tensor = torch.Tensor;

@@ -6,7 +6,7 @@
 import * as torch from '../torch/index.js';
 import { isComplex, isFloating } from '../torch/dtype.js';
 import { native } from '../torch/native.js';
-import { describe } from '../torch/errors.js';
+import { describe, options, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 type Kind = 'parameter' | 'buffer' | 'module';
@@ -172,10 +172,15 @@ export abstract class Module {
    * to floating tensors only (num_batches_tracked stays int64).
    */
   to(target: { device?: torch.Device; dtype?: torch.DType } | torch.Device | torch.DType): this {
-    const o = typeof target === 'string' ? (torch.dtypeNames.includes(target as torch.DType) ? { dtype: target as torch.DType } : { device: target }) : target;
+    const api = `${this.constructor.name}.to`;
+    const o = typeof target === 'string' ? (torch.dtypeNames.includes(target as torch.DType) ? { dtype: target as torch.DType } : { device: target })
+      : within(api, () => options(target, api, ['device', 'dtype']));
     if (o.dtype !== undefined && !floatingOrComplex(o.dtype))
-      throw new TypeError(`${this.constructor.name}.to: expected a floating point or complex dtype but received ${describe(o.dtype)}`);
-    const move = (t: Tensor): void => native.setData(t._h, t.to({ device: o.device, dtype: floatingOrComplex(t.dtype) ? o.dtype : undefined })._h);
+      throw new TypeError(`${api}: expected a floating point or complex dtype but received ${describe(o.dtype)}`);
+    const move = (t: Tensor): void => {
+      const dtype = o.dtype !== undefined && floatingOrComplex(t.dtype) ? o.dtype : t.dtype;
+      native.setData(t._h, t.to({ device: o.device ?? t.device, dtype })._h);
+    };
     torch.noGrad(() => torch.scope(() => {
       for (const t of [...this.parameters(), ...this.buffers()]) {
         move(t);

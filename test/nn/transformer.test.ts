@@ -120,7 +120,7 @@ test('TransformerEncoder builds independent layers from a factory (given the ind
 
 test('transformer argument errors name what was expected and received', () => {
   assertThrows(() => new nn.TransformerEncoderLayer(8, 2, { activation: 'tanh' as 'relu' }),
-    /activation to be one of relu, gelu but received "tanh"/, TypeError);
+    /^TransformerEncoderLayer: expected one of relu, gelu for activation but received "tanh" of type string$/, TypeError);
   assertThrows(() => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 0), /positive integer for numLayers but received 0/, RangeError);
   assertThrows(() => nn.generateSquareSubsequentMask(-1), /positive integer for size but received -1/, RangeError);
   const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 4 });
