@@ -122,7 +122,8 @@ export interface EncoderMasks {
 /**
  * A stack of `numLayers` encoder layers and an optional final `norm` (use one with
  * pre-norm layers). Layers come from `layer(i)` or are built from a config; unlike
- * PyTorch's deep copy, each layer is initialised independently.
+ * PyTorch's deep copy, each layer is initialised independently. At most
+ * 10,000 layers (each is built and initialised here; more would run for hours).
  * src: [T, B, D] ([B, T, D] when the layers are batchFirst) → same shape.
  * Keys: `layers.<i>.…` and `norm.*`.
  */
@@ -133,8 +134,9 @@ export class TransformerEncoder extends Module {
   constructor(layer: ((index: number) => TransformerEncoderLayer) | TransformerEncoderLayerConfig, readonly numLayers: number, o: { norm?: TensorModule | null } = {}) {
     super();
     const { norm = null } = within('TransformerEncoder', () => {
-      int(numLayers, 'numLayers', 1);
-      if (typeof layer !== 'function' && (layer === null || typeof layer !== 'object')) fail(layer, 'layer', 'a function of the layer index or a layer config');
+      int(numLayers, 'numLayers', 1, 10_000);
+      const config = layer !== null && typeof layer === 'object' && Object.getPrototypeOf(layer) === Object.prototype;
+      if (typeof layer !== 'function' && !config) fail(layer, 'layer', 'a function of the layer index or a layer config object');
       return options(o, 'TransformerEncoder', ['norm']);
     });
     const make = typeof layer === 'function' ? layer : (): TransformerEncoderLayer => {
