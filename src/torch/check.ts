@@ -30,13 +30,18 @@ const MAX_NUMEL = 2 ** 63;
 export const MAX_BYTES = totalmem();
 
 /** Describes a received value for error messages: `-3 of type number`, `[1, 2] of type array`. */
-export function describe(value: unknown, depth = 0): string {
+export function describe(value: unknown): string {
+  return show(value, 0);
+}
+
+/** `describe` with nested arrays cut at depth 3 and 8 entries (arrays may be huge or cyclic). */
+function show(value: unknown, depth: number): string {
   if (value === null) return 'null';
   if (typeof value === 'function') return `a function${value.name ? ` ${value.name}` : ''}`;
   if (typeof value === 'symbol') return `${value.description ?? 'a symbol'} of type symbol`;
   if (Array.isArray(value)) {
     if (depth > 2) return 'an array';
-    const shown = value.slice(0, 8).map((v) => describe(v, depth + 1));
+    const shown = value.slice(0, 8).map((v) => show(v, depth + 1));
     if (value.length > 8) shown.push(`… (${value.length} items)`);
     return `[${shown.join(', ')}] of type array`;
   }
@@ -95,6 +100,13 @@ export function finite(value: unknown, name: string, min = -Infinity, max = Infi
   const what = min === -Infinity && max === Infinity ? 'a finite number' : max === Infinity ? `a finite number >= ${min}` : `a number in [${min}, ${max}]`;
   if (typeof value !== 'number') fail(value, name, what);
   if (!Number.isFinite(value) || value < min || value > max) fail(value, name, what, RangeError);
+  return value;
+}
+
+/** A finite number > 0. */
+export function positive(value: unknown, name: string): number {
+  if (typeof value !== 'number') fail(value, name, 'a positive number');
+  if (!(Number.isFinite(value) && value > 0)) fail(value, name, 'a positive number', RangeError);
   return value;
 }
 
