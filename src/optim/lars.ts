@@ -7,7 +7,8 @@
  *   g' = g + λw;  r = η‖w‖/‖g'‖ (1 when either norm is 0);  v ← m·v + lr·r·g';  w ← w − v
  */
 import * as torch from '../torch/index.js';
-import type { Module } from '../nn/module.js';
+import { Module } from '../nn/module.js';
+import { fail, within } from '../torch/check.js';
 import { Optimizer, type ParamGroupInput } from './optimizer.js';
 
 export interface LARSOptions {
@@ -61,6 +62,7 @@ export class LARS extends Optimizer<LARSOptions> {
  * which gets neither trust-ratio adaptation nor weight decay.
  */
 export function larsParamGroups(model: Module): ParamGroupInput<LARSOptions>[] {
+  if (!(model instanceof Module)) within('larsParamGroups', () => fail(model, 'model', 'a Module'));
   const params = model.parameters();
   return [
     { params: params.filter((p) => p.dim() > 1) },

@@ -162,6 +162,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     const params: Tensor[] = [];
     const hypers = sd.paramGroups.map((saved, i) => {
       const group = this.paramGroups[i];
+      if (saved === null || typeof saved !== 'object') throw new TypeError(`${name}: saved parameter group ${i} must be an object but is ${describe(saved)}`);
       if (!Array.isArray(saved.params) || saved.params.length !== group.params.length)
         throw new Error(`${name}: parameter group ${i} has ${saved.params?.length} parameters in the saved state but ${group.params.length} here`);
       const { params: idx, ...hyper } = saved;

@@ -57,6 +57,8 @@ test('LARS names the option, the value and the group', () => {
 test('parameter lists are checked', () => {
   const p = w();
   assertThrows(() => new SGD([], { lr: 0.1 }), /^SGD: expected a non-empty array of parameters or parameter groups but received \[\] of type array$/, TypeError);
+  assertThrows(() => new SGD([p], null as never), /^SGD: expected an options object for options but received null$/, TypeError);
+  assertThrows(() => torch.optim.larsParamGroups(null as never), /^larsParamGroups: expected a Module for model but received null$/, TypeError);
   assertThrows(() => new SGD([{ lr: 0.1 } as never], { lr: 0.1 }), /^SGD: parameter group 0 must be an object with a params array/, TypeError);
   assertThrows(() => new SGD([{ params: [p] }, { params: [w(), 3 as never] }], { lr: 0.1 }), /^SGD: parameter 1 of parameter group 1 is not a Tensor \(received 3 of type number\)$/, TypeError);
   assertThrows(() => new SGD([{ params: [p] }, { params: [p] }], { lr: 0.1 }), /^SGD: parameter 0 of parameter group 1 appears in more than one group$/);
@@ -84,6 +86,7 @@ test('loadStateDict rejects a state that does not fit, and changes nothing', () 
     /^Adam.loadStateDict: state "expAvg" of parameter 1 has shape \[2,2\] but the parameter has shape \[3\]$/);
   assertThrows(() => dst.loadStateDict({ ...sd, state: { 0: { ...sd.state[0], expAvg: 'x' as never } } }), /state "expAvg" of parameter 0 must be a Tensor or a number but is "x" of type string/, TypeError);
   assertThrows(() => dst.loadStateDict(null as never), /^Adam.loadStateDict: expected \{ state, paramGroups \} but received null$/, TypeError);
+  assertThrows(() => dst.loadStateDict({ ...sd, paramGroups: [null, sd.paramGroups[1]] as never }), /^Adam.loadStateDict: saved parameter group 0 must be an object but is null$/, TypeError);
   assert.equal(dst.state.size, 0, 'failed loads leave the state empty');
   assert.equal(dst.paramGroups[1].lr, 0.1, 'failed loads leave the hyperparameters');
 });
