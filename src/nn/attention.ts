@@ -6,7 +6,7 @@
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
-import { bool, int, num, options, within } from '../torch/check.js';
+import { bool, int, num, optHandle, options, tensor, within } from '../torch/check.js';
 import { Linear } from './layers.js';
 import * as init from './init.js';
 
@@ -107,7 +107,15 @@ export class MultiheadAttention extends Module {
 
   /** Returns `[output, weights]`; weights is null when `needWeights` is false. Shapes in the class comment. */
   forward(query: Tensor, key: Tensor, value: Tensor, o: AttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    const { keyPaddingMask = null, attnMask = null, needWeights = true, averageAttnWeights = true } = o;
+    const { keyPaddingMask = null, attnMask = null, needWeights = true, averageAttnWeights = true } = within('MultiheadAttention', () => {
+      [[query, 'query'], [key, 'key'], [value, 'value']].forEach(([t, name]) => tensor(t, name as string));
+      const c = options(o, 'MultiheadAttention.forward', ['keyPaddingMask', 'attnMask', 'needWeights', 'averageAttnWeights']);
+      optHandle(c.keyPaddingMask, 'keyPaddingMask');
+      optHandle(c.attnMask, 'attnMask');
+      bool(c.needWeights ?? true, 'needWeights');
+      bool(c.averageAttnWeights ?? true, 'averageAttnWeights');
+      return c;
+    });
     const batched = this.checkInputs(query, key, value);
     // Work batch-first: [B, T, E].
     const toBatchFirst = (x: Tensor): Tensor => (!batched ? x.unsqueeze(0) : this.batchFirst ? x : x.transpose(0, 1));

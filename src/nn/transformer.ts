@@ -10,7 +10,7 @@ import { Linear, Dropout } from './layers.js';
 import { LayerNorm } from './norm.js';
 import { ModuleList, type TensorModule } from './container.js';
 import { MultiheadAttention } from './attention.js';
-import { bool, fail, int, oneOf, options, within } from '../torch/check.js';
+import { bool, fail, int, INT32_MAX, oneOf, options, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -157,7 +157,7 @@ export class TransformerEncoder extends Module {
 /** Causal mask [size, size]: 0 on and below the diagonal, −∞ above (PyTorch's `generate_square_subsequent_mask`). */
 export function generateSquareSubsequentMask(size: number, o?: { dtype?: torch.DType; device?: torch.Device }): Tensor {
   const { dtype = 'float32', device = 'cpu' } = within('generateSquareSubsequentMask', () => {
-    int(size, 'size', 1);
+    int(size, 'size', 1, INT32_MAX);
     return options(o, 'generateSquareSubsequentMask', ['dtype', 'device']);
   });
   return torch.scope(() => torch.full([size, size], -Infinity, { dtype, device }).triu(1));
