@@ -4,6 +4,7 @@
  */
 import { native } from './native.js';
 import { Tensor, wrapAll } from './tensor.js';
+import { TorchError } from './errors.js';
 import { allocation, handle, int, ints, oneOf, shape as checkShape, tensor, tensorList } from './check.js';
 
 export * from './indexing.js';
@@ -44,11 +45,22 @@ export function unflatten(t: Tensor, dim: number, sizes: number[]): Tensor {
   return T(native.unflatten(handle(t), int(dim, 'dim'), checkShape(sizes, 'sizes', -1)));
 }
 /** Broadcast view to `shape` (-1 keeps a dim; new leading dims allowed); no copy. */
-export function expand(t: Tensor, shape: number[]): Tensor { return T(native.expand(handle(t), checkShape(shape, 'shape', -1))); }
+export function expand(t: Tensor, shape: number[]): Tensor { return T(native.expand(handle(t), broadcastShape('expand', t, shape))); }
 /** `expand(t, other.shape)`. */
 export function expandAs(t: Tensor, other: Tensor): Tensor { return expand(t, tensor(other, 'other').shape); }
 /** Broadcast view to `shape` (as `expand`). */
-export function broadcastTo(t: Tensor, shape: number[]): Tensor { return T(native.broadcastTo(handle(t), checkShape(shape, 'shape', -1))); }
+export function broadcastTo(t: Tensor, shape: number[]): Tensor { return T(native.broadcastTo(handle(t), broadcastShape('broadcastTo', t, shape))); }
+/**
+ * A target shape of expand/broadcastTo: -1 keeps an existing dim, and is refused for
+ * a new leading dim (libtorch 1.13 returns a tensor of size -1 there; PyTorch 2 refuses).
+ */
+function broadcastShape(op: string, t: Tensor, shape: unknown): number[] {
+  const s = checkShape(shape, 'shape', -1);
+  const lead = s.length - t.dim();
+  const i = s.findIndex((d, k) => k < lead && d < 0);
+  if (i >= 0) throw new TorchError(`${op}: The expanded size of the tensor (${s[i]}) isn't allowed in a leading, non-existing dimension ${i}`);
+  return s;
+}
 /** Tiles the data: [2, 3] repeated [2, 1] -> [4, 3] (a copy; `repeats` may add leading dims). */
 export function repeat(t: Tensor, repeats: number[]): Tensor {
   const r = checkShape(repeats, 'repeats');

@@ -153,3 +153,10 @@ test('addcmul_ and addcdiv_ with mixed dtypes: a named TypeError instead of libt
   assertThrows(() => a.addcdiv_(a, f64), /^addcdiv_: expected tensor1 and tensor2 of the input's dtype float32 but received float32 and float64$/, TypeError);
   assert.deepEqual(a.addcmul_(torch.tensor([2, 3]), torch.tensor([4, 5]), 0.5).toArray(), [5, 8.5]);
 });
+
+test('expand and broadcastTo refuse -1 for a new leading dim (libtorch 1.13 made a tensor of size -1)', () => {
+  const s = torch.ones([]);
+  assertThrows(() => s.expand([-1, 0, 4]), /^expand: The expanded size of the tensor \(-1\) isn't allowed in a leading, non-existing dimension 0$/, TorchError);
+  assertThrows(() => s.broadcastTo([2, -1]), /^broadcastTo: The expanded size of the tensor \(-1\) isn't allowed in a leading, non-existing dimension 1$/, TorchError);
+  assert.deepEqual(torch.ones([1, 3]).expand([2, -1, -1]).shape, [2, 1, 3], '-1 keeps an existing dim');
+});
