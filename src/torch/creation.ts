@@ -23,6 +23,7 @@ export type NestedArray = number | boolean | NestedArray[];
 
 const TENSOR_KEYS = ['dtype', 'device', 'requiresGrad'];
 const RANDOM_KEYS = [...TENSOR_KEYS, 'generator'];
+const DATA_KEYS = [...TENSOR_KEYS, 'shape'];
 
 /** Checked creation options: the dtype (or the fallback), its libtorch code, the device and requiresGrad. */
 interface Resolved {
@@ -84,7 +85,7 @@ function flatten(data: NestedArray, shape: number[], dim: number, out: (number |
  * `shape` reshapes a flat typed array.
  */
 export function tensor(data: NestedArray | ArrayBufferView, opts?: TensorOptions & { shape?: number[] }): Tensor {
-  const o = options(opts, 'tensor', [...TENSOR_KEYS, 'shape']);
+  const o = options(opts, 'tensor', DATA_KEYS);
   let bytes: ArrayBufferView;
   let src: DType;
   let shape: number[];
@@ -111,8 +112,7 @@ export function tensor(data: NestedArray | ArrayBufferView, opts?: TensorOptions
     }
     if (o.shape !== undefined) throw new TypeError('tensor: shape is only for flat typed arrays; nested arrays carry their shape');
   }
-  const { shape: _, ...rest } = o;
-  const r = resolve(rest, 'tensor', src === 'float64' && !ArrayBuffer.isView(data) ? 'float32' : null);
+  const r = resolve(o, 'tensor', src === 'float64' && !ArrayBuffer.isView(data) ? 'float32' : null, DATA_KEYS);
   return finish(native.fromBytes(bytes, dtypeCode[src], shape, r.code, r.device), r);
 }
 

@@ -116,6 +116,6 @@ test('conv and pool errors name the op or the option', () => {
   assertThrows(() => F.maxPool2d(x, 0), /for kernelSize but received 0/, RangeError);
   assertThrows(() => F.maxPool2d(x, 2, { padding: 2 }), /^maxPool2d: pad should be (at most|smaller than or equal to) half/, torch.TorchError);
   assertThrows(() => F.avgPool2d(x, 2, { ceilMode: 'yes' as unknown as boolean }), /Expected a boolean for ceilMode but received "yes"/, TypeError);
-  assertThrows(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), /for divisorOverride but received 0/, TypeError);
+  assertThrows(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), /for divisorOverride but received 0/, RangeError);
   assertThrows(() => F.adaptiveAvgPool2d(torch.ones([3]), 2), /^adaptiveAvgPool2d: expected a 3-D or 4-D input but got input of size \[3\]/, torch.TorchError);
 });
