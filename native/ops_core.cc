@@ -112,6 +112,9 @@ void registerCore() {
     }
     const_cast<Tensor&>(t).mutable_grad() = g.value_or(Tensor());
   });
+  // Whether two handles hold the same tensor (not a view or a copy): `.grad` returns
+  // its cached Tensor while the gradient is the same one.
+  def("isSame", +[](const Tensor& a, const Tensor& b) { return a.is_same(b); });
   def("isLeaf", +[](const Tensor& t) { return t.is_leaf(); });
   def("gradFn", +[](const Tensor& t) { return t.grad_fn() ? t.grad_fn()->name() : std::string(); });
   def("retainGrad", +[](const Tensor& t) { t.retain_grad(); });

@@ -42,6 +42,10 @@ void registerMath() {
   });
   def("lerp", +[](const Tensor& a, const Tensor& b, const Tensor& w) { return at::lerp(a, b, w); });
   def("where", +[](const Tensor& c, const Tensor& a, const Tensor& b) { return at::where(c, a, b); });
+  // Scalar branches promote as PyTorch's torch.where(cond, 2.5, 0) does (float32 [2.5, 0]).
+  def("whereScalarSelf", +[](const Tensor& c, Scalar a, const Tensor& b) { return at::where(c, a, b); });
+  def("whereScalarOther", +[](const Tensor& c, const Tensor& a, Scalar b) { return at::where(c, a, b); });
+  def("whereScalar", +[](const Tensor& c, Scalar a, Scalar b) { return at::where(c, a, b); });
 
   // ---- unary
   UNARY("neg", at::neg(t));

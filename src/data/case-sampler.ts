@@ -7,7 +7,7 @@
  * every other element of the batch is a true negative.
  */
 import * as torch from '../torch/index.js';
-import { checkInt } from '../torch/errors.js';
+import { int } from '../torch/check.js';
 import { epochSeed, permutation, type BatchSampler } from './samplers.js';
 
 export interface PerCaseOptions {
@@ -34,8 +34,8 @@ export class PerCaseBatchSampler implements BatchSampler {
 
   constructor(caseIds: ArrayLike<string | number>, o: PerCaseOptions) {
     const { batchSize, seed = 0, dropLast = false } = o;
-    checkInt(batchSize, 'batchSize', 1);
-    checkInt(seed, 'seed', 0);
+    int(batchSize, 'batchSize', 1);
+    int(seed, 'seed', 0);
     const byCase = new Map<string | number, number[]>();
     for (let i = 0; i < caseIds.length; i++) {
       let g = byCase.get(caseIds[i]);

@@ -4,7 +4,7 @@
  * larger than memory streams) and may resolve to `null` for an item that an
  * `onError: 'skip'` policy dropped; the `DataLoader` leaves such items out.
  */
-import { check } from '../torch/errors.js';
+import { fail } from '../torch/check.js';
 
 export interface Dataset<T> {
   /** Number of items. */
@@ -28,7 +28,7 @@ export function checkIndex(i: unknown, length: number, where: string): asserts i
 export class Subset<T> implements Dataset<T> {
   readonly indices: readonly number[];
   constructor(readonly dataset: Dataset<T>, indices: readonly number[]) {
-    check(Array.isArray(indices), 'an array of indices', 'indices', indices);
+    if (!Array.isArray(indices)) fail(indices, 'indices', 'an array of indices');
     indices.forEach((i, k) => checkIndex(i, dataset.length, `Subset: indices[${k}]`));
     this.indices = indices;
   }
@@ -50,7 +50,7 @@ export class Subset<T> implements Dataset<T> {
 export class ArrayDataset<T> implements Dataset<T>, Iterable<T> {
   /** `name` prefixes index errors (e.g. "Brown corpus.get: expected an index in [0, 500) …"). */
   constructor(readonly items: readonly T[], private readonly name = 'ArrayDataset') {
-    check(Array.isArray(items), 'an array of items', 'items', items);
+    if (!Array.isArray(items)) fail(items, 'items', 'an array of items');
   }
   get length(): number {
     return this.items.length;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as torch from '../torch/index.js';
-import { checkInt } from '../torch/errors.js';
+import { int } from '../torch/check.js';
 import { permutation } from './samplers.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
@@ -38,7 +38,7 @@ function labelList(labels: ArrayLike<number> | torch.Tensor): number[] {
 export function labelFraction(labels: ArrayLike<number> | torch.Tensor, fraction: number, seed: number): LabelSubset {
   if (!(typeof fraction === 'number' && fraction > 0 && fraction <= 1))
     throw new RangeError(`labelFraction: expected a fraction in (0, 1] but received ${String(fraction)}`);
-  checkInt(seed, 'seed', 0);
+  int(seed, 'seed', 0);
   const ys = labelList(labels);
   const byClass = new Map<number, number[]>();
   ys.forEach((y, i) => {

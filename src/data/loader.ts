@@ -13,7 +13,7 @@
  * (`null`) are left out of their batch; an error while reading a batch is thrown
  * from the iteration that reaches it.
  */
-import { checkInt } from '../torch/errors.js';
+import { int } from '../torch/check.js';
 import { defaultCollate, disposeTensors, tensorsIn, type Collate } from './collate.js';
 import type { Dataset } from './dataset.js';
 import { BatchIndexSampler, type BatchIndexOptions, type BatchSampler } from './samplers.js';
@@ -36,7 +36,7 @@ export class DataLoader<T, B = unknown> implements AsyncIterable<B> {
 
   constructor(readonly dataset: Dataset<T>, o: DataLoaderOptions<T, B> = {}) {
     const { prefetch = 2, batchSampler, collate = defaultCollate as Collate<T, B> } = o;
-    checkInt(prefetch, 'prefetch', 0);
+    int(prefetch, 'prefetch', 0);
     if (batchSampler && (o.batchSize !== undefined || o.shuffle !== undefined || o.dropLast !== undefined))
       throw new TypeError('DataLoader: batchSampler chooses the batches; do not also pass batchSize, shuffle or dropLast');
     this.sampler = batchSampler ?? new BatchIndexSampler(dataset.length, o);
@@ -51,7 +51,7 @@ export class DataLoader<T, B = unknown> implements AsyncIterable<B> {
 
   /** Sets the epoch of the next iteration (e.g. when resuming a run). */
   setEpoch(epoch: number): void {
-    checkInt(epoch, 'epoch', 0);
+    int(epoch, 'epoch', 0);
     this.epoch = epoch;
   }
 

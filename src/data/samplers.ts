@@ -4,7 +4,7 @@
  * the same seed gives the same order, and each epoch a different permutation.
  */
 import * as torch from '../torch/index.js';
-import { checkInt } from '../torch/errors.js';
+import { int } from '../torch/check.js';
 
 /** Yields the batches of one epoch as lists of item indices. */
 export interface BatchSampler {
@@ -15,8 +15,8 @@ export interface BatchSampler {
 
 /** A seed for (seed, epoch), mixed (splitmix32-style) so that neighbouring seeds and epochs are unrelated. */
 export function epochSeed(seed: number, epoch: number): number {
-  checkInt(seed, 'seed', 0);
-  checkInt(epoch, 'epoch', 0);
+  int(seed, 'seed', 0);
+  int(epoch, 'epoch', 0);
   let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul((epoch + 1) >>> 0, 0x85ebca6b)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
@@ -52,9 +52,9 @@ export class BatchIndexSampler implements BatchSampler {
 
   constructor(readonly length: number, o: BatchIndexOptions = {}) {
     const { batchSize = 1, shuffle = false, seed = 0, dropLast = false } = o;
-    checkInt(length, 'length', 0);
-    checkInt(batchSize, 'batchSize', 1);
-    checkInt(seed, 'seed', 0);
+    int(length, 'length', 0);
+    int(batchSize, 'batchSize', 1);
+    int(seed, 'seed', 0);
     this.batchSize = batchSize;
     this.shuffle = !!shuffle;
     this.seed = seed;

@@ -1,33 +1,16 @@
 /**
- * Argument checks shared by the evaluation layer. Every error names the
- * function, the argument, what was expected and what was received.
+ * Shape and label checks shared by the evaluation layer (plain values go through
+ * src/torch/check.ts inside `within(fn, …)`). Every error names the function, the
+ * argument, what was expected and what was received.
  */
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import { tensor, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
-/** Throws a TypeError unless `t` is a live Tensor. */
-export function checkTensor(fn: string, name: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof torch.Tensor)) throw new TypeError(`${fn}: expected a Tensor for ${name} but received ${describe(t)}`);
-  if (t.isDisposed) throw new TypeError(`${fn}: ${name} was disposed`);
-}
-
-/** Throws a RangeError unless `value` is a finite number ≥ min (an integer when `integer`). */
-export function checkNumber(fn: string, name: string, value: unknown, min: number, integer = false): asserts value is number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value));
-  if (!ok) throw new RangeError(`${fn}: expected ${integer ? 'an integer' : 'a finite number'} >= ${min} for ${name} but received ${describe(value)}`);
-}
-
-/** Throws a RangeError unless `value` is a finite number > 0. */
-export function checkPositive(fn: string, name: string, value: unknown): asserts value is number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
-    throw new RangeError(`${fn}: expected a positive number for ${name} but received ${describe(value)}`);
-}
-
 /** Checks a 2-D floating matrix [N, D] with N ≥ 1 and returns [N, D]. */
-export function checkMatrix(fn: string, name: string, t: unknown, dims = '[N, D]'): [number, number] {
-  checkTensor(fn, name, t);
+export function checkMatrix(fn: string, name: string, value: unknown, dims = '[N, D]'): [number, number] {
+  const t = within(fn, () => tensor(value, name));
   if (t.ndim !== 2) throw new RangeError(`${fn}: expected ${name} of shape ${dims} but received [${t.shape}]`);
   if (t.shape[0] === 0) throw new RangeError(`${fn}: expected at least one row in ${name} but received [${t.shape}]`);
   return [t.shape[0], t.shape[1]];
@@ -38,8 +21,8 @@ export function checkMatrix(fn: string, name: string, t: unknown, dims = '[N, D]
  * states `pairing` (e.g. "scores [N, C] and labels [N]") and the shapes of
  * `other` (the tensor the labels belong to) and `labels`.
  */
-export function checkLabels(fn: string, name: string, labels: unknown, n: number, numClasses: number, pairing: string, other: Tensor): void {
-  checkTensor(fn, name, labels);
+export function checkLabels(fn: string, name: string, value: unknown, n: number, numClasses: number, pairing: string, other: Tensor): void {
+  const labels = within(fn, () => tensor(value, name));
   if (labels.ndim !== 1 || labels.shape[0] !== n)
     throw new RangeError(`${fn}: expected ${pairing} but received [${other.shape}] and [${labels.shape}]`);
   if (labels.dtype !== 'int64') throw new TypeError(`${fn}: expected int64 class indices for ${name} but received dtype ${labels.dtype}`);

@@ -6,7 +6,7 @@
  * plus one batch.
  */
 import * as torch from '../torch/index.js';
-import { checkNumber, checkTensor } from './checks.js';
+import { int, tensor, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -29,10 +29,10 @@ export interface ExtractOptions {
 export function extractFeatures(fn: (x: Tensor) => Tensor, images: Tensor, o: ExtractOptions = {}): Tensor {
   const { batchSize = 256, prepare, onProgress } = o;
   if (typeof fn !== 'function') throw new TypeError(`extractFeatures: expected a function for fn but received ${typeof fn}`);
-  checkTensor('extractFeatures', 'images', images);
+  within('extractFeatures', () => tensor(images, 'images'));
   if (images.ndim === 0 || images.shape[0] === 0)
     throw new RangeError(`extractFeatures: expected images [N, ...] with N >= 1 but received [${images.shape}]`);
-  checkNumber('extractFeatures', 'batchSize', batchSize, 1, true);
+  within('extractFeatures', () => int(batchSize, 'batchSize', 1));
   const n = images.shape[0];
   let out: Tensor | null = null;
   try {

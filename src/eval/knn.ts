@@ -8,7 +8,8 @@
  */
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
-import { checkLabels, checkMatrix, checkNumber, checkPositive } from './checks.js';
+import { checkLabels, checkMatrix } from './checks.js';
+import { int, positive, within } from '../torch/check.js';
 import { accuracies } from './metrics.js';
 
 type Tensor = torch.Tensor;
@@ -39,15 +40,14 @@ export interface KnnOptions {
 export function knnPredict(trainFeatures: Tensor, trainLabels: Tensor, queries: Tensor, o: KnnOptions): Tensor {
   const fn = 'knnPredict';
   const { numClasses, k = 200, temperature = 0.1, batchSize = 1024 } = o ?? {};
-  checkNumber(fn, 'numClasses', numClasses, 1, true);
+  within(fn, () => int(numClasses, 'numClasses', 1));
   const [n, d] = checkMatrix(fn, 'trainFeatures', trainFeatures);
   checkLabels(fn, 'trainLabels', trainLabels, n, numClasses, 'trainFeatures [N, D] and trainLabels [N]', trainFeatures);
   const [m] = checkMatrix(fn, 'queries', queries, '[M, D]');
   if (queries.shape[1] !== d) throw new RangeError(`${fn}: expected queries [M, ${d}] (D of trainFeatures) but received [${queries.shape}]`);
-  checkNumber(fn, 'k', k, 1, true);
+  within(fn, () => int(k, 'k', 1));
   if (k > n) throw new RangeError(`${fn}: expected k <= N = ${n} (the number of training features) but received k = ${k}`);
-  checkPositive(fn, 'temperature', temperature);
-  checkNumber(fn, 'batchSize', batchSize, 1, true);
+  within(fn, () => [positive(temperature, 'temperature'), int(batchSize, 'batchSize', 1)]);
   const device = queries.device;
   const dtype = trainFeatures.dtype === 'float64' ? 'float64' : 'float32';
   return torch.noGrad(() => torch.scope(() => {

@@ -12,7 +12,8 @@ import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Linear } from '../nn/index.js';
 import { AdamW, warmupCosine } from '../optim/index.js';
-import { checkLabels, checkMatrix, checkNumber, checkPositive, checkTensor } from './checks.js';
+import { checkLabels, checkMatrix } from './checks.js';
+import { bool, finite, int, positive, tensor, within } from '../torch/check.js';
 import { accuracies, multiLabelAuc, oneVsRestAuc } from './metrics.js';
 
 type Tensor = torch.Tensor;
@@ -105,7 +106,7 @@ function checkSet([fx, fy]: [string, string], features: Tensor, labels: Tensor, 
   const [m, dm] = checkMatrix(fn, fx, features, `[N, ${d}]`);
   if (dm !== d) throw new RangeError(`${fn}: expected ${fx} [N, ${d}] (D of trainFeatures) but received [${features.shape}]`);
   if (!multiLabel) return checkLabels(fn, fy, labels, m, c, `${fx} [N, D] and ${fy} [N]`, features);
-  checkTensor(fn, fy, labels);
+  within(fn, () => tensor(labels, fy));
   if (labels.shape.join() !== [m, c].join())
     throw new RangeError(`${fn}: expected ${fy} [${m}, ${c}] (N of ${fx}, numClasses) for multiLabel but received [${labels.shape}]`);
   if (torch.scope(() => labels.ne(0).logicalAnd(labels.ne(1)).any().item()))
@@ -171,13 +172,15 @@ export function linearProbe(o: LinearProbeOptions): LinearProbeResult {
   const fn = 'linearProbe';
   const { trainFeatures, trainLabels, testFeatures, testLabels, numClasses, epochs = 100, lr = 1e-3, weightDecay = 0,
     batchSize = 256, seed = 0, multiLabel = false, extraTests = {}, onEpoch } = o;
-  checkNumber(fn, 'numClasses', numClasses, 1, true);
-  checkNumber(fn, 'epochs', epochs, 1, true);
-  checkPositive(fn, 'lr', lr);
-  checkNumber(fn, 'weightDecay', weightDecay, 0);
-  checkNumber(fn, 'batchSize', batchSize, 1, true);
-  checkNumber(fn, 'seed', seed, 0, true);
-  if (typeof multiLabel !== 'boolean') throw new TypeError(`${fn}: expected a boolean for multiLabel but received ${typeof multiLabel}`);
+  within(fn, () => {
+    int(numClasses, 'numClasses', 1);
+    int(epochs, 'epochs', 1);
+    positive(lr, 'lr');
+    finite(weightDecay, 'weightDecay', 0);
+    int(batchSize, 'batchSize', 1);
+    int(seed, 'seed', 0);
+    bool(multiLabel, 'multiLabel');
+  });
   const [, d] = checkMatrix(fn, 'trainFeatures', trainFeatures);
   checkSet(['trainFeatures', 'trainLabels'], trainFeatures, trainLabels, d, numClasses, multiLabel);
   checkSet(['testFeatures', 'testLabels'], testFeatures, testLabels, d, numClasses, multiLabel);

@@ -10,8 +10,8 @@
  * depend only on the ranking within a row, AUC on the ranking within a column.
  */
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
-import { checkLabels, checkMatrix, checkNumber, checkTensor, toFloat64 } from './checks.js';
+import { describe, int, tensor, within } from '../torch/check.js';
+import { checkLabels, checkMatrix, toFloat64 } from './checks.js';
 
 type Tensor = torch.Tensor;
 
@@ -40,7 +40,7 @@ function topkHits(scores: Tensor, labels: Tensor, k: number): Tensor {
  */
 export function topkAccuracy(scores: Tensor, labels: Tensor, k: number): number {
   checkScores('topkAccuracy', scores, labels);
-  checkNumber('topkAccuracy', 'k', k, 1, true);
+  within('topkAccuracy', () => int(k, 'k', 1));
   return torch.noGrad(() => torch.scope(() => topkHits(scores, labels, k).any(1).float().mean().item()));
 }
 
@@ -52,7 +52,7 @@ export function topkAccuracy(scores: Tensor, labels: Tensor, k: number): number 
 export function accuracies(scores: Tensor, labels: Tensor, ks: number[] = [1, 5]): Record<`top${number}`, number> {
   checkScores('accuracies', scores, labels);
   if (!Array.isArray(ks) || ks.length === 0) throw new RangeError(`accuracies: expected a non-empty array for ks but received ${describe(ks)}`);
-  ks.forEach((k, i) => checkNumber('accuracies', `ks[${i}]`, k, 1, true));
+  within('accuracies', () => ks.forEach((k, i) => int(k, `ks[${i}]`, 1)));
   return torch.noGrad(() => torch.scope(() => {
     const hits = topkHits(scores, labels, Math.max(...ks));
     const out: Record<`top${number}`, number> = {};
@@ -67,7 +67,7 @@ export function accuracies(scores: Tensor, labels: Tensor, ks: number[] = [1, 5]
  * scores: [N, C] with C = numClasses; labels: [N] int64 in [0, C).
  */
 export function perClassAccuracy(scores: Tensor, labels: Tensor, numClasses: number): number[] {
-  checkNumber('perClassAccuracy', 'numClasses', numClasses, 1, true);
+  within('perClassAccuracy', () => int(numClasses, 'numClasses', 1));
   const [, c] = checkScores('perClassAccuracy', scores, labels);
   if (c !== numClasses)
     throw new RangeError(`perClassAccuracy: expected scores [N, ${numClasses}] for numClasses = ${numClasses} but received [${scores.shape}]`);
@@ -137,7 +137,7 @@ function summarise(fn: string, scores: Float64Array[], targets: ArrayLike<number
  */
 export function multiLabelAuc(scores: Tensor, targets: Tensor): AucResult {
   checkMatrix('multiLabelAuc', 'scores', scores, '[N, C]');
-  checkTensor('multiLabelAuc', 'targets', targets);
+  within('multiLabelAuc', () => tensor(targets, 'targets'));
   if (targets.shape.join() !== scores.shape.join())
     throw new RangeError(`multiLabelAuc: expected scores and targets of the same shape [N, C] but received [${scores.shape}] and [${targets.shape}]`);
   return summarise('multiLabelAuc', columns(scores), columns(targets));

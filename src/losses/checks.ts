@@ -1,16 +1,17 @@
 /**
- * Argument checks shared by the losses. Every error names the loss, the
- * argument, what was expected and what was received.
+ * Argument checks shared by the losses, on top of the engine's one checking
+ * module (src/torch/check.ts): every error names the loss, the argument, what
+ * was expected and what was received.
  */
-import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import type * as torch from '../torch/index.js';
+import { finite, positive, tensor, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
 /** Throws a TypeError unless `t` is a live Tensor. */
 export function checkTensor(fn: string, name: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof torch.Tensor)) throw new TypeError(`${fn}: expected a Tensor for ${name} but received ${describe(t)}`);
-  if (t.isDisposed) throw new TypeError(`${fn}: ${name} was disposed`);
+  const x = within(fn, () => tensor(t, name));
+  if (x.isDisposed) throw new TypeError(`${fn}: ${name} was disposed`);
 }
 
 export interface MatrixCheck {
@@ -39,16 +40,8 @@ export function checkSameMatrices(fn: string, named: [string, unknown][], o: Mat
   return [a.shape[0], a.shape[1]];
 }
 
-/** Throws a RangeError unless `value` is a finite number > 0. */
-export function checkPositive(fn: string, name: string, value: unknown): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
-    throw new RangeError(`${fn}: expected a positive number for ${name} but received ${describe(value)}`);
-  return value;
-}
+/** A finite number > 0 (a RangeError, or a TypeError for a non-number, naming the loss). */
+export const checkPositive = (fn: string, name: string, value: unknown): number => within(fn, () => positive(value, name));
 
-/** Throws a RangeError unless `value` is a finite number ≥ 0. */
-export function checkNonNegative(fn: string, name: string, value: unknown): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0))
-    throw new RangeError(`${fn}: expected a finite number >= 0 for ${name} but received ${describe(value)}`);
-  return value;
-}
+/** A finite number ≥ 0. */
+export const checkNonNegative = (fn: string, name: string, value: unknown): number => within(fn, () => finite(value, name, 0));

@@ -15,7 +15,7 @@
  */
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
-import { describe } from '../torch/errors.js';
+import { describe } from '../torch/check.js';
 import { checkPositive, checkSameMatrices, checkTensor } from './checks.js';
 
 type Tensor = torch.Tensor;

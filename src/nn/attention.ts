@@ -6,6 +6,7 @@
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
+import { bool, int, num, optHandle, options, tensor, within } from '../torch/check.js';
 import { Linear } from './layers.js';
 import * as init from './init.js';
 
@@ -33,11 +34,6 @@ export interface AttentionForwardOptions {
   needWeights?: boolean;
   /** Average the returned weights over heads ([B, T, S]) rather than per head ([B, numHeads, T, S]). Default true. */
   averageAttnWeights?: boolean;
-}
-
-function checkPositiveInt(v: unknown, name: string): void {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v > 0))
-    throw new RangeError(`MultiheadAttention: expected a positive integer for ${name} but received ${JSON.stringify(v)}`);
 }
 
 const sameShape = (t: Tensor, shape: number[]): boolean => t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]);
@@ -77,13 +73,15 @@ export class MultiheadAttention extends Module {
 
   constructor(readonly embedDim: number, readonly numHeads: number, o: MultiheadAttentionOptions = {}) {
     super();
-    const { dropout = 0, bias = true, batchFirst = false, kdim = embedDim, vdim = embedDim } = o;
-    checkPositiveInt(embedDim, 'embedDim');
-    checkPositiveInt(numHeads, 'numHeads');
-    checkPositiveInt(kdim, 'kdim');
-    checkPositiveInt(vdim, 'vdim');
+    const { dropout = 0, bias = true, batchFirst = false, kdim = embedDim, vdim = embedDim } = within('MultiheadAttention', () => {
+      const c = options(o, 'MultiheadAttention', ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim']);
+      for (const [v, name] of [[embedDim, 'embedDim'], [numHeads, 'numHeads'], [c.kdim ?? 1, 'kdim'], [c.vdim ?? 1, 'vdim']] as const) int(v, name, 1);
+      num(c.dropout ?? 0, 'dropout', 0, 1);
+      bool(c.bias ?? true, 'bias');
+      bool(c.batchFirst ?? false, 'batchFirst');
+      return c;
+    });
     if (embedDim % numHeads !== 0) throw new RangeError(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
-    if (!(dropout >= 0 && dropout <= 1)) throw new RangeError(`MultiheadAttention: expected dropout in [0, 1] but received ${dropout}`);
     this.headDim = embedDim / numHeads;
     this.dropout = dropout;
     this.batchFirst = batchFirst;
@@ -109,7 +107,15 @@ export class MultiheadAttention extends Module {
 
   /** Returns `[output, weights]`; weights is null when `needWeights` is false. Shapes in the class comment. */
   forward(query: Tensor, key: Tensor, value: Tensor, o: AttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    const { keyPaddingMask = null, attnMask = null, needWeights = true, averageAttnWeights = true } = o;
+    const { keyPaddingMask = null, attnMask = null, needWeights = true, averageAttnWeights = true } = within('MultiheadAttention', () => {
+      [[query, 'query'], [key, 'key'], [value, 'value']].forEach(([t, name]) => tensor(t, name as string));
+      const c = options(o, 'MultiheadAttention.forward', ['keyPaddingMask', 'attnMask', 'needWeights', 'averageAttnWeights']);
+      optHandle(c.keyPaddingMask, 'keyPaddingMask');
+      optHandle(c.attnMask, 'attnMask');
+      bool(c.needWeights ?? true, 'needWeights');
+      bool(c.averageAttnWeights ?? true, 'averageAttnWeights');
+      return c;
+    });
     const batched = this.checkInputs(query, key, value);
     // Work batch-first: [B, T, E].
     const toBatchFirst = (x: Tensor): Tensor => (!batched ? x.unsqueeze(0) : this.batchFirst ? x : x.transpose(0, 1));

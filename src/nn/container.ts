@@ -1,6 +1,7 @@
 /** Containers: Sequential, ModuleList, ModuleDict (children keyed like PyTorch: "0", "1", … or by name). */
 import type * as torch from '../torch/index.js';
 import { Module } from './module.js';
+import { fail, int } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -13,13 +14,14 @@ export interface TensorModule extends Module {
 export class Sequential extends Module {
   constructor(...layers: TensorModule[]) {
     super();
-    layers.forEach((m, i) => this.registerModule(String(i), m));
+    layers.forEach((m, i) => this.registerModule(String(i), m instanceof Module ? m : fail(m, `Sequential layer ${i}`, 'a Module')));
   }
   get length(): number {
     return [...this.children()].length;
   }
   /** The i-th child (negative counts from the end). */
   at(i: number): TensorModule {
+    int(i, 'index');
     const all = [...this.children()] as TensorModule[];
     const m = all[i < 0 ? i + all.length : i];
     if (!m) throw new RangeError(`Sequential.at: index ${i} out of range for ${all.length} layers`);
@@ -41,9 +43,11 @@ export class ModuleList extends Module {
   private readonly items: Module[] = [];
   constructor(modules: Module[] = []) {
     super();
+    if (!Array.isArray(modules)) fail(modules, 'ModuleList modules', 'an array of Modules');
     for (const m of modules) this.append(m);
   }
   append(m: Module): this {
+    if (!(m instanceof Module)) fail(m, `ModuleList module ${this.items.length}`, 'a Module');
     this.registerModule(String(this.items.length), m);
     this.items.push(m);
     return this;
@@ -52,6 +56,7 @@ export class ModuleList extends Module {
     return this.items.length;
   }
   at(i: number): Module {
+    int(i, 'index');
     const m = this.items[i < 0 ? i + this.items.length : i];
     if (!m) throw new RangeError(`ModuleList.at: index ${i} out of range for ${this.items.length} modules`);
     return m;
@@ -69,6 +74,7 @@ export class ModuleDict extends Module {
   private readonly items = new Map<string, Module>();
   constructor(modules: Record<string, Module> = {}) {
     super();
+    if (modules === null || typeof modules !== 'object' || Array.isArray(modules)) fail(modules, 'ModuleDict modules', 'an object mapping names to Modules');
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
   }
   /** Adds `m` under `key`, replacing the module already there (PyTorch's `d[key] = m`). */

@@ -2,8 +2,8 @@
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
-import { checkPositive } from './layers.js';
 import * as init from './init.js';
+import { bool, int, INT32_MAX, oneOf, options, tuple, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 type Size = number | number[];
@@ -21,13 +21,8 @@ export interface ConvOptions {
   bias?: boolean;
 }
 
-/** One positive int per spatial dim from a number or a list of n numbers. */
-function tuple(v: Size, n: number, name: string, layer: string): number[] {
-  const t = typeof v === 'number' ? Array<number>(n).fill(v) : v;
-  if (!Array.isArray(t) || t.length !== n) throw new RangeError(`${layer}: expected a number or ${n} numbers for ${name} but received ${JSON.stringify(v)}`);
-  t.forEach((k) => checkPositive(k, name, layer));
-  return t;
-}
+const CONV_KEYS = ['stride', 'padding', 'dilation', 'groups', 'bias'];
+const CONVT_KEYS = ['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias'];
 
 /** Shared parameters and initialisation of the convolution layers. */
 abstract class ConvNd extends Module {
@@ -38,21 +33,29 @@ abstract class ConvNd extends Module {
   protected constructor(name: string, readonly inChannels: number, readonly outChannels: number, kernelSize: Size,
     o: ConvOptions | ConvTransposeOptions, transposed: boolean, n: number) {
     super();
-    const groups = o.groups ?? 1;
-    checkPositive(inChannels, 'inChannels', name);
-    checkPositive(outChannels, 'outChannels', name);
-    checkPositive(groups, 'groups', name);
-    this.kernelSize = tuple(kernelSize, n, 'kernelSize', name);
-    const stride = tuple(o.stride ?? 1, n, 'stride', name);
-    if (o.padding === 'same' && stride.some((s) => s !== 1))
-      throw new RangeError(`${name}: padding 'same' needs stride 1 but received stride ${JSON.stringify(o.stride)}`);
+    const { groups, bias, kernel } = within(name, () => {
+      const { groups = 1, bias = true, stride = 1, padding = 0, dilation = 1, ...rest } = options(o, name, transposed ? CONVT_KEYS : CONV_KEYS);
+      int(inChannels, 'inChannels', 1, INT32_MAX);
+      int(outChannels, 'outChannels', 1, INT32_MAX);
+      int(groups, 'groups', 1, INT32_MAX);
+      const kernel = tuple(kernelSize, 'kernelSize', n, 1);
+      const strides = tuple(stride, 'stride', n, 1);
+      if (typeof padding === 'string') oneOf(padding, 'padding', transposed ? [] : ['same', 'valid']);
+      else tuple(padding, 'padding', n);
+      if (padding === 'same' && strides.some((s) => s !== 1))
+        throw new RangeError(`${name}: padding 'same' needs stride 1 but received stride ${JSON.stringify(stride)}`);
+      tuple(dilation, 'dilation', n, 1);
+      if ('outputPadding' in rest) tuple(rest.outputPadding, 'outputPadding', n);
+      return { groups, bias: bool(bias, 'bias'), kernel };
+    });
+    this.kernelSize = kernel;
     if (inChannels % groups || outChannels % groups)
       throw new RangeError(`${name}: inChannels (${inChannels}) and outChannels (${outChannels}) must be divisible by groups (${groups})`);
     this.groups = groups;
     const k = this.kernelSize;
     const shape = transposed ? [inChannels, outChannels / groups, ...k] : [outChannels, inChannels / groups, ...k];
     this.weight = this.registerParameter('weight', torch.empty(shape));
-    this.bias = this.registerParameter('bias', o.bias === false ? null : torch.empty([outChannels]));
+    this.bias = this.registerParameter('bias', bias ? torch.empty([outChannels]) : null);
     this.resetParameters();
   }
   /** W ~ kaiming_uniform(a=√5) = U(±1/√fanIn), b ~ U(±1/√fanIn), as PyTorch (fanIn from the weight's dim 1, also when transposed). */

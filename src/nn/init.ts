@@ -4,7 +4,7 @@
  * without recording gradients and returns its tensor.
  */
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import { describe, finite, options, tensor } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
@@ -16,7 +16,7 @@ const NONLINEARITIES = [...UNIT_GAIN, 'tanh', 'relu', 'leaky_relu', 'selu'];
 
 /** Fans of a weight [out, in, *kernel]: fanIn = in·∏kernel, fanOut = out·∏kernel (at least 2 dims). */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
-  const s = t.shape;
+  const s = tensor(t, 'tensor').shape;
   if (s.length < 2) throw new RangeError(`init: fan in and fan out need a tensor of at least 2 dims but received shape [${s}]`);
   const receptive = s.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: s[1] * receptive, fanOut: s[0] * receptive };
@@ -39,16 +39,17 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 }
 
 const inPlace = (t: Tensor, fn: () => void): Tensor => {
+  tensor(t, 'tensor');
   torch.noGrad(() => torch.scope(fn));
   return t;
 };
 
 /** Fills t with U(a, b) (default U(0, 1)). t: any shape. */
-export const uniform_ = (t: Tensor, a = 0, b = 1, generator?: torch.Generator): Tensor => inPlace(t, () => void t.uniform_(a, b, generator));
+export const uniform_ = (t: Tensor, a = 0, b = 1, generator?: torch.Generator): Tensor => inPlace(t, () => void torch.uniform_(t, a, b, generator));
 /** Fills t with N(mean, std²) (default N(0, 1)). t: any shape. */
-export const normal_ = (t: Tensor, mean = 0, std = 1, generator?: torch.Generator): Tensor => inPlace(t, () => void t.normal_(mean, std, generator));
+export const normal_ = (t: Tensor, mean = 0, std = 1, generator?: torch.Generator): Tensor => inPlace(t, () => void torch.normal_(t, mean, std, generator));
 /** Fills t with `value`. t: any shape. */
-export const constant_ = (t: Tensor, value: number): Tensor => inPlace(t, () => void t.fill_(value));
+export const constant_ = (t: Tensor, value: number): Tensor => inPlace(t, () => void torch.fill_(t, value));
 /** Fills t with 0. t: any shape. */
 export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
 /** Fills t with 1. t: any shape. */
@@ -57,14 +58,14 @@ export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 /** U(−a, a) with a = gain·√(6 / (fanIn + fanOut)) (Glorot & Bengio, 2010). t: [out, in, *kernel]. */
 export function xavierUniform_(t: Tensor, gain = 1): Tensor {
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
-  const a = gain * Math.sqrt(6 / (fanIn + fanOut));
+  const a = finite(gain, 'gain') * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -a, a);
 }
 
 /** N(0, std²) with std = gain·√(2 / (fanIn + fanOut)) (Glorot & Bengio, 2010). t: [out, in, *kernel]. */
 export function xavierNormal_(t: Tensor, gain = 1): Tensor {
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
-  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
+  return normal_(t, 0, finite(gain, 'gain') * Math.sqrt(2 / (fanIn + fanOut)));
 }
 
 export interface KaimingOptions {
@@ -78,7 +79,7 @@ export interface KaimingOptions {
 
 /** std = gain / √fan (He et al., 2015). */
 function kaimingStd(t: Tensor, o: KaimingOptions): number {
-  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = o;
+  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = options(o, 'kaiming', ['a', 'mode', 'nonlinearity']);
   if (mode !== 'fan_in' && mode !== 'fan_out') throw new TypeError(`kaiming: expected fan_in or fan_out for mode but received ${describe(mode)}`);
   const fans = calculateFanInAndFanOut(t);
   return calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fan_in' ? fans.fanIn : fans.fanOut);
@@ -86,14 +87,14 @@ function kaimingStd(t: Tensor, o: KaimingOptions): number {
 
 /** U(−b, b) with b = gain·√(3 / fan) (He et al., 2015). t: [out, in, *kernel]; a tensor with no elements is left as is. */
 export function kaimingUniform_(t: Tensor, o: KaimingOptions = {}): Tensor {
-  if (t.numel() === 0) return t;
+  if (tensor(t, 'tensor').numel() === 0) return t;
   const bound = Math.sqrt(3) * kaimingStd(t, o);
   return uniform_(t, -bound, bound);
 }
 
 /** N(0, (gain / √fan)²) (He et al., 2015). t: [out, in, *kernel]; a tensor with no elements is left as is. */
 export function kaimingNormal_(t: Tensor, o: KaimingOptions = {}): Tensor {
-  if (t.numel() === 0) return t;
+  if (tensor(t, 'tensor').numel() === 0) return t;
   return normal_(t, 0, kaimingStd(t, o));
 }
 
@@ -104,6 +105,8 @@ export function kaimingNormal_(t: Tensor, o: KaimingOptions = {}): Tensor {
  * clamped to a or b when [a, b] spans far tails (e.g. std 0.02 on [−2, 2]). t: any shape.
  */
 export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor {
+  tensor(t, 'tensor');
+  [mean, std, a, b].forEach((v, i) => finite(v, ['mean', 'std', 'a', 'b'][i]));
   if (!(std > 0) || !(a < b)) throw new RangeError(`truncNormal_: expected std > 0 and a < b but received std ${std}, a ${a}, b ${b}`);
   const cdf = (x: number): number => (1 + erf(x / Math.SQRT2)) / 2;
   const lo = cdf((a - mean) / std);

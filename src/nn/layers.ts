@@ -3,25 +3,23 @@ import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
 import * as init from './init.js';
+import { bool, fail, int, num, options, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
-
-/** Throws `RangeError: <layer>: expected a positive integer for <name> but received <v>`. */
-export function checkPositive(v: unknown, name: string, layer: string): void {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v > 0))
-    throw new RangeError(`${layer}: expected a positive integer for ${name} but received ${JSON.stringify(v)}`);
-}
 
 /** y = x Wᵀ + b. x: [*, inFeatures] → [*, outFeatures]. W ~ U(±1/√in), b ~ U(±1/√in). */
 export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  constructor(readonly inFeatures: number, readonly outFeatures: number, o: { bias?: boolean } = {}) {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, o?: { bias?: boolean }) {
     super();
-    checkPositive(inFeatures, 'inFeatures', 'Linear');
-    checkPositive(outFeatures, 'outFeatures', 'Linear');
+    const bias = within('Linear', () => {
+      int(inFeatures, 'inFeatures', 1);
+      int(outFeatures, 'outFeatures', 1);
+      return bool(options(o, 'Linear', ['bias']).bias ?? true, 'bias');
+    });
     this.weight = this.registerParameter('weight', torch.empty([outFeatures, inFeatures]));
-    this.bias = this.registerParameter('bias', o.bias === false ? null : torch.empty([outFeatures]));
+    this.bias = this.registerParameter('bias', bias ? torch.empty([outFeatures]) : null);
     this.resetParameters();
   }
   resetParameters(): void {
@@ -47,6 +45,7 @@ export class Identity extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    within('Flatten', () => [int(startDim, 'startDim'), int(endDim, 'endDim')]);
   }
   forward(x: Tensor): Tensor {
     return x.flatten(this.startDim, this.endDim);
@@ -62,12 +61,13 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly o: Omit<F.EmbeddingOptions, 'paddingIdx'> & { paddingIdx?: number } = {}) {
     super();
-    checkPositive(numEmbeddings, 'numEmbeddings', 'Embedding');
-    checkPositive(embeddingDim, 'embeddingDim', 'Embedding');
-    const p = o.paddingIdx;
-    if (p !== undefined && !(Number.isInteger(p) && p >= -numEmbeddings && p < numEmbeddings))
-      throw new RangeError(`Embedding: expected an integer in [${-numEmbeddings}, ${numEmbeddings - 1}] for paddingIdx but received ${JSON.stringify(p)}`);
-    this.paddingIdx = p === undefined ? null : p < 0 ? p + numEmbeddings : p;
+    const p = within('Embedding', () => {
+      int(numEmbeddings, 'numEmbeddings', 1);
+      int(embeddingDim, 'embeddingDim', 1);
+      const { paddingIdx } = options(o, 'Embedding', ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq']);
+      return paddingIdx === undefined || paddingIdx === null ? null : int(paddingIdx, 'paddingIdx', -numEmbeddings, numEmbeddings - 1);
+    });
+    this.paddingIdx = p === null ? null : p < 0 ? p + numEmbeddings : p;
     this.weight = this.registerParameter('weight', torch.empty([numEmbeddings, embeddingDim]));
     this.resetParameters();
   }
@@ -85,7 +85,7 @@ export class Embedding extends Module {
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: expected p in [0, 1] but received ${p}`);
+    within('Dropout', () => num(p, 'p', 0, 1));
   }
   forward(x: Tensor): Tensor {
     return F.dropout(x, { p: this.p, training: this.training });
@@ -99,7 +99,7 @@ export class Dropout extends Module {
 export class DropPath extends Module {
   constructor(readonly p = 0) {
     super();
-    if (!(p >= 0 && p < 1)) throw new RangeError(`DropPath: expected p in [0, 1) but received ${p}`);
+    within('DropPath', () => num(p, 'p', 0, 1) < 1 || fail(p, 'p', 'a number in [0, 1)', RangeError));
   }
   forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) return x;

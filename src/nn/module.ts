@@ -6,7 +6,7 @@
 import * as torch from '../torch/index.js';
 import { isComplex, isFloating } from '../torch/dtype.js';
 import { native } from '../torch/native.js';
-import { describe } from '../torch/errors.js';
+import { bool, describe, fail, options, str, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 type Kind = 'parameter' | 'buffer' | 'module';
@@ -104,6 +104,7 @@ export abstract class Module {
   }
   /** The first child found at a dotted path ('' is this module), or an error naming the missing part. */
   getSubmodule(target: string): Module {
+    within(`${this.constructor.name}.getSubmodule`, () => str(target, 'target'));
     let m: Module = this;
     for (const part of target ? target.split('.') : []) {
       const next = m._modules.get(part);
@@ -140,6 +141,7 @@ export abstract class Module {
   }
   /** Number of parameter elements (only those requiring grad when `trainableOnly`). */
   numParameters(trainableOnly = false): number {
+    within(`${this.constructor.name}.numParameters`, () => bool(trainableOnly, 'trainableOnly'));
     return this.parameters().filter((p) => !trainableOnly || p.requiresGrad).reduce((s, p) => s + p.numel(), 0);
   }
 
@@ -162,6 +164,7 @@ export abstract class Module {
   }
   /** Calls `fn` on every module, children first, then this one (PyTorch's `apply`). */
   apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') within(`${this.constructor.name}.apply`, () => fail(fn, 'fn', 'a function'));
     for (const c of this.children()) c.apply(fn);
     fn(this);
     return this;
@@ -172,10 +175,16 @@ export abstract class Module {
    * to floating tensors only (num_batches_tracked stays int64).
    */
   to(target: { device?: torch.Device; dtype?: torch.DType } | torch.Device | torch.DType): this {
-    const o = typeof target === 'string' ? (torch.dtypeNames.includes(target as torch.DType) ? { dtype: target as torch.DType } : { device: target }) : target;
+    const api = `${this.constructor.name}.to`;
+    if (target === undefined || target === null) within(api, () => fail(target, 'target', 'a dtype, a device or { device, dtype }'));
+    const o = typeof target === 'string' ? (torch.dtypeNames.includes(target as torch.DType) ? { dtype: target as torch.DType } : { device: target })
+      : within(api, () => options(target, api, ['device', 'dtype']));
     if (o.dtype !== undefined && !floatingOrComplex(o.dtype))
-      throw new TypeError(`${this.constructor.name}.to: expected a floating point or complex dtype but received ${describe(o.dtype)}`);
-    const move = (t: Tensor): void => native.setData(t._h, t.to({ device: o.device, dtype: floatingOrComplex(t.dtype) ? o.dtype : undefined })._h);
+      throw new TypeError(`${api}: expected a floating point or complex dtype but received ${describe(o.dtype)}`);
+    const move = (t: Tensor): void => {
+      const dtype = o.dtype !== undefined && floatingOrComplex(t.dtype) ? o.dtype : t.dtype;
+      native.setData(t._h, t.to({ device: o.device ?? t.device, dtype })._h);
+    };
     torch.noGrad(() => torch.scope(() => {
       for (const t of [...this.parameters(), ...this.buffers()]) {
         move(t);
@@ -187,6 +196,7 @@ export abstract class Module {
   }
   /** Clears parameter gradients: drops them (setToNone, the default) or zeroes them in place. */
   zeroGrad(setToNone = true): void {
+    within(`${this.constructor.name}.zeroGrad`, () => bool(setToNone, 'setToNone'));
     for (const p of this.parameters()) {
       const g = p.grad;
       if (!g) continue;
@@ -215,6 +225,10 @@ export abstract class Module {
    * mismatch always fails, naming the key and both shapes; nothing is copied on error.
    */
   loadStateDict(state: Record<string, Tensor>, strict = true, source = 'state dict'): LoadResult {
+    within(`${this.constructor.name}.loadStateDict`, () => {
+      if (state === null || typeof state !== 'object' || Array.isArray(state)) fail(state, 'state', 'an object mapping keys to Tensors');
+      bool(strict, 'strict');
+    });
     const own = this.stateDict();
     const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
     const missingKeys = Object.keys(own).filter((k) => !has(state, k));

@@ -2,7 +2,7 @@
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
-import { checkPositive } from './layers.js';
+import { bool, fail, finite, int, ints, options, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -33,11 +33,18 @@ abstract class BatchNormBase extends Module {
 
   protected constructor(private readonly ranks: number[], readonly numFeatures: number, o: BatchNormOptions) {
     super();
-    checkPositive(numFeatures, 'numFeatures', this.constructor.name);
-    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = o;
-    if (!(eps > 0)) throw new RangeError(`${this.constructor.name}: expected a positive number for eps but received ${JSON.stringify(eps)}`);
-    if (momentum !== null && !(momentum >= 0 && momentum <= 1))
-      throw new RangeError(`${this.constructor.name}: expected null or a number in [0, 1] for momentum but received ${JSON.stringify(momentum)}`);
+    const name = this.constructor.name;
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = within(name, () => {
+      int(numFeatures, 'numFeatures', 1);
+      const c = options(o, name, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+      if (c.eps !== undefined && !(finite(c.eps, 'eps') > 0)) fail(c.eps, 'eps', 'a positive number', RangeError);
+      const m = c.momentum;
+      if (m !== undefined && m !== null && !(typeof m === 'number' && m >= 0 && m <= 1))
+        fail(m, 'momentum', 'null or a number in [0, 1]', typeof m === 'number' ? RangeError : TypeError);
+      bool(c.affine ?? true, 'affine');
+      bool(c.trackRunningStats ?? true, 'trackRunningStats');
+      return c;
+    });
     this.eps = eps;
     this.momentum = momentum;
     this.weight = this.registerParameter('weight', affine ? torch.ones([numFeatures]) : null);
@@ -83,11 +90,19 @@ export class LayerNorm extends Module {
   readonly bias: Tensor | null;
   constructor(normalizedShape: number | number[], readonly o: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.normalizedShape.forEach((d) => checkPositive(d, 'normalizedShape', 'LayerNorm'));
-    const affine = o.elementwiseAffine ?? true;
-    this.weight = this.registerParameter('weight', affine ? torch.ones(this.normalizedShape) : null);
-    this.bias = this.registerParameter('bias', affine && o.bias !== false ? torch.zeros(this.normalizedShape) : null);
+    const { shape, eps, elementwiseAffine = true, bias = true } = within('LayerNorm', () => {
+      const shape = typeof normalizedShape === 'number' ? [normalizedShape] : ints(normalizedShape, 'normalizedShape').slice();
+      shape.forEach((d) => int(d, 'normalizedShape', 1));
+      const c = options(o, 'LayerNorm', ['eps', 'elementwiseAffine', 'bias']);
+      if (c.eps !== undefined) finite(c.eps, 'eps', 0);
+      bool(c.elementwiseAffine ?? true, 'elementwiseAffine');
+      bool(c.bias ?? true, 'bias');
+      return { ...c, shape };
+    });
+    this.normalizedShape = shape;
+    this.o = { eps };
+    this.weight = this.registerParameter('weight', elementwiseAffine ? torch.ones(this.normalizedShape) : null);
+    this.bias = this.registerParameter('bias', elementwiseAffine && bias ? torch.zeros(this.normalizedShape) : null);
   }
   forward(x: Tensor): Tensor {
     return F.layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.o.eps ?? 1e-5 });
@@ -100,11 +115,17 @@ export class GroupNorm extends Module {
   readonly bias: Tensor | null;
   constructor(readonly numGroups: number, readonly numChannels: number, readonly o: { eps?: number; affine?: boolean } = {}) {
     super();
-    checkPositive(numGroups, 'numGroups', 'GroupNorm');
-    checkPositive(numChannels, 'numChannels', 'GroupNorm');
+    const { eps, affine = true } = within('GroupNorm', () => {
+      int(numGroups, 'numGroups', 1);
+      int(numChannels, 'numChannels', 1);
+      const c = options(o, 'GroupNorm', ['eps', 'affine']);
+      if (c.eps !== undefined) finite(c.eps, 'eps', 0);
+      bool(c.affine ?? true, 'affine');
+      return c;
+    });
+    this.o = { eps };
     if (numChannels % numGroups !== 0)
       throw new RangeError(`GroupNorm: numChannels (${numChannels}) must be divisible by numGroups (${numGroups})`);
-    const affine = o.affine ?? true;
     this.weight = this.registerParameter('weight', affine ? torch.ones([numChannels]) : null);
     this.bias = this.registerParameter('bias', affine ? torch.zeros([numChannels]) : null);
   }

@@ -1,6 +1,7 @@
 /** `summary(model, inputShape)`: a table of a model's leaf layers, their output shapes and parameter counts. */
 import * as torch from '../torch/index.js';
 import { Module } from './module.js';
+import { fail, shape, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -50,9 +51,10 @@ function withRecordedForwards(modules: Module[], record: (m: Module, out: unknow
  * total / trainable / non-trainable parameter counts. Training flags are restored after.
  */
 export function summary(model: Module, inputShape: number[]): string {
-  if (!(model instanceof Module)) throw new TypeError('summary: expected a Module for model');
-  if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d >= 0))
-    throw new TypeError(`summary: expected a list of non-negative integers for inputShape but received ${JSON.stringify(inputShape)}`);
+  within('summary', () => {
+    if (!(model instanceof Module)) fail(model, 'model', 'a Module');
+    shape(inputShape, 'inputShape');
+  });
   const named = [...model.namedModules()];
   const leaves = named.filter(([, m]) => m.children().next().done);
   const outputs = new Map<Module, string>();

@@ -10,6 +10,7 @@ import { Linear, Dropout } from './layers.js';
 import { LayerNorm } from './norm.js';
 import { ModuleList, type TensorModule } from './container.js';
 import { MultiheadAttention } from './attention.js';
+import { bool, fail, int, INT32_MAX, oneOf, options, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -71,9 +72,12 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(readonly dModel: number, readonly nhead: number, o: TransformerEncoderLayerOptions = {}) {
     super();
-    const { dimFeedforward = 2048, dropout = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, normFirst = false } = o;
-    if (!Object.hasOwn(ACTIVATIONS, activation))
-      throw new TypeError(`TransformerEncoderLayer: expected activation to be one of ${Object.keys(ACTIVATIONS).join(', ')} but received ${JSON.stringify(activation)}`);
+    const { dimFeedforward = 2048, dropout = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, normFirst = false } = within('TransformerEncoderLayer', () => {
+      const c = options(o, 'TransformerEncoderLayer', ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst']);
+      oneOf(c.activation ?? 'relu', 'activation', Object.keys(ACTIVATIONS));
+      bool(c.normFirst ?? false, 'normFirst');
+      return c;
+    });
     this.activation = activation;
     this.normFirst = normFirst;
     this.selfAttn = this.registerModule('self_attn', new MultiheadAttention(dModel, nhead, { dropout, batchFirst }));
@@ -118,7 +122,8 @@ export interface EncoderMasks {
 /**
  * A stack of `numLayers` encoder layers and an optional final `norm` (use one with
  * pre-norm layers). Layers come from `layer(i)` or are built from a config; unlike
- * PyTorch's deep copy, each layer is initialised independently.
+ * PyTorch's deep copy, each layer is initialised independently. At most
+ * 10,000 layers (each is built and initialised here; more would run for hours).
  * src: [T, B, D] ([B, T, D] when the layers are batchFirst) → same shape.
  * Keys: `layers.<i>.…` and `norm.*`.
  */
@@ -128,11 +133,18 @@ export class TransformerEncoder extends Module {
 
   constructor(layer: ((index: number) => TransformerEncoderLayer) | TransformerEncoderLayerConfig, readonly numLayers: number, o: { norm?: TensorModule | null } = {}) {
     super();
-    if (!(Number.isInteger(numLayers) && numLayers > 0))
-      throw new RangeError(`TransformerEncoder: expected a positive integer for numLayers but received ${JSON.stringify(numLayers)}`);
-    const make = typeof layer === 'function' ? layer : (): TransformerEncoderLayer => new TransformerEncoderLayer(layer.dModel, layer.nhead, layer);
+    const { norm = null } = within('TransformerEncoder', () => {
+      int(numLayers, 'numLayers', 1, 10_000);
+      const config = layer !== null && typeof layer === 'object' && Object.getPrototypeOf(layer) === Object.prototype;
+      if (typeof layer !== 'function' && !config) fail(layer, 'layer', 'a function of the layer index or a layer config object');
+      return options(o, 'TransformerEncoder', ['norm']);
+    });
+    const make = typeof layer === 'function' ? layer : (): TransformerEncoderLayer => {
+      const { dModel, nhead, ...o } = layer;
+      return new TransformerEncoderLayer(dModel, nhead, o);
+    };
     this.layers = this.registerModule('layers', new ModuleList(Array.from({ length: numLayers }, (_, i) => make(i))));
-    this.norm = this.registerModule('norm', o.norm ?? null);
+    this.norm = this.registerModule('norm', norm);
   }
 
   forward(src: Tensor, { mask = null, srcKeyPaddingMask = null }: EncoderMasks = {}): Tensor {
@@ -143,8 +155,10 @@ export class TransformerEncoder extends Module {
 }
 
 /** Causal mask [size, size]: 0 on and below the diagonal, −∞ above (PyTorch's `generate_square_subsequent_mask`). */
-export function generateSquareSubsequentMask(size: number, o: { dtype?: torch.DType; device?: torch.Device } = {}): Tensor {
-  if (!(Number.isInteger(size) && size > 0))
-    throw new RangeError(`generateSquareSubsequentMask: expected a positive integer for size but received ${JSON.stringify(size)}`);
-  return torch.scope(() => torch.full([size, size], -Infinity, { dtype: o.dtype ?? 'float32', device: o.device }).triu(1));
+export function generateSquareSubsequentMask(size: number, o?: { dtype?: torch.DType; device?: torch.Device }): Tensor {
+  const { dtype = 'float32', device = 'cpu' } = within('generateSquareSubsequentMask', () => {
+    int(size, 'size', 1, INT32_MAX);
+    return options(o, 'generateSquareSubsequentMask', ['dtype', 'device']);
+  });
+  return torch.scope(() => torch.full([size, size], -Infinity, { dtype, device }).triu(1));
 }

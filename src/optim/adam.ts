@@ -11,6 +11,7 @@
  */
 import * as torch from '../torch/index.js';
 import { native } from '../torch/native.js';
+import { describe } from '../torch/check.js';
 import { Optimizer, type ParamGroupInput, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
@@ -41,7 +42,7 @@ export class Adam extends Optimizer<AdamOptions> {
     this.checkRange(g.lr, 'lr', i, 0);
     this.checkRange(g.eps, 'eps', i, 0);
     if (!Array.isArray(g.betas) || g.betas.length !== 2)
-      throw new RangeError(`${this.constructor.name}: expected betas to be [beta1, beta2] but received ${JSON.stringify(g.betas)} (parameter group ${i})`);
+      throw new RangeError(`${this.constructor.name}: expected betas to be [beta1, beta2] but received ${describe(g.betas)} (parameter group ${i})`);
     this.checkRange(g.betas[0], 'betas[0]', i, 0, 1, true);
     this.checkRange(g.betas[1], 'betas[1]', i, 0, 1, true);
     this.checkRange(g.weightDecay, 'weightDecay', i, 0);

@@ -1,5 +1,6 @@
 /** Gradient clipping by global norm (PyTorch's `torch.nn.utils.clip_grad_norm_`). */
 import * as torch from '../torch/index.js';
+import { fail, finite, num, within } from '../torch/check.js';
 
 /**
  * Scales the gradients of `params` in place so that their joint `normType`-norm
@@ -9,12 +10,11 @@ import * as torch from '../torch/index.js';
  */
 export function clipGradNorm_(params: torch.Tensor | torch.Tensor[], maxNorm: number, normType = 2): number {
   const list = params instanceof torch.Tensor ? [params] : params;
-  if (!Array.isArray(list) || !list.every((p) => p instanceof torch.Tensor))
-    throw new TypeError('clipGradNorm_: expected a Tensor or an array of Tensors for params');
-  if (!(typeof maxNorm === 'number' && maxNorm > 0 && Number.isFinite(maxNorm)))
-    throw new RangeError(`clipGradNorm_: expected a finite maxNorm > 0 but received ${maxNorm}`);
-  if (!(typeof normType === 'number' && normType > 0))
-    throw new RangeError(`clipGradNorm_: expected normType > 0 or Infinity but received ${normType}`);
+  within('clipGradNorm_', () => {
+    if (!Array.isArray(list) || !list.every((p) => p instanceof torch.Tensor)) fail(params, 'params', 'a Tensor or an array of Tensors');
+    if (!(finite(maxNorm, 'maxNorm') > 0)) fail(maxNorm, 'maxNorm', 'a finite number > 0', RangeError);
+    if (!(num(normType, 'normType') > 0)) fail(normType, 'normType', 'a number > 0 or Infinity', RangeError);
+  });
   return torch.noGrad(() => torch.scope(() => {
     const grads = list.map((p) => p.grad).filter((g): g is torch.Tensor => g !== null);
     if (grads.length === 0) return 0;

@@ -6,8 +6,8 @@
  */
 import * as torch from '../torch/index.js';
 import { isFloating } from '../torch/dtype.js';
-import type { Module } from '../nn/module.js';
-
+import { Module } from '../nn/module.js';
+import { fail, finite, within } from '../torch/check.js';
 
 export class EMA {
   /** The averaged state dict, keyed like `model.stateDict()`. */
@@ -15,7 +15,10 @@ export class EMA {
 
   /** `decay` d in [0, 1); the shadow starts as a copy of the model's state. */
   constructor(model: Module, readonly decay = 0.999) {
-    if (!(typeof decay === 'number' && decay >= 0 && decay < 1)) throw new RangeError(`EMA: expected decay in [0, 1) but received ${decay}`);
+    within('EMA', () => {
+      if (!(model instanceof Module)) fail(model, 'model', 'a Module');
+      if (finite(decay, 'decay', 0, 1) === 1) fail(decay, 'decay', 'a number in [0, 1)', RangeError);
+    });
     torch.noGrad(() => {
       for (const [k, t] of Object.entries(model.stateDict())) this.shadow[k] = torch.keep(t.detach().clone());
     });

@@ -7,7 +7,8 @@
  *   g' = g + λw;  r = η‖w‖/‖g'‖ (1 when either norm is 0);  v ← m·v + lr·r·g';  w ← w − v
  */
 import * as torch from '../torch/index.js';
-import type { Module } from '../nn/module.js';
+import { Module } from '../nn/module.js';
+import { fail, within } from '../torch/check.js';
 import { Optimizer, type ParamGroupInput } from './optimizer.js';
 
 export interface LARSOptions {
@@ -62,6 +63,7 @@ export class LARS extends Optimizer<LARSOptions> {
  * A model's frozen parameters (requiresGrad false: momentum copies) are left out.
  */
 export function larsParamGroups(model: Module | torch.Tensor[]): ParamGroupInput<LARSOptions>[] {
+  if (!(model instanceof Module) && !Array.isArray(model)) within('larsParamGroups', () => fail(model, 'model', 'a Module or an array of parameters'));
   const params = Array.isArray(model) ? model : model.parameters().filter((p) => p.requiresGrad);
   return [
     { params: params.filter((p) => p.dim() > 1) },

@@ -4,7 +4,7 @@
  * parameter index so it can be saved and restored into a fresh model.
  */
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import { bool, describe, fail, finite, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -40,6 +40,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     if (!Array.isArray(params) || params.length === 0)
       throw new TypeError(`${name}: expected a non-empty array of parameters or parameter groups but received ${describe(params)}`);
     this.known = Object.keys(defaults);
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) within(name, () => fail(opts, 'options', 'an options object'));
     this.checkKeys(opts, 'options');
     this.defaults = { ...defaults, ...opts };
     const groups = params[0] instanceof torch.Tensor ? [{ params: params as Tensor[] }] : (params as ParamGroupInput<O>[]);
@@ -72,18 +73,16 @@ export abstract class Optimizer<O extends { lr: number }> {
         throw new TypeError(`${this.constructor.name}: unknown option "${k}" in ${where} (valid options: ${this.known.join(', ')})`);
   }
 
-  /** Throws a RangeError unless `value` is a finite number in [lo, hi] (or [lo, hi) when `hiOpen`). */
+  /** Checks a finite number in [lo, hi] (or [lo, hi) when `hiOpen`); errors name the optimizer, the option and the group. */
   protected checkRange(value: unknown, name: string, group: number, lo: number, hi = Infinity, hiOpen = false): void {
-    const ok = typeof value === 'number' && Number.isFinite(value) && value >= lo && (hiOpen ? value < hi : value <= hi);
-    if (!ok) {
-      const range = hi === Infinity ? `>= ${lo}` : `in [${lo}, ${hi}${hiOpen ? ')' : ']'}`;
-      throw new RangeError(`${this.constructor.name}: expected ${name} ${range} but received ${describe(value)} (parameter group ${group})`);
-    }
+    within(this.constructor.name, () => {
+      if (!hiOpen) return finite(value, name, lo, hi);
+      if (typeof value !== 'number' || !(value >= lo && value < hi)) fail(value, name, `a number in [${lo}, ${hi})`, typeof value === 'number' ? RangeError : TypeError);
+    }, ` (parameter group ${group})`);
   }
 
   protected checkBoolean(value: unknown, name: string, group: number): void {
-    if (typeof value !== 'boolean')
-      throw new TypeError(`${this.constructor.name}: expected a boolean for ${name} but received ${describe(value)} (parameter group ${group})`);
+    within(this.constructor.name, () => bool(value, name), ` (parameter group ${group})`);
   }
 
   /** State of one parameter, created empty on first use. */
@@ -183,6 +182,7 @@ export abstract class Optimizer<O extends { lr: number }> {
     const params: Tensor[] = [];
     const hypers = sd.paramGroups.map((saved, i) => {
       const group = this.paramGroups[i];
+      if (saved === null || typeof saved !== 'object') throw new TypeError(`${name}: saved parameter group ${i} must be an object but is ${describe(saved)}`);
       if (!Array.isArray(saved.params) || saved.params.length !== group.params.length)
         throw new Error(`${name}: parameter group ${i} has ${saved.params?.length} parameters in the saved state but ${group.params.length} here`);
       const { params: idx, ...hyper } = saved;
@@ -202,7 +202,7 @@ export abstract class Optimizer<O extends { lr: number }> {
         else if (v instanceof torch.Tensor) {
           if (v.shape.join(',') !== p.shape.join(','))
             throw new Error(`${name}: state "${key}" of parameter ${k} has shape [${v.shape}] but the parameter has shape [${p.shape}]`);
-          const dtype = FLOATING.has(v.dtype) ? p.dtype : undefined;
+          const dtype = FLOATING.has(v.dtype) ? p.dtype : v.dtype;
           copy[key] = torch.keep(v.to({ device: p.device, dtype, copy: true }));
         } else throw new TypeError(`${name}: state "${key}" of parameter ${k} must be a Tensor or a number but is ${describe(v)}`);
       }

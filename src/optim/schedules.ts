@@ -6,12 +6,7 @@
  * update, at baseLr / warmupSteps, instead of spending it at rate 0; the last update
  * runs at the schedule's end value.
  */
-import { describe } from '../torch/errors.js';
-
-function checkNumber(value: unknown, name: string, where: string, min: number, integer = false): void {
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && (!integer || Number.isInteger(value));
-  if (!ok) throw new RangeError(`${where}: expected ${name} to be ${integer ? 'an integer' : 'a finite number'} >= ${min} but received ${describe(value)}`);
-}
+import { finite, int, options, within } from '../torch/check.js';
 
 /**
  * Linear warm-up then cosine decay (Loshchilov & Hutter, 2017, SGDR; Goyal et al.,
@@ -23,11 +18,14 @@ function checkNumber(value: unknown, name: string, where: string, min: number, i
  * steps 1 … totalSteps: the first at baseLr/warmupSteps, the last at finalLr.
  */
 export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalSteps: number; finalLr?: number }): (step: number) => number {
-  const { baseLr, warmupSteps, totalSteps, finalLr = 0 } = o;
-  checkNumber(baseLr, 'baseLr', 'warmupCosine', 0);
-  checkNumber(finalLr, 'finalLr', 'warmupCosine', 0);
-  checkNumber(totalSteps, 'totalSteps', 'warmupCosine', 1, true);
-  checkNumber(warmupSteps, 'warmupSteps', 'warmupCosine', 0, true);
+  const { baseLr, warmupSteps, totalSteps, finalLr = 0 } = within('warmupCosine', () => {
+    const c = options(o, 'warmupCosine', ['baseLr', 'warmupSteps', 'totalSteps', 'finalLr']);
+    finite(c.baseLr, 'baseLr', 0);
+    finite(c.finalLr ?? 0, 'finalLr', 0);
+    int(c.totalSteps, 'totalSteps', 1);
+    int(c.warmupSteps, 'warmupSteps', 0);
+    return c as Required<typeof c>;
+  });
   if (warmupSteps > totalSteps)
     throw new RangeError(`warmupCosine: expected warmupSteps <= totalSteps but received warmupSteps=${warmupSteps}, totalSteps=${totalSteps}`);
   return (step) => {
@@ -39,15 +37,18 @@ export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalStep
 
 /** `baseLr · gamma^⌊step / stepSize⌋` (PyTorch's StepLR). */
 export function stepDecay(o: { baseLr: number; stepSize: number; gamma?: number }): (step: number) => number {
-  const { baseLr, stepSize, gamma = 0.1 } = o;
-  checkNumber(baseLr, 'baseLr', 'stepDecay', 0);
-  checkNumber(stepSize, 'stepSize', 'stepDecay', 1, true);
-  checkNumber(gamma, 'gamma', 'stepDecay', 0);
+  const { baseLr, stepSize, gamma = 0.1 } = within('stepDecay', () => {
+    const c = options(o, 'stepDecay', ['baseLr', 'stepSize', 'gamma']);
+    finite(c.baseLr, 'baseLr', 0);
+    int(c.stepSize, 'stepSize', 1);
+    finite(c.gamma ?? 0.1, 'gamma', 0);
+    return c as Required<typeof c>;
+  });
   return (step) => baseLr * gamma ** Math.floor(step / stepSize);
 }
 
 /** The same rate at every step. */
 export function constant(lr: number): (step: number) => number {
-  checkNumber(lr, 'lr', 'constant', 0);
+  within('constant', () => finite(lr, 'lr', 0));
   return () => lr;
 }

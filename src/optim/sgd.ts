@@ -5,7 +5,7 @@
  *   d = g + λw;  b ← d (first step) or μ·b + (1−τ)·d;  d = d + μ·b (Nesterov) or b;  w ← w − lr·d
  */
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import { describe } from '../torch/check.js';
 import { Optimizer, type ParamGroupInput } from './optimizer.js';
 
 export interface SGDOptions {

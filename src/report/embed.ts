@@ -5,7 +5,7 @@
  * function so that the same seed gives the same map.
  */
 import { UMAP } from 'umap-js';
-import { checkInt } from '../torch/errors.js';
+import { int } from '../torch/check.js';
 
 /** Mulberry32: a small, fast, seeded generator of uniform numbers in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -20,8 +20,8 @@ export function seededRandom(seed: number): () => number {
 
 /** `k` distinct indices of 0…n-1 (all of them when k ≥ n), chosen with `seed`, ascending. */
 export function sampleIndices(n: number, k: number, seed: number): number[] {
-  checkInt(n, 'n', 0);
-  checkInt(k, 'k', 0);
+  int(n, 'n', 0);
+  int(k, 'k', 0);
   const all = Array.from({ length: n }, (_, i) => i);
   if (k >= n) return all;
   const random = seededRandom(seed);
@@ -48,12 +48,12 @@ export interface Embed2dOptions {
  * compares embeddings by cosine similarity). Returns [N, 2] row-major.
  */
 export function embed2d(x: Float32Array, dim: number, o: Embed2dOptions = {}): Float32Array {
-  checkInt(dim, 'dim', 1);
+  int(dim, 'dim', 1);
   if (x.length % dim !== 0) throw new RangeError(`embed2d: ${x.length} values do not form rows of dim ${dim}`);
   const n = x.length / dim;
   if (n < 3) throw new RangeError(`embed2d: UMAP needs at least 3 points but received ${n}`);
   const seed = o.seed ?? 0;
-  checkInt(seed, 'seed', 0);
+  int(seed, 'seed', 0);
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) {
     const row = Array.from(x.subarray(i * dim, (i + 1) * dim));

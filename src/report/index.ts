@@ -5,7 +5,7 @@
  * curves, the label-efficiency chart and a UMAP map of each run's embeddings.
  */
 import { resolve } from 'node:path';
-import { checkInt } from '../torch/errors.js';
+import { int } from '../torch/check.js';
 import { page } from './html.js';
 import { readRun } from './read.js';
 import { embeddingSection, knnSection, knnTimeSection, labelEfficiencySection, lossSection, type Section } from './sections.js';
@@ -37,8 +37,8 @@ export async function writeReport(runs: string[], out: string, o: ReportOptions 
   if (!Array.isArray(runs) || runs.length === 0) throw new RangeError('writeReport: expected at least one run directory');
   const maxPoints = o.maxPoints ?? 2000;
   const seed = o.seed ?? 0;
-  checkInt(maxPoints, 'maxPoints', 3);
-  checkInt(seed, 'seed', 0);
+  int(maxPoints, 'maxPoints', 3);
+  int(seed, 'seed', 0);
   const read = runs.map(readRun);
   const title = o.title ?? `selfsup report: ${read.map((r) => r.name).join(', ')}`;
   const groups: [string, Section[]][] = [

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
-import { describe } from '../torch/errors.js';
+import { describe } from '../torch/check.js';
 import { forEachJsonLine } from '../train/run-dir.js';
 
 /** A training step: `{"event":"train","stage","step","epoch","loss","lr","imagesPerSec","time"}`. */

@@ -21,10 +21,34 @@ export function dtypeFromCode(code: number): DType {
 
 export const dtypeNames = Object.keys(dtypeCode) as DType[];
 
-export function checkDtype(value: unknown, name = 'dtype'): DType {
-  if (typeof value === 'string' && value in dtypeCode) return value as DType;
-  throw new TypeError(`Expected one of ${dtypeNames.join(', ')} for ${name} but received ${JSON.stringify(value)}`);
-}
+/** Bytes per element. */
+export const itemSize: Readonly<Record<DType, number>> = {
+  uint8: 1, int8: 1, int16: 2, int32: 4, int64: 8, float16: 2, float32: 4, float64: 8,
+  complex64: 8, complex128: 16, bool: 1, bfloat16: 2,
+};
+
+// PyTorch's dtype objects and their aliases (`torch.float32`, `torch.long`, …), as
+// the dtype names, so `torch.tensor(data, { dtype: torch.int64 })` works everywhere a dtype does.
+export const float32 = 'float32' as const;
+export const float = float32;
+export const float64 = 'float64' as const;
+export const double = float64;
+export const float16 = 'float16' as const;
+export const half = float16;
+export const bfloat16 = 'bfloat16' as const;
+export const int64 = 'int64' as const;
+export const long = int64;
+export const int32 = 'int32' as const;
+export const int = int32;
+export const int16 = 'int16' as const;
+export const short = int16;
+export const int8 = 'int8' as const;
+export const uint8 = 'uint8' as const;
+export const bool = 'bool' as const;
+export const complex64 = 'complex64' as const;
+export const cfloat = complex64;
+export const complex128 = 'complex128' as const;
+export const cdouble = complex128;
 
 export function isFloating(d: DType): boolean {
   return d === 'float16' || d === 'float32' || d === 'float64' || d === 'bfloat16';
@@ -61,5 +85,5 @@ export function dtypeOfTypedArray(a: ArrayBufferView): DType {
   if (a instanceof Int16Array) return 'int16';
   if (a instanceof Int8Array) return 'int8';
   if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
-  throw new TypeError(`Unsupported typed array ${a.constructor.name}; use Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array`);
+  throw new TypeError(`tensor: unsupported typed array ${a.constructor.name}; use Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array`);
 }

@@ -5,9 +5,9 @@
  */
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
-import { check, checkInt, describe } from './errors.js';
-import { type DType, dtypeCode, checkDtype } from './dtype.js';
-import { checkDevice, type Device } from './device.js';
+import { allocation, device, fail, handle, int, INT32_MAX, num, oneOf, optDtypeCode, options } from './check.js';
+import type { DType } from './dtype.js';
+import type { Device } from './device.js';
 
 const T = (h: number): Tensor => new Tensor(h);
 
@@ -15,21 +15,27 @@ const T = (h: number): Tensor => new Tensor(h);
 export type FftNorm = 'backward' | 'forward' | 'ortho';
 const NORMS: readonly FftNorm[] = ['backward', 'forward', 'ortho'];
 
-function normArg(norm: unknown): FftNorm | null {
-  if (norm === undefined || norm === null) return null;
-  if (!NORMS.includes(norm as FftNorm))
-    throw new TypeError(`Expected one of ${NORMS.map((v) => `'${v}'`).join(', ')} for norm but received ${describe(norm)}`);
-  return norm as FftNorm;
-}
-function nArg(n: unknown): number | null {
-  if (n === undefined || n === null) return null;
-  checkInt(n, 'n', 1);
-  return n;
+const normArg = (norm: unknown): FftNorm | null => (norm === undefined || norm === null ? null : oneOf(norm, 'norm', NORMS));
+
+/**
+ * Checks signal lengths `ns` (libtorch 1.13 keeps them in 32-bit ints) for `dims` of
+ * the input; the input padded to them must fit in memory.
+ */
+function lengths(op: string, input: Tensor, ns: unknown[], dims: number[], names: string[]): void {
+  const shape = input.shape;
+  let numel = input.numel();
+  ns.forEach((n, i) => {
+    if (n === undefined || n === null) return;
+    const d = dims[i] < 0 ? dims[i] + shape.length : dims[i];
+    numel = (numel / Math.max(1, shape[d] ?? 1)) * int(n, names[i], 1, INT32_MAX);
+  });
+  allocation(numel, op, 'complex128');
 }
 function oneDim(name: string) {
   return (input: Tensor, n: number | null = null, dim = -1, norm?: FftNorm | null): Tensor => {
-    checkInt(dim, 'dim');
-    return T(native[name](input._h, nArg(n), dim, normArg(norm)));
+    const h = handle(input);
+    lengths(name, input, [n], [int(dim, 'dim')], ['n']);
+    return T(native[name](h, n ?? null, dim, normArg(norm)));
   };
 }
 
@@ -47,10 +53,14 @@ export const irfft: (input: Tensor, n?: number | null, dim?: number, norm?: FftN
 
 function twoDim(name: string) {
   return (input: Tensor, s: [number, number] | null = null, dim: [number, number] = [-2, -1], norm?: FftNorm | null): Tensor => {
-    check(s === null || (Array.isArray(s) && s.length === 2 && s.every((x) => Number.isInteger(x) && x > 0)),
-      'two positive integers or null', 's', s);
-    check(Array.isArray(dim) && dim.length === 2 && dim.every(Number.isInteger), 'two integer dims', 'dim', dim);
-    return T(native[name](input._h, s, dim, normArg(norm)));
+    const h = handle(input);
+    if (!Array.isArray(dim) || dim.length !== 2) fail(dim, 'dim', 'two integer dims');
+    const dims = [int(dim[0], 'dim[0]'), int(dim[1], 'dim[1]')];
+    if (s !== null && s !== undefined) {
+      if (!Array.isArray(s) || s.length !== 2) fail(s, 's', 'two positive integers or null');
+      lengths(name, input, s, dims, ['s[0]', 's[1]']);
+    }
+    return T(native[name](h, s ?? null, dims, normArg(norm)));
   };
 }
 /** 2-D DFT over `dim` (default the last two), optionally padded/trimmed to `s`: [..., H, W] → complex [..., H, W]. */
@@ -66,12 +76,11 @@ export interface FreqOptions {
   device?: Device;
 }
 function freq(name: string) {
-  return (n: number, d = 1, opts: FreqOptions = {}): Tensor => {
-    checkInt(n, 'n', 0);
-    check(typeof d === 'number' && d > 0, 'a positive number', 'd', d);
-    const dtype = opts.dtype === undefined ? null : dtypeCode[checkDtype(opts.dtype)];
-    const device = opts.device === undefined ? null : checkDevice(opts.device);
-    return T(native[name](n, d, dtype, device));
+  return (n: number, d = 1, opts?: FreqOptions): Tensor => {
+    const { dtype, device: dev } = options(opts, name, ['dtype', 'device']);
+    allocation(int(n, 'n', 0), name, dtype ?? 'float64');
+    if (!(num(d, 'd') > 0)) fail(d, 'd', 'a positive number', RangeError);
+    return T(native[name](n, d, optDtypeCode(dtype), dev === undefined ? null : device(dev)));
   };
 }
 /** Sample frequencies of an n-point `rfft` with spacing d: [n/2 + 1] = [0, 1, …, ⌊n/2⌋] / (d n). */

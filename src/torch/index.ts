@@ -9,7 +9,10 @@ import './methods.js';
 
 export { Tensor, type TensorLike } from './tensor.js';
 export { TorchError } from './errors.js';
-export { type DType, dtypeNames } from './dtype.js';
+export {
+  type DType, dtypeNames, float32, float, float64, double, float16, half, bfloat16, int64, long, int32, int, int16, short, int8, uint8, bool,
+  complex64, cfloat, complex128, cdouble,
+} from './dtype.js';
 export { type Device } from './device.js';
 export * from './creation.js';
 export * from './math.js';
@@ -26,5 +29,5 @@ export * as autograd from './autograd.js';
 
 export * as cuda from './cuda.js';
 export { version } from './version.js';
-export { setNumThreads, getNumThreads } from './threads.js';
+export { setNumThreads, getNumThreads, maxNumThreads } from './threads.js';
 export * as safetensors from './safetensors.js';

@@ -4,16 +4,11 @@
  */
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
-import { check, checkInt, describe } from './errors.js';
+import { bool, describe, fail, handle, int, oneOf, options, scalar, tensor as checkTensor } from './check.js';
 import { dtypeCode } from './dtype.js';
 import { tensor, type NestedArray } from './creation.js';
 
 const T = (h: number): Tensor => new Tensor(h);
-/** The handle of a tensor argument, or a TypeError naming it. */
-function h(x: unknown, name: string): number {
-  check(x instanceof Tensor, 'a Tensor', name, x);
-  return x._h;
-}
 
 /**
  * One entry of `index()`: an integer, a slice, null (new axis), '...', a boolean,
@@ -47,12 +42,10 @@ function normalize(i: unknown, k: number, temps: Tensor[]): Exclude<Index, Neste
     return x;
   }
   if (typeof i === 'object' && i !== null) {
-    const s = i as Slice;
-    const end = (v: unknown): boolean => v === undefined || v === null || Number.isInteger(v);
-    if (!end(s.start) || !end(s.stop)) throw new TypeError(`Expected integer or null slice bounds for indices[${k}] but received start=${describe(s.start)}, stop=${describe(s.stop)}`);
-    const step = s.step ?? 1;
-    if (!Number.isInteger(step) || step <= 0) throw new RangeError(`index: slice step must be a positive integer but received ${describe(step)}`);
-    return s;
+    const { start = null, stop = null, step = 1 } = options(i as Slice, `indices[${k}] (a slice)`, ['start', 'stop', 'step']);
+    const end = (v: unknown, name: string): number | null => (v === null ? null : int(v, `indices[${k}].${name}`));
+    if (!Number.isInteger(step) || (step as number) <= 0) throw new RangeError(`index: slice step must be a positive integer but received ${describe(step)}`);
+    return { start: end(start, 'start'), stop: end(stop, 'stop'), step: int(step, `indices[${k}].step`, 1) };
   }
   throw new TypeError(`Expected an integer, slice, null, "...", boolean, array or Tensor for indices[${k}] but received ${describe(i)}`);
 }
@@ -64,6 +57,7 @@ function normalize(i: unknown, k: number, temps: Tensor[]): Exclude<Index, Neste
  * dims placed as PyTorch places them). A k-dim mask consumes k dims.
  */
 export function index(t: Tensor, ...indices: Index[]): Tensor {
+  handle(t);
   const temps: Tensor[] = [];
   try {
     return apply(t, indices.map((i, k) => normalize(i, k, temps)), temps);
@@ -101,7 +95,7 @@ function apply(t: Tensor, items: Exclude<Index, NestedArray[]>[], temps: Tensor[
   for (let k = 0; k < items.length; k++) {
     let i = items[k];
     // 0-d tensors act as their value, as in PyTorch: integers select, booleans add an axis.
-    if (i instanceof Tensor && i.dim() === 0 && (isMask(i) || INTEGER.has(i.dtype))) i = isMask(i) ? i.item() !== 0 : i.item();
+    if (i instanceof Tensor && i.dim() === 0 && (isMask(i) || INTEGER.has(i.dtype))) i = isMask(i) ? Boolean(i.item()) : i.item();
     if (i === '...') {
       dim += nd - consumed;
       realDim += nd - consumed;
@@ -114,7 +108,7 @@ function apply(t: Tensor, items: Exclude<Index, NestedArray[]>[], temps: Tensor[
       temps.push(ix);
       record(ix, 1);
     } else if (typeof i === 'number') {
-      checkInt(i, `indices[${k}]`);
+      int(i, `indices[${k}]`);
       const size = cur.shape[dim];
       if (i < -size || i >= size) throw new RangeError(`index: index ${i} is out of bounds for dim ${realDim} with size ${size}`);
       step(native.select(cur._h, dim, i));
@@ -138,9 +132,11 @@ function apply(t: Tensor, items: Exclude<Index, NestedArray[]>[], temps: Tensor[
 
 /** In-place `t[indices] = values` for index tensors (one per leading dim, null to skip); `accumulate` adds. */
 export function indexPut_(t: Tensor, indices: (Tensor | null)[], values: Tensor | number | boolean, accumulate = false): Tensor {
-  check(Array.isArray(indices), 'an array of Tensors or nulls', 'indices', indices);
-  const hs = indices.map((i, k) => (i === null ? null : h(i, `indices[${k}]`)));
-  const v = values instanceof Tensor ? values : T(native.full([], values, native.dtype(t._h), t.device));
+  handle(t);
+  if (!Array.isArray(indices)) fail(indices, 'indices', 'an array of Tensors or nulls');
+  const hs = indices.map((i, k) => (i === null ? null : handle(i, `indices[${k}]`)));
+  bool(accumulate, 'accumulate');
+  const v = values instanceof Tensor ? checkTensor(values, 'values') : T(native.full([], scalar(values, 'values'), native.dtype(t._h), t.device));
   try {
     native.indexPut_(t._h, hs, v._h, accumulate);
   } finally {
@@ -150,43 +146,39 @@ export function indexPut_(t: Tensor, indices: (Tensor | null)[], values: Tensor 
 }
 /** Entries of `dim` at the int64 `index` [k]: [m, n] along 0 -> [k, n] (a copy). */
 export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
-  checkInt(dim, 'dim');
-  return T(native.indexSelect(t._h, dim, h(index, 'index')));
+  return T(native.indexSelect(handle(t), int(dim, 'dim'), handle(index, 'index')));
 }
 /** out[i][j] = t[index[i][j]][j] for dim 0 (etc.); output has the int64 `index`'s shape. */
 export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
-  checkInt(dim, 'dim');
-  return T(native.gather(t._h, dim, h(index, 'index')));
+  return T(native.gather(handle(t), int(dim, 'dim'), handle(index, 'index')));
 }
 /** Out-of-place scatter: a copy of `t` with out[index[i][j]][j] = src[i][j] (dim 0); `src` a tensor or number. */
 export function scatter(t: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
-  checkInt(dim, 'dim');
-  const ih = h(index, 'index');
-  return T(src instanceof Tensor ? native.scatter(t._h, dim, ih, src._h) : native.scatterValue(t._h, dim, ih, src));
+  const ht = handle(t);
+  const ih = handle(index, 'index');
+  int(dim, 'dim');
+  return T(src instanceof Tensor ? native.scatter(ht, dim, ih, handle(src, 'src')) : native.scatterValue(ht, dim, ih, scalar(src, 'src')));
 }
 /** Like `scatter` but adds `src` into the copy (repeated indices accumulate). */
 export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  checkInt(dim, 'dim');
-  return T(native.scatterAdd(t._h, dim, h(index, 'index'), h(src, 'src')));
+  return T(native.scatterAdd(handle(t), int(dim, 'dim'), handle(index, 'index'), handle(src, 'src')));
 }
-const REDUCE = ['sum', 'prod', 'mean', 'amax', 'amin'];
+const REDUCE = ['sum', 'prod', 'mean', 'amax', 'amin'] as const;
 /** Like `scatterAdd` with another reduction; `includeSelf` false ignores t's values at scattered places. */
 export function scatterReduce(t: Tensor, dim: number, index: Tensor, src: Tensor,
   reduce: 'sum' | 'prod' | 'mean' | 'amax' | 'amin', includeSelf = true): Tensor {
-  checkInt(dim, 'dim');
-  if (!REDUCE.includes(reduce)) throw new TypeError(`Expected one of ${REDUCE.join(', ')} for reduce but received ${describe(reduce)}`);
-  return T(native.scatterReduce(t._h, dim, h(index, 'index'), h(src, 'src'), reduce, includeSelf));
+  return T(native.scatterReduce(handle(t), int(dim, 'dim'), handle(index, 'index'), handle(src, 'src'), oneOf(reduce, 'reduce', REDUCE),
+    bool(includeSelf, 'includeSelf')));
 }
 /** A copy of `t` with src's slices added at the 1-D int64 `index` along `dim`. */
 export function indexAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  checkInt(dim, 'dim');
-  return T(native.indexAdd(t._h, dim, h(index, 'index'), h(src, 'src')));
+  return T(native.indexAdd(handle(t), int(dim, 'dim'), handle(index, 'index'), handle(src, 'src')));
 }
 /** A copy of `t` with `value` where the bool `mask` (broadcast to t's shape) is true. */
 export function maskedFill(t: Tensor, mask: Tensor, value: number | boolean): Tensor {
-  return T(native.maskedFill(t._h, h(mask, 'mask'), value));
+  return T(native.maskedFill(handle(t), handle(mask, 'mask'), scalar(value, 'value')));
 }
 /** The 1-D tensor of t's entries where the bool `mask` (broadcast) is true. */
-export function maskedSelect(t: Tensor, mask: Tensor): Tensor { return T(native.maskedSelect(t._h, h(mask, 'mask'))); }
+export function maskedSelect(t: Tensor, mask: Tensor): Tensor { return T(native.maskedSelect(handle(t), handle(mask, 'mask'))); }
 /** Indices of the non-zero entries as int64 [count, ndim]. */
-export function nonzero(t: Tensor): Tensor { return T(native.nonzero(t._h)); }
+export function nonzero(t: Tensor): Tensor { return T(native.nonzero(handle(t))); }

@@ -4,23 +4,10 @@
  */
 import { native } from './native.js';
 import { Tensor, wrapAll } from './tensor.js';
-import { check, describe } from './errors.js';
+import { bool, dims, fail, handle, int, num, oneOf, options } from './check.js';
 
 const T = (h: number): Tensor => new Tensor(h);
 type Dims = number | number[] | null | undefined;
-const dimList = (d: Dims): number[] | null => (d === null || d === undefined ? null : typeof d === 'number' ? [d] : d);
-
-function tensorArg(x: unknown, name: string): asserts x is Tensor {
-  check(x instanceof Tensor, 'a Tensor', name, x);
-}
-function oneOf<V extends string>(value: unknown, valid: readonly V[], name: string): asserts value is V {
-  if (!valid.includes(value as V))
-    throw new TypeError(`Expected one of ${valid.map((v) => `'${v}'`).join(', ')} for ${name} but received ${describe(value)}`);
-}
-function checkDims(d: Dims, name = 'dim'): void {
-  const ok = d === null || d === undefined || Number.isInteger(d) || (Array.isArray(d) && d.every(Number.isInteger));
-  check(ok, 'an integer or an array of integers', name, d);
-}
 
 /** Matrix norm orders given as strings. */
 export type MatrixNormOrd = 'fro' | 'nuc';
@@ -33,29 +20,25 @@ const MATRIX_ORDS = ['fro', 'nuc'] as const;
  * all elements. [..., n] or [..., m, n] → the reduced dims removed (kept with keepdim).
  */
 export function norm(A: Tensor, ord: number | MatrixNormOrd | null = null, dim?: Dims, keepdim = false): Tensor {
-  checkDims(dim);
-  if (typeof ord === 'string') {
-    oneOf(ord, MATRIX_ORDS, 'ord');
-    return T(native.linalgNormStr(A._h, ord, dimList(dim), keepdim));
-  }
-  check(ord === null || typeof ord === 'number', "a number, 'fro', 'nuc' or null", 'ord', ord);
-  return T(native.linalgNorm(A._h, ord, dimList(dim), keepdim));
+  const h = handle(A);
+  const d = dims(dim);
+  bool(keepdim, 'keepdim');
+  if (typeof ord === 'string') return T(native.linalgNormStr(h, oneOf(ord, 'ord', MATRIX_ORDS), d, keepdim));
+  if (ord !== null && ord !== undefined) num(ord, 'ord');
+  return T(native.linalgNorm(h, ord ?? null, d, keepdim));
 }
 /** Vector `ord`-norm (default 2; ±Infinity, 0 counts non-zeros) over `dim` (all elements when omitted). */
 export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, keepdim = false): Tensor {
-  check(typeof ord === 'number', 'a number', 'ord', ord);
-  checkDims(dim);
-  return T(native.vectorNorm(x._h, ord, dimList(dim), keepdim));
+  return T(native.vectorNorm(handle(x), num(ord, 'ord'), dims(dim), bool(keepdim, 'keepdim')));
 }
 /** Matrix norm ('fro', 'nuc', ±1, ±2, ±Infinity) over the two `dim`s: [..., m, n] → [...]. */
 export function matrixNorm(A: Tensor, ord: number | MatrixNormOrd = 'fro', dim: [number, number] = [-2, -1], keepdim = false): Tensor {
-  check(Array.isArray(dim) && dim.length === 2 && dim.every(Number.isInteger), 'two integer dims', 'dim', dim);
-  if (typeof ord === 'string') {
-    oneOf(ord, MATRIX_ORDS, 'ord');
-    return T(native.matrixNorm(A._h, ord, dim, keepdim));
-  }
-  check(typeof ord === 'number', "a number, 'fro' or 'nuc'", 'ord', ord);
-  return T(native.matrixNormScalar(A._h, ord, dim, keepdim));
+  const h = handle(A);
+  if (!Array.isArray(dim) || dim.length !== 2) fail(dim, 'dim', 'two integer dims');
+  const d = [int(dim[0], 'dim[0]'), int(dim[1], 'dim[1]')];
+  bool(keepdim, 'keepdim');
+  if (typeof ord === 'string') return T(native.matrixNorm(h, oneOf(ord, 'ord', MATRIX_ORDS), d, keepdim));
+  return T(native.matrixNormScalar(h, num(ord, 'ord'), d, keepdim));
 }
 
 // ---------------------------------------------------------------- decompositions
@@ -69,13 +52,14 @@ export interface SVD {
   Vh: Tensor;
 }
 /** SVD of [..., m, n]; `fullMatrices` (default true) gives square U and Vh. Signs of singular vectors are arbitrary. */
-export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): SVD {
-  const [U, S, Vh] = wrapAll(native.svd(A._h, opts.fullMatrices ?? true));
+export function svd(A: Tensor, opts?: { fullMatrices?: boolean }): SVD {
+  const { fullMatrices = true } = options(opts, 'svd', ['fullMatrices']);
+  const [U, S, Vh] = wrapAll(native.svd(handle(A), bool(fullMatrices, 'fullMatrices')));
   return { U, S, Vh };
 }
 /** Singular values of [..., m, n] → [..., min(m, n)], descending (differentiable). */
 export function svdvals(A: Tensor): Tensor {
-  return T(native.svdvals(A._h));
+  return T(native.svdvals(handle(A)));
 }
 /** QR decomposition `A = Q R`. */
 export interface QR {
@@ -85,10 +69,9 @@ export interface QR {
   R: Tensor;
 }
 /** QR of [..., m, n]; mode 'reduced' (default), 'complete' or 'r' (R only, Q empty). */
-export function qr(A: Tensor, opts: { mode?: 'reduced' | 'complete' | 'r' } = {}): QR {
-  const mode = opts.mode ?? 'reduced';
-  oneOf(mode, ['reduced', 'complete', 'r'] as const, 'mode');
-  const [Q, R] = wrapAll(native.qr(A._h, mode));
+export function qr(A: Tensor, opts?: { mode?: 'reduced' | 'complete' | 'r' }): QR {
+  const { mode = 'reduced' } = options(opts, 'qr', ['mode']);
+  const [Q, R] = wrapAll(native.qr(handle(A), oneOf(mode, 'mode', ['reduced', 'complete', 'r'])));
   return { Q, R };
 }
 /** Eigen-decomposition of a symmetric (Hermitian) matrix. */
@@ -100,33 +83,32 @@ export interface Eigh {
 }
 /** Eigenvalues/vectors of symmetric [..., n, n], reading the lower ('L', default) or upper ('U') triangle. */
 export function eigh(A: Tensor, UPLO: 'L' | 'U' = 'L'): Eigh {
-  oneOf(UPLO, ['L', 'U'] as const, 'UPLO');
-  const [eigenvalues, eigenvectors] = wrapAll(native.eigh(A._h, UPLO));
+  const [eigenvalues, eigenvectors] = wrapAll(native.eigh(handle(A), oneOf(UPLO, 'UPLO', ['L', 'U'])));
   return { eigenvalues, eigenvectors };
 }
 /** Cholesky factor of positive-definite [..., n, n]: lower L with A = L Lᴴ (upper U with A = Uᴴ U). */
-export function cholesky(A: Tensor, opts: { upper?: boolean } = {}): Tensor {
-  return T(native.cholesky(A._h, opts.upper ?? false));
+export function cholesky(A: Tensor, opts?: { upper?: boolean }): Tensor {
+  const { upper = false } = options(opts, 'cholesky', ['upper']);
+  return T(native.cholesky(handle(A), bool(upper, 'upper')));
 }
 
 // ---------------------------------------------------------------- inverses and solvers
 /** Determinant of [..., n, n] → [...]. */
 export function det(A: Tensor): Tensor {
-  return T(native.det(A._h));
+  return T(native.det(handle(A)));
 }
 /** Inverse of invertible [..., n, n] → [..., n, n]. */
 export function inv(A: Tensor): Tensor {
-  return T(native.inv(A._h));
+  return T(native.inv(handle(A)));
 }
 /** Solves A X = B (or X A = B with left false): A [..., n, n], B [..., n, k] or [..., n] → shaped like B. */
-export function solve(A: Tensor, B: Tensor, opts: { left?: boolean } = {}): Tensor {
-  tensorArg(B, 'B');
-  return T(native.solve(A._h, B._h, opts.left ?? true));
+export function solve(A: Tensor, B: Tensor, opts?: { left?: boolean }): Tensor {
+  const { left = true } = options(opts, 'solve', ['left']);
+  return T(native.solve(handle(A, 'A'), handle(B, 'B'), bool(left, 'left')));
 }
 /** Moore–Penrose pseudo-inverse: [..., m, n] → [..., n, m]; singular values below max(atol, rtol·σ₁) are dropped. */
-export function pinv(A: Tensor, opts: { atol?: number; rtol?: number; hermitian?: boolean } = {}): Tensor {
-  const { atol = null, rtol = null, hermitian = false } = opts;
-  check(atol === null || typeof atol === 'number', 'a number', 'atol', atol);
-  check(rtol === null || typeof rtol === 'number', 'a number', 'rtol', rtol);
-  return T(native.pinv(A._h, atol, rtol, hermitian));
+export function pinv(A: Tensor, opts?: { atol?: number | null; rtol?: number | null; hermitian?: boolean }): Tensor {
+  const { atol = null, rtol = null, hermitian = false } = options(opts, 'pinv', ['atol', 'rtol', 'hermitian']);
+  const tol = (v: unknown, name: string): number | null => (v === null ? null : num(v, name, 0));
+  return T(native.pinv(handle(A), tol(atol, 'atol'), tol(rtol, 'rtol'), bool(hermitian, 'hermitian')));
 }

@@ -1,12 +1,11 @@
 /** Seeded random number generation (PyTorch's `torch.manual_seed` and `torch.Generator`). */
 import { native } from './native.js';
-import { check, checkInt } from './errors.js';
+import { fail, int, tensor } from './check.js';
 import { Tensor } from './tensor.js';
 
 /** Seeds the global generator used by every random op without an explicit generator. */
 export function manualSeed(seed: number): void {
-  checkInt(seed, 'seed', 0);
-  native.manualSeed(seed);
+  native.manualSeed(int(seed, 'seed', 0));
 }
 
 /** The seed the global generator was last seeded with. */
@@ -26,13 +25,11 @@ export class Generator {
   readonly _g: number;
   /** `seed` defaults to PyTorch's default generator seed, so unseeded generators draw PyTorch's numbers. */
   constructor(seed = DEFAULT_SEED) {
-    checkInt(seed, 'seed', 0);
-    this._g = native.newGenerator(seed);
+    this._g = native.newGenerator(int(seed, 'seed', 0));
     generatorFinalizer.register(this, this._g);
   }
   manualSeed(seed: number): this {
-    checkInt(seed, 'seed', 0);
-    native.generatorSeed(this._g, seed);
+    native.generatorSeed(this._g, int(seed, 'seed', 0));
     return this;
   }
   /** The seed this generator was last seeded with. */
@@ -50,7 +47,8 @@ export class Generator {
 }
 
 function checkState(state: unknown): asserts state is Tensor {
-  check(state instanceof Tensor, 'a uint8 Tensor from getState()/getRngState()', 'state', state);
+  if (!(state instanceof Tensor)) fail(state, 'state', 'a uint8 Tensor from getState()/getRngState()');
+  tensor(state, 'state');
 }
 
 /** State of the global generator (uint8 tensor). */
@@ -65,6 +63,6 @@ export function setRngState(state: Tensor): void {
 
 export function generatorHandle(g: Generator | undefined): number | null {
   if (g === undefined || g === null) return null;
-  check(g instanceof Generator, 'a torch.Generator', 'generator', g);
+  if (!(g instanceof Generator)) fail(g, 'generator', 'a torch.Generator');
   return g._g;
 }

@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
 import { type DType, dtypeCode } from './dtype.js';
-import { describe } from './errors.js';
+import { describe } from './check.js';
 
 const toFormat: Partial<Record<DType, string>> = {
   float64: 'F64', float32: 'F32', float16: 'F16', bfloat16: 'BF16',

@@ -1,9 +1,9 @@
 /** Short-time Fourier transforms and windows (top-level `torch.stft`, `torch.istft`, `torch.hannWindow`, …). */
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
-import { check, checkInt, describe } from './errors.js';
-import { type DType, dtypeCode, checkDtype } from './dtype.js';
-import { checkDevice, type Device } from './device.js';
+import { allocation, bool, device, int, INT32_MAX, oneOf, optDtypeCode, optHandle, options, tensor } from './check.js';
+import type { DType } from './dtype.js';
+import type { Device } from './device.js';
 
 const T = (h: number): Tensor => new Tensor(h);
 
@@ -28,28 +28,37 @@ export interface StftOptions {
   onesided?: boolean | null;
 }
 
-function checkFrame(nFft: number, hopLength: number | undefined, winLength: number | undefined, window: unknown) {
-  checkInt(nFft, 'nFft', 1);
-  const hop = hopLength ?? Math.floor(nFft / 4);
-  const win = winLength ?? nFft;
-  checkInt(hop, 'hopLength', 1);
-  checkInt(win, 'winLength', 1);
-  if (win > nFft) throw new RangeError(`Expected winLength <= nFft (${nFft}) but received ${describe(win)}`);
-  check(window === null || window === undefined || window instanceof Tensor, 'a Tensor or null', 'window', window);
-  return { hop, win, window: window instanceof Tensor ? window._h : null };
+/** Checked frame arguments (libtorch 1.13 keeps them in 32-bit ints). */
+function checkFrame(n: unknown, o: { hopLength?: number; winLength?: number; window?: Tensor | null }) {
+  const nFft = int(n, 'nFft', 1, INT32_MAX);
+  const hop = int(o.hopLength ?? Math.max(1, Math.floor(nFft / 4)), 'hopLength', 1, INT32_MAX);
+  const win = int(o.winLength ?? nFft, 'winLength', 1, nFft);
+  return { nFft, hop, win, window: optHandle(o.window, 'window') };
 }
+
+/** Batch size and length of a signal [L] or [B, L] (or spectrogram [freq, frames] / [B, freq, frames]). */
+function batchAndLast(x: Tensor): [number, number] {
+  const s = x.shape;
+  return [s.slice(0, -1).reduce((a, b) => a * b, 1) || 1, s[s.length - 1] ?? 1];
+}
+const STFT_KEYS = ['hopLength', 'winLength', 'window', 'center', 'padMode', 'normalized', 'onesided'];
+const ISTFT_KEYS = ['hopLength', 'winLength', 'window', 'center', 'normalized', 'onesided', 'length'];
 
 /**
  * Short-time Fourier transform of a real or complex signal [L] or [B, L] → complex
  * [(B,) freq, frames], freq = nFft/2 + 1 (onesided) or nFft, frames = 1 + ⌊(L' - nFft) / hop⌋
  * with L' = L + 2⌊nFft/2⌋ when centred.
  */
-export function stft(input: Tensor, nFft: number, opts: StftOptions = {}): Tensor {
-  const { center = true, padMode = 'reflect', normalized = false, onesided = null } = opts;
-  const { hop, win, window } = checkFrame(nFft, opts.hopLength, opts.winLength, opts.window);
-  if (!PAD_MODES.includes(padMode))
-    throw new TypeError(`Expected one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')} for padMode but received ${describe(padMode)}`);
-  return T(native.stft(input._h, nFft, hop, win, window, center, padMode, normalized, onesided));
+export function stft(input: Tensor, nFft: number, opts?: StftOptions): Tensor {
+  const o = options(opts, 'stft', STFT_KEYS);
+  const { center = true, padMode = 'reflect', normalized = false, onesided = null } = o;
+  const { hop, win, window } = checkFrame(nFft, o);
+  const [batch, length] = batchAndLast(tensor(input));
+  const padded = bool(center, 'center') ? length + 2 * Math.floor(nFft / 2) : length;
+  const frames = padded >= nFft ? 1 + Math.floor((padded - nFft) / hop) : 0;
+  allocation(batch * (padded + nFft * frames), 'stft', 'complex128');
+  return T(native.stft(input._h, nFft, hop, win, window, center, oneOf(padMode, 'padMode', PAD_MODES), bool(normalized, 'normalized'),
+    onesided === null ? null : bool(onesided, 'onesided')));
 }
 
 export interface IstftOptions {
@@ -70,11 +79,15 @@ export interface IstftOptions {
 }
 
 /** Inverse of `stft` by windowed overlap-add: complex [(B,) freq, frames] → real [(B,) length]. */
-export function istft(input: Tensor, nFft: number, opts: IstftOptions = {}): Tensor {
-  const { center = true, normalized = false, onesided = null, length = null } = opts;
-  const { hop, win, window } = checkFrame(nFft, opts.hopLength, opts.winLength, opts.window);
-  if (length !== null) checkInt(length, 'length', 0);
-  return T(native.istft(input._h, nFft, hop, win, window, center, normalized, onesided, length));
+export function istft(input: Tensor, nFft: number, opts?: IstftOptions): Tensor {
+  const o = options(opts, 'istft', ISTFT_KEYS);
+  const { center = true, normalized = false, onesided = null, length = null } = o;
+  const { hop, win, window } = checkFrame(nFft, o);
+  const [batch, frames] = batchAndLast(tensor(input));
+  const n = length === null ? nFft + hop * Math.max(frames - 1, 0) : int(length, 'length', 0);
+  allocation(batch * (n + nFft * frames), 'istft', 'complex128');
+  return T(native.istft(input._h, nFft, hop, win, window, bool(center, 'center'), bool(normalized, 'normalized'),
+    onesided === null ? null : bool(onesided, 'onesided'), length));
 }
 
 /** Options for the window functions. */
@@ -85,11 +98,10 @@ export interface WindowOptions {
   device?: Device;
 }
 function windowFn(name: string) {
-  return (n: number, opts: WindowOptions = {}): Tensor => {
-    checkInt(n, 'windowLength', 0);
-    const dtype = opts.dtype === undefined ? null : dtypeCode[checkDtype(opts.dtype)];
-    const device = opts.device === undefined ? null : checkDevice(opts.device);
-    return T(native[name](n, opts.periodic ?? true, dtype, device));
+  return (n: number, opts?: WindowOptions): Tensor => {
+    const { periodic = true, dtype, device: dev } = options(opts, name, ['periodic', 'dtype', 'device']);
+    allocation(int(n, 'windowLength', 0), name, dtype ?? 'float64');
+    return T(native[name](n, bool(periodic, 'periodic'), optDtypeCode(dtype), dev === undefined ? null : device(dev)));
   };
 }
 /** Hann window [n]: 0.5 − 0.5 cos(2πk / N), N = n (periodic) or n − 1. */

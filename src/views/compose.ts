@@ -1,6 +1,6 @@
 /** Chaining views into a pipeline, and drawing several views of each sample. */
 import * as torch from '../torch/index.js';
-import { fail } from '../torch/functional/options.js';
+import { fail } from '../torch/check.js';
 import { pipe, type View } from './image/common.js';
 
 type Tensor = torch.Tensor;
@@ -8,7 +8,7 @@ type Tensor = torch.Tensor;
 const isView = (v: unknown): v is View => typeof (v as View | null)?.forward === 'function';
 
 function checkViews(views: unknown, name: string): View[] {
-  if (!Array.isArray(views) || views.length === 0 || !views.every(isView)) fail('a non-empty array of views (objects with forward(x, generator))', name, views);
+  if (!Array.isArray(views) || views.length === 0 || !views.every(isView)) fail(views, name, 'a non-empty array of views (objects with forward(x, generator))');
   return views;
 }
 
@@ -38,8 +38,8 @@ export class MultiView {
   constructor(view: View | View[], n = 2) {
     if (Array.isArray(view)) this.pipelines = checkViews(view, 'MultiView pipelines');
     else {
-      if (!isView(view)) fail('a view or an array of views', 'MultiView view', view);
-      if (!Number.isInteger(n) || n < 1) fail('a positive integer', 'n', n);
+      if (!isView(view)) fail(view, 'MultiView view', 'a view or an array of views');
+      if (!Number.isInteger(n) || n < 1) fail(n, 'n', 'a positive integer');
       this.pipelines = Array(n).fill(view);
     }
   }

@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { crc32, deflateSync } from 'node:zlib';
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
-import { fail, int, num, opts } from '../torch/functional/options.js';
+import { fail, int, num, options } from '../torch/check.js';
 import { checkImages } from './image/common.js';
 
 type Tensor = torch.Tensor;
@@ -26,7 +26,7 @@ export interface GridOptions {
  */
 export function imageGrid(x: Tensor, o?: GridOptions): Tensor {
   const [n, c, h, w] = checkImages(x, 'imageGrid');
-  const { nrow = 8, padding = 2, padValue = 1 } = opts(o, 'imageGrid', ['nrow', 'padding', 'padValue']);
+  const { nrow = 8, padding = 2, padValue = 1 } = options(o, 'imageGrid', ['nrow', 'padding', 'padValue']);
   const [cols, p, v] = [Math.min(int(nrow, 'nrow', 1), n), int(padding, 'padding', 0), num(padValue, 'padValue', 0, 1)];
   const rows = Math.ceil(n / cols);
   return torch.scope(() => {
@@ -53,7 +53,7 @@ function chunk(type: string, data: Uint8Array): Buffer {
  */
 export function encodePng(img: Tensor): Buffer {
   if (!(img instanceof torch.Tensor) || img.dim() !== 3 || (img.shape[0] !== 1 && img.shape[0] !== 3)) {
-    fail('an image Tensor [C, H, W] with C = 1 or 3', 'encodePng img', img instanceof torch.Tensor ? `shape [${img.shape}]` : img);
+    fail(img instanceof torch.Tensor ? `shape [${img.shape}]` : img, 'encodePng img', 'an image Tensor [C, H, W] with C = 1 or 3');
   }
   const [c, h, w] = img.shape;
   const pixels = torch.scope(() => img.mul(255).add(0.5).clamp(0, 255).to({ dtype: 'uint8' }).permute([1, 2, 0]).contiguous().data() as Uint8Array);

@@ -5,7 +5,7 @@
  * 0.8s/0.8s/0.8s/0.2s applied with p = 0.8, grayscale with p = 0.2), and Gaussian
  * blur on ImageNet-sized images (p = 0.5; off for CIFAR's 32×32).
  */
-import { opts, tuple } from '../torch/functional/options.js';
+import { options, tuple } from '../torch/check.js';
 import { probability } from './image/common.js';
 import { type Compose, MultiView } from './compose.js';
 import { viewPipeline } from './config.js';
@@ -32,8 +32,8 @@ export interface SimclrViewOptions {
 /** The pipeline of one SimCLR view: x [N, C, H, W] in [0, 1] -> [N, C, size, size]. */
 export function simclrPipeline(o: SimclrViewOptions): Compose {
   const { size, strength = 1, scale = [0.08, 1], jitter = 0.8, grayscale = 0.2, flip = 0.5, blur } =
-    opts(o, 'simclrViews', ['size', 'strength', 'scale', 'jitter', 'grayscale', 'flip', 'blur', 'views']);
-  const [h, w] = tuple(size, 2, 'size', 1);
+    options(o, 'simclrViews', ['size', 'strength', 'scale', 'jitter', 'grayscale', 'flip', 'blur', 'views']);
+  const [h, w] = tuple(size, 'size', 2, 1);
   const pBlur = probability(blur ?? (Math.min(h, w) > 32 ? 0.5 : 0), 'blur');
   return viewPipeline({ size: [h, w], strength, scale, jitter, grayscale, flip, blur: pBlur }, 'simclrViews');
 }

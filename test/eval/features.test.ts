@@ -48,7 +48,7 @@ test('extractFeatures names the batch, the shapes and the options in its errors'
   assertThrows(() => extractFeatures(() => 3 as unknown as torch.Tensor, images),
     /^extractFeatures: expected fn to return \[B, D\] = \[10, D\] for the batch at 0 but received number$/, RangeError);
   assert.equal(torch.memoryStats().tensors, base, 'errors free the partial output');
-  assertThrows(() => extractFeatures(encode, images, { batchSize: 0 }), /^extractFeatures: expected an integer >= 1 for batchSize but received 0 of type number$/, RangeError);
+  assertThrows(() => extractFeatures(encode, images, { batchSize: 0 }), /^extractFeatures: expected a positive integer for batchSize but received 0 of type number$/, RangeError);
   assertThrows(() => extractFeatures(encode, torch.zeros([0, 16])), /^extractFeatures: expected images \[N, \.\.\.\] with N >= 1 but received \[0,16\]$/, RangeError);
   assertThrows(() => extractFeatures(encode, [1, 2] as unknown as torch.Tensor), /^extractFeatures: expected a Tensor for images but received \[1 of type number, 2 of type number\] of type array$/, TypeError);
 });

@@ -70,7 +70,7 @@ test('kNN on raw Fashion-MNIST pixels (5,000 train / 1,000 test) lands in the kn
 test('knnPredict names the argument, the expected and the received value in its errors', () => {
   const o = { numClasses: 4 };
   assertThrows(() => knnPredict(train, trainLabels, queries, o), /^knnPredict: expected k <= N = 40 \(the number of training features\) but received k = 200$/, RangeError);
-  assertThrows(() => knnPredict(train, trainLabels, queries, { ...o, k: 0 }), /^knnPredict: expected an integer >= 1 for k but received 0 of type number$/, RangeError);
+  assertThrows(() => knnPredict(train, trainLabels, queries, { ...o, k: 0 }), /^knnPredict: expected a positive integer for k but received 0 of type number$/, RangeError);
   assertThrows(() => knnPredict(train, trainLabels, queries.narrow(1, 0, 5), { ...o, k: 3 }),
     /^knnPredict: expected queries \[M, 6\] \(D of trainFeatures\) but received \[15,5\]$/, RangeError);
   assertThrows(() => knnPredict(train, trainLabels.narrow(0, 0, 39), queries, { ...o, k: 3 }),
@@ -79,6 +79,6 @@ test('knnPredict names the argument, the expected and the received value in its 
     /^knnPredict: expected trainLabels in \[0, 3\) but received values in \[0, 3\]$/, RangeError);
   assertThrows(() => knnPredict(train, trainLabels, queries, { ...o, k: 3, temperature: 0 }),
     /^knnPredict: expected a positive number for temperature but received 0 of type number$/, RangeError);
-  assertThrows(() => knnPredict(train, trainLabels, queries, {} as typeof o), /^knnPredict: expected an integer >= 1 for numClasses but received undefined of type undefined$/, RangeError);
+  assertThrows(() => knnPredict(train, trainLabels, queries, {} as typeof o), /^knnPredict: expected a positive integer for numClasses but received undefined of type undefined$/, TypeError);
   assertThrows(() => knnPredict(train.flatten(), trainLabels, queries, { ...o, k: 3 }), /^knnPredict: expected trainFeatures of shape \[N, D\] but received \[240\]$/, RangeError);
 });

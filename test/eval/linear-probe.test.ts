@@ -105,6 +105,6 @@ test('linear probe names the argument, the expected and the received value in it
   assertThrows(() => linearProbe({ ...o, extraTests: { shifted: { features: x, labels: y.float() } } }),
     /^linearProbe: expected int64 class indices for extraTests\.shifted\.labels but received dtype float32$/, TypeError);
   assertThrows(() => linearProbe({ ...o, lr: 0 }), /^linearProbe: expected a positive number for lr but received 0 of type number$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, epochs: 2.5 }), /^linearProbe: expected an integer >= 1 for epochs but received 2.5 of type number$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, batchSize: 0 }), /^linearProbe: expected an integer >= 1 for batchSize but received 0 of type number$/, RangeError);
+  assertThrows(() => linearProbe({ ...o, epochs: 2.5 }), /^linearProbe: expected a positive integer for epochs but received 2.5 of type number$/, RangeError);
+  assertThrows(() => linearProbe({ ...o, batchSize: 0 }), /^linearProbe: expected a positive integer for batchSize but received 0 of type number$/, RangeError);
 });

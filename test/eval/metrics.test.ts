@@ -120,8 +120,8 @@ test('metrics name shapes, k and labels in their errors', () => {
   const y = torch.tensor([0, 1, 2, 1], { dtype: 'int64' });
   assertThrows(() => topkAccuracy(s, y.narrow(0, 0, 3), 1), /^topkAccuracy: expected scores \[N, C\] and labels \[N\] but received \[4,3\] and \[3\]$/, RangeError);
   assertThrows(() => accuracies(s.flatten(), y), /^accuracies: expected scores of shape \[N, C\] but received \[12\]$/, RangeError);
-  assertThrows(() => topkAccuracy(s, y, 0), /^topkAccuracy: expected an integer >= 1 for k but received 0 of type number$/, RangeError);
-  assertThrows(() => topkAccuracy(s, y, 1.5), /^topkAccuracy: expected an integer >= 1 for k but received 1.5 of type number$/, RangeError);
+  assertThrows(() => topkAccuracy(s, y, 0), /^topkAccuracy: expected a positive integer for k but received 0 of type number$/, RangeError);
+  assertThrows(() => topkAccuracy(s, y, 1.5), /^topkAccuracy: expected a positive integer for k but received 1.5 of type number$/, RangeError);
   assertThrows(() => accuracies(s, y, []), /^accuracies: expected a non-empty array for ks but received \[\] of type array$/, RangeError);
   assertThrows(() => topkAccuracy(s, y.float(), 1), /^topkAccuracy: expected int64 class indices for labels but received dtype float32$/, TypeError);
   assertThrows(() => topkAccuracy(s, y.add(1), 1), /^topkAccuracy: expected labels in \[0, 3\) but received values in \[1, 3\]$/, RangeError);

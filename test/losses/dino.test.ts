@@ -74,7 +74,7 @@ test('dino functions reject bad views, centres, temperatures, momenta and epochs
   assertThrows(() => losses.dinoLoss([student[0]], [teacher[0]], center, temps), /^dinoLoss: expected at least 2 student views and no more teacher views than student views but received 1 and 1$/, RangeError);
   assertThrows(() => losses.dinoLoss(student.slice(0, 2), [...teacher, teacher[0]], center, temps), /but received 2 and 3$/, RangeError);
   assertThrows(() => losses.dinoLoss(student, teacher, center.flatten(), temps), /^dinoLoss: expected center of shape \[1, 6\] \(K of the outputs\) but received \[6\]$/, RangeError);
-  assertThrows(() => losses.dinoLoss(student, teacher, center, {} as never), /^dinoLoss: expected a positive number for teacherTemp but received undefined of type undefined$/, RangeError);
+  assertThrows(() => losses.dinoLoss(student, teacher, center, {} as never), /^dinoLoss: expected a positive number for teacherTemp but received undefined of type undefined$/, TypeError);
   assertThrows(() => losses.dinoLoss(student, teacher, center, { teacherTemp: 0.04, studentTemp: 0 }), /^dinoLoss: expected a positive number for studentTemp but received 0 of type number$/, RangeError);
   assertThrows(() => losses.dinoCenterUpdate(center, teacher, 1.5), /^dinoCenterUpdate: expected a number in \[0, 1\] for momentum but received 1.5 of type number$/, RangeError);
   assertThrows(() => losses.dinoCenterUpdate(center.narrow(1, 0, 5), teacher), /^dinoCenterUpdate: expected center of shape \[1, 6\]/, RangeError);

@@ -31,7 +31,7 @@ test('mocoV3Loss rejects mismatched shapes and bad temperatures by name', () => 
   assertThrows(() => losses.mocoV3Loss(a, b, c.narrow(0, 0, 4), d), /^mocoV3Loss: expected q1 and k1 of the same shape \[N, D\] but received \[8,5\] and \[4,5\]$/, RangeError);
   for (const t of [0, -1, NaN, Infinity])
     assertThrows(() => losses.mocoV3Loss(a, b, c, d, { temperature: t }), /^mocoV3Loss: expected a positive number for temperature but received/, RangeError);
-  assertThrows(() => losses.mocoV3Contrastive(a, d, undefined as never), /^mocoV3Contrastive: expected a positive number for temperature but received undefined of type undefined$/, RangeError);
+  assertThrows(() => losses.mocoV3Contrastive(a, d, undefined as never), /^mocoV3Contrastive: expected a positive number for temperature but received undefined of type undefined$/, TypeError);
 });
 
 test('mocoV3Loss frees its temporaries', () => assertFreesTemporaries(() => losses.mocoV3Loss(a, b, c, d), 1));

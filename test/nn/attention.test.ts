@@ -113,7 +113,7 @@ test('attention dropout in training zeroes weights with probability p and scales
 
 test('MultiheadAttention argument errors name what was expected and received', () => {
   assertThrows(() => new nn.MultiheadAttention(10, 3), /embedDim \(10\) must be divisible by numHeads \(3\)/, RangeError);
-  assertThrows(() => new nn.MultiheadAttention(8, 2, { dropout: 1.5 }), /dropout in \[0, 1\] but received 1.5/, RangeError);
+  assertThrows(() => new nn.MultiheadAttention(8, 2, { dropout: 1.5 }), /^MultiheadAttention: expected a number in \[0, 1\] for dropout but received 1.5 of type number$/, RangeError);
   const m = new nn.MultiheadAttention(8, 2);
   const q = torch.randn([4, 2, 8]);
   assertThrows(() => m.forward(q, torch.randn([5, 2, 7]), torch.randn([5, 2, 8])), /3-D key with 8 features .* received shape \[5,2,7\]/, RangeError);

@@ -146,12 +146,12 @@ test('default layer initialisation has PyTorch distributions', () => {
 test('layer constructors reject bad arguments with named errors', () => {
   assertThrows(() => new nn.Linear(0, 3), /Linear: expected a positive integer for inFeatures but received 0/, RangeError);
   assertThrows(() => new nn.Conv2d(3, 4, 3, { groups: 2 }), /Conv2d: inChannels \(3\) and outChannels \(4\) must be divisible by groups \(2\)/, RangeError);
-  assertThrows(() => new nn.Conv2d(4, 4, [3, 3, 3]), /Conv2d: expected a number or 2 numbers for kernelSize but received \[3,3,3\]/, RangeError);
+  assertThrows(() => new nn.Conv2d(4, 4, [3, 3, 3]), /^Conv2d: expected a positive integer <= 2147483647 or an array of 2 such integers for kernelSize but received \[3 of type number, 3 of type number, 3 of type number\] of type array$/, TypeError);
   assertThrows(() => new nn.Conv1d(4, 4, 3, { padding: 'same', stride: 2 }), /Conv1d: padding 'same' needs stride 1 but received stride 2/, RangeError);
   assertThrows(() => new nn.Embedding(5, 2, { paddingIdx: 5 }), /Embedding: expected an integer in \[-5, 4\] for paddingIdx but received 5/, RangeError);
   assertThrows(() => new nn.BatchNorm2d(3, { momentum: 2 }), /BatchNorm2d: expected null or a number in \[0, 1\] for momentum but received 2/, RangeError);
   assertThrows(() => new nn.GroupNorm(4, 6), /GroupNorm: numChannels \(6\) must be divisible by numGroups \(4\)/, RangeError);
   assertThrows(() => new nn.LayerNorm([4, 0]), /LayerNorm: expected a positive integer for normalizedShape but received 0/, RangeError);
-  assertThrows(() => new nn.Dropout(1.5), /Dropout: expected p in \[0, 1\] but received 1\.5/, RangeError);
+  assertThrows(() => new nn.Dropout(1.5), /^Dropout: expected a number in \[0, 1\] for p but received 1\.5 of type number$/, RangeError);
   assertThrows(() => new nn.BatchNorm2d(3).forward(torch.zeros([2, 3])), /BatchNorm2d: expected a 4-D input but received shape \[2,3\]/, RangeError);
 });

@@ -155,7 +155,7 @@ test('DropPath drops whole samples with probability p, scales kept ones by 1/(1-
   dp.eval();
   assert.equal(dp.forward(x), x, 'eval returns the input');
   assert.equal(new nn.DropPath(0).forward(x), x, 'p = 0 returns the input');
-  assertThrows(() => new nn.DropPath(1), /DropPath: expected p in \[0, 1\) but received 1/, RangeError);
+  assertThrows(() => new nn.DropPath(1), /^DropPath: expected a number in \[0, 1\) for p but received 1 of type number$/, RangeError);
 });
 
 test('loadStateDict: strict lists missing and unexpected keys; non-strict returns them; shape mismatches name the key and both shapes', () => {
@@ -215,5 +215,23 @@ test('summary lists leaf layers with output shapes and parameter counts, restori
   assert.equal(net.features.at(1).stateDict().num_batches_tracked.item(), 0, 'ran in eval mode');
   assert.throws(() => nn.summary(net, [2, 5, 8, 8]));
   assert.ok([...net.modules()].every((m) => m.training && !Object.prototype.hasOwnProperty.call(m, 'forward')), 'restored after an error');
-  assertThrows(() => nn.summary(net, [2, -1]), /summary: expected a list of non-negative integers for inputShape but received \[2,-1\]/, TypeError);
+  assertThrows(() => nn.summary(net, [2, -1]), /^summary: expected an array of non-negative integers for inputShape but received \[2 of type number, -1 of type number\] of type array$/, RangeError);
+});
+
+test('Module methods and MultiheadAttention.forward check their arguments with named errors', () => {
+  const m = new nn.Linear(2, 2);
+  assertThrows(() => m.loadStateDict(null as never), /^Linear\.loadStateDict: expected an object mapping keys to Tensors for state but received null$/, TypeError);
+  assertThrows(() => m.loadStateDict(m.stateDict(), 'no' as never), /^Linear\.loadStateDict: expected a boolean for strict but received "no" of type string$/, TypeError);
+  assertThrows(() => m.getSubmodule(5 as never), /^Linear\.getSubmodule: expected a string for target but received 5 of type number$/, TypeError);
+  assertThrows(() => m.to(null as never), /^Linear\.to: expected a dtype, a device or \{ device, dtype \} for target but received null$/, TypeError);
+  assertThrows(() => m.to({ dtpye: 'float64' } as never), /^Linear\.to: expected options of Linear\.to among device, dtype but received unknown option "dtpye"$/, TypeError);
+  assertThrows(() => m.zeroGrad('x' as never), /^Linear\.zeroGrad: expected a boolean for setToNone but received "x" of type string$/, TypeError);
+  assertThrows(() => m.apply(null as never), /^Linear\.apply: expected a function for fn but received null$/, TypeError);
+  assertThrows(() => m.numParameters('x' as never), /^Linear\.numParameters: expected a boolean for trainableOnly but received "x" of type string$/, TypeError);
+  const mha = new nn.MultiheadAttention(4, 2);
+  const x = torch.ones([2, 1, 4]);
+  assertThrows(() => mha.forward(null as never, x, x), /^MultiheadAttention: expected a Tensor for query but received null$/, TypeError);
+  assertThrows(() => mha.forward(x, x, x, { attnMask: 5 as never }), /^MultiheadAttention: expected a Tensor for attnMask but received 5 of type number$/, TypeError);
+  assertThrows(() => mha.forward(x, x, x, { needWeight: false } as never), /^MultiheadAttention: expected options of MultiheadAttention\.forward among keyPaddingMask, attnMask, needWeights, averageAttnWeights but received unknown option "needWeight"$/, TypeError);
+  assertThrows(() => nn.generateSquareSubsequentMask(2 ** 40), /^generateSquareSubsequentMask: expected a positive integer <= 2147483647 for size but received 1099511627776 of type number$/, RangeError);
 });

@@ -120,9 +120,11 @@ test('TransformerEncoder builds independent layers from a factory (given the ind
 
 test('transformer argument errors name what was expected and received', () => {
   assertThrows(() => new nn.TransformerEncoderLayer(8, 2, { activation: 'tanh' as 'relu' }),
-    /activation to be one of relu, gelu but received "tanh"/, TypeError);
-  assertThrows(() => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 0), /positive integer for numLayers but received 0/, RangeError);
-  assertThrows(() => nn.generateSquareSubsequentMask(-1), /positive integer for size but received -1/, RangeError);
+    /^TransformerEncoderLayer: expected one of relu, gelu for activation but received "tanh" of type string$/, TypeError);
+  assertThrows(() => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 0), /^TransformerEncoder: expected a positive integer <= 10000 for numLayers but received 0 of type number$/, RangeError);
+  assertThrows(() => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 2 ** 32 + 1), /<= 10000 for numLayers but received 4294967297/, RangeError);
+  assertThrows(() => new nn.TransformerEncoder(torch.ones([2]) as never, 2), /^TransformerEncoder: expected a function of the layer index or a layer config object for layer but received an object of type Tensor$/, TypeError);
+  assertThrows(() => nn.generateSquareSubsequentMask(-1), /^generateSquareSubsequentMask: expected a positive integer <= 2147483647 for size but received -1 of type number$/, RangeError);
   const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 4 });
   assertThrows(() => layer.forward(torch.randn([5, 2, 8]), { srcKeyPaddingMask: torch.zeros([5, 2], { dtype: 'bool' }) }),
     /keyPaddingMask of shape \[2, 5\]/, RangeError);

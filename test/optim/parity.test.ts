@@ -130,7 +130,7 @@ test('zeroGrad clears to null or zeroes in place; setLr keeps each group\'s rati
   assert.deepEqual(opt.paramGroups.map((x) => x.lr), [0, 0]);
   assert.equal(opt.defaults.lr, 0.1);
   assertThrows(() => opt.setLr([0.1]), /^SGD\.setLr: expected 2 rates, one per parameter group, but received 1$/, RangeError);
-  assertThrows(() => opt.setLr([0.1, -1]), /^SGD: expected lr >= 0 but received -1 of type number \(parameter group 1\)$/, RangeError);
+  assertThrows(() => opt.setLr([0.1, -1]), /^SGD: expected a finite number >= 0 for lr but received -1 of type number \(parameter group 1\)$/, RangeError);
   assertThrows(() => opt.setLr('0.1' as unknown as number), /^SGD\.setLr: expected a number or an array of numbers \(one per parameter group\) but received "0\.1" of type string$/, TypeError);
   assert.deepEqual(opt.paramGroups.map((x) => x.lr), [0, 0], 'a rejected setLr changes nothing');
   const zeroDefault = new torch.optim.SGD([{ params: [p] }, { params: [q], lr: 0.5 }], { lr: 0 });

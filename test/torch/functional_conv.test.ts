@@ -109,13 +109,13 @@ test('conv and pool errors name the op or the option', () => {
   assertThrows(() => F.conv1d(g('x1d'), w), /^conv1d: Expected 4-dimensional input for 4-dimensional weight \[6, 4, 3, 3\]/, torch.TorchError);
   assertThrows(() => F.conv2d(x, w, null, { padding: 'same', stride: 2 }), /^conv2d: padding='same' is not supported for strided convolutions/, torch.TorchError);
   assertThrows(() => F.conv2d(x, w, null, { padding: 'full' as 'same' }), /Expected one of same, valid for padding but received "full"/, TypeError);
-  assertThrows(() => F.conv2d(x, w, null, { stride: [1, 2, 3] }), /Expected a positive integer or an array of 2 such integers for stride/, TypeError);
-  assertThrows(() => F.conv2d(x, w, null, { groups: 0 }), /Expected a positive integer for groups but received 0/, TypeError);
+  assertThrows(() => F.conv2d(x, w, null, { stride: [1, 2, 3] }), /Expected a positive integer <= 2147483647 or an array of 2 such integers for stride/, TypeError);
+  assertThrows(() => F.conv2d(x, w, null, { groups: 0 }), /Expected a positive integer <= 2147483647 for groups but received 0/, RangeError);
   assertThrows(() => F.conv2d(x, 'w' as unknown as torch.Tensor), /Expected a Tensor for weight but received "w"/, TypeError);
   assertThrows(() => F.maxPool2d(x, 2, { kernel_size: 3 } as never), /unknown option "kernel_size"/, TypeError);
-  assertThrows(() => F.maxPool2d(x, 0), /for kernelSize but received 0/, TypeError);
+  assertThrows(() => F.maxPool2d(x, 0), /for kernelSize but received 0/, RangeError);
   assertThrows(() => F.maxPool2d(x, 2, { padding: 2 }), /^maxPool2d: pad should be (at most|smaller than or equal to) half/, torch.TorchError);
   assertThrows(() => F.avgPool2d(x, 2, { ceilMode: 'yes' as unknown as boolean }), /Expected a boolean for ceilMode but received "yes"/, TypeError);
-  assertThrows(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), /for divisorOverride but received 0/, TypeError);
+  assertThrows(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), /for divisorOverride but received 0/, RangeError);
   assertThrows(() => F.adaptiveAvgPool2d(torch.ones([3]), 2), /^adaptiveAvgPool2d: expected a 3-D or 4-D input but got input of size \[3\]/, torch.TorchError);
 });

@@ -111,7 +111,7 @@ test('gradients of elementwise ops and reductions pass finite differences (float
 
 test('errors name the op and carry libtorch text', () => {
   assertThrows(() => a.add(torch.ones([5])), /^add: The size of tensor a \(4\) must match the size of tensor b \(5\)/, torch.TorchError);
-  assertThrows(() => a.add('x' as unknown as number), /Expected a Tensor or a number for other but received "x" of type string/, TypeError);
+  assertThrows(() => a.add('x' as unknown as number), /Expected a Tensor, a number or a boolean for other but received "x" of type string/, TypeError);
   assertThrows(() => a.clamp(), /clamp: at least one of min or max/, TypeError);
   assertThrows(() => a.sum(5), /^sum: Dimension out of range/, torch.TorchError);
 });

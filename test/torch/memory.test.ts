@@ -264,6 +264,63 @@ test('KEY: 10,000 training steps in scopes leak no tensors and no memory', (t) =
   for (const u of [x, y]) u.dispose();
 });
 
+test('KEY: param.grad read outside any scope is one Tensor per gradient: 20,000 steps at a flat tensor count and RSS', (t) => {
+  const gen = new torch.Generator(1);
+  const w = torch.randn([64, 64], { generator: gen }).requiresGrad_(); // a 16 KiB gradient
+  const x = torch.randn([8, 64], { generator: gen });
+  const opt = new torch.optim.SGD([w], { lr: 1e-3 });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const steps = 20_000;
+  let base = -1;
+  let rssAt1000 = 0;
+  for (let step = 1; step <= steps; step++) {
+    opt.zeroGrad(); // drops the gradient: backward makes a new one every step
+    torch.scope(() => x.matmul(w).pow(2).mean().backward());
+    const g = w.grad!; // outside any scope, as logging code reads it
+    assert.equal(w.grad, g, 'a second read returns the same Tensor');
+    opt.step();
+    const live = stats().tensors;
+    if (step === 1) base = live;
+    else if (live !== base) assert.fail(`step ${step}: ${live} live tensors, expected ${base}`);
+    if (step === 1000) {
+      gc?.();
+      rssAt1000 = process.memoryUsage().rss;
+    }
+  }
+  gc?.();
+  const growth = process.memoryUsage().rss - rssAt1000;
+  t.diagnostic(`RSS growth step 1000 -> ${steps}: ${(growth / 2 ** 20).toFixed(2)} MiB (a buffer per read would be ${(19_000 * 16 / 1024).toFixed(0)} MiB)`);
+  assert.ok(growth < 10 * 2 ** 20, `RSS grew ${(growth / 2 ** 20).toFixed(2)} MiB between step 1000 and ${steps}`);
+  w.dispose();
+  x.dispose();
+});
+
+test('.grad belongs to its tensor: scopes leave it alive; clearing or replacing the gradient disposes it', () => {
+  const w = torch.ones([3], { requiresGrad: true });
+  w.mul(2).sum().backward();
+  const inScope = torch.scope(() => {
+    const g = w.grad!;
+    return g.sum().item();
+  });
+  assert.equal(inScope, 6);
+  const g = w.grad!;
+  assert.equal(g.isDisposed, false, 'the scope that read it did not dispose it');
+  w.mul(3).sum().backward(); // accumulates in place: still the same gradient
+  assert.equal(w.grad, g);
+  assert.deepEqual(g.toArray(), [5, 5, 5]);
+  w.grad = null;
+  assert.equal(g.isDisposed, true, 'cleared gradient: the Tensor read before is disposed');
+  assert.equal(w.grad, null);
+  const mine = torch.full([3], 7);
+  w.grad = mine;
+  assert.deepEqual(w.grad!.toArray(), [7, 7, 7]);
+  assert.equal(mine.isDisposed, false, 'a Tensor the caller assigned stays the caller\'s');
+  const before = stats().tensors;
+  w.dispose();
+  assert.equal(stats().tensors, before - 2, 'disposing the tensor disposes its .grad Tensor');
+  mine.dispose();
+});
+
 /** Runs `body` (an ES module source with `torch` and `native` in scope) in `node --expose-gc`; returns its JSON output. */
 function runWithGc(body: string): Record<string, unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-gc-'));

@@ -173,11 +173,11 @@ test('random views free their temporaries', () => {
 });
 
 test('random views reject bad options with named errors', () => {
-  assertThrows(() => new V.RandomHorizontalFlip({ p: 1.5 }), /Expected a number in \[0, 1\] for p but received 1.5/, TypeError);
-  assertThrows(() => new V.ColorJitter({ hue: 0.7 }), /Expected a number in \[0, 0.5\] for hue but received 0.7/, TypeError);
+  assertThrows(() => new V.RandomHorizontalFlip({ p: 1.5 }), /Expected a number in \[0, 1\] for p but received 1.5/, RangeError);
+  assertThrows(() => new V.ColorJitter({ hue: 0.7 }), /Expected a number in \[0, 0.5\] for hue but received 0.7/, RangeError);
   assertThrows(() => new V.ColorJitter({ brightness: [1.2, 0.8] }), /for brightness but received \[1.2 of type number, 0.8 of type number\]/, TypeError);
   assertThrows(() => new V.ColorJitter({ brigthness: 0.4 } as V.ColorJitterOptions), /Expected options of ColorJitter among brightness, contrast, saturation, hue, p but received unknown option "brigthness"/, TypeError);
-  assertThrows(() => new V.RandomResizedCrop({ size: 0 }), /for size but received 0/, TypeError);
+  assertThrows(() => new V.RandomResizedCrop({ size: 0 }), /for size but received 0/, RangeError);
   assertThrows(() => new V.RandomGaussianBlur({ kernelSize: 4 }), /RandomGaussianBlur: expected an odd kernelSize but received 4/, RangeError);
   assertThrows(() => new V.RandomGaussianBlur({ sigma: [0, 1] }), /for sigma but received \[0 of type number/, TypeError);
   assertThrows(() => new V.RandomResizedCrop({ size: 8 }).forward(torch.rand([2, 4, 8, 8])), /RandomResizedCrop: expected 1 or 3 channels/, RangeError);

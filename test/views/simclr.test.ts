@@ -61,7 +61,7 @@ test('Compose frees its intermediates (it keeps no temporaries alive between vie
 
 test('views reject bad recipes and pipelines with named errors', () => {
   assertThrows(() => V.simclrViews({ size: 32, strength: 2 }), /simclrViews: expected strength in \[0, 1.25\] .* but received 2/, RangeError);
-  assertThrows(() => V.simclrViews({ size: 32, blur: 2 }), /Expected a number in \[0, 1\] for blur but received 2/, TypeError);
+  assertThrows(() => V.simclrViews({ size: 32, blur: 2 }), /Expected a number in \[0, 1\] for blur but received 2/, RangeError);
   assertThrows(() => V.simclrViews({ size: 32, colour: 1 } as V.SimclrViewOptions), /unknown option "colour"/, TypeError);
   assertThrows(() => new V.Compose([]), /Expected a non-empty array of views .* for Compose views but received \[\] of type array/, TypeError);
   assertThrows(() => new V.MultiView(new V.RandomGrayscale(), 0), /Expected a positive integer for n but received 0/, TypeError);

@@ -1,16 +1,17 @@
 /** Linear maps, embeddings, one-hot encoding and dropout (PyTorch's `torch.nn.functional`). */
 import { native } from '../native.js';
-import { type Tensor } from '../tensor.js';
-import { T, ten, optTen, opts, num, int, bool } from './options.js';
+import { type Tensor, wrapTemp } from '../tensor.js';
+import { allocation, bool, handle, int, INT32_MAX, num, optHandle, options } from '../check.js';
+import { T } from './options.js';
 
 /** x Wᵀ + b. x: [*, in], weight: [out, in], bias: [out] -> [*, out]. */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  return T(native.linear(ten(x), ten(weight, 'weight'), optTen(bias, 'bias')));
+  return T(native.linear(handle(x), handle(weight, 'weight'), optHandle(bias, 'bias')));
 }
 
 /** x1ᵀ A x2 + b per output. x1: [*, in1], x2: [*, in2], weight: [out, in1, in2], bias: [out] -> [*, out]. */
 export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  return T(native.bilinear(ten(x1, 'input1'), ten(x2, 'input2'), ten(weight, 'weight'), optTen(bias, 'bias')));
+  return T(native.bilinear(handle(x1, 'input1'), handle(x2, 'input2'), handle(weight, 'weight'), optHandle(bias, 'bias')));
 }
 
 export interface EmbeddingOptions {
@@ -27,9 +28,9 @@ export interface EmbeddingOptions {
 /** Row lookup in an embedding table. input: int64 [*], weight: [V, D] -> [*, D]. */
 export function embedding(input: Tensor, weight: Tensor, o?: EmbeddingOptions): Tensor {
   const { paddingIdx = null, maxNorm = null, normType = 2, scaleGradByFreq = false } =
-    opts(o, 'embedding', ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq']);
-  const hi = ten(input);
-  const hw = ten(weight, 'weight');
+    options(o, 'embedding', ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq']);
+  const hi = handle(input);
+  const hw = handle(weight, 'weight');
   let pad = -1;
   if (paddingIdx !== null) {
     const v = weight.shape[0];
@@ -45,7 +46,13 @@ export function embedding(input: Tensor, weight: Tensor, o?: EmbeddingOptions): 
 
 /** One-hot encoding of int64 class indices; numClasses -1 infers max + 1. t: [*] -> int64 [*, numClasses]. */
 export function oneHot(t: Tensor, numClasses = -1): Tensor {
-  return T(native.oneHot(ten(t, 'tensor'), int(numClasses, 'numClasses', -1)));
+  const h = handle(t, 'tensor');
+  int(numClasses, 'numClasses', -1, INT32_MAX);
+  // numClasses -1 takes max + 1 classes: check that the result fits before libtorch allocates it.
+  const integral = t.dtype === 'int64' && t.numel() > 0;
+  const classes = numClasses === -1 && integral ? wrapTemp(native.maxAll(h), (m) => m.item()) + 1 : numClasses;
+  allocation(t.numel() * Math.max(classes, 0), 'oneHot', 'int64');
+  return T(native.oneHot(h, numClasses));
 }
 
 /**
@@ -53,15 +60,15 @@ export function oneHot(t: Tensor, numClasses = -1): Tensor {
  * `training` (default true, as in PyTorch's functional form). x: any shape.
  */
 export function dropout(x: Tensor, o?: { p?: number; training?: boolean }): Tensor {
-  const { p = 0.5, training = true } = opts(o, 'dropout', ['p', 'training']);
-  return T(native.dropout(ten(x), num(p, 'p', 0, 1), bool(training, 'training')));
+  const { p = 0.5, training = true } = options(o, 'dropout', ['p', 'training']);
+  return T(native.dropout(handle(x), num(p, 'p', 0, 1), bool(training, 'training')));
 }
 
 /** Rearranges [N, C r², H, W] into [N, C, H r, W r] (sub-pixel convolution). */
 export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
-  return T(native.pixelShuffle(ten(x), int(upscaleFactor, 'upscaleFactor', 1)));
+  return T(native.pixelShuffle(handle(x), int(upscaleFactor, 'upscaleFactor', 1, INT32_MAX)));
 }
 /** Inverse of pixelShuffle: [N, C, H r, W r] -> [N, C r², H, W]. */
 export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
-  return T(native.pixelUnshuffle(ten(x), int(downscaleFactor, 'downscaleFactor', 1)));
+  return T(native.pixelUnshuffle(handle(x), int(downscaleFactor, 'downscaleFactor', 1, INT32_MAX)));
 }

@@ -4,7 +4,8 @@
  */
 import { native } from '../native.js';
 import { type Tensor } from '../tensor.js';
-import { T, ten, optTen, opts, oneOf, num, int, bool, reduction, sameShape, type Reduction } from './options.js';
+import { bool, handle, int, num, oneOf, optHandle, options } from '../check.js';
+import { T, reduction, sameShape, type Reduction } from './options.js';
 
 export type { Reduction };
 
@@ -24,46 +25,46 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(input: Tensor, target: Tensor, o?: CrossEntropyOptions): Tensor {
   const { weight = null, ignoreIndex = -100, reduction: red, labelSmoothing = 0 } =
-    opts(o, 'crossEntropy', ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
-  return T(native.crossEntropy(ten(input), ten(target, 'target'), optTen(weight, 'weight'), reduction(red),
+    options(o, 'crossEntropy', ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
+  return T(native.crossEntropy(handle(input), handle(target, 'target'), optHandle(weight, 'weight'), reduction(red),
     int(ignoreIndex, 'ignoreIndex'), num(labelSmoothing, 'labelSmoothing', 0, 1)));
 }
 
 /** Negative log likelihood of log-probabilities. input: [N, C] (or [C], [N, C, d1, ...]), target: int64 [N] ([], [N, d1, ...]). */
 export function nllLoss(input: Tensor, target: Tensor, o?: Omit<CrossEntropyOptions, 'labelSmoothing'>): Tensor {
-  const { weight = null, ignoreIndex = -100, reduction: red } = opts(o, 'nllLoss', ['weight', 'ignoreIndex', 'reduction']);
-  return T(native.nllLoss(ten(input), ten(target, 'target'), optTen(weight, 'weight'), reduction(red), int(ignoreIndex, 'ignoreIndex')));
+  const { weight = null, ignoreIndex = -100, reduction: red } = options(o, 'nllLoss', ['weight', 'ignoreIndex', 'reduction']);
+  return T(native.nllLoss(handle(input), handle(target, 'target'), optHandle(weight, 'weight'), reduction(red), int(ignoreIndex, 'ignoreIndex')));
 }
 
 /** (input - target)², reduced. input, target: any broadcastable shapes. */
 export function mseLoss(input: Tensor, target: Tensor, o?: { reduction?: Reduction }): Tensor {
-  const { reduction: red } = opts(o, 'mseLoss', ['reduction']);
-  return T(native.mseLoss(ten(input), ten(target, 'target'), reduction(red)));
+  const { reduction: red } = options(o, 'mseLoss', ['reduction']);
+  return T(native.mseLoss(handle(input), handle(target, 'target'), reduction(red)));
 }
 /** |input - target|, reduced. input, target: any broadcastable shapes. */
 export function l1Loss(input: Tensor, target: Tensor, o?: { reduction?: Reduction }): Tensor {
-  const { reduction: red } = opts(o, 'l1Loss', ['reduction']);
-  return T(native.l1Loss(ten(input), ten(target, 'target'), reduction(red)));
+  const { reduction: red } = options(o, 'l1Loss', ['reduction']);
+  return T(native.l1Loss(handle(input), handle(target, 'target'), reduction(red)));
 }
 /** 0.5 d² / beta for |d| < beta, else |d| - 0.5 beta (beta default 1; 0 gives l1). input, target: broadcastable. */
 export function smoothL1Loss(input: Tensor, target: Tensor, o?: { reduction?: Reduction; beta?: number }): Tensor {
-  const { reduction: red, beta = 1 } = opts(o, 'smoothL1Loss', ['reduction', 'beta']);
-  return T(native.smoothL1Loss(ten(input), ten(target, 'target'), reduction(red), num(beta, 'beta', 0)));
+  const { reduction: red, beta = 1 } = options(o, 'smoothL1Loss', ['reduction', 'beta']);
+  return T(native.smoothL1Loss(handle(input), handle(target, 'target'), reduction(red), num(beta, 'beta', 0)));
 }
 /** 0.5 d² for |d| <= delta, else delta (|d| - 0.5 delta) (delta default 1). input, target: broadcastable. */
 export function huberLoss(input: Tensor, target: Tensor, o?: { reduction?: Reduction; delta?: number }): Tensor {
-  const { reduction: red, delta = 1 } = opts(o, 'huberLoss', ['reduction', 'delta']);
+  const { reduction: red, delta = 1 } = options(o, 'huberLoss', ['reduction', 'delta']);
   if (num(delta, 'delta') <= 0) throw new TypeError(`Expected a positive number for delta but received ${delta} of type number`);
-  return T(native.huberLoss(ten(input), ten(target, 'target'), reduction(red), delta));
+  return T(native.huberLoss(handle(input), handle(target, 'target'), reduction(red), delta));
 }
 
 /** -w [t log p + (1 - t) log(1 - p)] of probabilities p. input, target: same shape; weight broadcasts to it. */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, o?: { weight?: Tensor | null; reduction?: Reduction }): Tensor {
-  const { weight = null, reduction: red } = opts(o, 'binaryCrossEntropy', ['weight', 'reduction']);
-  const hi = ten(input);
-  const ht = ten(target, 'target');
+  const { weight = null, reduction: red } = options(o, 'binaryCrossEntropy', ['weight', 'reduction']);
+  const hi = handle(input);
+  const ht = handle(target, 'target');
   sameShape('binaryCrossEntropy', input, target, (t, i) => `target size ${t} must be the same as input size ${i}`);
-  return T(native.binaryCrossEntropy(hi, ht, optTen(weight, 'weight'), reduction(red)));
+  return T(native.binaryCrossEntropy(hi, ht, optHandle(weight, 'weight'), reduction(red)));
 }
 
 export interface BCEWithLogitsOptions {
@@ -77,11 +78,11 @@ export interface BCEWithLogitsOptions {
 /** binaryCrossEntropy(sigmoid(input), target), computed stably. input, target: same shape. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, o?: BCEWithLogitsOptions): Tensor {
   const { weight = null, posWeight = null, reduction: red } =
-    opts(o, 'binaryCrossEntropyWithLogits', ['weight', 'posWeight', 'reduction']);
-  const hi = ten(input);
-  const ht = ten(target, 'target');
+    options(o, 'binaryCrossEntropyWithLogits', ['weight', 'posWeight', 'reduction']);
+  const hi = handle(input);
+  const ht = handle(target, 'target');
   sameShape('binaryCrossEntropyWithLogits', input, target, (t, i) => `target size ${t} must be the same as input size ${i}`);
-  return T(native.binaryCrossEntropyWithLogits(hi, ht, optTen(weight, 'weight'), optTen(posWeight, 'posWeight'), reduction(red)));
+  return T(native.binaryCrossEntropyWithLogits(hi, ht, optHandle(weight, 'weight'), optHandle(posWeight, 'posWeight'), reduction(red)));
 }
 
 const KL_REDUCTIONS = ['none', 'batchmean', 'sum', 'mean'] as const;
@@ -94,19 +95,19 @@ const KL_CODE = { none: 0, mean: 1, sum: 2, batchmean: 3 } as const;
  * input, target: same shape [N, *].
  */
 export function klDiv(input: Tensor, target: Tensor, o?: { reduction?: Reduction | 'batchmean'; logTarget?: boolean }): Tensor {
-  const { reduction: red = 'mean', logTarget = false } = opts(o, 'klDiv', ['reduction', 'logTarget']);
-  const code = KL_CODE[oneOf(red, KL_REDUCTIONS, 'reduction')];
-  return T(native.klDiv(ten(input), ten(target, 'target'), code, bool(logTarget, 'logTarget')));
+  const { reduction: red = 'mean', logTarget = false } = options(o, 'klDiv', ['reduction', 'logTarget']);
+  const code = KL_CODE[oneOf(red, 'reduction', KL_REDUCTIONS)];
+  return T(native.klDiv(handle(input), handle(target, 'target'), code, bool(logTarget, 'logTarget')));
 }
 
 /** x1·x2 / max(‖x1‖ ‖x2‖, eps) along `dim` (default 1, eps 1e-8). x1, x2: broadcastable -> reduced over dim. */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, o?: { dim?: number; eps?: number }): Tensor {
-  const { dim = 1, eps = 1e-8 } = opts(o, 'cosineSimilarity', ['dim', 'eps']);
-  return T(native.cosineSimilarity(ten(x1, 'x1'), ten(x2, 'x2'), int(dim, 'dim'), num(eps, 'eps', 0)));
+  const { dim = 1, eps = 1e-8 } = options(o, 'cosineSimilarity', ['dim', 'eps']);
+  return T(native.cosineSimilarity(handle(x1, 'x1'), handle(x2, 'x2'), int(dim, 'dim'), num(eps, 'eps', 0)));
 }
 
 /** ‖x1 - x2 + eps‖_p over the last dim (p 2, eps 1e-6). x1, x2: [N, D] or [D] -> [N] (or keepdim [N, 1]). */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, o?: { p?: number; eps?: number; keepdim?: boolean }): Tensor {
-  const { p = 2, eps = 1e-6, keepdim = false } = opts(o, 'pairwiseDistance', ['p', 'eps', 'keepdim']);
-  return T(native.pairwiseDistance(ten(x1, 'x1'), ten(x2, 'x2'), num(p, 'p', 0), num(eps, 'eps'), bool(keepdim, 'keepdim')));
+  const { p = 2, eps = 1e-6, keepdim = false } = options(o, 'pairwiseDistance', ['p', 'eps', 'keepdim']);
+  return T(native.pairwiseDistance(handle(x1, 'x1'), handle(x2, 'x2'), num(p, 'p', 0), num(eps, 'eps'), bool(keepdim, 'keepdim')));
 }

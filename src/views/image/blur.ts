@@ -6,7 +6,7 @@
 import * as torch from '../../torch/index.js';
 import * as F from '../../torch/functional/index.js';
 import { checkImages, chunked, coins, onSubset, perSample, pipe, probability, range, uniforms, type PerSample, type View } from './common.js';
-import { opts, int } from '../../torch/functional/options.js';
+import { options, int } from '../../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -32,7 +32,7 @@ export function gaussianBlur(x: Tensor, kernelSize: number, sigma: PerSample): T
   if (half >= Math.min(h, w)) throw new RangeError(`gaussianBlur: kernelSize ${k} needs images larger than ${half} pixels (reflect padding) but received ${h}×${w}`);
   return torch.scope(() => {
     const s = perSample(x, sigma, 'sigma', 'gaussianBlur');
-    const positive = typeof s === 'number' ? s > 0 : s.gt(0).all().item() !== 0;
+    const positive = typeof s === 'number' ? s > 0 : Boolean(s.gt(0).all().item());
     if (!positive) throw new RangeError(`gaussianBlur: expected sigma > 0 but received ${typeof s === 'number' ? s : 'a tensor with values <= 0'}`);
     const t = torch.linspace(-half, half, k, { dtype: x.dtype, device: x.device }).view([1, k]);
     const pdf = t.div(typeof s === 'number' ? s : s.view([n, 1])).square().mul(-0.5).exp();  // [1 or N, k]
@@ -65,7 +65,7 @@ export class RandomGaussianBlur implements View {
   readonly sigma: [number, number];
   readonly p: number;
   constructor(o?: GaussianBlurOptions) {
-    const { kernelSize, sigma = [0.1, 2.0], p = 0.5 } = opts(o, 'RandomGaussianBlur', ['kernelSize', 'sigma', 'p']);
+    const { kernelSize, sigma = [0.1, 2.0], p = 0.5 } = options(o, 'RandomGaussianBlur', ['kernelSize', 'sigma', 'p']);
     if (kernelSize !== undefined && (int(kernelSize, 'kernelSize', 1) % 2 === 0)) {
       throw new RangeError(`RandomGaussianBlur: expected an odd kernelSize but received ${kernelSize}`);
     }

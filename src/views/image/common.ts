@@ -4,7 +4,7 @@
  * into tensors that broadcast over an image batch [N, C, H, W].
  */
 import * as torch from '../../torch/index.js';
-import { fail, num } from '../../torch/functional/options.js';
+import { fail, num } from '../../torch/check.js';
 
 type Tensor = torch.Tensor;
 
@@ -22,7 +22,7 @@ export type PerSample = number | Tensor;
 
 /** Checks x is a floating image batch [N, C, H, W] with C in `channels`; returns its shape. */
 export function checkImages(x: unknown, api: string, channels: readonly number[] = [1, 3]): [number, number, number, number] {
-  if (!(x instanceof torch.Tensor)) fail('a Tensor of images [N, C, H, W]', `${api} input`, x);
+  if (!(x instanceof torch.Tensor)) fail(x, `${api} input`, 'a Tensor of images [N, C, H, W]');
   const s = x.shape;
   if (s.length !== 4) throw new RangeError(`${api}: expected images of shape [N, C, H, W] but received shape [${s}]`);
   if (!channels.includes(s[1])) throw new RangeError(`${api}: expected ${channels.join(' or ')} channels (dim 1) but received shape [${s}]`);
@@ -39,7 +39,7 @@ export const probability = (p: unknown, name: string): number => num(p, name, 0,
 export function range(v: unknown, name: string, lo = -Infinity, hi = Infinity): [number, number] {
   const ok = Array.isArray(v) && v.length === 2 && v.every((e) => typeof e === 'number' && e >= lo && e <= hi) && v[0] <= v[1];
   const bounds = lo === -Infinity && hi === Infinity ? '' : ` within [${lo}, ${hi}]`;
-  if (!ok) fail(`a [min, max] pair of numbers${bounds}`, name, v);
+  if (!ok) fail(v, name, `a [min, max] pair of numbers${bounds}`);
   return v as [number, number];
 }
 
@@ -49,7 +49,7 @@ export function range(v: unknown, name: string, lo = -Infinity, hi = Infinity): 
  */
 export function perSample(x: Tensor, v: PerSample, name: string, api: string): number | Tensor {
   if (typeof v === 'number') return num(v, name);
-  if (!(v instanceof torch.Tensor)) fail('a number or a Tensor [N]', name, v);
+  if (!(v instanceof torch.Tensor)) fail(v, name, 'a number or a Tensor [N]');
   const n = x.shape[0];
   if (v.numel() !== n) throw new RangeError(`${api}: expected ${name} to hold one value per sample (${n}) but received shape [${v.shape}]`);
   return v.to({ dtype: x.dtype, device: x.device }).reshape([n, 1, 1, 1]);

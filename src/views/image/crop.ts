@@ -10,7 +10,7 @@
  */
 import * as torch from '../../torch/index.js';
 import * as F from '../../torch/functional/index.js';
-import { fail, opts, tuple } from '../../torch/functional/options.js';
+import { fail, options, tuple } from '../../torch/check.js';
 import { checkImages, coins, probability, range, uniforms, type View } from './common.js';
 
 type Tensor = torch.Tensor;
@@ -44,7 +44,7 @@ export interface CropOptions {
  * placed uniformly; otherwise the largest centred box with an aspect inside `ratio`.
  */
 export function randomResizedCropParams(n: number, height: number, width: number, o: CropOptions & { generator?: torch.Generator } = {}): Boxes {
-  const { scale = [0.08, 1], ratio = [3 / 4, 4 / 3], generator } = opts(o, 'randomResizedCropParams', ['scale', 'ratio', 'generator']);
+  const { scale = [0.08, 1], ratio = [3 / 4, 4 / 3], generator } = options(o, 'randomResizedCropParams', ['scale', 'ratio', 'generator']);
   range(scale, 'scale', 0);
   range(ratio, 'ratio', Number.MIN_VALUE);
   const u = uniforms(n, 2 * ATTEMPTS + 2, generator);
@@ -99,7 +99,7 @@ function axis(coords: Float32Array, at: number, start: number, len: number, size
  */
 export function resizedCropBoxes(x: Tensor, boxes: Boxes, size: number | [number, number], flip?: readonly boolean[]): Tensor {
   const [n, , h, w] = checkImages(x, 'resizedCrop');
-  const [oh, ow] = tuple(size, 2, 'size', 1);
+  const [oh, ow] = tuple(size, 'size', 2, 1);
   for (const key of ['top', 'left', 'height', 'width'] as const) {
     if (boxes[key].length !== n) throw new RangeError(`resizedCrop: expected ${n} values of ${key} (one per sample) but received ${boxes[key].length}`);
   }
@@ -123,7 +123,7 @@ export function resizedCropBoxes(x: Tensor, boxes: Boxes, size: number | [number
 
 const perSampleInts = (v: number | ArrayLike<number>, n: number, name: string): Int32Array => {
   if (typeof v === 'number') return new Int32Array(n).fill(v);
-  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') fail('an integer or one integer per sample', name, v);
+  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') fail(v, name, 'an integer or one integer per sample');
   return Int32Array.from(v);
 };
 
@@ -159,8 +159,8 @@ export class RandomResizedCrop implements View {
   readonly ratio: [number, number];
   readonly flip: number;
   constructor(o: RandomResizedCropOptions) {
-    const { size, scale = [0.08, 1], ratio = [3 / 4, 4 / 3], flip = 0 } = opts(o, 'RandomResizedCrop', ['size', 'scale', 'ratio', 'flip']);
-    this.size = tuple(size, 2, 'size', 1) as [number, number];
+    const { size, scale = [0.08, 1], ratio = [3 / 4, 4 / 3], flip = 0 } = options(o, 'RandomResizedCrop', ['size', 'scale', 'ratio', 'flip']);
+    this.size = tuple(size, 'size', 2, 1) as [number, number];
     this.scale = range(scale, 'scale', 0);
     this.ratio = range(ratio, 'ratio', Number.MIN_VALUE);
     this.flip = probability(flip, 'flip');

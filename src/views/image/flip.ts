@@ -1,6 +1,6 @@
 /** Horizontal flip of image batches, for every sample or per sample with probability p. */
 import * as torch from '../../torch/index.js';
-import { opts } from '../../torch/functional/options.js';
+import { options } from '../../torch/check.js';
 import { checkImages, coins, mask, probability, type View } from './common.js';
 
 type Tensor = torch.Tensor;
@@ -15,7 +15,7 @@ export function hflip(x: Tensor): Tensor {
 export class RandomHorizontalFlip implements View {
   readonly p: number;
   constructor(o?: { p?: number }) {
-    this.p = probability(opts(o, 'RandomHorizontalFlip', ['p']).p ?? 0.5, 'p');
+    this.p = probability(options(o, 'RandomHorizontalFlip', ['p']).p ?? 0.5, 'p');
   }
 
   forward(x: Tensor, generator?: torch.Generator): Tensor {

@@ -70,7 +70,7 @@ export function adjustHue(x: Tensor, hueFactor: PerSample): Tensor {
   const [, c] = checkImages(x, 'adjustHue');
   return torch.scope(() => {
     const k = perSample(x, hueFactor, 'hueFactor', 'adjustHue');
-    const bad = typeof k === 'number' ? Math.abs(k) > 0.5 : k.abs().gt(0.5).any().item() !== 0;
+    const bad = typeof k === 'number' ? Math.abs(k) > 0.5 : Boolean(k.abs().gt(0.5).any().item());
     if (bad) throw new RangeError(`adjustHue: expected hueFactor in [-0.5, 0.5] but received ${typeof k === 'number' ? k : 'a tensor with values outside'}`);
     if (c === 1) return x.clone();
     const hex = toHex(x);

@@ -5,7 +5,7 @@
  * appendix A) and BYOL's solarize (Grill et al. 2020).
  */
 import * as torch from '../../torch/index.js';
-import { fail, num, opts } from '../../torch/functional/options.js';
+import { fail, num, options } from '../../torch/check.js';
 import { checkImages, chunked, coins, column, mask, onSubset, pipe, probability, uniforms, type View } from './common.js';
 import { mixColor, rgbToGrayscale, solarize } from './color.js';
 import { adjustHue } from './hue.js';
@@ -46,7 +46,7 @@ function jitterRange(v: unknown, name: string, center: number, bound: [number, n
   } else if (Array.isArray(v) && v.length === 2 && v.every((e) => typeof e === 'number' && e >= bound[0] && e <= bound[1]) && v[0] <= v[1]) {
     r = [v[0], v[1]];
   } else {
-    return fail(`a non-negative number or a [min, max] pair within [${bound}]`, name, v);
+    return fail(v, name, `a non-negative number or a [min, max] pair within [${bound}]`);
   }
   return r[0] === center && r[1] === center ? null : r;
 }
@@ -97,7 +97,7 @@ export class ColorJitter implements View {
   readonly p: number;
   constructor(o?: ColorJitterOptions) {
     const { brightness = 0, contrast = 0, saturation = 0, hue = 0, p = 1 } =
-      opts(o, 'ColorJitter', ['brightness', 'contrast', 'saturation', 'hue', 'p']);
+      options(o, 'ColorJitter', ['brightness', 'contrast', 'saturation', 'hue', 'p']);
     this.ranges = [jitterRange(brightness, 'brightness', 1, [0, Infinity]), jitterRange(contrast, 'contrast', 1, [0, Infinity]),
       jitterRange(saturation, 'saturation', 1, [0, Infinity]), jitterRange(hue, 'hue', 0, [-0.5, 0.5])];
     this.p = probability(p, 'p');
@@ -150,7 +150,7 @@ export class ColorJitter implements View {
 export class RandomGrayscale implements View {
   readonly p: number;
   constructor(o?: { p?: number }) {
-    this.p = probability(opts(o, 'RandomGrayscale', ['p']).p ?? 0.1, 'p');
+    this.p = probability(options(o, 'RandomGrayscale', ['p']).p ?? 0.1, 'p');
   }
 
   forward(x: Tensor, generator?: torch.Generator): Tensor {
@@ -166,7 +166,7 @@ export class RandomSolarize implements View {
   readonly threshold: number;
   readonly p: number;
   constructor(o?: { threshold?: number; p?: number }) {
-    const { threshold = 0.5, p = 0.5 } = opts(o, 'RandomSolarize', ['threshold', 'p']);
+    const { threshold = 0.5, p = 0.5 } = options(o, 'RandomSolarize', ['threshold', 'p']);
     [this.threshold, this.p] = [num(threshold, 'threshold', 0, 1), probability(p, 'p')];
   }
 

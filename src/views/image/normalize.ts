@@ -1,6 +1,6 @@
 /** Per-channel normalisation of image batches (torchvision's `normalize`). */
 import * as torch from '../../torch/index.js';
-import { fail, opts } from '../../torch/functional/options.js';
+import { fail, options } from '../../torch/check.js';
 import { checkImages, type View } from './common.js';
 
 type Tensor = torch.Tensor;
@@ -17,7 +17,7 @@ export function normalize(x: Tensor, mean: number[], std: number[]): Tensor {
   const [, c] = checkImages(x, 'normalize');
   const column = (v: number[], name: string): Tensor => {
     const ok = Array.isArray(v) && (v.length === c || v.length === 1) && v.every((e) => typeof e === 'number' && Number.isFinite(e));
-    if (!ok) fail(`an array of ${c} (or 1) finite numbers`, name, v);
+    if (!ok) fail(v, name, `an array of ${c} (or 1) finite numbers`);
     if (name === 'std' && v.some((e) => e === 0)) throw new RangeError(`normalize: expected non-zero std but received [${v}]`);
     return torch.tensor(v, { dtype: x.dtype, device: x.device }).view([1, v.length, 1, 1]);
   };
@@ -29,8 +29,8 @@ export class Normalize implements View {
   readonly mean: number[];
   readonly std: number[];
   constructor(o: { mean: number[]; std: number[] }) {
-    const { mean, std } = opts(o, 'Normalize', ['mean', 'std']);
-    if (mean === undefined || std === undefined) fail('an options object with mean and std', 'Normalize options', o);
+    const { mean, std } = options(o, 'Normalize', ['mean', 'std']);
+    if (mean === undefined || std === undefined) fail(o, 'Normalize options', 'an options object with mean and std');
     [this.mean, this.std] = [mean, std];
   }
 
