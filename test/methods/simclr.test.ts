@@ -107,7 +107,7 @@ test('SimCLR learns on real images: Fashion-MNIST loss falls and the contrastive
   const opt = new torch.optim.AdamW(model.parameters(), { lr: 3e-3 });
   const gen = new torch.Generator(0);
   const history: { loss: number; acc: number }[] = [];
-  for (let step = 0; step < 40; step++) {
+  for (let step = 0; step < 64; step++) {
     history.push(torch.scope(() => {
       const x = set.images.narrow(0, (step % 8) * 64, 64);
       opt.zeroGrad();
@@ -121,6 +121,10 @@ test('SimCLR learns on real images: Fashion-MNIST loss falls and the contrastive
   const early = mean(history.slice(0, 5).map((h) => h.loss));
   const late = mean(history.slice(-5).map((h) => h.loss));
   const acc = [mean(history.slice(0, 5).map((h) => h.acc)), mean(history.slice(-5).map((h) => h.acc))];
+  console.log(`simclr convergence: loss ${early.toFixed(3)} → ${late.toFixed(3)}, accuracy ${acc.map((a) => a.toFixed(3))}`);
   assert.ok(late < early - 0.5, `loss ${early.toFixed(3)} → ${late.toFixed(3)}`);
-  assert.ok(acc[1] > 6 / 127 && acc[1] > 2 * acc[0], `contrastive accuracy ${acc} (chance 1/127)`);
+  // Chance is 1/127; after 64 steps the accuracy is 2.2-2.9× its start on every ISA and thread
+  // count tried (0.05-0.06 → 0.12-0.16 at SSE, AVX2 and AVX-512, 1 and 2 threads); the bound
+  // asks for 1.5× the start and 8× chance, a margin the summation order cannot cross.
+  assert.ok(acc[1] > 8 / 127 && acc[1] > 1.5 * acc[0], `contrastive accuracy ${acc} (chance 1/127)`);
 });
