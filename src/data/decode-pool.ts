@@ -106,20 +106,22 @@ export class DecodePool {
       if ('error' in m) task.reject(new ImageDecodeError(task.req.path, m.error));
       else task.resolve({ data: m.data, shape: m.shape });
     });
-    // A worker answers its files in order, so the one it crashed on is its oldest;
-    // that file fails and the others go back to the front of the queue.
-    const crash = (why: string): void => {
+    // A worker answers its files in order, so the one it crashed on is its oldest
+    // unanswered file once every answer it posted has arrived, which is by 'exit'
+    // ('error' may overtake them). That file fails; the others go back to the front
+    // of the queue.
+    let why = '';
+    slot.worker.on('error', (e) => (why = e.message));
+    slot.worker.on('exit', (code) => {
       const i = this.slots.indexOf(slot);
       if (i < 0) return;
       this.slots.splice(i, 1);
       const [first, ...rest] = slot.tasks.values();
       slot.tasks.clear();
       this.queue.unshift(...rest);
-      first?.reject(new ImageDecodeError(first.req.path, `the decode worker failed: ${why}`));
+      first?.reject(new ImageDecodeError(first.req.path, `the decode worker failed: ${why || `it exited with code ${code}`}`));
       this.dispatch();
-    };
-    slot.worker.on('error', (e) => crash(e.message));
-    slot.worker.on('exit', (code) => crash(`it exited with code ${code}`));
+    });
     this.slots.push(slot);
     return slot;
   }
