@@ -29,7 +29,7 @@ interface Slot {
 const WORKER_URL = new URL('./decode-worker.js', import.meta.url);
 
 /** Most files handed to one worker at a time (bounds the pixels waiting to be read back). */
-export const MAX_IN_FLIGHT = 256;
+const MAX_IN_FLIGHT = 256;
 
 export class DecodePool {
   /** Number of worker threads. */
