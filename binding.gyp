@@ -10,7 +10,8 @@
         "native/ops_nn.cc",
         "native/ops_linalg.cc",
         "native/ops_runtime.cc",
-        "native/ops_optim.cc"
+        "native/ops_optim.cc",
+        "native/cpu_allocator.cc"
       ],
       "include_dirs": [
         "<!(node scripts/libtorch.mjs include)"

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { torch } from '../src/index.js';
-import { packageRoot } from '../src/torch/native.js';
+import { defaultedEnv, packageRoot } from '../src/torch/native.js';
 
 export interface BenchArgs {
   quick: boolean;
@@ -32,10 +32,17 @@ export function startBench(suite: string, detail = ''): BenchArgs {
   return args;
 }
 
+/** The environment for the PyTorch side: ours without the variables selfsup set for itself, so PyTorch runs with its own defaults. */
+export function pytorchEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(defaultedEnv)) delete env[k];
+  return env;
+}
+
 /** Runs `bench/<suite>/reference.py <workload> <threads> ...args` and returns its best seconds. */
 export function python(suite: string, threads: number, workload: string, ...args: number[]): number {
   const script = join(packageRoot, 'bench', suite, 'reference.py');
-  const r = spawnSync('/usr/bin/python3', [script, workload, String(threads), ...args.map(String)], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [script, workload, String(threads), ...args.map(String)], { encoding: 'utf8', env: pytorchEnv() });
   if (r.status !== 0) {
     const hint = /No module named/.test(r.stderr) ? ' (install python3-torch: `npm run setup -- --with-pytorch`)' : '';
     throw new Error(`PyTorch reference ${suite}/${workload} failed${hint}:\n${r.stderr}`);

@@ -166,6 +166,7 @@ static napi_value init(napi_env env, napi_value exports) {
   registerLinalg();
   registerRuntime();
   registerOptim();
+  registerAllocator();
   auto& r = registry();
   std::vector<napi_property_descriptor> props;
   props.reserve(r.size() + 2);

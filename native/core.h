@@ -405,5 +405,6 @@ void registerNN();
 void registerLinalg();
 void registerRuntime();
 void registerOptim();
+void registerAllocator();
 
 }  // namespace ss

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../../src/torch/native.js';
-import { measure, startBench } from '../common.js';
+import { measure, pytorchEnv, startBench } from '../common.js';
 import { writeEmojiFolder, type PretrainTiming } from './workloads.js';
 
 type Record = PretrainTiming & { workers: number; prefetch?: number };
@@ -40,8 +40,8 @@ const count = batch * (warmup + steps + 4); // the loaders keep reading ahead th
 const args = startBench('simclr', `batch ${batch} (${2 * batch} views), ${warmup} warm-up + ${steps} timed step(s), ${count} PNGs`);
 
 /** Runs a side's process and returns its JSON line; its progress goes to our stderr. */
-function child(side: string, command: string, ...rest: (string | number)[]): Record {
-  const r = spawnSync(command, rest.map(String), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+function child(side: string, env: NodeJS.ProcessEnv, command: string, ...rest: (string | number)[]): Record {
+  const r = spawnSync(command, rest.map(String), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
   if (r.status !== 0) throw new Error(`bench/simclr: the ${side} side failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}); see its error above`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record;
 }
@@ -55,8 +55,8 @@ try {
     return r.seconds;
   };
   const row = measure(args, 'SimCLR pretraining, ResNet-18 small stem, 32×32, per image', 'ms', 1,
-    () => keep('ours', child('selfsup', process.execPath, fileURLToPath(new URL('./ours.js', import.meta.url)), root, args.threads, batch, warmup, steps, setting.workers, setting.prefetch)),
-    () => keep('theirs', child('PyTorch', '/usr/bin/python3', join(packageRoot, 'bench', 'simclr', 'reference.py'), 'simclr', args.threads, root, batch, warmup, steps,
+    () => keep('ours', child('selfsup', process.env, process.execPath, fileURLToPath(new URL('./ours.js', import.meta.url)), root, args.threads, batch, warmup, steps, setting.workers, setting.prefetch)),
+    () => keep('theirs', child('PyTorch', pytorchEnv(), '/usr/bin/python3', join(packageRoot, 'bench', 'simclr', 'reference.py'), 'simclr', args.threads, root, batch, warmup, steps,
       best.theirs ? String(best.theirs.workers) : '0,1,2'))); // later rounds rerun the first round's best num_workers
   const ours = best.ours!;
   const theirs = best.theirs!;

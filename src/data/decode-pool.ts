@@ -1,11 +1,13 @@
 /**
- * A small pool of worker threads that decode image files off the main thread:
- * each worker takes one file at a time and posts back planar uint8 pixels
- * [C, H, W] (the buffer is transferred, not copied); the main thread builds the
- * tensors. Requests queue when every worker is busy, so the number of decodes
- * in flight is bounded by the pool size. A decode error, or a worker that
- * crashes, rejects with an error naming the file; a crashed worker is replaced.
- * Idle workers do not keep the process alive.
+ * A small pool of worker threads that decode image files off the main thread.
+ * The requests made in one tick (a DataLoader batch) are handed out together,
+ * shared evenly among the workers, one message each (at most `MAX_IN_FLIGHT`
+ * files held per worker), so the workers keep decoding
+ * while the main thread is busy with a training step: a worker decodes its files
+ * one after another and posts back each one's planar uint8 pixels [C, H, W] (the
+ * buffer is transferred, not copied); the main thread builds the tensors. A
+ * decode error, or a worker that crashes, rejects with an error naming the file;
+ * a crashed worker is replaced. Idle workers do not keep the process alive.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -20,10 +22,14 @@ interface Task {
 
 interface Slot {
   worker: Worker;
-  task: Task | null;
+  /** The files handed to this worker and not answered yet, by request id. */
+  tasks: Map<number, Task>;
 }
 
 const WORKER_URL = new URL('./decode-worker.js', import.meta.url);
+
+/** Most files handed to one worker at a time (bounds the pixels waiting to be read back). */
+const MAX_IN_FLIGHT = 256;
 
 export class DecodePool {
   /** Number of worker threads. */
@@ -36,7 +42,8 @@ export class DecodePool {
   /**
    * `size` workers (default: the number of CPUs, at most 4), started on first
    * use, each running `script` (default decode-worker.js: a replacement must
-   * answer the same messages).
+   * answer the same messages: an array of `DecodeRequest`s in, one `DecodeReply`
+   * per request out).
    */
   constructor(size = Math.min(4, availableParallelism()), readonly script: URL = WORKER_URL) {
     if (!(Number.isInteger(size) && size > 0)) throw new RangeError(`DecodePool: expected a positive integer for size but received ${size}`);
@@ -49,13 +56,13 @@ export class DecodePool {
     const { size, channels, fit, background } = resolveImageOptions(options);
     return new Promise((resolve, reject) => {
       this.queue.push({ req: { id: this.nextId++, path, options: { size, channels, fit, background } }, resolve, reject });
-      this.dispatch();
+      if (this.queue.length === 1) queueMicrotask(() => this.dispatch()); // once per tick: a batch's requests go out together
     });
   }
 
   /** Requests waiting for a worker plus those being decoded. */
   get pending(): number {
-    return this.queue.length + this.slots.filter((s) => s.task).length;
+    return this.queue.length + this.slots.reduce((n, s) => n + s.tasks.size, 0);
   }
 
   /** Stops every worker; decodes in flight or queued reject naming their files. */
@@ -67,56 +74,62 @@ export class DecodePool {
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
+  /** Hands the waiting requests to the least busy workers, an even share of them each. */
   private dispatch(): void {
+    while (this.slots.length < Math.min(this.size, this.pending)) this.spawn();
+    const share = Math.ceil(this.queue.length / this.size);
     while (this.queue.length) {
-      let slot = this.slots.find((s) => !s.task);
-      if (!slot && this.slots.length < this.size) slot = this.spawn();
-      if (!slot) return;
-      const task = this.queue.shift()!;
+      const slot = this.slots.reduce((a, b) => (b.tasks.size < a.tasks.size ? b : a));
+      const n = Math.min(share, this.queue.length, MAX_IN_FLIGHT - slot.tasks.size);
+      if (n <= 0) return;
+      const batch = this.queue.splice(0, n);
       try {
-        slot.worker.postMessage(task.req);
+        slot.worker.postMessage(batch.map((t) => t.req));
       } catch (e) {
-        task.reject(new ImageDecodeError(task.req.path, `cannot send the request to a decode worker: ${(e as Error).message}`));
+        for (const t of batch) t.reject(new ImageDecodeError(t.req.path, `cannot send the request to a decode worker: ${(e as Error).message}`));
         continue;
       }
-      slot.task = task;
+      for (const t of batch) slot.tasks.set(t.req.id, t);
       slot.worker.ref();
     }
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.script), task: null };
+    const slot: Slot = { worker: new Worker(this.script), tasks: new Map() };
     slot.worker.unref();
     slot.worker.on('message', (m: DecodeReply) => {
-      const task = slot.task;
-      if (!task || task.req.id !== m.id) return;
-      this.finish(slot);
+      const task = slot.tasks.get(m.id);
+      if (!task) return;
+      slot.tasks.delete(m.id);
+      if (slot.tasks.size === 0) slot.worker.unref();
+      if (this.queue.length) this.dispatch();
       if ('error' in m) task.reject(new ImageDecodeError(task.req.path, m.error));
       else task.resolve({ data: m.data, shape: m.shape });
     });
-    const crash = (why: string): void => {
+    // A worker answers its files in order, so the one it crashed on is its oldest
+    // unanswered file once every answer it posted has arrived, which is by 'exit'
+    // ('error' may overtake them). That file fails; the others go back to the front
+    // of the queue.
+    let why = '';
+    slot.worker.on('error', (e) => (why = e.message));
+    slot.worker.on('exit', (code) => {
       const i = this.slots.indexOf(slot);
       if (i < 0) return;
       this.slots.splice(i, 1);
-      this.fail(slot, (t) => new ImageDecodeError(t.req.path, `the decode worker failed: ${why}`));
+      const [first, ...rest] = slot.tasks.values();
+      slot.tasks.clear();
+      this.queue.unshift(...rest);
+      first?.reject(new ImageDecodeError(first.req.path, `the decode worker failed: ${why || `it exited with code ${code}`}`));
       this.dispatch();
-    };
-    slot.worker.on('error', (e) => crash(e.message));
-    slot.worker.on('exit', (code) => crash(`it exited with code ${code}`));
+    });
     this.slots.push(slot);
     return slot;
   }
 
-  private finish(slot: Slot): void {
-    slot.task = null;
-    slot.worker.unref();
-    this.dispatch();
-  }
-
   private fail(slot: Slot, error: (t: Task) => Error): void {
-    const task = slot.task;
-    slot.task = null;
-    if (task) task.reject(error(task));
+    const tasks = [...slot.tasks.values()];
+    slot.tasks.clear();
+    for (const t of tasks) t.reject(error(t));
   }
 }
 

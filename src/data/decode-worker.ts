@@ -1,7 +1,9 @@
 /**
- * Entry point of an image-decoding worker thread (see decode-pool.ts): decodes
- * one file per message with sharp and posts the planar pixels back, transferring
- * the buffer (no copy). It never loads the tensor engine.
+ * Entry point of an image-decoding worker thread (see decode-pool.ts): each
+ * message hands it a batch of files, which it decodes with sharp one after
+ * another (in the order received), posting each file's planar pixels back as
+ * soon as they are ready, transferring the buffer (no copy). It never loads the
+ * tensor engine.
  */
 import { parentPort } from 'node:worker_threads';
 import { decodeImage, ImageDecodeError, type ImageOptions } from './image.js';
@@ -18,9 +20,23 @@ export type DecodeReply =
 
 const port = parentPort;
 if (!port) throw new Error('decode-worker.js must run in a worker thread (it is started by DecodePool)');
-port.on('message', (req: DecodeRequest) => {
-  decodeImage(req.path, req.options).then(
-    (raw) => port.postMessage({ id: req.id, data: raw.data, shape: raw.shape } satisfies DecodeReply, [raw.data.buffer as ArrayBuffer]),
-    (e: Error) => port.postMessage({ id: req.id, error: e instanceof ImageDecodeError ? e.reason : e.message } satisfies DecodeReply),
-  );
+const todo: DecodeRequest[] = [];
+let draining = false;
+
+const drain = async (): Promise<void> => {
+  draining = true;
+  for (let req = todo.shift(); req; req = todo.shift()) {
+    try {
+      const raw = await decodeImage(req.path, req.options);
+      port.postMessage({ id: req.id, data: raw.data, shape: raw.shape } satisfies DecodeReply, [raw.data.buffer as ArrayBuffer]);
+    } catch (e) {
+      port.postMessage({ id: req.id, error: e instanceof ImageDecodeError ? e.reason : (e as Error).message } satisfies DecodeReply);
+    }
+  }
+  draining = false;
+};
+
+port.on('message', (batch: DecodeRequest[]) => {
+  todo.push(...batch);
+  if (!draining) void drain();
 });

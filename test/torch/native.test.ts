@@ -1,3 +1,8 @@
+/**
+ * Loading the addon: load failures listing their fixes, and the process settings
+ * made at load (OpenMP wait policy, glibc malloc thresholds) unless the user's
+ * environment sets them.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,4 +29,58 @@ test('load failures name the fix for each cause', () => {
   assert.match(abi, /built for another Node\.js or libtorch: rebuild with `npm run build:native`/);
   const other = explainLoadFailure('/x.node', true, 'something else');
   assert.match(other, /rebuild with `npm run build:native`; if that fails, run `npm run setup`/);
+});
+
+const NATIVE = JSON.stringify(join(root, 'dist', 'src', 'torch', 'native.js'));
+
+/** Runs a child that loads selfsup with `env` added to ours less the settings under test; returns its JSON line and stderr. */
+function child(env: Record<string, string>, body = ''): { out: Record<string, unknown>; stderr: string } {
+  const base = { ...process.env };
+  for (const k of ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'OMP_DISPLAY_ENV', 'SELFSUP_CPU_CACHE']) delete base[k];
+  const script = `const { torch } = await import(${JSON.stringify(join(root, 'dist', 'src', 'index.js'))}); const out = {}; ${body}; console.log(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...base, ...env }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return { out: JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
+}
+
+test('libtorch threads sleep when idle (OMP_WAIT_POLICY=passive) unless the environment chooses', () => {
+  const spin = (stderr: string): string => /GOMP_SPINCOUNT = '(\d+)'/.exec(stderr)?.[1] ?? 'not shown';
+  const defaulted = `out.defaulted = (await import(${NATIVE})).defaultedEnv`;
+  const set = child({ OMP_DISPLAY_ENV: 'verbose' }, defaulted);
+  assert.deepEqual(set.out.defaulted, { OMP_WAIT_POLICY: 'passive' });
+  assert.equal(spin(set.stderr), '0', 'libgomp read the passive policy');
+  const active = child({ OMP_DISPLAY_ENV: 'verbose', OMP_WAIT_POLICY: 'active' }, defaulted);
+  assert.match(active.stderr, /OMP_WAIT_POLICY = 'ACTIVE'/);
+  assert.deepEqual(active.out.defaulted, {});
+  assert.equal(spin(child({ OMP_DISPLAY_ENV: 'verbose', GOMP_SPINCOUNT: '12345' }).stderr), '12345');
+});
+
+test('freed blocks of 1 MiB or more are reused without page faults; SELFSUP_CPU_CACHE=0 opts out', () => {
+  // A 64 MiB tensor made and freed 4 times: reusing the block costs no fresh (faulted-in) pages
+  // (a few hundred faults elsewhere in the process are allowed; the block has 16384 pages).
+  const body = `const f = []; for (let i = 0; i < 4; i++) { const n = process.resourceUsage().minorPageFault; torch.zeros([1 << 24]).dispose(); f.push(process.resourceUsage().minorPageFault - n); }
+    out.faults = f; out.stats = native.cpuCacheStats();`;
+  const withNative = (env: Record<string, string>) => child(env, `const { native } = await import(${NATIVE}); ${body}`).out;
+  const cached = withNative({});
+  const faults = cached.faults as number[];
+  assert.ok(faults[0] >= 16000, `the first fill faults the 16384 fresh pages in (${faults[0]})`);
+  assert.ok(faults.slice(1).every((f) => f < 1000), `reuses fault no pages: ${faults}`);
+  const [live, held, peak, hits, misses] = cached.stats as number[];
+  assert.deepEqual([live, held, peak, hits, misses], [0, 1 << 26, 1 << 26, 3, 1]);
+  const plain = withNative({ SELFSUP_CPU_CACHE: '0' });
+  assert.ok((plain.faults as number[]).every((f) => f >= 16000), `glibc maps the block afresh each time: ${plain.faults}`);
+  assert.deepEqual(plain.stats, [0, 0, 0, 0, 0]);
+});
+
+test('the CPU cache evicts its oldest blocks to stay within twice the peak in use, and empties on request', () => {
+  // Peak in use 8 MiB (one block); blocks of 1, 2, 3 … MiB freed one after another must not pile up past 16 MiB.
+  const body = `const { native } = await import(${NATIVE});
+    torch.empty([2 << 20]).dispose(); for (let m = 1; m <= 7; m++) torch.empty([m << 18]).dispose();
+    out.full = native.cpuCacheStats(); native.emptyCpuCache(); out.empty = native.cpuCacheStats();`;
+  const { full, empty } = child({}, body).out as { full: number[]; empty: number[] };
+  const MiB = 1 << 20;
+  assert.equal(full[2], 8 * MiB, 'peak in use');
+  // 8 + 1 + 2 + 3 MiB cached; 4 evicts the 8, 6 evicts 1, 2, 3 and 7 evicts 4, 5: 6 + 7 stay.
+  assert.equal(full[1], 13 * MiB);
+  assert.deepEqual(empty.slice(0, 2), [0, 0]);
 });
