@@ -6,4 +6,5 @@ export { SimCLR, SIMCLR_OPTIONS, simclr, type SimCLROptions } from './simclr.js'
 export { micle } from './micle.js';
 export { PredictorMethod, MomentumMethod, type ViewOutputs, type PredictorOptions, type MomentumOptions } from './siamese.js';
 export { BYOL, BYOL_OPTIONS, byol, type BYOLOptions } from './byol.js';
+export { SimSiam, SIMSIAM_OPTIONS, simsiam, type SimSiamOptions } from './simsiam.js';
 export { instancePairs, casePairs, type PairBatch, type PairSampler, type PairSamplerOptions } from './pairs.js';

@@ -4,10 +4,11 @@ import type { MethodSpec } from './method.js';
 import { simclr } from './simclr.js';
 import { micle } from './micle.js';
 import { byol } from './byol.js';
+import { simsiam } from './simsiam.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  ([simclr, micle, byol] as MethodSpec[]).map((m) => [m.name, m]),
+  ([simclr, micle, byol, simsiam] as MethodSpec[]).map((m) => [m.name, m]),
 );
 
 /** The method named `name` (of `modality`, when given). */
