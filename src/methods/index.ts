@@ -7,4 +7,5 @@ export { micle } from './micle.js';
 export { PredictorMethod, MomentumMethod, type ViewOutputs, type PredictorOptions, type MomentumOptions } from './siamese.js';
 export { BYOL, BYOL_OPTIONS, byol, type BYOLOptions } from './byol.js';
 export { SimSiam, SIMSIAM_OPTIONS, simsiam, type SimSiamOptions } from './simsiam.js';
+export { MoCoV3, MOCOV3_OPTIONS, mocov3, type MoCoV3Options } from './mocov3.js';
 export { instancePairs, casePairs, type PairBatch, type PairSampler, type PairSamplerOptions } from './pairs.js';
