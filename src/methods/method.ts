@@ -14,6 +14,7 @@
  *   trainingStep(views, info)     the loss (a scalar to backpropagate) and the terms to log
  *   afterStep(info)               after the optimizer step: momentum/teacher updates, centring
  *   representation(x, layer?)     the features the method is evaluated on
+ *   paramGroups()                 optional: trainable parameters in groups (a fixed-lr predictor)
  *
  * Adding a method: its file in src/methods/, its loss terms in src/losses/, one
  * registry line (src/methods/registry.ts), goldens; the registry test covers it.
@@ -66,6 +67,17 @@ export interface BuildContext {
   stepsPerEpoch: number;
 }
 
+/**
+ * Trainable parameters that the optimizer treats alike. `fixedLr`: the group's
+ * learning rate stays at its base value (no warm-up, no decay), as SimSiam's
+ * predictor (Chen & He 2021, §4.2, Table 1).
+ */
+export interface MethodParamGroup {
+  name: string;
+  params: Tensor[];
+  fixedLr?: boolean;
+}
+
 /** The trained object of a method: a Module whose state dict holds all its state. */
 export abstract class MethodModel<B = ImageBatch> extends Module {
   /** The network whose weights are exported as encoder.safetensors and fine-tuned. */
@@ -91,6 +103,10 @@ export abstract class MethodModel<B = ImageBatch> extends Module {
   /** Parameters the optimizer updates (momentum and teacher copies are not among them). */
   trainableParameters(): Tensor[] {
     return this.parameters().filter((p) => p.requiresGrad);
+  }
+  /** `trainableParameters()` in groups with their own learning-rate schedule (default: one group). */
+  paramGroups(): MethodParamGroup[] {
+    return [{ name: 'all', params: this.trainableParameters() }];
   }
   forward(x: Tensor): Tensor {
     return this.representation(x);

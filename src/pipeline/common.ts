@@ -10,7 +10,7 @@ import { bool, int, listOf, num, oneOf, peekName, section, str, type Config } fr
 import { dataSection } from '../data/registry.js';
 import { LARS, larsParamGroups, SGD, AdamW, type Optimizer } from '../optim/index.js';
 import { createEncoder, ENCODERS, type Encoder } from '../models/encoders.js';
-import type { OptimDefaults } from '../methods/method.js';
+import type { MethodParamGroup, OptimDefaults } from '../methods/method.js';
 
 /** The encoder section (`--model.*`). */
 export const modelSection = section({
@@ -96,17 +96,29 @@ export function makeEncoder(model: ModelConfig, inChannels: number, init?: InitS
   return encoder;
 }
 
-/** The optimizer of `o.name` over `params`, with lr scaled by batchSize/256 (SimCLR §B.1's linear scaling). */
-export function makeOptimizer(params: torch.Tensor[], o: OptimConfig, batchSize: number): Optimizer<{ lr: number }> {
+/**
+ * The optimizer of `o.name` over `params` (or a method's parameter groups, each
+ * one optimizer group — two for LARS, which splits off biases and norms), with
+ * lr scaled by batchSize/256 (SimCLR §B.1's linear scaling).
+ */
+export function makeOptimizer(params: torch.Tensor[] | MethodParamGroup[], o: OptimConfig, batchSize: number): Optimizer<{ lr: number }> {
   const lr = (o.lr * batchSize) / 256;
+  const groups = params.every((p) => p instanceof torch.Tensor) ? [params as torch.Tensor[]] : (params as MethodParamGroup[]).map((g) => g.params);
+  const nonEmpty = groups.filter((g) => g.length > 0);
   switch (o.name) {
     case 'lars':
-      return new LARS(larsParamGroups(params), { lr, momentum: o.momentum, weightDecay: o.weightDecay });
+      return new LARS(nonEmpty.flatMap((g) => larsParamGroups(g)), { lr, momentum: o.momentum, weightDecay: o.weightDecay });
     case 'sgd':
-      return new SGD(params, { lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: o.momentum > 0 });
+      return new SGD(nonEmpty.map((g) => ({ params: g })), { lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: o.momentum > 0 });
     case 'adamw':
-      return new AdamW(params, { lr, weightDecay: o.weightDecay });
+      return new AdamW(nonEmpty.map((g) => ({ params: g })), { lr, weightDecay: o.weightDecay });
   }
+}
+
+/** Which of `optimizer`'s groups hold a `fixedLr` method group's parameters (their lr is not scheduled). */
+export function fixedLrGroups(optimizer: Optimizer<{ lr: number }>, groups: MethodParamGroup[]): boolean[] {
+  const fixed = new Set(groups.filter((g) => g.fixedLr).flatMap((g) => g.params));
+  return optimizer.paramGroups.map((g) => g.params.some((p) => fixed.has(p)));
 }
 
 /** Sets libtorch's thread count when asked. */

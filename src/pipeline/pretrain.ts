@@ -21,7 +21,7 @@ import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir, type MetricEvent } from '../train/run-dir.js';
 import { extractFeatures, knnEvaluate } from '../eval/index.js';
 import { collapseDiagnostics } from '../eval/collapse.js';
-import { applyThreads, commonFields, makeEncoder, makeOptimizer, methodOptions, modelSection, optimSection, peekIn, resolveInit, rows, toInput, type Peek } from './common.js';
+import { applyThreads, commonFields, fixedLrGroups, makeEncoder, makeOptimizer, methodOptions, modelSection, optimSection, peekIn, resolveInit, rows, toInput, type Peek } from './common.js';
 
 
 /** The data sections of a pretraining run: the training set and the monitor's test set (the same set by default). */
@@ -125,26 +125,29 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
     const batches = [...sampler.batches(0)];
     const scratch = new torch.Generator(config.seed + 2);
     const stepSeconds = secondsPerStep({
-      model, optimizer: makeOptimizer(model.trainableParameters(), config.optim, batchSize),
+      model, optimizer: makeOptimizer(model.paramGroups(), config.optim, batchSize),
       step: (i) => void stepOn(batches[i % batches.length], i, scratch), afterStep: (i) => model.afterStep(info(i)),
     });
     train.steps = totalSteps = stepsForBudget(train.seconds, stepSeconds);
     budget = { event: 'budget', stage: 'pretrain', seconds: train.seconds, stepSeconds, steps: totalSteps };
     console.error(`pretrain: ${stepSeconds.toFixed(3)} s per step: ${totalSteps} steps fit in ${train.seconds} s`);
   }
-  const optimizer = makeOptimizer(model.trainableParameters(), config.optim, batchSize);
+  const groups = model.paramGroups();
+  const optimizer = makeOptimizer(groups, config.optim, batchSize);
+  const fixedLr = fixedLrGroups(optimizer, groups);
   const resolved = { ...config, train, name: config.name ?? run.name, command: 'pretrain', inChannels: channels, imageSize: size, model: init?.model ?? config.model };
   if (!o.resume) run.writeConfig(resolved); // everything above is checked: only now does the run folder appear
   if (budget && !o.resume) run.log(budget);
 
   const generator = new torch.Generator(config.seed + 1);
   const warmupSteps = Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch));
+  const cosine = warmupCosine({ baseLr: 1, warmupSteps, totalSteps });
   const m = config.monitor;
   const bankSize = Math.min(n, m.trainLimit);
   const bank = { ...set, images: set.images.narrow(0, 0, bankSize), labels: set.labels.narrow(0, 0, bankSize) };
   const result = await fit({
     run, stage: 'pretrain', model, optimizer, config: resolved, resume: o.resume, stopAfter: o.stopAfter,
-    schedule: warmupCosine({ baseLr: 1, warmupSteps, totalSteps }),
+    schedule: (step, group) => (fixedLr[group] ? 1 : cosine(step)),
     epochs: Math.ceil(totalSteps / stepsPerEpoch), stepsPerEpoch, totalSteps,
     batches: (epoch) => sampler.batches(epoch),
     step: (b, step) => {

@@ -26,8 +26,12 @@ export interface FitOptions<B> {
   stage: string;
   model: Module;
   optimizer: Optimizer<{ lr: number }>;
-  /** Learning-rate factor per step (1 = each group's lr as constructed), e.g. warmupCosine({ baseLr: 1, … }); the update completing step s + 1 runs at schedule(s + 1). */
-  schedule: (step: number) => number;
+  /**
+   * Learning-rate factor per step and optimizer parameter group (1 = the group's lr as
+   * constructed), e.g. warmupCosine({ baseLr: 1, … }) for every group; the update
+   * completing step s + 1 runs at schedule(s + 1, group).
+   */
+  schedule: (step: number, group: number) => number;
   epochs: number;
   stepsPerEpoch: number;
   /** Stop after this many steps (default epochs × stepsPerEpoch; fewer for fractional epochs). */
@@ -103,8 +107,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
       for (const batch of o.batches(epoch)) {
         if (skip-- > 0) continue;
         const started = performance.now();
-        const factor = o.schedule(step + 1); // this update completes step + 1 (the convention of optim/schedules.ts)
-        optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * factor));
+        optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * o.schedule(step + 1, i))); // this update completes step + 1 (the convention of optim/schedules.ts)
         optimizer.zeroGrad();
         const r = torch.scope(() => o.step(batch, step));
         if (!Number.isFinite(r.loss)) throw new Error(`${stage}: the loss became ${r.loss} at step ${step}; lower the learning rate (the last checkpoint is in ${ckpt})`);
@@ -121,7 +124,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         progress.update(step, window.loss / window.n, rate, epoch);
         if (step % logEvery === 0 || step === total) {
           const extra = Object.fromEntries(Object.entries(window.extra).map(([k, v]) => [k, v / window.n]));
-          run.log({ event: 'train', stage, step, epoch, loss: window.loss / window.n, lr: baseLrs[0] * factor, imagesPerSec: rate, seconds: trainSeconds, ...extra });
+          run.log({ event: 'train', stage, step, epoch, loss: window.loss / window.n, lr: optimizer.paramGroups[0].lr, imagesPerSec: rate, seconds: trainSeconds, ...extra });
           window = { loss: 0, n: 0, items: 0, t: now, extra: {} };
         }
         if (o.evaluate && o.evalEvery && step % o.evalEvery === 0 && step < total) {
