@@ -4,4 +4,7 @@ export { ImageMethod, headSchema, cosineMomentum, twoViews, type HeadDefaults } 
 export { METHODS, getMethod } from './registry.js';
 export { SimCLR, SIMCLR_OPTIONS, simclr, type SimCLROptions } from './simclr.js';
 export { micle } from './micle.js';
+export { BarlowTwins, BARLOW_TWINS_OPTIONS, barlowtwins, type BarlowTwinsOptions } from './barlowtwins.js';
+export { VICReg, VICREG_OPTIONS, vicreg, type VICRegOptions } from './vicreg.js';
+export { DINO, DINO_OPTIONS, DinoNetwork, WeightNormLinear, dino, type DINOOptions } from './dino.js';
 export { instancePairs, casePairs, type PairBatch, type PairSampler, type PairSamplerOptions } from './pairs.js';

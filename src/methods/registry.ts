@@ -3,10 +3,13 @@ import type { Modality } from '../data/registry.js';
 import type { MethodSpec } from './method.js';
 import { simclr } from './simclr.js';
 import { micle } from './micle.js';
+import { barlowtwins } from './barlowtwins.js';
+import { vicreg } from './vicreg.js';
+import { dino } from './dino.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  ([simclr, micle] as MethodSpec[]).map((m) => [m.name, m]),
+  ([simclr, micle, barlowtwins, vicreg, dino] as MethodSpec[]).map((m) => [m.name, m]),
 );
 
 /** The method named `name` (of `modality`, when given). */
