@@ -93,7 +93,7 @@ test('MICLe pairs: two different images of one case, a case at most once per bat
     assert.equal(seen.size, 4);
   }
   assertThrows(() => methods.casePairs({ numItems: 3, batchSize: 2, seed: 0 }), /MICLe needs a case id per item/, TypeError);
-  assertThrows(() => methods.getMethod('byol'), /unknown method "byol" \(valid: simclr, micle\)/);
+  assertThrows(() => methods.getMethod('nonesuch'), /unknown method "nonesuch" \(valid: simclr, micle, /);
 });
 
 test('SimCLR learns on real images: Fashion-MNIST loss falls and the contrastive accuracy rises well above chance', async () => {
