@@ -14,9 +14,12 @@
  *   grows as D/N, which is 8192/2048 in the paper and 1024/256 here.
  * - the variance terms of the two branches are summed (eq. 6) with μ = 25; the
  *   reference code averages them, i.e. its μ = 25 is 12.5 here (`--method.variance 12.5`).
- * - LARS at 0.2 × batch/256 with weight decay 10⁻⁶ (the reference's base lr
- *   and its single lr for all parameters, biases and BN parameters unadapted):
- *   the pipeline's LARS is the same optimizer.
+ * - LARS with one lr for all parameters (biases and BN parameters unadapted)
+ *   and weight decay 10⁻⁶, as the reference code: the pipeline's LARS is the
+ *   same optimizer. lr 0.2 → 1.0 per 256 images: the paper trains for hundreds
+ *   of epochs, here a few hundred steps; on Fashion-MNIST (ResNet-18 at width
+ *   0.125, 300 steps of 256) kNN top-1 is 77.9 % at 0.2 and 79.6 % at 1.0 (a
+ *   random encoder: 72.7 %).
  * - views: BYOL's asymmetric blur [1.0, 0.1] and solarize [0, 0.2], colour strength 0.5.
  */
 import * as torch from '../torch/index.js';
@@ -69,6 +72,6 @@ export const vicreg: MethodSpec<typeof VICREG_OPTIONS> = {
   modality: 'image',
   summary: 'variance-invariance-covariance: views agree, each dimension keeps unit std over the batch, dimensions decorrelate',
   options: VICREG_OPTIONS,
-  optim: { name: 'lars', lr: 0.2, weightDecay: 1e-6, momentum: 0.9, warmupEpochs: 1 },
+  optim: { name: 'lars', lr: 1, weightDecay: 1e-6, momentum: 0.9, warmupEpochs: 1 },
   build: (o, ctx) => new VICReg(ctx.encoder(), o, ctx.input.size),
 };

@@ -36,12 +36,12 @@ test('Barlow Twins logs the unweighted terms of the loss on the projector output
   assert.ok(Math.abs(losses.barlowTwinsLoss(j1, j2, { lambda: 0.01 }).item() * 0.1 - loss.item()) > 1e-3, 'the views go through batch norm separately');
 });
 
-test('Barlow Twins defaults and errors: 3 × 1024 projector, λ 5e-3, LARS 0.2 with the loss scaled by 0.0048/0.2, BYOL views', () => {
+test('Barlow Twins defaults and errors: 3 × 1024 projector, λ 5e-3, LARS 1.0 with the loss scaled by 0.0048/0.2, BYOL views', () => {
   const m = new methods.BarlowTwins(new Pool(64));
   assert.equal(m.head.outDim, 1024);
   assert.equal(m.representationLayers, 3);
   assert.deepEqual([m.lambda, m.scaleLoss], [5e-3, 0.024]);
-  assert.deepEqual(methods.barlowtwins.optim, { name: 'lars', lr: 0.2, weightDecay: 1.5e-6 * 0.024, momentum: 0.9, warmupEpochs: 1 });
+  assert.deepEqual(methods.barlowtwins.optim, { name: 'lars', lr: 1, weightDecay: 1.5e-6 * 0.024, momentum: 0.9, warmupEpochs: 1 });
   const views = methods.BARLOW_TWINS_OPTIONS.parse({}).views;
   assert.deepEqual([views.blur, views.solarize, views.local.count], [[1, 0.1], [0, 0.2], 0]);
   assertThrows(() => m.trainingStep([torch.randn([4, 64, 1, 1])]), /BarlowTwins: expected two views of the same shape/);

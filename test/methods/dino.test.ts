@@ -20,7 +20,9 @@ const crops = (model: methods.DINO, n = 6, seed = 0): torch.Tensor[] => {
 };
 
 test('DINO step matches PyTorch: multi-crop student, teacher targets, centre, loss, gradients, EMA teacher', () => {
-  const model = new methods.DINO(() => new Pool(6), { head: { layers: 3, hiddenDim: 8, outDim: 5 }, outDim: 7, teacherTempWarmup: 0.5 }).to({ dtype: 'float64' });
+  const model = new methods.DINO(() => new Pool(6), {
+    head: { layers: 3, hiddenDim: 8, outDim: 5, batchNorm: false }, outDim: 7, momentum: 0.996, warmupTeacherTemp: 0.04, teacherTemp: 0.07, teacherTempWarmup: 0.5,
+  }).to({ dtype: 'float64' });
   model.student.loadStateDict(goldenState('ssl_methods', 'dino.student'));
   model.teacher.loadStateDict(goldenState('ssl_methods', 'dino.teacher'));
   model.center.copy_(g('dino.center'));
@@ -87,7 +89,7 @@ test('DINO: the teacher gets no gradient and after a step is the EMA of the stud
   opt.step();
   const before = Object.fromEntries(Object.entries(model.teacher.stateDict()).map(([k, t]) => [k, t.clone()]));
   model.afterStep(info);
-  const m = methods.cosineMomentum(0.996, info);
+  const m = methods.cosineMomentum(0.99, info);
   const student = model.student.stateDict();
   for (const [k, t] of Object.entries(model.teacher.stateDict())) {
     if (k.endsWith('num_batches_tracked')) assert.ok(torch.equal(t, student[k]), k);
@@ -117,15 +119,16 @@ test("DINO head: the last layer's rows keep norm 1 through training (g frozen at
 });
 
 test('DINO schedules and defaults: τₜ warm-up over a fraction of the run, cosine teacher momentum, multi-crop views', () => {
-  const model = tiny({ teacherTempWarmup: 0.3 });
+  const model = tiny({ warmupTeacherTemp: 0.04, teacherTemp: 0.07, teacherTempWarmup: 0.3, momentum: 0.996 });
   const temps = [0, 15, 29, 30, 99].map((s) => model.teacherTemperature(at(s, 100)));
   const expected = [0.04, 0.04 + (0.03 * 15) / 29, 0.07, 0.07, 0.07];
   temps.forEach((t, i) => assert.ok(Math.abs(t - expected[i]) < 1e-12, `τₜ ${temps} vs ${expected}`));
   const { logs } = model.trainingStep(crops(model), at(50, 100));
   assert.ok(Math.abs(logs!.momentum - (1 - 0.004 * 0.5)) < 1e-12);
   const d = methods.DINO_OPTIONS.parse({});
-  assert.deepEqual([d.outDim, d.head.hiddenDim, d.head.outDim, d.head.batchNorm, d.views.local.count, d.views.scale], [4096, 512, 128, false, 6, [0.4, 1]]);
-  assert.deepEqual(methods.dino.optim, { name: 'adamw', lr: 0.0005, weightDecay: 0.04, warmupEpochs: 1 });
+  assert.deepEqual([d.outDim, d.head.hiddenDim, d.head.outDim, d.head.batchNorm, d.views.local.count, d.views.scale], [4096, 512, 128, true, 6, [0.4, 1]]);
+  assert.deepEqual([d.momentum, d.warmupTeacherTemp, d.teacherTemp, d.studentTemp, d.centerMomentum], [0.99, 0.02, 0.02, 0.1, 0.9]);
+  assert.deepEqual(methods.dino.optim, { name: 'adamw', lr: 0.005, weightDecay: 0.04, warmupEpochs: 1 });
   const fresh = new methods.DINO(() => new Pool(4), { outDim: 16 }, 8);
   assert.ok(fresh.head.outDim === 128 && Object.keys(fresh.stateDict()).includes('teacher.lastLayer.weight_v') && Object.keys(fresh.stateDict()).includes('center'));
   assertThrows(() => fresh.trainingStep([torch.rand([2, 4, 8, 8])], at(0, 1)), /DINO: expected two views of the same shape/);

@@ -32,11 +32,11 @@ test('VICReg logs vicregLoss terms on the expander outputs; the loss is 25·s + 
   assert.ok(logs!.variance > 0 && logs!.covariance > 0);
 });
 
-test('VICReg defaults and errors: 3 × 1024 expander, LARS 0.2 with weight decay 1e-6, BYOL views', () => {
+test('VICReg defaults and errors: 3 × 1024 expander, LARS 1.0 with weight decay 1e-6, BYOL views', () => {
   const m = new methods.VICReg(new Pool(64));
   assert.equal(m.head.outDim, 1024);
   assert.deepEqual(m.weights, { sim: 25, var: 25, cov: 1, gamma: 1 });
-  assert.deepEqual(methods.vicreg.optim, { name: 'lars', lr: 0.2, weightDecay: 1e-6, momentum: 0.9, warmupEpochs: 1 });
+  assert.deepEqual(methods.vicreg.optim, { name: 'lars', lr: 1, weightDecay: 1e-6, momentum: 0.9, warmupEpochs: 1 });
   const views = methods.VICREG_OPTIONS.parse({}).views;
   assert.deepEqual([views.blur, views.solarize], [[1, 0.1], [0, 0.2]]);
   assertThrows(() => m.trainingStep([torch.randn([4, 64, 2, 2]), torch.randn([4, 64, 1, 1])]), /VICReg: expected two views of the same shape/);
