@@ -8,4 +8,7 @@ export { PredictorMethod, MomentumMethod, type ViewOutputs, type PredictorOption
 export { BYOL, BYOL_OPTIONS, byol, type BYOLOptions } from './byol.js';
 export { SimSiam, SIMSIAM_OPTIONS, simsiam, type SimSiamOptions } from './simsiam.js';
 export { MoCoV3, MOCOV3_OPTIONS, mocov3, type MoCoV3Options } from './mocov3.js';
+export { BarlowTwins, BARLOW_TWINS_OPTIONS, barlowtwins, type BarlowTwinsOptions } from './barlowtwins.js';
+export { VICReg, VICREG_OPTIONS, vicreg, type VICRegOptions } from './vicreg.js';
+export { DINO, DINO_OPTIONS, DinoNetwork, WeightNormLinear, dino, type DINOOptions } from './dino.js';
 export { instancePairs, casePairs, type PairBatch, type PairSampler, type PairSamplerOptions } from './pairs.js';

@@ -6,10 +6,13 @@ import { micle } from './micle.js';
 import { byol } from './byol.js';
 import { simsiam } from './simsiam.js';
 import { mocov3 } from './mocov3.js';
+import { barlowtwins } from './barlowtwins.js';
+import { vicreg } from './vicreg.js';
+import { dino } from './dino.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  ([simclr, micle, byol, simsiam, mocov3] as MethodSpec[]).map((m) => [m.name, m]),
+  ([simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino] as MethodSpec[]).map((m) => [m.name, m]),
 );
 
 /** The method named `name` (of `modality`, when given). */
