@@ -57,13 +57,13 @@ test('SimSiam through pretrain: the predictor keeps its base learning rate while
       await pipeline.pretrain({
         method: { name: 'simsiam', fixedPredictorLr }, data: { name: 'fashion-mnist', limit: 64 }, model: { width: 0.0625, smallStem: false },
         optim: { warmupEpochs: 0 }, train: { steps: 4, batchSize: 16 }, monitor: { trainLimit: 32, k: 5, test: { limit: 16 } },
-      }, out);
+      }, out, { stopAfter: 3 }); // the checkpoint after step 3 of 4 holds the lr of the update that completed it
       const ckpt = join(out, 'checkpoints', 'pretrain');
       const file = readdirSync(ckpt).find((f) => /^optimizer-\d+\.json$/.test(f))!;
       return (JSON.parse(readFileSync(join(ckpt, file), 'utf8')) as { paramGroups: { lr: number }[] }).paramGroups.map((g) => g.lr);
     };
     const base = (0.1 * 16) / 256;
-    const last = base * 0.5 * (1 + Math.cos((Math.PI * 3) / 4)); // the lr of step 3 of 4
+    const last = base * 0.5 * (1 + Math.cos((Math.PI * 3) / 4)); // schedule(3) of 4 steps (fit's step + 1 convention)
     const close = (a: number[], e: number[]): boolean => a.length === e.length && a.every((v, i) => Math.abs(v - e[i]) < 1e-12);
     const fixed = await lrs(true);
     assert.ok(close(fixed, [last, base]), `fixed predictor lr: ${fixed}`);
