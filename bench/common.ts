@@ -20,7 +20,8 @@ export function parseArgs(argv = process.argv.slice(2)): BenchArgs {
   const quick = argv.includes('--quick');
   const t = argv.indexOf('--threads');
   const threads = t >= 0 ? Number(argv[t + 1]) : Math.min(2, availableParallelism());
-  if (!(Number.isInteger(threads) && threads > 0)) throw new RangeError(`--threads: expected a positive integer but received ${argv[t + 1]}`);
+  if (!(Number.isInteger(threads) && threads > 0))
+    throw new RangeError(`--threads: expected a positive integer but received ${argv[t + 1]}`);
   return { quick, threads, alternations: quick ? 1 : 3 };
 }
 
@@ -28,7 +29,9 @@ export function parseArgs(argv = process.argv.slice(2)): BenchArgs {
 export function startBench(suite: string, detail = ''): BenchArgs {
   const args = parseArgs();
   torch.setNumThreads(args.threads);
-  console.error(`bench/${suite}: libtorch ${torch.version()}, ${args.threads} intra-op thread(s)${detail ? `, ${detail}` : ''}, ${args.alternations} alternation(s)`);
+  console.error(
+    `bench/${suite}: libtorch ${torch.version()}, ${args.threads} intra-op thread(s)${detail ? `, ${detail}` : ''}, ${args.alternations} alternation(s)`,
+  );
   return args;
 }
 
@@ -42,7 +45,10 @@ export function pytorchEnv(): NodeJS.ProcessEnv {
 /** Runs `bench/<suite>/reference.py <workload> <threads> ...args` and returns its best seconds. */
 export function python(suite: string, threads: number, workload: string, ...args: number[]): number {
   const script = join(packageRoot, 'bench', suite, 'reference.py');
-  const r = spawnSync('/usr/bin/python3', [script, workload, String(threads), ...args.map(String)], { encoding: 'utf8', env: pytorchEnv() });
+  const r = spawnSync('/usr/bin/python3', [script, workload, String(threads), ...args.map(String)], {
+    encoding: 'utf8',
+    env: pytorchEnv(),
+  });
   if (r.status !== 0) {
     const hint = /No module named/.test(r.stderr) ? ' (install python3-torch: `npm run setup -- --with-pytorch`)' : '';
     throw new Error(`PyTorch reference ${suite}/${workload} failed${hint}:\n${r.stderr}`);
@@ -61,13 +67,22 @@ export interface Row {
 const scale = { µs: 1e6, ms: 1e3, s: 1 };
 
 /** Best seconds of each side over `alternations` alternating runs. */
-export function measure(args: BenchArgs, workload: string, unit: Row['unit'], target: number, ours: () => number, theirs: () => number): Row {
+export function measure(
+  args: BenchArgs,
+  workload: string,
+  unit: Row['unit'],
+  target: number,
+  ours: () => number,
+  theirs: () => number,
+): Row {
   let a = Infinity;
   let b = Infinity;
   for (let i = 0; i < args.alternations; i++) {
     a = Math.min(a, ours());
     b = Math.min(b, theirs());
-    console.error(`  ${workload} round ${i + 1}/${args.alternations}: selfsup ${(a * scale[unit]).toFixed(2)} ${unit}, PyTorch ${(b * scale[unit]).toFixed(2)} ${unit}`);
+    console.error(
+      `  ${workload} round ${i + 1}/${args.alternations}: selfsup ${(a * scale[unit]).toFixed(2)} ${unit}, PyTorch ${(b * scale[unit]).toFixed(2)} ${unit}`,
+    );
   }
   return { workload, unit, ours: a, theirs: b, target };
 }
@@ -78,7 +93,9 @@ export function printTable(rows: Row[]): void {
   for (const r of rows) {
     const ratio = r.ours / r.theirs;
     const s = scale[r.unit];
-    console.log(`| ${r.workload} | ${(r.ours * s).toFixed(2)} ${r.unit} | ${(r.theirs * s).toFixed(2)} ${r.unit} | ${ratio.toFixed(2)}× | ≤ ${r.target}× (${ratio <= r.target ? 'met' : 'missed'}) |`);
+    console.log(
+      `| ${r.workload} | ${(r.ours * s).toFixed(2)} ${r.unit} | ${(r.theirs * s).toFixed(2)} ${r.unit} | ${ratio.toFixed(2)}× | ≤ ${r.target}× (${ratio <= r.target ? 'met' : 'missed'}) |`,
+    );
   }
 }
 

@@ -14,7 +14,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { torch, models, pipeline, train } from '../src/index.js';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'runs/methods' }, width: { type: 'string', default: '0.125' }, seed: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'runs/methods' },
+    width: { type: 'string', default: '0.125' },
+    seed: { type: 'string', default: '0' },
+  },
+});
 const out = values.out!;
 const model = { arch: 'resnet18', width: Number(values.width), smallStem: true };
 const data = { name: 'fashion-mnist' };

@@ -32,7 +32,11 @@ console.log(`MNIST: ${n} train / ${test.labels.shape[0]} test images, ${epochs} 
 
 const model = new models.ConvNet();
 const opt = new torch.optim.AdamW(model.parameters(), { lr: Number(args.lr), weightDecay: 1e-4 });
-const schedule = torch.optim.warmupCosine({ baseLr: Number(args.lr), warmupSteps: Math.ceil(0.05 * epochs * stepsPerEpoch), totalSteps: epochs * stepsPerEpoch });
+const schedule = torch.optim.warmupCosine({
+  baseLr: Number(args.lr),
+  warmupSteps: Math.ceil(0.05 * epochs * stepsPerEpoch),
+  totalSteps: epochs * stepsPerEpoch,
+});
 const shuffle = new torch.Generator(Number(args.seed));
 
 let step = 0;
@@ -50,7 +54,8 @@ for (let epoch = 0; epoch < epochs; epoch++) {
       opt.step();
       return loss.item();
     });
-    if ((b + 1) % 100 === 0) console.log(`epoch ${epoch + 1} step ${b + 1}/${stepsPerEpoch}: loss ${(lossSum / (b + 1)).toFixed(4)} (${seconds()} s)`);
+    if ((b + 1) % 100 === 0)
+      console.log(`epoch ${epoch + 1} step ${b + 1}/${stepsPerEpoch}: loss ${(lossSum / (b + 1)).toFixed(4)} (${seconds()} s)`);
   }
   order.dispose();
   console.log(`epoch ${epoch + 1}: mean loss ${(lossSum / stepsPerEpoch).toFixed(4)}, test accuracy ${(100 * accuracy()).toFixed(2)}%`);
@@ -65,7 +70,10 @@ function accuracy(net = model): number {
       correct += torch.scope(() => {
         const len = Math.min(1000, test.labels.shape[0] - i);
         const pred = net.forward(test.images.narrow(0, i, len)).argmax(1); // [len]
-        return pred.eq(test.labels.narrow(0, i, len)).sum().item();
+        return pred
+          .eq(test.labels.narrow(0, i, len))
+          .sum()
+          .item();
       });
   });
   net.train();

@@ -4,7 +4,10 @@ import { torch } from 'selfsup';
 const F = torch.nn.functional;
 torch.manualSeed(0);
 const x = torch.randn([256, 1]);
-const y = x.mul(3).sub(1).add(torch.randn([256, 1]).mul(0.1));
+const y = x
+  .mul(3)
+  .sub(1)
+  .add(torch.randn([256, 1]).mul(0.1));
 const w = torch.zeros([1, 1], { requiresGrad: true });
 const b = torch.zeros([1], { requiresGrad: true });
 

@@ -14,8 +14,24 @@ for (const dir of process.argv.slice(2)) {
   const run = new train.RunDir(dir, { resume: true });
   const name = (run.readConfig().name as string | undefined) ?? basename(dir);
   for (const e of run.events()) {
-    if (e.event === 'probe') rows.push([name, `${e.kind}${e.layer ? ` (head layer ${e.layer})` : ''}`, String(e.split), e.fraction === undefined ? '100 %' : `${100 * (e.fraction as number)} %`, pct(e.top1), pct(e.top5)]);
-    if (e.event === 'finetune') rows.push([name, `fine-tune from ${e.init}`, String(e.split), `${100 * (e.fraction as number)} % (${e.labels})`, pct(e.top1), pct(e.top5)]);
+    if (e.event === 'probe')
+      rows.push([
+        name,
+        `${e.kind}${e.layer ? ` (head layer ${e.layer})` : ''}`,
+        String(e.split),
+        e.fraction === undefined ? '100 %' : `${100 * (e.fraction as number)} %`,
+        pct(e.top1),
+        pct(e.top5),
+      ]);
+    if (e.event === 'finetune')
+      rows.push([
+        name,
+        `fine-tune from ${e.init}`,
+        String(e.split),
+        `${100 * (e.fraction as number)} % (${e.labels})`,
+        pct(e.top1),
+        pct(e.top5),
+      ]);
   }
 }
 if (rows.length === 0) {

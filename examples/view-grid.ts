@@ -35,7 +35,7 @@ torch.scope(() => {
     views: 2 * pairs,
   });
   const generator = new torch.Generator(seed);
-  const columns = [x, ...pipeline.forward(x, generator)];  // each [N, 1, 28, 28]
+  const columns = [x, ...pipeline.forward(x, generator)]; // each [N, 1, 28, 28]
   // Row i: image i, then its views: [N, 1 + 2·pairs, 1, 28, 28] -> [N (1 + 2·pairs), 1, 28, 28].
   const cells = torch.stack(columns, 1).flatten(0, 1);
   const big = torch.nn.functional.interpolate(cells, { scaleFactor: zoom, mode: 'nearest' });

@@ -8,7 +8,7 @@ import { findLibtorch } from './libtorch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (!findLibtorch()) {
-  console.error('libtorch not found: run `npm run setup` (installs Debian\'s libtorch-dev), or set LIBTORCH=/path/to/libtorch');
+  console.error("libtorch not found: run `npm run setup` (installs Debian's libtorch-dev), or set LIBTORCH=/path/to/libtorch");
   process.exit(1);
 }
 const npmDir = dirname(dirname(execFileSync('which', ['npm']).toString().trim()));

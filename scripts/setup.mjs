@@ -40,7 +40,11 @@ if (withPytorch && !hasPythonTorch()) apt.push('python3-torch', 'python3-torchvi
 if (!existsSync('/usr/bin/chromium')) apt.push('chromium');
 // An optimised BLAS for libtorch's matrix products (linear layers, NT-Xent similarities, kNN, probes):
 // Debian's libtorch links libblas.so.3, which is the slow reference BLAS until OpenBLAS provides it.
-if (!existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3') && !existsSync('/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3')) apt.push('libopenblas0-pthread');
+if (
+  !existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3') &&
+  !existsSync('/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3')
+)
+  apt.push('libopenblas0-pthread');
 // Data for tests and demos (src/data/fashion-mnist.ts): Debian's dataset-fashion-mnist, installed
 // with apt as root; otherwise unpacked into .cache/debian/ by installDataWithoutRoot() below.
 const FASHION_MNIST = 'usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
@@ -49,7 +53,9 @@ if (isRoot && !hasFashionMnist()) apt.push('dataset-fashion-mnist');
 if (apt.length) {
   const cmd = `apt-get update && apt-get install -y --no-install-recommends ${apt.join(' ')}`;
   if (!isRoot) {
-    console.error(`setup: missing Debian packages: ${apt.join(', ')}.\nRun as root:\n  sudo sh -c '${cmd}'\nthen run \`npm run setup\` again (or set LIBTORCH=/path/to/libtorch to use another libtorch).`);
+    console.error(
+      `setup: missing Debian packages: ${apt.join(', ')}.\nRun as root:\n  sudo sh -c '${cmd}'\nthen run \`npm run setup\` again (or set LIBTORCH=/path/to/libtorch to use another libtorch).`,
+    );
     process.exit(1);
   }
   run('sh', ['-c', cmd], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -64,8 +70,16 @@ function installDataWithoutRoot() {
   const dir = join(root, '.cache', 'debian');
   mkdirSync(dir, { recursive: true });
   console.log('$ apt-get download dataset-fashion-mnist && dpkg -x dataset-fashion-mnist_*.deb .cache/debian');
-  const ok = spawnSync('sh', ['-c', 'apt-get download dataset-fashion-mnist && dpkg -x dataset-fashion-mnist_*.deb . && rm -f dataset-fashion-mnist_*.deb'], { cwd: dir, stdio: 'inherit' }).status === 0;
-  if (!ok) console.warn(`setup: warning: could not unpack dataset-fashion-mnist into ${dir}; the Fashion-MNIST tests need it: run as root \`apt-get install dataset-fashion-mnist\``);
+  const ok =
+    spawnSync(
+      'sh',
+      ['-c', 'apt-get download dataset-fashion-mnist && dpkg -x dataset-fashion-mnist_*.deb . && rm -f dataset-fashion-mnist_*.deb'],
+      { cwd: dir, stdio: 'inherit' },
+    ).status === 0;
+  if (!ok)
+    console.warn(
+      `setup: warning: could not unpack dataset-fashion-mnist into ${dir}; the Fashion-MNIST tests need it: run as root \`apt-get install dataset-fashion-mnist\``,
+    );
 }
 installDataWithoutRoot();
 
@@ -73,4 +87,6 @@ run('npm', ['ci', '--no-audit', '--no-fund']);
 run('npm', ['run', 'build']);
 console.log(`setup: done (libtorch from ${process.env.LIBTORCH ?? 'the system'}). Run \`npm test\`.`);
 if (!existsSync('/usr/bin/python3') || !hasPythonTorch())
-  console.log('setup: note: python3-torch is not installed; it is only needed for `npm run goldens` and the benchmarks (`npm run setup -- --with-pytorch`).');
+  console.log(
+    'setup: note: python3-torch is not installed; it is only needed for `npm run goldens` and the benchmarks (`npm run setup -- --with-pytorch`).',
+  );

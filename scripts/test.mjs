@@ -16,7 +16,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Compiled test files under `dir`, relative to the root, sorted. */
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.js') ? [relative(root, join(dir, e.name))] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.js') ? [relative(root, join(dir, e.name))] : [],
+    )
     .sort();
 }
 
@@ -26,8 +28,16 @@ const parity = files.filter((f) => /\bgolden(State)?\(|from '\.\/parity\.js'/.te
 const cpu = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
 const has = (flag) => new RegExp(`^flags\\s*:.*\\b${flag}\\b`, 'm').test(cpu);
 const VARIANTS = [
-  { name: 'baseline x86-64 (SSE)', needs: [], env: { ATEN_CPU_CAPABILITY: 'default', ONEDNN_MAX_CPU_ISA: 'SSE41', OPENBLAS_CORETYPE: 'Prescott', MKL_ENABLE_INSTRUCTIONS: 'SSE4_2' } },
-  { name: 'AVX2', needs: ['avx2', 'fma'], env: { ATEN_CPU_CAPABILITY: 'avx2', ONEDNN_MAX_CPU_ISA: 'AVX2', OPENBLAS_CORETYPE: 'Haswell', MKL_ENABLE_INSTRUCTIONS: 'AVX2' } },
+  {
+    name: 'baseline x86-64 (SSE)',
+    needs: [],
+    env: { ATEN_CPU_CAPABILITY: 'default', ONEDNN_MAX_CPU_ISA: 'SSE41', OPENBLAS_CORETYPE: 'Prescott', MKL_ENABLE_INSTRUCTIONS: 'SSE4_2' },
+  },
+  {
+    name: 'AVX2',
+    needs: ['avx2', 'fma'],
+    env: { ATEN_CPU_CAPABILITY: 'avx2', ONEDNN_MAX_CPU_ISA: 'AVX2', OPENBLAS_CORETYPE: 'Haswell', MKL_ENABLE_INSTRUCTIONS: 'AVX2' },
+  },
 ];
 // Forcing an ISA the CPU lacks would crash (SIGILL); other architectures have none of these.
 const [variants, skipped] = [true, false].map((keep) => VARIANTS.filter((v) => (process.arch === 'x64' && v.needs.every(has)) === keep));
@@ -42,7 +52,10 @@ console.log(`== the whole suite: ${main.status === 0 ? 'passed' : 'FAILED'} in $
 function runVariant(v) {
   const env = { ...v.env, OMP_NUM_THREADS: '1' };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...parity], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', ...parity], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -57,8 +70,12 @@ const results = await Promise.all(variants.map(runVariant));
 for (const r of results) {
   const count = (what) => r.out.match(new RegExp(`^# ${what} (\\d+)$`, 'm'))?.[1] ?? '?';
   if (!r.ok) console.log(r.out);
-  const how = Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ');
-  console.log(`== ${r.name}: ${r.ok ? 'passed' : 'FAILED'} (${count('pass')} passed, ${count('fail')} failed; rerun one with ${how} node --test <file>)`);
+  const how = Object.entries(r.env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  console.log(
+    `== ${r.name}: ${r.ok ? 'passed' : 'FAILED'} (${count('pass')} passed, ${count('fail')} failed; rerun one with ${how} node --test <file>)`,
+  );
 }
 console.log(`== variants in ${seconds(t1)} s; everything in ${seconds(t0)} s`);
 process.exit(main.status === 0 && results.every((r) => r.ok) ? 0 : 1);

@@ -33,7 +33,10 @@ const sample = {
   i16: t(Int16Array.from([-32768, 32767, -1, 0, 1, 12345]), { shape: [3, 2] }),
   i8: t(Int8Array.from(range(-128, 128)), { shape: [16, 16] }),
   u8: t(Uint8Array.from(range(0, 256))),
-  bool: t([[true, false, true], [false, false, true]]),
+  bool: t([
+    [true, false, true],
+    [false, false, true],
+  ]),
   'scalar.f32': t(3.5),
   'scalar.i64': t(-7, { dtype: 'int64' }),
   'scalar.bool': t(true),

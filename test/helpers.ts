@@ -32,7 +32,11 @@ export function golden(family: string): (name: string) => Tensor {
 export function goldenState(family: string, prefix: string): Record<string, Tensor> {
   golden(family);
   const head = `${prefix}.sd.`;
-  return Object.fromEntries(Object.entries(cache.get(family)!).filter(([k]) => k.startsWith(head)).map(([k, t]) => [k.slice(head.length), t]));
+  return Object.fromEntries(
+    Object.entries(cache.get(family)!)
+      .filter(([k]) => k.startsWith(head))
+      .map(([k, t]) => [k.slice(head.length), t]),
+  );
 }
 
 function toF64(t: Tensor): Float64Array {
@@ -63,12 +67,18 @@ export function assertClose(actual: Tensor, expected: Tensor, o: CloseOptions = 
   let worstExcess = 0;
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(e[i]) || Number.isNaN(a[i])) {
-      if (Number.isNaN(e[i]) !== Number.isNaN(a[i])) { worst = i; break; }
+      if (Number.isNaN(e[i]) !== Number.isNaN(a[i])) {
+        worst = i;
+        break;
+      }
       continue;
     }
     if (a[i] === e[i]) continue;
     const excess = Math.abs(a[i] - e[i]) - (atol + rtol * Math.abs(e[i]));
-    if (excess > worstExcess || Number.isNaN(excess)) { worstExcess = excess; worst = i; }
+    if (excess > worstExcess || Number.isNaN(excess)) {
+      worstExcess = excess;
+      worst = i;
+    }
   }
   if (worst >= 0) assert.fail(`${where}element ${worst}: got ${a[worst]}, expected ${e[worst]} (rtol ${rtol}, atol ${atol})`);
 }
@@ -84,17 +94,33 @@ export function assertArrayClose(actual: ArrayLike<number>, expected: ArrayLike<
  * Finite-difference gradient check in float64: compares autograd's gradient of
  * sum(fn(inputs) * w) for a fixed random w against central differences.
  */
-export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[], o: { eps?: number; atol?: number; rtol?: number; msg?: string } = {}): void {
+export function gradcheck(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  o: { eps?: number; atol?: number; rtol?: number; msg?: string } = {},
+): void {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-4, msg = '' } = o;
   torch.scope(() => {
-    const xs = inputs.map((x) => x.detach().clone().requiresGrad_(x.dtype === 'float64'));
-    for (const x of xs) assert.ok(x.dtype !== 'float32', `${msg}: gradcheck inputs must be float64 (or integer for non-differentiable args)`);
+    const xs = inputs.map((x) =>
+      x
+        .detach()
+        .clone()
+        .requiresGrad_(x.dtype === 'float64'),
+    );
+    for (const x of xs)
+      assert.ok(x.dtype !== 'float32', `${msg}: gradcheck inputs must be float64 (or integer for non-differentiable args)`);
     const out0 = fn(...xs);
     const gen = new torch.Generator(1234);
     const w = torch.randn(out0.shape, { dtype: 'float64', generator: gen });
     const diff = xs.filter((x) => x.dtype === 'float64');
     const grads = torch.autograd.grad(out0.mul(w).sum(), diff, { allowUnused: true });
-    const project = (): number => torch.noGrad(() => fn(...xs).mul(w).sum().item());
+    const project = (): number =>
+      torch.noGrad(() =>
+        fn(...xs)
+          .mul(w)
+          .sum()
+          .item(),
+      );
     diff.forEach((x, k) => {
       const analytic = grads[k] ? toF64(grads[k]!) : new Float64Array(x.numel());
       const flat = x.detach().view([-1]);

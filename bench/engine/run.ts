@@ -18,7 +18,20 @@ const opRounds = args.quick ? 5 : 9;
 const opN = 200_000;
 const convRounds = args.quick ? 1 : 2;
 printTable([
-  measure(args, 'tiny add (4 elements)', 'µs', 1.0, () => opAdd(opRounds, opN), () => python('engine', args.threads, 'op-add', opRounds, opN)),
-  measure(args, 'ResNet-18 fwd+bwd, batch 128, 32×32', 's', 1.05, () => resnetStep(convRounds, 128),
-    () => python('engine', args.threads, 'resnet18', convRounds, 128)),
+  measure(
+    args,
+    'tiny add (4 elements)',
+    'µs',
+    1.0,
+    () => opAdd(opRounds, opN),
+    () => python('engine', args.threads, 'op-add', opRounds, opN),
+  ),
+  measure(
+    args,
+    'ResNet-18 fwd+bwd, batch 128, 32×32',
+    's',
+    1.05,
+    () => resnetStep(convRounds, 128),
+    () => python('engine', args.threads, 'resnet18', convRounds, 128),
+  ),
 ]);

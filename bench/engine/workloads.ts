@@ -17,7 +17,13 @@ function resnetParams(width = 64, classes = 10): Map<string, Tensor> {
   const g = new torch.Generator(0);
   const P = new Map<string, Tensor>();
   const conv = (name: string, cin: number, cout: number, k: number): void => {
-    P.set(name, torch.randn([cout, cin, k, k], { generator: g }).mul(Math.sqrt(2 / (cin * k * k))).requiresGrad_());
+    P.set(
+      name,
+      torch
+        .randn([cout, cin, k, k], { generator: g })
+        .mul(Math.sqrt(2 / (cin * k * k)))
+        .requiresGrad_(),
+    );
   };
   const bn = (name: string, c: number): void => {
     P.set(`${name}.weight`, torch.ones([c], { requiresGrad: true }));
@@ -73,9 +79,10 @@ export function resnetStep(rounds: number, batch: number): number {
   const g = new torch.Generator(1);
   const x = torch.randn([batch, 3, 32, 32], { generator: g });
   const y = torch.randint(0, 10, [batch], { generator: g });
-  const step = (): void => torch.scope(() => {
-    for (const t of P.values()) t.grad = null;
-    F.crossEntropy(resnetForward(P, x), y).backward();
-  });
+  const step = (): void =>
+    torch.scope(() => {
+      for (const t of P.values()) t.grad = null;
+      F.crossEntropy(resnetForward(P, x), y).backward();
+    });
   return bestPerCall(rounds, 1, step);
 }

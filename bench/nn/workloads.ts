@@ -12,11 +12,13 @@ export function mlpAdamW(rounds: number, n: number): number {
   const opt = new torch.optim.AdamW(model.parameters(), { lr: 1e-3 });
   const x = torch.randn([32, 32]);
   const y = torch.randint(0, 10, [32]);
-  return bestPerCall(rounds, n, () => torch.scope(() => {
-    opt.zeroGrad();
-    F.crossEntropy(model.forward(x), y).backward();
-    opt.step();
-  }));
+  return bestPerCall(rounds, n, () =>
+    torch.scope(() => {
+      opt.zeroGrad();
+      F.crossEntropy(model.forward(x), y).backward();
+      opt.step();
+    }),
+  );
 }
 
 /** Best seconds per SGD (momentum, weight decay) training step of a classifier on a fixed batch. */
@@ -26,9 +28,11 @@ export function convStep(model: torch.nn.TensorModule, inputShape: number[], rou
   const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 });
   const x = torch.randn(inputShape);
   const y = torch.randint(0, 10, [inputShape[0]]);
-  return bestPerCall(rounds, 1, () => torch.scope(() => {
-    opt.zeroGrad();
-    F.crossEntropy(model.forward(x), y).backward();
-    opt.step();
-  }));
+  return bestPerCall(rounds, 1, () =>
+    torch.scope(() => {
+      opt.zeroGrad();
+      F.crossEntropy(model.forward(x), y).backward();
+      opt.step();
+    }),
+  );
 }

@@ -42,7 +42,8 @@ const args = startBench('simclr', `batch ${batch} (${2 * batch} views), ${warmup
 /** Runs a side's process and returns its JSON line; its progress goes to our stderr. */
 function child(side: string, env: NodeJS.ProcessEnv, command: string, ...rest: (string | number)[]): Record {
   const r = spawnSync(command, rest.map(String), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env });
-  if (r.status !== 0) throw new Error(`bench/simclr: the ${side} side failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}); see its error above`);
+  if (r.status !== 0)
+    throw new Error(`bench/simclr: the ${side} side failed (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}); see its error above`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record;
 }
 
@@ -54,23 +55,69 @@ try {
     if (!best[side] || r.seconds < best[side].seconds) best[side] = r;
     return r.seconds;
   };
-  const row = measure(args, 'SimCLR pretraining, ResNet-18 small stem, 32×32, per image', 'ms', 1,
-    () => keep('ours', child('selfsup', process.env, process.execPath, fileURLToPath(new URL('./ours.js', import.meta.url)), root, args.threads, batch, warmup, steps, setting.workers, setting.prefetch)),
-    () => keep('theirs', child('PyTorch', pytorchEnv(), '/usr/bin/python3', join(packageRoot, 'bench', 'simclr', 'reference.py'), 'simclr', args.threads, root, batch, warmup, steps,
-      best.theirs ? String(best.theirs.workers) : '0,1,2'))); // later rounds rerun the first round's best num_workers
+  const row = measure(
+    args,
+    'SimCLR pretraining, ResNet-18 small stem, 32×32, per image',
+    'ms',
+    1,
+    () =>
+      keep(
+        'ours',
+        child(
+          'selfsup',
+          process.env,
+          process.execPath,
+          fileURLToPath(new URL('./ours.js', import.meta.url)),
+          root,
+          args.threads,
+          batch,
+          warmup,
+          steps,
+          setting.workers,
+          setting.prefetch,
+        ),
+      ),
+    () =>
+      keep(
+        'theirs',
+        child(
+          'PyTorch',
+          pytorchEnv(),
+          '/usr/bin/python3',
+          join(packageRoot, 'bench', 'simclr', 'reference.py'),
+          'simclr',
+          args.threads,
+          root,
+          batch,
+          warmup,
+          steps,
+          best.theirs ? String(best.theirs.workers) : '0,1,2',
+        ),
+      ),
+  ); // later rounds rerun the first round's best num_workers
   const ours = best.ours!;
   const theirs = best.theirs!;
   const ratio = row.theirs / row.ours;
   console.log('| workload | selfsup | PyTorch | throughput ratio | target |');
   console.log('|---|---|---|---|---|');
-  console.log(`| SimCLR pretraining end to end (decode + two views + step), ResNet-18 small stem, 32×32, batch ${batch} | ${(1 / row.ours).toFixed(1)} images/s | ${(1 / row.theirs).toFixed(1)} images/s | ${ratio.toFixed(2)}× | ≥ 1× (${ratio >= 1 ? 'met' : 'missed'}) |`);
+  console.log(
+    `| SimCLR pretraining end to end (decode + two views + step), ResNet-18 small stem, 32×32, batch ${batch} | ${(1 / row.ours).toFixed(1)} images/s | ${(1 / row.theirs).toFixed(1)} images/s | ${ratio.toFixed(2)}× | ≥ 1× (${ratio >= 1 ? 'met' : 'missed'}) |`,
+  );
   console.log('');
   const ms = (s: number): string => `${(s * 1e3).toFixed(0)} ms`;
-  console.log('| side, per batch (best round) | loader setting | waiting for data | two views | step (fwd + NT-Xent + bwd + LARS) | total |');
+  console.log(
+    '| side, per batch (best round) | loader setting | waiting for data | two views | step (fwd + NT-Xent + bwd + LARS) | total |',
+  );
   console.log('|---|---|---|---|---|---|');
-  console.log(`| selfsup | ImageFolder + DataLoader, ${ours.workers ? `${ours.workers} decode worker(s)` : 'decode on the main thread'}, prefetch ${ours.prefetch} | ${ms(ours.wait)} | ${ms(ours.views)} | ${ms(ours.step)} | ${ms(ours.seconds * batch)} |`);
-  console.log(`| PyTorch | torchvision ImageFolder + DataLoader, num_workers ${theirs.workers} | ${ms(theirs.wait)} (views included) | ${theirs.workers ? 'in the loader workers' : 'in the wait (main process)'} | ${ms(theirs.step)} | ${ms(theirs.seconds * batch)} |`);
-  console.error(`bench/simclr: ${args.threads} intra-op thread(s) on both sides; last losses selfsup ${ours.loss.toFixed(3)}, PyTorch ${theirs.loss.toFixed(3)}`);
+  console.log(
+    `| selfsup | ImageFolder + DataLoader, ${ours.workers ? `${ours.workers} decode worker(s)` : 'decode on the main thread'}, prefetch ${ours.prefetch} | ${ms(ours.wait)} | ${ms(ours.views)} | ${ms(ours.step)} | ${ms(ours.seconds * batch)} |`,
+  );
+  console.log(
+    `| PyTorch | torchvision ImageFolder + DataLoader, num_workers ${theirs.workers} | ${ms(theirs.wait)} (views included) | ${theirs.workers ? 'in the loader workers' : 'in the wait (main process)'} | ${ms(theirs.step)} | ${ms(theirs.seconds * batch)} |`,
+  );
+  console.error(
+    `bench/simclr: ${args.threads} intra-op thread(s) on both sides; last losses selfsup ${ours.loss.toFixed(3)}, PyTorch ${theirs.loss.toFixed(3)}`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -29,7 +29,10 @@ export async function writeEmojiFolder(root: string, count: number): Promise<voi
   for (let i = 0; i < count; i++) {
     const dir = join(root, `c${set.records[i].category}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${i}.png`), torch.scope(() => encodePng(set.images.select(0, i).float().div(255)))); // [3, 32, 32]
+    writeFileSync(
+      join(dir, `${i}.png`),
+      torch.scope(() => encodePng(set.images.select(0, i).float().div(255))),
+    ); // [3, 32, 32]
   }
   disposeTensors(set);
 }
@@ -54,18 +57,33 @@ export interface PretrainTiming {
 }
 
 /** Runs `warmup + steps` SimCLR steps on batches of `batch` images from `root`; times the last `steps`. */
-export async function simclrPretrain(root: string, batch: number, warmup: number, steps: number, s: LoaderSetting): Promise<PretrainTiming> {
+export async function simclrPretrain(
+  root: string,
+  batch: number,
+  warmup: number,
+  steps: number,
+  s: LoaderSetting,
+): Promise<PretrainTiming> {
   torch.manualSeed(0);
   const pool = s.workers > 0 ? new DecodePool(s.workers) : 0;
   const dataset = new ImageFolder(root, { size: SIZE, dtype: 'uint8', workers: pool });
   if (dataset.length < batch * (warmup + steps + s.prefetch))
-    throw new RangeError(`bench/simclr: ${root} holds ${dataset.length} images; expected at least ${batch * (warmup + steps + s.prefetch)} so the loader keeps reading ahead through the timed steps`);
-  const loader = new DataLoader<{ image: torch.Tensor; label: number }, { image: torch.Tensor; label: torch.Tensor }>(
-    dataset, { batchSize: batch, shuffle: true, seed: 0, dropLast: true, prefetch: s.prefetch });
+    throw new RangeError(
+      `bench/simclr: ${root} holds ${dataset.length} images; expected at least ${batch * (warmup + steps + s.prefetch)} so the loader keeps reading ahead through the timed steps`,
+    );
+  const loader = new DataLoader<{ image: torch.Tensor; label: number }, { image: torch.Tensor; label: torch.Tensor }>(dataset, {
+    batchSize: batch,
+    shuffle: true,
+    seed: 0,
+    dropLast: true,
+    prefetch: s.prefetch,
+  });
   const views = simclrViews({ size: SIZE, strength: STRENGTH });
   const generator = new torch.Generator(0);
-  const model = new SimCLR(createEncoder({ arch: 'resnet18', smallStem: true, inChannels: 3 }),
-    { head: { layers: 2, outDim: 128, batchNorm: true }, temperature: TEMPERATURE });
+  const model = new SimCLR(createEncoder({ arch: 'resnet18', smallStem: true, inChannels: 3 }), {
+    head: { layers: 2, outDim: 128, batchNorm: true },
+    temperature: TEMPERATURE,
+  });
   model.train();
   const optimizer = new LARS(larsParamGroups(model), { lr: lrFor(batch), weightDecay: WEIGHT_DECAY });
   const it = loader[Symbol.asyncIterator]();
@@ -102,5 +120,11 @@ export async function simclrPretrain(root: string, batch: number, warmup: number
     if (pool) await pool.close();
   }
   const perBatch = (ms: number): number => ms / 1000 / steps;
-  return { seconds: (performance.now() - start) / 1000 / (steps * batch), wait: perBatch(t.wait), views: perBatch(t.views), step: perBatch(t.step), loss };
+  return {
+    seconds: (performance.now() - start) / 1000 / (steps * batch),
+    wait: perBatch(t.wait),
+    views: perBatch(t.views),
+    step: perBatch(t.step),
+    loss,
+  };
 }

@@ -13,7 +13,6 @@ const [workload, threads, rounds] = [process.argv[2], Number(process.argv[3]), N
 if (!['mlp', 'resnet18'].includes(workload) || !(threads > 0) || !(rounds > 0))
   throw new RangeError(`bench/threads/child: expected <mlp|resnet18> <threads> <rounds> but received ${process.argv.slice(2).join(' ')}`);
 torch.setNumThreads(threads);
-const seconds = workload === 'mlp'
-  ? mlpAdamW(rounds, 500)
-  : convStep(models.resnet18({ numClasses: 10, smallImageStem: true }), [64, 3, 32, 32], rounds);
+const seconds =
+  workload === 'mlp' ? mlpAdamW(rounds, 500) : convStep(models.resnet18({ numClasses: 10, smallImageStem: true }), [64, 3, 32, 32], rounds);
 console.log(JSON.stringify({ seconds }));

@@ -59,5 +59,9 @@ for (const busy of [false, true]) {
   }
 }
 console.log(`| workload | machine | ${Object.keys(POLICIES).join(' | ')} |`);
-console.log(`|---|---|${Object.keys(POLICIES).map(() => '---|').join('')}`);
+console.log(
+  `|---|---|${Object.keys(POLICIES)
+    .map(() => '---|')
+    .join('')}`,
+);
 for (const r of rows) console.log(r);

@@ -17,11 +17,19 @@ const rounds = quick ? 1 : 2;
 const count = quick ? 512 : 2048;
 const batch = 256;
 const args = startBench('views', `${count} images, batch ${batch}`);
-const rows: Row[] = [32, 64].map((size) => measure(args, `SimCLR two views ${size}×${size}, per image`, 'µs', 1,
-  () => simclrTwoViews(size, rounds, count, batch),
-  () => python('views', args.threads, 'simclr', size, rounds, count, batch)));
+const rows: Row[] = [32, 64].map((size) =>
+  measure(
+    args,
+    `SimCLR two views ${size}×${size}, per image`,
+    'µs',
+    1,
+    () => simclrTwoViews(size, rounds, count, batch),
+    () => python('views', args.threads, 'simclr', size, rounds, count, batch),
+  ),
+);
 printTable(rows);
 console.log('');
 console.log('| workload | selfsup images/s | PyTorch images/s |');
 console.log('|---|---|---|');
-for (const r of rows) console.log(`| ${r.workload.replace(', per image', '')} | ${(1 / r.ours).toFixed(0)} | ${(1 / r.theirs).toFixed(0)} |`);
+for (const r of rows)
+  console.log(`| ${r.workload.replace(', per image', '')} | ${(1 / r.ours).toFixed(0)} | ${(1 / r.theirs).toFixed(0)} |`);

@@ -20,7 +20,12 @@ export function simclrTwoViews(size: number, rounds: number, count: number, batc
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < count; i += batch) {
       torch.scope(() => {
-        const x = pixels.narrow(0, i, Math.min(batch, count - i)).permute([0, 3, 1, 2]).contiguous().float().div(255);
+        const x = pixels
+          .narrow(0, i, Math.min(batch, count - i))
+          .permute([0, 3, 1, 2])
+          .contiguous()
+          .float()
+          .div(255);
         views.forward(x, generator);
       });
     }

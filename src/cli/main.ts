@@ -71,7 +71,10 @@ function configOf(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
 /** --resume continues with the saved config; flags other than --out would be silently ignored, so they are errors. */
 function savedConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
   const extra = Object.keys(opts).filter((k) => !['out', 'resume'].includes(k) && opts[k] !== undefined);
-  if (extra.length) throw new Error(`--resume continues a run with its saved config.json; drop ${extra.map((k) => (k === 'config' ? '--config' : flagName(k))).join(', ')}`);
+  if (extra.length)
+    throw new Error(
+      `--resume continues a run with its saved config.json; drop ${extra.map((k) => (k === 'config' ? '--config' : flagName(k))).join(', ')}`,
+    );
   const { command: _c, inChannels: _i, imageSize: _s, initName: _n, ...saved } = new RunDir(opts.out!, { resume: true }).readConfig();
   return parseConfig(schemaOf(peekIn(saved)), saved, join(opts.out!, 'config.json')) as Record<string, unknown>;
 }
@@ -91,32 +94,70 @@ const table = (rows: string[][]): string => {
 export function program(argv: string[] = process.argv): Command {
   const peek = peekIn(argvConfig(argv), argvFlags(argv));
   const p = new Command('selfsup').description('Self-supervised pretraining, fine-tuning and evaluation on libtorch').showHelpAfterError();
-  const run = (schemaOf: SchemaOf, opts: Opts): Record<string, unknown> => (opts.resume ? savedConfig(schemaOf, opts) : configOf(schemaOf, opts));
-  withSchema(outOption(p.command('pretrain').description('self-supervised pretraining of an encoder by any method (`selfsup methods`)'), 'the pretraining'), pretrainSchema(peek))
-    .action(async (opts: Opts) => exitInterrupted((await pretrain(run(pretrainSchema, opts), opts.out!, { resume: opts.resume })).interrupted));
-  withSchema(outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'), finetuneSchema(peek))
-    .action(async (opts: Opts) => finetune(run(finetuneSchema, opts), opts.out!, { resume: opts.resume }));
-  withSchema(outOption(p.command('recipe').description('3-step recipe: pretrain (generic) → pretrain (domain) → fine-tune'), 'the three steps'), recipeSchema(peek))
-    .action(async (opts: Opts) => exitInterrupted(!(await runRecipe(run(recipeSchema, opts), opts.out!, { resume: opts.resume }))));
-  withSchema(p.command('eval').argument('<run>', 'run folder').description("kNN and linear-probe evaluation of a run's frozen encoder"), evalSchema(peek))
-    .action(async (dir: string, opts: Opts) => {
-      for (const e of await evaluateRun(dir, configOf(evalSchema, opts))) console.log(JSON.stringify(e));
-    });
-  withSchema(p.command('embed').argument('<run>', 'run folder').description("embeddings (+ labels, ids) of a data set under a run's encoder"), embedSchema(peek))
-    .action(async (dir: string, opts: Opts) => console.log(await embedRun(dir, configOf(embedSchema, opts))));
-  withSchema(p.command('views').description("a PNG grid of a method's augmented views").requiredOption('-o, --out <file>', 'PNG file'), viewsSchema(peek))
-    .action(async (opts: Opts) => console.log(await writeViewGrid(configOf(viewsSchema, opts), opts.out!)));
-  p.command('report').description('one self-contained HTML page with the charts of one or more runs')
-    .argument('<runs...>', 'run folders').requiredOption('-o, --out <file>', 'HTML file').option('--title <text>', 'page title')
-    .action(async (runs: string[], opts: { out: string; title?: string }) => console.log((await writeReport(runs, opts.out, { title: opts.title })).path));
-  p.command('methods').description('the self-supervised methods: name, modality, paper and what each does')
-    .action(() => console.log(table([['method', 'modality', 'paper', 'what it does'], ...Object.values(METHODS).map((m) => [m.name, m.modality, m.paper, m.summary])])));
-  p.command('datasets').description('the registered data sets: name, modality and what each holds')
-    .action(() => console.log(table([['data set', 'modality', 'what it holds'], ...Object.values(DATA_SETS).map((d) => [d.name, d.modality, d.summary])])));
+  const run = (schemaOf: SchemaOf, opts: Opts): Record<string, unknown> =>
+    opts.resume ? savedConfig(schemaOf, opts) : configOf(schemaOf, opts);
+  withSchema(
+    outOption(
+      p.command('pretrain').description('self-supervised pretraining of an encoder by any method (`selfsup methods`)'),
+      'the pretraining',
+    ),
+    pretrainSchema(peek),
+  ).action(async (opts: Opts) =>
+    exitInterrupted((await pretrain(run(pretrainSchema, opts), opts.out!, { resume: opts.resume })).interrupted),
+  );
+  withSchema(
+    outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'),
+    finetuneSchema(peek),
+  ).action(async (opts: Opts) => finetune(run(finetuneSchema, opts), opts.out!, { resume: opts.resume }));
+  withSchema(
+    outOption(p.command('recipe').description('3-step recipe: pretrain (generic) → pretrain (domain) → fine-tune'), 'the three steps'),
+    recipeSchema(peek),
+  ).action(async (opts: Opts) => exitInterrupted(!(await runRecipe(run(recipeSchema, opts), opts.out!, { resume: opts.resume }))));
+  withSchema(
+    p.command('eval').argument('<run>', 'run folder').description("kNN and linear-probe evaluation of a run's frozen encoder"),
+    evalSchema(peek),
+  ).action(async (dir: string, opts: Opts) => {
+    for (const e of await evaluateRun(dir, configOf(evalSchema, opts))) console.log(JSON.stringify(e));
+  });
+  withSchema(
+    p.command('embed').argument('<run>', 'run folder').description("embeddings (+ labels, ids) of a data set under a run's encoder"),
+    embedSchema(peek),
+  ).action(async (dir: string, opts: Opts) => console.log(await embedRun(dir, configOf(embedSchema, opts))));
+  withSchema(
+    p.command('views').description("a PNG grid of a method's augmented views").requiredOption('-o, --out <file>', 'PNG file'),
+    viewsSchema(peek),
+  ).action(async (opts: Opts) => console.log(await writeViewGrid(configOf(viewsSchema, opts), opts.out!)));
+  p.command('report')
+    .description('one self-contained HTML page with the charts of one or more runs')
+    .argument('<runs...>', 'run folders')
+    .requiredOption('-o, --out <file>', 'HTML file')
+    .option('--title <text>', 'page title')
+    .action(async (runs: string[], opts: { out: string; title?: string }) =>
+      console.log((await writeReport(runs, opts.out, { title: opts.title })).path),
+    );
+  p.command('methods')
+    .description('the self-supervised methods: name, modality, paper and what each does')
+    .action(() =>
+      console.log(
+        table([
+          ['method', 'modality', 'paper', 'what it does'],
+          ...Object.values(METHODS).map((m) => [m.name, m.modality, m.paper, m.summary]),
+        ]),
+      ),
+    );
+  p.command('datasets')
+    .description('the registered data sets: name, modality and what each holds')
+    .action(() =>
+      console.log(
+        table([['data set', 'modality', 'what it holds'], ...Object.values(DATA_SETS).map((d) => [d.name, d.modality, d.summary])]),
+      ),
+    );
   return p;
 }
 
-program().parseAsync(process.argv).catch((e: Error) => {
-  console.error(`selfsup: ${e.message}`);
-  process.exitCode = 1;
-});
+program()
+  .parseAsync(process.argv)
+  .catch((e: Error) => {
+    console.error(`selfsup: ${e.message}`);
+    process.exitCode = 1;
+  });

@@ -58,8 +58,15 @@ export function str(help: string, dflt?: string): z.ZodType {
 }
 
 /** One of `values` (the help lists them). */
-export function oneOf<const V extends readonly [string, ...string[]]>(help: string, values: V, dflt: V[number]): z.ZodDefault<z.ZodEnum<{ [K in V[number]]: K }>> {
-  return z.enum(values).default(dflt as never).describe(help) as never;
+export function oneOf<const V extends readonly [string, ...string[]]>(
+  help: string,
+  values: V,
+  dflt: V[number],
+): z.ZodDefault<z.ZodEnum<{ [K in V[number]]: K }>> {
+  return z
+    .enum(values)
+    .default(dflt as never)
+    .describe(help) as never;
 }
 
 /** A list of numbers (a flag takes them comma-separated), optionally of a fixed length and bounds. */
@@ -78,7 +85,10 @@ export function strs(help: string): z.ZodOptional<z.ZodArray<z.ZodString>> {
 
 /** A section of fields (a mapping in files, `--name.key` flags); absent means all defaults. */
 export function section<T extends z.ZodRawShape>(fields: T, help: string): z.ZodDefault<z.ZodObject<T, z.core.$strict>> {
-  return z.strictObject(fields).prefault({} as never).describe(help) as never;
+  return z
+    .strictObject(fields)
+    .prefault({} as never)
+    .describe(help) as never;
 }
 
 // ------------------------------------------------------------------ errors
@@ -93,7 +103,17 @@ function describeValue(v: unknown): string {
 const joinPath = (where: string, path: PropertyKey[]): string =>
   path.reduce<string>((w, k) => (typeof k === 'number' ? `${w}[${k}]` : `${w}.${String(k)}`), where);
 
-type JsonNode = { type?: string; properties?: Record<string, JsonNode>; items?: JsonNode; enum?: unknown[]; default?: unknown; description?: string; minimum?: number; maximum?: number; anyOf?: JsonNode[] };
+type JsonNode = {
+  type?: string;
+  properties?: Record<string, JsonNode>;
+  items?: JsonNode;
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  anyOf?: JsonNode[];
+};
 
 /** The JSON Schema of `schema` (zod's own conversion: types, defaults, help, bounds). */
 function jsonOf(schema: z.ZodType): JsonNode {
@@ -107,7 +127,14 @@ function nodeAt(root: JsonNode, path: PropertyKey[]): JsonNode | undefined {
   return n;
 }
 
-const typeWords: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a mapping' };
+const typeWords: Record<string, string> = {
+  int: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+};
 
 /** One zod issue as "where: expected … but received …". */
 function issueText(issue: z.core.$ZodIssue, where: string, root: JsonNode): string {
@@ -130,17 +157,29 @@ function issueReason(issue: z.core.$ZodIssue, root: JsonNode): string {
     case 'too_big': {
       if (issue.origin === 'array') {
         const n = nodeAt(root, issue.path) as { minItems?: number; maxItems?: number } | undefined;
-        const len = n?.minItems === n?.maxItems ? `${n?.minItems}` : issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+        const len =
+          n?.minItems === n?.maxItems
+            ? `${n?.minItems}`
+            : issue.code === 'too_small'
+              ? `at least ${issue.minimum}`
+              : `at most ${issue.maximum}`;
         return `expected a list of ${len} values but received ${describeValue(got)}`;
       }
       const n = nodeAt(root, issue.path);
       const lo = n?.minimum ?? -Infinity;
       const hi = n?.maximum ?? Infinity;
-      const range = hi >= Number.MAX_SAFE_INTEGER || hi === Infinity ? `a value >= ${lo}` : lo === -Infinity || lo <= -Number.MAX_SAFE_INTEGER ? `a value <= ${hi}` : `a value in [${lo}, ${hi}]`;
+      const range =
+        hi >= Number.MAX_SAFE_INTEGER || hi === Infinity
+          ? `a value >= ${lo}`
+          : lo === -Infinity || lo <= -Number.MAX_SAFE_INTEGER
+            ? `a value <= ${hi}`
+            : `a value in [${lo}, ${hi}]`;
       return `expected ${issue.origin === 'string' ? 'a non-empty string' : range} but received ${describeValue(got)}`;
     }
     case 'custom':
-      return got === undefined || issue.message.includes('received') ? issue.message : `${issue.message} but received ${describeValue(got)}`;
+      return got === undefined || issue.message.includes('received')
+        ? issue.message
+        : `${issue.message} but received ${describeValue(got)}`;
     default:
       return issue.message;
   }
@@ -170,8 +209,22 @@ export function parseConfig<S extends z.ZodType>(schema: S, value: unknown, wher
  * schema depends on the choice, so it is built once the name is known
  * (`peekName`); a file may give the section as just its name (`method: byol`).
  */
-export function choice<T extends z.ZodRawShape>(help: string, names: readonly string[], dflt: string, fields: T): z.ZodDefault<z.ZodObject<{ name: z.ZodDefault<z.ZodString> } & T, z.core.$strict>> {
-  return z.strictObject({ name: z.enum(names as [string, ...string[]]).default(dflt).describe(help), ...fields }).prefault({} as never).describe(help) as never;
+export function choice<T extends z.ZodRawShape>(
+  help: string,
+  names: readonly string[],
+  dflt: string,
+  fields: T,
+): z.ZodDefault<z.ZodObject<{ name: z.ZodDefault<z.ZodString> } & T, z.core.$strict>> {
+  return z
+    .strictObject({
+      name: z
+        .enum(names as [string, ...string[]])
+        .default(dflt)
+        .describe(help),
+      ...fields,
+    })
+    .prefault({} as never)
+    .describe(help) as never;
 }
 
 /**
@@ -180,15 +233,20 @@ export function choice<T extends z.ZodRawShape>(help: string, names: readonly st
  * item's errors are reported at its index.
  */
 export function listOf<I extends z.ZodType>(help: string, itemSchema: (item: Record<string, unknown>) => I) {
-  return z.array(z.looseObject({})).default([]).describe(help).transform((items, ctx) =>
-    items.map((item, i) => {
-      const schema = itemSchema(item);
-      const r = schema.safeParse(expandNames(jsonOf(schema), item), { reportInput: true });
-      if (r.success) return r.data as z.output<I>;
-      const issue = r.error.issues[0];
-      ctx.issues.push({ code: 'custom', path: [i, ...issue.path], message: issueReason(issue, jsonOf(schema)), input: undefined });
-      return z.NEVER;
-    }));
+  return z
+    .array(z.looseObject({}))
+    .default([])
+    .describe(help)
+    .transform((items, ctx) =>
+      items.map((item, i) => {
+        const schema = itemSchema(item);
+        const r = schema.safeParse(expandNames(jsonOf(schema), item), { reportInput: true });
+        if (r.success) return r.data as z.output<I>;
+        const issue = r.error.issues[0];
+        ctx.issues.push({ code: 'custom', path: [i, ...issue.path], message: issueReason(issue, jsonOf(schema)), input: undefined });
+        return z.NEVER;
+      }),
+    );
 }
 
 /** The name chosen for the section at `path` (e.g. "method", "data", "monitor.test"): from flags, else the file, else `dflt`. */
@@ -221,7 +279,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw new Error(`config ${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
   }
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`config ${path}: expected a mapping of keys to values at the top level`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new Error(`config ${path}: expected a mapping of keys to values at the top level`);
   return value as Record<string, unknown>;
 }
 
@@ -251,7 +310,11 @@ function leaf(n: JsonNode): FlagField | null {
     case 'string':
       return { ...base, type: 'string', values: node.enum as string[] | undefined };
     case 'array':
-      return node.items?.type === 'number' || node.items?.type === 'integer' ? { ...base, type: 'numbers' } : node.items?.type === 'string' ? { ...base, type: 'strings' } : null;
+      return node.items?.type === 'number' || node.items?.type === 'integer'
+        ? { ...base, type: 'numbers' }
+        : node.items?.type === 'string'
+          ? { ...base, type: 'strings' }
+          : null;
     default:
       return null;
   }
@@ -292,7 +355,10 @@ export function coerceFlag(f: FlagField, text: string, flag: string): unknown {
     case 'numbers':
       return text.split(',').map((s) => number(s, 'comma-separated numbers'));
     case 'strings':
-      return text.split(',').map((s) => s.trim()).filter(Boolean);
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
   }
 }
 
@@ -308,7 +374,12 @@ export function flagHelp(f: FlagField): string {
  * dotted paths (or commander attribute names, e.g. "train.batchSize") to their
  * text; a flag on a section with a `name` field sets that name (`--method byol`).
  */
-export function resolveConfig<S extends z.ZodType>(schema: S, file: Record<string, unknown>, flags: Record<string, unknown>, source: string): Config<S> {
+export function resolveConfig<S extends z.ZodType>(
+  schema: S,
+  file: Record<string, unknown>,
+  flags: Record<string, unknown>,
+  source: string,
+): Config<S> {
   const merged = mergeFlags(schema, file, flags);
   return parseConfig(schema, merged, source);
 }

@@ -26,7 +26,9 @@ function collateAt(samples: unknown[], path: string): unknown {
     const shape = first.shape.join(',');
     (samples as torch.Tensor[]).forEach((t, i) => {
       if (t.shape.join(',') !== shape || t.dtype !== first.dtype)
-        throw new RangeError(`collate: ${path}: sample ${i} has shape [${t.shape}] ${t.dtype} but sample 0 has [${first.shape}] ${first.dtype}`);
+        throw new RangeError(
+          `collate: ${path}: sample ${i} has shape [${t.shape}] ${t.dtype} but sample 0 has [${first.shape}] ${first.dtype}`,
+        );
     });
     return torch.stack(samples as torch.Tensor[]); // [B, ...]
   }
@@ -39,14 +41,23 @@ function collateAt(samples: unknown[], path: string): unknown {
   if (k === 'string' || k === 'null' || k === 'undefined') return samples;
   if (Array.isArray(first)) {
     (samples as unknown[][]).forEach((s, i) => {
-      if (s.length !== first.length) throw new RangeError(`collate: ${path}: sample ${i} has ${s.length} fields but sample 0 has ${first.length}`);
+      if (s.length !== first.length)
+        throw new RangeError(`collate: ${path}: sample ${i} has ${s.length} fields but sample 0 has ${first.length}`);
     });
-    return first.map((_, j) => collateAt((samples as unknown[][]).map((s) => s[j]), `${path}[${j}]`));
+    return first.map((_, j) =>
+      collateAt(
+        (samples as unknown[][]).map((s) => s[j]),
+        `${path}[${j}]`,
+      ),
+    );
   }
   if (k === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(first as object))
-      out[key] = collateAt((samples as Record<string, unknown>[]).map((s) => s[key]), `${path}.${key}`);
+      out[key] = collateAt(
+        (samples as Record<string, unknown>[]).map((s) => s[key]),
+        `${path}.${key}`,
+      );
     return out;
   }
   throw new TypeError(`collate: ${path}: cannot collate values of type ${k}`);
@@ -62,7 +73,8 @@ export function defaultCollate<B = unknown>(samples: unknown[]): B {
 export function tensorsIn(value: unknown, out = new Set<torch.Tensor>()): Set<torch.Tensor> {
   if (value instanceof torch.Tensor) out.add(value);
   else if (Array.isArray(value)) value.forEach((v) => tensorsIn(v, out));
-  else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value)) Object.values(value).forEach((v) => tensorsIn(v, out));
+  else if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value))
+    Object.values(value).forEach((v) => tensorsIn(v, out));
   return out;
 }
 

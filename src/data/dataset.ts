@@ -27,7 +27,10 @@ export function checkIndex(i: unknown, length: number, where: string): asserts i
 /** The items of `dataset` at `indices` (PyTorch's `Subset`), e.g. a label-fraction subset. */
 export class Subset<T> implements Dataset<T> {
   readonly indices: readonly number[];
-  constructor(readonly dataset: Dataset<T>, indices: readonly number[]) {
+  constructor(
+    readonly dataset: Dataset<T>,
+    indices: readonly number[],
+  ) {
     if (!Array.isArray(indices)) fail(indices, 'indices', 'an array of indices');
     indices.forEach((i, k) => checkIndex(i, dataset.length, `Subset: indices[${k}]`));
     this.indices = indices;
@@ -49,7 +52,10 @@ export class Subset<T> implements Dataset<T> {
  */
 export class ArrayDataset<T> implements Dataset<T>, Iterable<T> {
   /** `name` prefixes index errors (e.g. "Brown corpus.get: expected an index in [0, 500) …"). */
-  constructor(readonly items: readonly T[], private readonly name = 'ArrayDataset') {
+  constructor(
+    readonly items: readonly T[],
+    private readonly name = 'ArrayDataset',
+  ) {
     if (!Array.isArray(items)) fail(items, 'items', 'an array of items');
   }
   get length(): number {

@@ -45,8 +45,12 @@ export class DecodePool {
    * answer the same messages: an array of `DecodeRequest`s in, one `DecodeReply`
    * per request out).
    */
-  constructor(size = Math.min(4, availableParallelism()), readonly script: URL = WORKER_URL) {
-    if (!(Number.isInteger(size) && size > 0)) throw new RangeError(`DecodePool: expected a positive integer for size but received ${size}`);
+  constructor(
+    size = Math.min(4, availableParallelism()),
+    readonly script: URL = WORKER_URL,
+  ) {
+    if (!(Number.isInteger(size) && size > 0))
+      throw new RangeError(`DecodePool: expected a positive integer for size but received ${size}`);
     this.size = size;
   }
 
@@ -86,7 +90,8 @@ export class DecodePool {
       try {
         slot.worker.postMessage(batch.map((t) => t.req));
       } catch (e) {
-        for (const t of batch) t.reject(new ImageDecodeError(t.req.path, `cannot send the request to a decode worker: ${(e as Error).message}`));
+        for (const t of batch)
+          t.reject(new ImageDecodeError(t.req.path, `cannot send the request to a decode worker: ${(e as Error).message}`));
         continue;
       }
       for (const t of batch) slot.tasks.set(t.req.id, t);

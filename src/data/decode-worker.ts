@@ -14,9 +14,7 @@ export interface DecodeRequest {
   options: ImageOptions;
 }
 
-export type DecodeReply =
-  | { id: number; data: Uint8Array; shape: [number, number, number] }
-  | { id: number; error: string };
+export type DecodeReply = { id: number; data: Uint8Array; shape: [number, number, number] } | { id: number; error: string };
 
 const port = parentPort;
 if (!port) throw new Error('decode-worker.js must run in a worker thread (it is started by DecodePool)');

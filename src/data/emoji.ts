@@ -22,7 +22,8 @@ export type EmojiVendor = (typeof EMOJI_VENDORS)[number];
 export const EMOJI_VERSION = '16.0.0';
 
 /** The command that installs a vendor's package. */
-export const emojiInstall = (vendor: EmojiVendor): string => `npm install --save-dev --save-exact emoji-datasource-${vendor}@${EMOJI_VERSION}`;
+export const emojiInstall = (vendor: EmojiVendor): string =>
+  `npm install --save-dev --save-exact emoji-datasource-${vendor}@${EMOJI_VERSION}`;
 
 /** One image: a manifest-like record (path, label, case, domain) plus the emoji's details. */
 export interface EmojiRecord {
@@ -49,10 +50,19 @@ export interface EmojiSelection {
   subcategories?: readonly string[];
 }
 
-interface EmojiEntry { unified: string; name: string; image: string; category: string; subcategory: string; sort_order: number; [k: string]: unknown }
+interface EmojiEntry {
+  unified: string;
+  name: string;
+  image: string;
+  category: string;
+  subcategory: string;
+  sort_order: number;
+  [k: string]: unknown;
+}
 
 function packageDir(vendor: EmojiVendor): string {
-  if (!EMOJI_VENDORS.includes(vendor)) throw new RangeError(`emoji: unknown vendor ${JSON.stringify(vendor)} (valid: ${EMOJI_VENDORS.join(', ')})`);
+  if (!EMOJI_VENDORS.includes(vendor))
+    throw new RangeError(`emoji: unknown vendor ${JSON.stringify(vendor)} (valid: ${EMOJI_VENDORS.join(', ')})`);
   try {
     return dirname(createRequire(import.meta.url).resolve(`emoji-datasource-${vendor}/package.json`));
   } catch {
@@ -64,10 +74,15 @@ function packageDir(vendor: EmojiVendor): string {
 export function emojiRecords(o: EmojiSelection = {}): { records: EmojiRecord[]; categories: string[]; subcategories: string[] } {
   const vendors = o.vendors ?? EMOJI_VENDORS;
   const dirs = vendors.map(packageDir);
-  const entries = (JSON.parse(readFileSync(join(dirs[0], 'emoji.json'), 'utf8')) as EmojiEntry[]).sort((a, b) => a.sort_order - b.sort_order);
+  const entries = (JSON.parse(readFileSync(join(dirs[0], 'emoji.json'), 'utf8')) as EmojiEntry[]).sort(
+    (a, b) => a.sort_order - b.sort_order,
+  );
   const categories = [...new Set(entries.map((e) => e.category))].sort();
   const subcategories = [...new Set(entries.map((e) => e.subcategory))].sort();
-  for (const [key, list, valid] of [['categories', o.categories, categories], ['subcategories', o.subcategories, subcategories]] as const)
+  for (const [key, list, valid] of [
+    ['categories', o.categories, categories],
+    ['subcategories', o.subcategories, subcategories],
+  ] as const)
     for (const name of list ?? [])
       if (!valid.includes(name)) throw new RangeError(`emoji: unknown name ${JSON.stringify(name)} in ${key} (valid: ${valid.join(', ')})`);
   const records: EmojiRecord[] = [];
@@ -78,9 +93,13 @@ export function emojiRecords(o: EmojiSelection = {}): { records: EmojiRecord[]; 
       if (e[`has_img_${vendor}`] !== true) return;
       records.push({
         path: join(dirs[k], 'img', vendor, '64', e.image),
-        case: e.unified, domain: vendor, name: e.name,
-        label: e.category, category: categories.indexOf(e.category),
-        subcategoryName: e.subcategory, subcategory: subcategories.indexOf(e.subcategory),
+        case: e.unified,
+        domain: vendor,
+        name: e.name,
+        label: e.category,
+        category: categories.indexOf(e.category),
+        subcategoryName: e.subcategory,
+        subcategory: subcategories.indexOf(e.subcategory),
       });
     });
   }
@@ -121,19 +140,28 @@ export async function loadEmoji(o: EmojiOptions = {}): Promise<EmojiSet> {
   const decodeAll = async (): Promise<Record<string, torch.Tensor>> => {
     const per = channels * size * size;
     const buf = new Uint8Array(records.length * per);
-    await Promise.all(records.map(async (r, i) => {
-      const raw = await (workers === 0 ? decodeImage(r.path, options) : (workers ?? sharedDecodePool()).decode(r.path, options));
-      buf.set(raw.data, i * per);
-    }));
+    await Promise.all(
+      records.map(async (r, i) => {
+        const raw = await (workers === 0 ? decodeImage(r.path, options) : (workers ?? sharedDecodePool()).decode(r.path, options));
+        buf.set(raw.data, i * per);
+      }),
+    );
     return { images: torch.tensor(buf, { shape: [records.length, channels, size, size] }) };
   };
-  const paths = createHash('sha256').update(records.map((r) => `${r.domain}/${r.case}`).join('\n')).digest('hex');
+  const paths = createHash('sha256')
+    .update(records.map((r) => `${r.domain}/${r.case}`).join('\n'))
+    .digest('hex');
   const key = { dataset: 'emoji', version: EMOJI_VERSION, size, channels, background: '#ffffff', images: paths };
-  const file = join(cacheDir, `emoji-${EMOJI_VERSION}-${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16)}.safetensors`);
+  const file = join(
+    cacheDir,
+    `emoji-${EMOJI_VERSION}-${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 16)}.safetensors`,
+  );
   const { tensors, hit } = cache ? await cachedTensors(file, key, decodeAll) : { tensors: await decodeAll(), hit: false };
   const ints = (f: (r: EmojiRecord) => number): torch.Tensor => torch.tensor(Float64Array.from(records, f), { dtype: 'int64' });
   return {
-    records, categories, subcategories,
+    records,
+    categories,
+    subcategories,
     images: tensors.images,
     labels: ints((r) => r.category),
     subcategoryLabels: ints((r) => r.subcategory),

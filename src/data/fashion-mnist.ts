@@ -16,7 +16,18 @@ export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
 export const FASHION_MNIST_INSTALL = 'apt-get install dataset-fashion-mnist';
 
 /** Class names, by label. */
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
 /** Mean and standard deviation of the training pixels scaled to [0, 1]. */
 export const FASHION_MNIST_MEAN = 0.286;
 export const FASHION_MNIST_STD = 0.353;
@@ -33,7 +44,9 @@ export const FASHION_MNIST_DIRS = [FASHION_MNIST_SYSTEM_DIR, join(packageRoot, '
 export function fashionMnistDir(candidates: readonly string[] = FASHION_MNIST_DIRS): string {
   const dir = candidates.find((d) => existsSync(join(d, FILES.train[0])));
   if (dir) return dir;
-  throw new Error(`Fashion-MNIST: the files are not installed (looked in ${candidates.join(' and ')}); run \`sudo ${FASHION_MNIST_INSTALL}\`, or \`npm run setup\` (as root it installs the package, otherwise it unpacks it into .cache/debian)`);
+  throw new Error(
+    `Fashion-MNIST: the files are not installed (looked in ${candidates.join(' and ')}); run \`sudo ${FASHION_MNIST_INSTALL}\`, or \`npm run setup\` (as root it installs the package, otherwise it unpacks it into .cache/debian)`,
+  );
 }
 
 /**

@@ -52,7 +52,7 @@ function gunzip(gz: Uint8Array, source: string, opts: ZlibOptions): Buffer | nul
 function gunzipHead(gz: Uint8Array, need: number, source: string): Buffer {
   const cap = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: need + 65536 };
   let [short, long] = [0, Infinity]; // prefixes whose output is below `need` / above the cap
-  for (let n = Math.min(gz.length, 64); ; ) {
+  for (let n = Math.min(gz.length, 64); ;) {
     const out = gunzip(gz.subarray(0, n), source, cap);
     if (out && out.length >= need) return out;
     // The whole stream inflates to less: inflate it strictly, so a truncated one fails.
@@ -60,7 +60,8 @@ function gunzipHead(gz: Uint8Array, need: number, source: string): Buffer {
     if (out) short = n;
     else long = n;
     // One more compressed byte adds at most 8 · 258 bytes, far below the cap's slack.
-    if (long - short <= 1) throw new Error(`${source}: corrupt gzip data: no prefix inflates to between ${need} and ${cap.maxOutputLength} bytes`);
+    if (long - short <= 1)
+      throw new Error(`${source}: corrupt gzip data: no prefix inflates to between ${need} and ${cap.maxOutputLength} bytes`);
     n = long === Infinity ? Math.min(gz.length, 2 * n) : Math.floor((short + long) / 2);
   }
 }
@@ -79,11 +80,16 @@ export function parseIdx(bytes: Uint8Array, source = 'buffer', magic?: number): 
   const type = TYPES[head[2]];
   const ndim = head[3];
   if (head[0] !== 0 || head[1] !== 0 || !type || ndim === 0)
-    throw new Error(`${source}: not an IDX file: bad magic number ${hex(found)} (expected 0x0000, a type code in 08 09 0b 0c 0d 0e, and 1 or more dims)`);
+    throw new Error(
+      `${source}: not an IDX file: bad magic number ${hex(found)} (expected 0x0000, a type code in 08 09 0b 0c 0d 0e, and 1 or more dims)`,
+    );
   if (magic !== undefined && found !== magic)
-    throw new Error(`${source}: expected magic number ${hex(magic)} (${magic === IDX_IMAGES ? 'images' : magic === IDX_LABELS ? 'labels' : 'IDX'}) but found ${hex(found)}`);
+    throw new Error(
+      `${source}: expected magic number ${hex(magic)} (${magic === IDX_IMAGES ? 'images' : magic === IDX_LABELS ? 'labels' : 'IDX'}) but found ${hex(found)}`,
+    );
   const header = 4 + 4 * ndim;
-  if (head.length < header) throw new Error(`${source}: truncated IDX header: ${ndim} dims need ${header} bytes but the file has ${head.length}`);
+  if (head.length < header)
+    throw new Error(`${source}: truncated IDX header: ${ndim} dims need ${header} bytes but the file has ${head.length}`);
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
   const numel = shape.reduce((a, b) => a * b, 1);
   const expected = header + numel * type.size;

@@ -47,8 +47,10 @@ export class ImageDataset<S = { image: torch.Tensor }> implements Dataset<S> {
   constructor(paths: readonly string[], o: ImageDatasetOptions) {
     resolveImageOptions(o);
     const { dtype = 'float32', onError = 'raise', workers } = o;
-    if (dtype !== 'float32' && dtype !== 'uint8') throw new RangeError(`ImageDataset: expected "float32" or "uint8" for dtype but received ${JSON.stringify(dtype)}`);
-    if (onError !== 'raise' && onError !== 'skip') throw new RangeError(`ImageDataset: expected "raise" or "skip" for onError but received ${JSON.stringify(onError)}`);
+    if (dtype !== 'float32' && dtype !== 'uint8')
+      throw new RangeError(`ImageDataset: expected "float32" or "uint8" for dtype but received ${JSON.stringify(dtype)}`);
+    if (onError !== 'raise' && onError !== 'skip')
+      throw new RangeError(`ImageDataset: expected "raise" or "skip" for onError but received ${JSON.stringify(onError)}`);
     if (workers !== undefined && workers !== 0 && !(workers instanceof DecodePool))
       throw new TypeError(`ImageDataset: expected a DecodePool or 0 for workers but received ${String(workers)}`);
     this.paths = paths;

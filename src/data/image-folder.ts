@@ -31,7 +31,10 @@ export class ImageFolder extends ImageDataset<{ image: torch.Tensor; label: numb
   /** The label of every item, [N] (known without decoding). */
   readonly labels: readonly number[];
 
-  constructor(readonly root: string, o: ImageDatasetOptions) {
+  constructor(
+    readonly root: string,
+    o: ImageDatasetOptions,
+  ) {
     let isDir = false;
     try {
       isDir = statSync(root).isDirectory();
@@ -52,7 +55,12 @@ export class ImageFolder extends ImageDataset<{ image: torch.Tensor; label: numb
       if (files.length === 0) throw new Error(`ImageFolder: class folder ${dir} is empty`);
       const bad = files.filter((f) => !isImageFile(f));
       if (bad.length)
-        throw new Error(`ImageFolder: unsupported image format in ${root}: ${bad.slice(0, 5).map((f) => relative(root, f)).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''} (supported: ${IMAGE_EXTENSIONS.join(', ')})`);
+        throw new Error(
+          `ImageFolder: unsupported image format in ${root}: ${bad
+            .slice(0, 5)
+            .map((f) => relative(root, f))
+            .join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''} (supported: ${IMAGE_EXTENSIONS.join(', ')})`,
+        );
       for (const path of files) {
         paths.push(path);
         labels.push(label);

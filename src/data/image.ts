@@ -51,7 +51,10 @@ export interface RawImage {
 /** An image that could not be read or decoded; `file` names it. */
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
     super(`${file}: cannot decode image: ${reason}`);
   }
 }
@@ -63,7 +66,8 @@ export function resolveImageOptions(o: ImageOptions): Required<ImageOptions> & {
   if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0))
     throw new RangeError(`image: expected a positive integer or [height, width] for size but received ${JSON.stringify(o.size)}`);
   const { channels = 3, fit = 'fill', background = '#ffffff' } = o;
-  if (channels !== 1 && channels !== 3) throw new RangeError(`image: expected 1 or 3 for channels but received ${JSON.stringify(channels)}`);
+  if (channels !== 1 && channels !== 3)
+    throw new RangeError(`image: expected 1 or 3 for channels but received ${JSON.stringify(channels)}`);
   if (!['fill', 'cover', 'contain'].includes(fit))
     throw new RangeError(`image: expected "fill", "cover" or "contain" for fit but received ${JSON.stringify(fit)}`);
   if (typeof background !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(background))
@@ -79,7 +83,9 @@ export function isImageFile(path: string): boolean {
 /** Throws an Error naming `path` (and `where`, e.g. "manifest.csv:3") unless its extension is supported. */
 export function checkImageFile(path: string, where = ''): void {
   if (!isImageFile(path))
-    throw new Error(`${where ? `${where}: ` : ''}${path}: unsupported image format "${extname(path) || '(none)'}" (supported: ${IMAGE_EXTENSIONS.join(', ')})`);
+    throw new Error(
+      `${where ? `${where}: ` : ''}${path}: unsupported image format "${extname(path) || '(none)'}" (supported: ${IMAGE_EXTENSIONS.join(', ')})`,
+    );
 }
 
 /**
@@ -88,7 +94,12 @@ export function checkImageFile(path: string, where = ''): void {
  * file, or one of another format, rejects with an ImageDecodeError naming it.
  */
 export async function decodeImage(path: string, o: ImageOptions, bytes?: Uint8Array): Promise<RawImage> {
-  const { size: [h, w], channels, fit, background } = resolveImageOptions(o);
+  const {
+    size: [h, w],
+    channels,
+    fit,
+    background,
+  } = resolveImageOptions(o);
   let pixels: Buffer;
   try {
     const input = bytes ?? (await readFile(path));

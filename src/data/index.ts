@@ -1,22 +1,103 @@
 /** Datasets: IDX files, MNIST. */
 export { IDX_IMAGES, IDX_LABELS, MAX_IDX_BYTES, parseIdx, readIdx } from './idx.js';
-export { MNIST_MEAN, MNIST_STD, MNIST_INSTALL, mnistDir, loadMnist, loadIdxSplit, type IdxSetInfo, type MnistOptions, type MnistSplit } from './mnist.js';
-export { decodeWav, readWav, encodeWav, writeWav, WavError, type WavFormat, type Waveform, type ReadWavOptions, type WriteWavOptions } from './wav.js';
+export {
+  MNIST_MEAN,
+  MNIST_STD,
+  MNIST_INSTALL,
+  mnistDir,
+  loadMnist,
+  loadIdxSplit,
+  type IdxSetInfo,
+  type MnistOptions,
+  type MnistSplit,
+} from './mnist.js';
+export {
+  decodeWav,
+  readWav,
+  encodeWav,
+  writeWav,
+  WavError,
+  type WavFormat,
+  type Waveform,
+  type ReadWavOptions,
+  type WriteWavOptions,
+} from './wav.js';
 export { resample, type ResampleOptions } from './resample.js';
-export { PIANO_INSTALL, OGG_INSTALL, noteToMidi, midiToFrequency, pianoDir, pianoNotes, loadPiano, PianoNotes, type PianoNote, type PianoRecord, type PianoOptions } from './piano.js';
-export { BROWN_INSTALL, SPAM_ASSASSIN_INSTALL, SPAM_ASSASSIN_GROUPS, loadBrown, loadSpamAssassin, emailBody, type BrownDoc, type BrownOptions, type Email, type SpamAssassinGroup, type SpamAssassinOptions } from './text-corpora.js';
+export {
+  PIANO_INSTALL,
+  OGG_INSTALL,
+  noteToMidi,
+  midiToFrequency,
+  pianoDir,
+  pianoNotes,
+  loadPiano,
+  PianoNotes,
+  type PianoNote,
+  type PianoRecord,
+  type PianoOptions,
+} from './piano.js';
+export {
+  BROWN_INSTALL,
+  SPAM_ASSASSIN_INSTALL,
+  SPAM_ASSASSIN_GROUPS,
+  loadBrown,
+  loadSpamAssassin,
+  emailBody,
+  type BrownDoc,
+  type BrownOptions,
+  type Email,
+  type SpamAssassinGroup,
+  type SpamAssassinOptions,
+} from './text-corpora.js';
 export { ArrayDataset, checkIndex, Subset, type Dataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { defaultCollate, disposeTensors, tensorsIn, type Collate } from './collate.js';
-export { IMAGE_EXTENSIONS, ImageDecodeError, decodeImage, isImageFile, checkImageFile, sniffFormat, resolveImageOptions, type ImageOptions, type RawImage } from './image.js';
+export {
+  IMAGE_EXTENSIONS,
+  ImageDecodeError,
+  decodeImage,
+  isImageFile,
+  checkImageFile,
+  sniffFormat,
+  resolveImageOptions,
+  type ImageOptions,
+  type RawImage,
+} from './image.js';
 export { DecodePool, sharedDecodePool, closeSharedDecodePool } from './decode-pool.js';
 export { ImageDataset, loadImage, rawToTensor, type ImageDatasetOptions } from './image-dataset.js';
 export { ImageFolder } from './image-folder.js';
 export { parseCsv, type CsvRow } from './csv.js';
-export { MANIFEST_COLUMNS, ManifestError, readManifest, type ManifestColumn, type ManifestOptions, type ManifestRecord } from './manifest.js';
+export {
+  MANIFEST_COLUMNS,
+  ManifestError,
+  readManifest,
+  type ManifestColumn,
+  type ManifestOptions,
+  type ManifestRecord,
+} from './manifest.js';
 export { ManifestDataset, type ManifestSample } from './manifest-dataset.js';
-export { FASHION_MNIST_CLASSES, FASHION_MNIST_DIRS, FASHION_MNIST_INSTALL, FASHION_MNIST_MEAN, FASHION_MNIST_STD, FASHION_MNIST_SYSTEM_DIR, fashionMnistDir, loadFashionMnist } from './fashion-mnist.js';
-export { EMOJI_VENDORS, EMOJI_VERSION, emojiInstall, emojiRecords, loadEmoji, type EmojiOptions, type EmojiRecord, type EmojiSelection, type EmojiSet, type EmojiVendor } from './emoji.js';
+export {
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DIRS,
+  FASHION_MNIST_INSTALL,
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
+  FASHION_MNIST_SYSTEM_DIR,
+  fashionMnistDir,
+  loadFashionMnist,
+} from './fashion-mnist.js';
+export {
+  EMOJI_VENDORS,
+  EMOJI_VERSION,
+  emojiInstall,
+  emojiRecords,
+  loadEmoji,
+  type EmojiOptions,
+  type EmojiRecord,
+  type EmojiSelection,
+  type EmojiSet,
+  type EmojiVendor,
+} from './emoji.js';
 export { cachedTensors, defaultCacheDir, type Cached } from './cache.js';
 export { BatchIndexSampler, epochSeed, permutation, type BatchIndexOptions, type BatchSampler } from './samplers.js';
 export { labelFraction, loadLabelSubset, saveLabelSubset, type LabelSubset } from './label-fraction.js';

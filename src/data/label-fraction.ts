@@ -42,7 +42,8 @@ export function labelFraction(labels: ArrayLike<number> | torch.Tensor, fraction
   const ys = labelList(labels);
   const byClass = new Map<number, number[]>();
   ys.forEach((y, i) => {
-    if (!(Number.isInteger(y) && y >= 0)) throw new RangeError(`labelFraction: label ${i} is ${y}; expected a non-negative integer class index`);
+    if (!(Number.isInteger(y) && y >= 0))
+      throw new RangeError(`labelFraction: label ${i} is ${y}; expected a non-negative integer class index`);
     let list = byClass.get(y);
     if (!list) byClass.set(y, (list = []));
     list.push(i);
@@ -61,7 +62,14 @@ export function labelFraction(labels: ArrayLike<number> | torch.Tensor, fraction
 
 /** Writes `subset` as a JSON index file (atomically: temp file + rename). */
 export function saveLabelSubset(path: string, subset: LabelSubset): void {
-  const body = { format: FORMAT, fraction: subset.fraction, seed: subset.seed, numExamples: subset.numExamples, counts: subset.counts, indices: subset.indices };
+  const body = {
+    format: FORMAT,
+    fraction: subset.fraction,
+    seed: subset.seed,
+    numExamples: subset.numExamples,
+    counts: subset.counts,
+    indices: subset.indices,
+  };
   writeFileAtomic(path, `${JSON.stringify(body)}\n`, 'label subset');
 }
 
@@ -82,9 +90,11 @@ export function loadLabelSubset(path: string, expect: Partial<Pick<LabelSubset, 
   };
   if (v === null || typeof v !== 'object' || v.format !== FORMAT) fail(`not a label-subset index file (expected "format": "${FORMAT}")`);
   const { fraction, seed, numExamples, counts, indices } = v as unknown as LabelSubset;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1)) fail(`field "fraction" must be in (0, 1] but is ${JSON.stringify(fraction)}`);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction <= 1))
+    fail(`field "fraction" must be in (0, 1] but is ${JSON.stringify(fraction)}`);
   if (!Number.isInteger(seed) || seed < 0) fail(`field "seed" must be a non-negative integer but is ${JSON.stringify(seed)}`);
-  if (!Number.isInteger(numExamples) || numExamples < 0) fail(`field "numExamples" must be a non-negative integer but is ${JSON.stringify(numExamples)}`);
+  if (!Number.isInteger(numExamples) || numExamples < 0)
+    fail(`field "numExamples" must be a non-negative integer but is ${JSON.stringify(numExamples)}`);
   if (counts === null || typeof counts !== 'object') fail(`field "counts" must be an object`);
   if (!Array.isArray(indices)) fail(`field "indices" must be an array`);
   indices.forEach((i, k) => {
@@ -94,6 +104,7 @@ export function loadLabelSubset(path: string, expect: Partial<Pick<LabelSubset, 
   const total = Object.values(counts).reduce((a: number, c) => a + Number(c), 0);
   if (total !== indices.length) fail(`field "counts" sums to ${total} but "indices" has ${indices.length} entries`);
   for (const key of ['numExamples', 'fraction', 'seed'] as const)
-    if (expect[key] !== undefined && expect[key] !== v[key]) fail(`made for ${key} ${JSON.stringify(v[key])} but ${JSON.stringify(expect[key])} was expected`);
+    if (expect[key] !== undefined && expect[key] !== v[key])
+      fail(`made for ${key} ${JSON.stringify(v[key])} but ${JSON.stringify(expect[key])} was expected`);
   return { fraction, seed, numExamples, counts, indices };
 }

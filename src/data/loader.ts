@@ -34,7 +34,10 @@ export class DataLoader<T, B = unknown> implements AsyncIterable<B> {
   epoch = 0;
   private readonly collate: Collate<T, B>;
 
-  constructor(readonly dataset: Dataset<T>, o: DataLoaderOptions<T, B> = {}) {
+  constructor(
+    readonly dataset: Dataset<T>,
+    o: DataLoaderOptions<T, B> = {},
+  ) {
     const { prefetch = 2, batchSampler, collate = defaultCollate as Collate<T, B> } = o;
     int(prefetch, 'prefetch', 0);
     if (batchSampler && (o.batchSize !== undefined || o.shuffle !== undefined || o.dropLast !== undefined))
@@ -91,7 +94,7 @@ export class DataLoader<T, B = unknown> implements AsyncIterable<B> {
       }
     };
     try {
-      for (start(Math.max(1, this.prefetch)); inFlight.length; ) {
+      for (start(Math.max(1, this.prefetch)); inFlight.length;) {
         const batch = await inFlight[0];
         inFlight.shift();
         start(this.prefetch);
@@ -99,7 +102,11 @@ export class DataLoader<T, B = unknown> implements AsyncIterable<B> {
         if (!inFlight.length) start(1);
       }
     } finally {
-      for (const p of inFlight.splice(0)) p.then((b) => disposeTensors(b), () => {});
+      for (const p of inFlight.splice(0))
+        p.then(
+          (b) => disposeTensors(b),
+          () => {},
+        );
     }
   }
 }

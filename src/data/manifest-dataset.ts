@@ -33,12 +33,20 @@ export class ManifestDataset extends ImageDataset<ManifestSample> {
     return new ManifestDataset(readManifest(file, o), o);
   }
 
-  constructor(readonly records: readonly ManifestRecord[], o: ImageDatasetOptions) {
-    super(records.map((r) => r.path), o);
+  constructor(
+    readonly records: readonly ManifestRecord[],
+    o: ImageDatasetOptions,
+  ) {
+    super(
+      records.map((r) => r.path),
+      o,
+    );
     this.multiLabel = records.some((r) => r.labels !== undefined);
     this.classes = sortedUnique(records.flatMap((r) => r.labels ?? (r.label === undefined ? [] : [r.label])));
     const cls = new Map(this.classes.map((c, k) => [c, k]));
-    this.targets = records.map((r) => (this.multiLabel ? (r.labels ?? []).map((l) => cls.get(l)!) : r.label === undefined ? -1 : cls.get(r.label)!));
+    this.targets = records.map((r) =>
+      this.multiLabel ? (r.labels ?? []).map((l) => cls.get(l)!) : r.label === undefined ? -1 : cls.get(r.label)!,
+    );
     const caseOf = (r: ManifestRecord): string => r.case ?? `file:${r.path}`;
     this.cases = sortedUnique(records.map(caseOf));
     const caseIdx = new Map(this.cases.map((c, k) => [c, k]));

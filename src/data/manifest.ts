@@ -45,9 +45,14 @@ export interface ManifestOptions {
 /** The error for a manifest with problems; `problems` lists each as "file:line: column "c": what". */
 export class ManifestError extends Error {
   override name = 'ManifestError';
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     const shown = problems.slice(0, 20);
-    super(`manifest ${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : ''}`);
+    super(
+      `manifest ${file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${shown.join('\n  ')}${problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : ''}`,
+    );
   }
 }
 
@@ -63,7 +68,10 @@ function csvRows(text: string, file: string, problems: string[]): Row[] {
       problems.push(`${file}:${r.line}: expected ${names.length} fields (${names.join(', ')}) but found ${r.fields.length}`);
       continue;
     }
-    rows.push({ line: r.line, values: new Map(names.map((n, k) => [n, n === 'labels' ? r.fields[k].split('|').filter((s) => s !== '') : r.fields[k]])) });
+    rows.push({
+      line: r.line,
+      values: new Map(names.map((n, k) => [n, n === 'labels' ? r.fields[k].split('|').filter((s) => s !== '') : r.fields[k]])),
+    });
   }
   checkColumns(names, `${file}:${header.line}`, problems);
   return rows;
@@ -100,7 +108,8 @@ function checkColumns(names: string[], where: string, problems: string[], seen =
       problems.push(`${where}: unknown column "${n}" (valid columns: ${MANIFEST_COLUMNS.join(', ')})`);
     seen.add(n);
   }
-  if (names.includes('label') && names.includes('labels')) problems.push(`${where}: has both "label" and "labels"; use "label" for one class or "labels" for several`);
+  if (names.includes('label') && names.includes('labels'))
+    problems.push(`${where}: has both "label" and "labels"; use "label" for one class or "labels" for several`);
 }
 
 /** Reads and validates a manifest (.csv, .jsonl or .ndjson); throws a ManifestError listing every problem. */
@@ -150,7 +159,8 @@ export function readManifest(file: string, o: ManifestOptions = {}): ManifestRec
     if (values.has('labels')) {
       const v = values.get('labels');
       const list = typeof v === 'string' ? v.split('|').filter((s) => s !== '') : v;
-      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' || typeof x === 'number')) bad('labels', `expected an array of class names but found ${JSON.stringify(v)}`);
+      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string' || typeof x === 'number'))
+        bad('labels', `expected an array of class names but found ${JSON.stringify(v)}`);
       else if (list.length) rec.labels = list.map(String);
     } else {
       const label = str('label');

@@ -105,7 +105,8 @@ export class PianoNotes extends ArrayDataset<PianoRecord> {
 /** Decodes the piano notes → a Dataset of records with audio [1, T] (or [2, T]) at `sampleRate`, sorted by pitch. */
 export async function loadPiano(o: PianoOptions = {}): Promise<PianoNotes> {
   const { sampleRate = 16000, seconds, mono = true, dir = pianoDir() } = o;
-  if (!Number.isInteger(sampleRate) || sampleRate < 1) throw new RangeError(`loadPiano: expected a positive integer sampleRate but received ${sampleRate}`);
+  if (!Number.isInteger(sampleRate) || sampleRate < 1)
+    throw new RangeError(`loadPiano: expected a positive integer sampleRate but received ${sampleRate}`);
   if (seconds !== undefined && !(seconds > 0)) throw new RangeError(`loadPiano: expected seconds > 0 but received ${seconds}`);
   let notes = pianoNotes(dir);
   if (o.notes) {
@@ -126,7 +127,8 @@ export async function loadPiano(o: PianoOptions = {}): Promise<PianoNotes> {
     const out: PianoRecord[] = [];
     for (const n of notes) {
       const r = await decoder.decodeFile(readFileSync(n.file));
-      if (r.errors.length || !r.samplesDecoded) throw new Error(`${n.file}: OGG Vorbis decoding failed: ${r.errors.map((e) => e.message).join('; ') || 'no samples'}`);
+      if (r.errors.length || !r.samplesDecoded)
+        throw new Error(`${n.file}: OGG Vorbis decoding failed: ${r.errors.map((e) => e.message).join('; ') || 'no samples'}`);
       await decoder.reset();
       const frames = seconds === undefined ? r.samplesDecoded : Math.min(r.samplesDecoded, Math.round(seconds * r.sampleRate));
       const audio = torch.scope(() => {

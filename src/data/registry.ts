@@ -20,9 +20,9 @@ export const commonDataFields = (split: string) => ({
   tag: str('name of this set in results (default: derived from its name and options)'),
 });
 
-const anyDataConfig = z.looseObject({ name: z.string(), ...commonDataFields('train') });
+const _anyDataConfig = z.looseObject({ name: z.string(), ...commonDataFields('train') });
 /** A set's config: its name, the common fields and its own options. */
-export type DataConfig = Config<typeof anyDataConfig>;
+export type DataConfig = Config<typeof _anyDataConfig>;
 
 /** A registered data set. `S` is what it loads (an `ImageSet` for image sets). */
 export interface DataSetSpec<S = unknown> {
@@ -41,7 +41,10 @@ export const DATA_SETS: Readonly<Record<string, DataSetSpec>> = { ...IMAGE_SET_S
 export function getDataSet(name: string, modality?: Modality): DataSetSpec {
   const valid = Object.values(DATA_SETS).filter((s) => !modality || s.modality === modality);
   const spec = valid.find((s) => s.name === name);
-  if (!spec) throw new RangeError(`unknown ${modality ? modality + ' ' : ''}data set ${JSON.stringify(name)} (valid: ${valid.map((s) => s.name).join(', ')})`);
+  if (!spec)
+    throw new RangeError(
+      `unknown ${modality ? modality + ' ' : ''}data set ${JSON.stringify(name)} (valid: ${valid.map((s) => s.name).join(', ')})`,
+    );
   return spec;
 }
 
@@ -50,7 +53,9 @@ export function getDataSet(name: string, modality?: Modality): DataSetSpec {
  * flags or file before the schema is built), the common fields and its options.
  */
 export function dataSection(help: string, o: { modality: Modality; selected: string; dflt: string; split: string }) {
-  const names = Object.values(DATA_SETS).filter((s) => s.modality === o.modality).map((s) => s.name);
+  const names = Object.values(DATA_SETS)
+    .filter((s) => s.modality === o.modality)
+    .map((s) => s.name);
   const own = names.includes(o.selected) ? getDataSet(o.selected).options : {};
   return choice(help, names, o.dflt, { ...commonDataFields(o.split), ...own });
 }
@@ -62,14 +67,23 @@ export function dataSection(help: string, o: { modality: Modality; selected: str
  */
 export async function loadImageSet(raw: { name: string } & Record<string, unknown>): Promise<ImageSet> {
   const spec = getDataSet(raw.name, 'image') as DataSetSpec<ImageSet>;
-  const c: DataConfig = parseConfig(dataSection('data set', { modality: 'image', selected: raw.name, dflt: raw.name, split: 'train' }), raw, `data set ${raw.name}`);
+  const c: DataConfig = parseConfig(
+    dataSection('data set', { modality: 'image', selected: raw.name, dflt: raw.name, split: 'train' }),
+    raw,
+    `data set ${raw.name}`,
+  );
   const s = await spec.load(c);
   const n = s.labels.shape[0];
   if (c.limit === undefined || c.limit >= n) return s;
   const cut = <T>(a?: T[]): T[] | undefined => a?.slice(0, c.limit);
   return {
-    ...s, images: s.images.narrow(0, 0, c.limit), labels: s.labels.narrow(0, 0, c.limit), multiLabel: s.multiLabel?.narrow(0, 0, c.limit),
-    ids: s.ids.slice(0, c.limit), caseIds: cut(s.caseIds), domains: cut(s.domains),
+    ...s,
+    images: s.images.narrow(0, 0, c.limit),
+    labels: s.labels.narrow(0, 0, c.limit),
+    multiLabel: s.multiLabel?.narrow(0, 0, c.limit),
+    ids: s.ids.slice(0, c.limit),
+    caseIds: cut(s.caseIds),
+    domains: cut(s.domains),
   };
 }
 

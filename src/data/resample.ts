@@ -34,7 +34,11 @@ const CHUNK = 1 << 22;
  */
 export function resample(wave: Tensor, origFreq: number, newFreq: number, opts: ResampleOptions = {}): Tensor {
   const { lowpassFilterWidth = 6, rolloff = 0.99 } = opts;
-  for (const [k, v] of [['origFreq', origFreq], ['newFreq', newFreq], ['lowpassFilterWidth', lowpassFilterWidth]] as const)
+  for (const [k, v] of [
+    ['origFreq', origFreq],
+    ['newFreq', newFreq],
+    ['lowpassFilterWidth', lowpassFilterWidth],
+  ] as const)
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`resample: expected a positive integer for ${k} but received ${v}`);
   if (!(rolloff > 0 && rolloff <= 1)) throw new RangeError(`resample: expected rolloff in (0, 1] but received ${rolloff}`);
   if (origFreq === newFreq) return wave.clone();
@@ -66,9 +70,11 @@ export function resample(wave: Tensor, origFreq: number, newFreq: number, opts: 
       const p1 = Math.min(phases, p0 + group);
       const span = lo(p1 - 1) - lo(p0) + taps;
       const kernel = new Float64Array(span * (p1 - p0)); // [span, p1 − p0]
-      for (let p = p0; p < p1; p++)
-        for (let d = lo(p); d < lo(p) + taps; d++) kernel[(d - lo(p0)) * (p1 - p0) + p - p0] = h(p, d);
-      kernels.push({ at: lo(p0) + width, w: torch.tensor(kernel, { shape: [span, p1 - p0] }).to({ dtype: wave.dtype, device: wave.device }) });
+      for (let p = p0; p < p1; p++) for (let d = lo(p); d < lo(p) + taps; d++) kernel[(d - lo(p0)) * (p1 - p0) + p - p0] = h(p, d);
+      kernels.push({
+        at: lo(p0) + width,
+        w: torch.tensor(kernel, { shape: [span, p1 - p0] }).to({ dtype: wave.dtype, device: wave.device }),
+      });
     }
     const x = wave.reshape([-1, length]); // [N, T]
     const rows = x.shape[0];
@@ -78,12 +84,17 @@ export function resample(wave: Tensor, origFreq: number, newFreq: number, opts: 
     const pieces: Tensor[] = [];
     for (let f0 = 0; f0 < frames; f0 += chunk) {
       const fc = Math.min(chunk, frames - f0);
-      pieces.push(torch.scope(() => {
-        // `shifts` [N, fc, M] views of consecutive frames side by side
-        const views = Array.from({ length: shifts }, (_, s) => padded.narrow(1, (f0 + s) * m, fc * m).reshape([rows, fc, m]));
-        const windows = torch.cat(views, 2); // [N, fc, shifts · M]
-        return torch.cat(kernels.map(({ at, w }) => windows.narrow(2, at, w.shape[0]).matmul(w)), 2); // [N, fc, phases]
-      }));
+      pieces.push(
+        torch.scope(() => {
+          // `shifts` [N, fc, M] views of consecutive frames side by side
+          const views = Array.from({ length: shifts }, (_, s) => padded.narrow(1, (f0 + s) * m, fc * m).reshape([rows, fc, m]));
+          const windows = torch.cat(views, 2); // [N, fc, shifts · M]
+          return torch.cat(
+            kernels.map(({ at, w }) => windows.narrow(2, at, w.shape[0]).matmul(w)),
+            2,
+          ); // [N, fc, phases]
+        }),
+      );
     }
     const y = torch.cat(pieces, 1).reshape([rows, frames * phases]); // output f·L + p at [f, p]
     return y.narrow(1, 0, target).reshape([...shape.slice(0, -1), target]);

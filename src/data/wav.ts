@@ -40,7 +40,13 @@ export class WavError extends Error {
 }
 
 const TAGS: Record<number, string> = {
-  2: 'Microsoft ADPCM', 6: 'A-law', 7: 'µ-law', 0x11: 'IMA ADPCM', 0x31: 'GSM 6.10', 0x50: 'MPEG', 0x55: 'MPEG Layer 3',
+  2: 'Microsoft ADPCM',
+  6: 'A-law',
+  7: 'µ-law',
+  0x11: 'IMA ADPCM',
+  0x31: 'GSM 6.10',
+  0x50: 'MPEG',
+  0x55: 'MPEG Layer 3',
 };
 const SUPPORTED = 'PCM 8/16/24/32-bit or IEEE float 32/64-bit';
 
@@ -61,7 +67,9 @@ function encoding(tag: number, bits: number, fail: (m: string) => never): WavFor
  * appears in every error message.
  */
 export function decodeWav(bytes: Uint8Array, name = '<bytes>', opts: ReadWavOptions = {}): Waveform {
-  const fail = (m: string): never => { throw new WavError(`${name}: ${m}`); };
+  const fail = (m: string): never => {
+    throw new WavError(`${name}: ${m}`);
+  };
   if (bytes.length < 12) fail(`not a WAV file: ${bytes.length} bytes, shorter than a RIFF header (12)`);
   const riff = ascii(bytes, 0);
   if (riff === 'RIFX' || riff === 'RF64') fail(`unsupported WAV container '${riff}'; only little-endian 'RIFF' is read`);
@@ -92,7 +100,8 @@ export function decodeWav(bytes: Uint8Array, name = '<bytes>', opts: ReadWavOpti
     } else if (id === 'data') {
       if (!fmt) fail(`'data' chunk at byte ${at} comes before any 'fmt ' chunk`);
       const f = fmt!;
-      if (body + size > bytes.length) fail(`truncated: 'data' chunk at byte ${at} declares ${size} bytes but only ${bytes.length - body} follow`);
+      if (body + size > bytes.length)
+        fail(`truncated: 'data' chunk at byte ${at} declares ${size} bytes but only ${bytes.length - body} follow`);
       if (size % f.block) fail(`truncated: 'data' chunk holds ${size} bytes, not a whole number of ${f.block}-byte frames`);
       const audio = samples(view, body, size / f.block, f.channels, f.format);
       return finish({ audio, sampleRate: f.rate, format: f.format }, opts);
@@ -109,7 +118,8 @@ function samples(view: DataView, at: number, frames: number, channels: number, f
   const read: (i: number) => number = {
     uint8: (i: number) => (view.getUint8(at + i) - 128) / 128,
     int16: (i: number) => view.getInt16(at + 2 * i, true) / 32768,
-    int24: (i: number) => ((view.getUint8(at + 3 * i) | (view.getUint8(at + 3 * i + 1) << 8) | (view.getInt8(at + 3 * i + 2) << 16))) / 8388608,
+    int24: (i: number) =>
+      (view.getUint8(at + 3 * i) | (view.getUint8(at + 3 * i + 1) << 8) | (view.getInt8(at + 3 * i + 2) << 16)) / 8388608,
     int32: (i: number) => view.getInt32(at + 4 * i, true) / 2147483648,
     float32: (i: number) => view.getFloat32(at + 4 * i, true),
     float64: (i: number) => view.getFloat64(at + 8 * i, true),
@@ -147,22 +157,34 @@ export interface WriteWavOptions {
 /** Encodes audio [C, T] (or [T]) at `sampleRate` as WAV bytes (PCM int16 or IEEE float32). */
 export function encodeWav(audio: Tensor, sampleRate: number, opts: WriteWavOptions = {}): Uint8Array {
   const format = opts.format ?? 'int16';
-  if (format !== 'int16' && format !== 'float32') throw new TypeError(`encodeWav: expected format 'int16' or 'float32' but received ${JSON.stringify(format)}`);
-  if (!Number.isInteger(sampleRate) || sampleRate < 1) throw new RangeError(`encodeWav: expected a positive integer sampleRate but received ${sampleRate}`);
-  if (audio.dim() !== 1 && audio.dim() !== 2) throw new RangeError(`encodeWav: expected audio [C, T] or [T] but received shape [${audio.shape.join(', ')}]`);
+  if (format !== 'int16' && format !== 'float32')
+    throw new TypeError(`encodeWav: expected format 'int16' or 'float32' but received ${JSON.stringify(format)}`);
+  if (!Number.isInteger(sampleRate) || sampleRate < 1)
+    throw new RangeError(`encodeWav: expected a positive integer sampleRate but received ${sampleRate}`);
+  if (audio.dim() !== 1 && audio.dim() !== 2)
+    throw new RangeError(`encodeWav: expected audio [C, T] or [T] but received shape [${audio.shape.join(', ')}]`);
   const [channels, frames] = audio.dim() === 1 ? [1, audio.shape[0]] : audio.shape;
   const data = torch.scope(() => audio.to({ dtype: 'float32', device: 'cpu' }).contiguous().data()) as Float32Array;
   const width = format === 'int16' ? 2 : 4;
   const size = frames * channels * width;
   const bytes = new Uint8Array(44 + size);
   const view = new DataView(bytes.buffer);
-  const put = (at: number, s: string): void => { for (let i = 0; i < 4; i++) bytes[at + i] = s.charCodeAt(i); };
-  put(0, 'RIFF'); view.setUint32(4, 36 + size, true); put(8, 'WAVE');
-  put(12, 'fmt '); view.setUint32(16, 16, true);
-  view.setUint16(20, format === 'int16' ? 1 : 3, true); view.setUint16(22, channels, true);
-  view.setUint32(24, sampleRate, true); view.setUint32(28, sampleRate * channels * width, true);
-  view.setUint16(32, channels * width, true); view.setUint16(34, width * 8, true);
-  put(36, 'data'); view.setUint32(40, size, true);
+  const put = (at: number, s: string): void => {
+    for (let i = 0; i < 4; i++) bytes[at + i] = s.charCodeAt(i);
+  };
+  put(0, 'RIFF');
+  view.setUint32(4, 36 + size, true);
+  put(8, 'WAVE');
+  put(12, 'fmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, format === 'int16' ? 1 : 3, true);
+  view.setUint16(22, channels, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * channels * width, true);
+  view.setUint16(32, channels * width, true);
+  view.setUint16(34, width * 8, true);
+  put(36, 'data');
+  view.setUint32(40, size, true);
   for (let t = 0; t < frames; t++) {
     for (let c = 0; c < channels; c++) {
       const v = data[c * frames + t];

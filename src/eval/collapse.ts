@@ -35,7 +35,8 @@ const RANKME_EPS = 1e-7;
  */
 export function normalizedStd(features: Tensor): number {
   const [n] = checkMatrix('normalizedStd', 'features', features);
-  if (n < 2) throw new RangeError(`normalizedStd: expected at least 2 rows in features for a standard deviation but received [${features.shape}]`);
+  if (n < 2)
+    throw new RangeError(`normalizedStd: expected at least 2 rows in features for a standard deviation but received [${features.shape}]`);
   return torch.noGrad(() => torch.scope(() => F.normalize(features.double(), { dim: 1 }).std(0).mean().item()));
 }
 
@@ -45,13 +46,15 @@ export function normalizedStd(features: Tensor): number {
  */
 export function effectiveRank(features: Tensor): number {
   checkMatrix('effectiveRank', 'features', features);
-  return torch.noGrad(() => torch.scope(() => {
-    const sigma = torch.linalg.svdvals(features.double()); // [min(N, D)]
-    const total = sigma.sum().item();
-    if (total === 0) return 0;
-    const p = sigma.div(total).add(RANKME_EPS);
-    return Math.exp(p.mul(p.log()).sum().neg().item());
-  }));
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const sigma = torch.linalg.svdvals(features.double()); // [min(N, D)]
+      const total = sigma.sum().item();
+      if (total === 0) return 0;
+      const p = sigma.div(total).add(RANKME_EPS);
+      return Math.exp(p.mul(p.log()).sum().neg().item());
+    }),
+  );
 }
 
 /** Both diagnostics of an embedding batch. features: [N, D], N ≥ 2. */

@@ -38,18 +38,22 @@ export function extractFeatures(fn: (x: Tensor) => Tensor, images: Tensor, o: Ex
   try {
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
-      out = torch.noGrad(() => torch.scope(() => {
-        const batch = images.narrow(0, start, size);
-        const y = fn(prepare ? prepare(batch) : batch);
-        const d = out?.shape[1];
-        if (!(y instanceof torch.Tensor) || y.ndim !== 2 || y.shape[0] !== size || (d !== undefined && y.shape[1] !== d)) {
-          const got = y instanceof torch.Tensor ? `[${y.shape}]` : typeof y;
-          throw new RangeError(`extractFeatures: expected fn to return [B, D] = [${size}, ${d ?? 'D'}] for the batch at ${start} but received ${got}`);
-        }
-        const dest = out ?? torch.empty([n, y.shape[1]], { device: y.device }); // [N, D] float32
-        dest.narrow(0, start, size).copy_(y);
-        return dest;
-      }));
+      out = torch.noGrad(() =>
+        torch.scope(() => {
+          const batch = images.narrow(0, start, size);
+          const y = fn(prepare ? prepare(batch) : batch);
+          const d = out?.shape[1];
+          if (!(y instanceof torch.Tensor) || y.ndim !== 2 || y.shape[0] !== size || (d !== undefined && y.shape[1] !== d)) {
+            const got = y instanceof torch.Tensor ? `[${y.shape}]` : typeof y;
+            throw new RangeError(
+              `extractFeatures: expected fn to return [B, D] = [${size}, ${d ?? 'D'}] for the batch at ${start} but received ${got}`,
+            );
+          }
+          const dest = out ?? torch.empty([n, y.shape[1]], { device: y.device }); // [N, D] float32
+          dest.narrow(0, start, size).copy_(y);
+          return dest;
+        }),
+      );
       onProgress?.(start + size, n);
     }
   } catch (e) {

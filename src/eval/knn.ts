@@ -44,36 +44,48 @@ export function knnPredict(trainFeatures: Tensor, trainLabels: Tensor, queries: 
   const [n, d] = checkMatrix(fn, 'trainFeatures', trainFeatures);
   checkLabels(fn, 'trainLabels', trainLabels, n, numClasses, 'trainFeatures [N, D] and trainLabels [N]', trainFeatures);
   const [m] = checkMatrix(fn, 'queries', queries, '[M, D]');
-  if (queries.shape[1] !== d) throw new RangeError(`${fn}: expected queries [M, ${d}] (D of trainFeatures) but received [${queries.shape}]`);
+  if (queries.shape[1] !== d)
+    throw new RangeError(`${fn}: expected queries [M, ${d}] (D of trainFeatures) but received [${queries.shape}]`);
   within(fn, () => int(k, 'k', 1));
   if (k > n) throw new RangeError(`${fn}: expected k <= N = ${n} (the number of training features) but received k = ${k}`);
   within(fn, () => [positive(temperature, 'temperature'), int(batchSize, 'batchSize', 1)]);
   const device = queries.device;
   const dtype = trainFeatures.dtype === 'float64' ? 'float64' : 'float32';
-  return torch.noGrad(() => torch.scope(() => {
-    const bank = F.normalize(trainFeatures.to({ device, dtype }), { dim: 1 }).t().contiguous(); // [D, N], unit columns
-    const labels = trainLabels.to({ device }).unsqueeze(0); // [1, N]
-    const out = torch.empty([m, numClasses], { device, dtype }); // [M, C]
-    for (let start = 0; start < m; start += batchSize) {
-      const size = Math.min(batchSize, m - start);
-      torch.scope(() => {
-        const q = F.normalize(queries.narrow(0, start, size).to({ dtype }), { dim: 1 }); // [B, D]
-        const { values, indices } = q.matmul(bank).topk(k, 1); // cosine similarities [B, N] → [B, k]
-        const votes = values.sub(values.narrow(1, 0, 1)).div(temperature).exp(); // exp((s − s_max)/τ) ∈ (0, 1], [B, k]
-        const neighbourLabels = labels.expand([size, n]).gather(1, indices); // [B, k]
-        const sums = torch.zeros([size, numClasses], { device, dtype }).scatterAdd(1, neighbourLabels, votes); // [B, C]
-        out.narrow(0, start, size).copy_(sums.div(votes.sum(1, true)));
-      });
-    }
-    return out;
-  }));
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const bank = F.normalize(trainFeatures.to({ device, dtype }), { dim: 1 }).t().contiguous(); // [D, N], unit columns
+      const labels = trainLabels.to({ device }).unsqueeze(0); // [1, N]
+      const out = torch.empty([m, numClasses], { device, dtype }); // [M, C]
+      for (let start = 0; start < m; start += batchSize) {
+        const size = Math.min(batchSize, m - start);
+        torch.scope(() => {
+          const q = F.normalize(queries.narrow(0, start, size).to({ dtype }), { dim: 1 }); // [B, D]
+          const { values, indices } = q.matmul(bank).topk(k, 1); // cosine similarities [B, N] → [B, k]
+          const votes = values
+            .sub(values.narrow(1, 0, 1))
+            .div(temperature)
+            .exp(); // exp((s − s_max)/τ) ∈ (0, 1], [B, k]
+          const neighbourLabels = labels.expand([size, n]).gather(1, indices); // [B, k]
+          const sums = torch.zeros([size, numClasses], { device, dtype }).scatterAdd(1, neighbourLabels, votes); // [B, C]
+          out.narrow(0, start, size).copy_(sums.div(votes.sum(1, true)));
+        });
+      }
+      return out;
+    }),
+  );
 }
 
 /**
  * Top-1 and top-5 accuracy of weighted kNN on a labelled test set (see `knnPredict`).
  * trainFeatures: [N, D]; trainLabels: [N]; testFeatures: [M, D]; testLabels: [M] int64.
  */
-export function knnEvaluate(trainFeatures: Tensor, trainLabels: Tensor, testFeatures: Tensor, testLabels: Tensor, o: KnnOptions): { top1: number; top5: number } {
+export function knnEvaluate(
+  trainFeatures: Tensor,
+  trainLabels: Tensor,
+  testFeatures: Tensor,
+  testLabels: Tensor,
+  o: KnnOptions,
+): { top1: number; top5: number } {
   return torch.scope(() => {
     const { top1, top5 } = accuracies(knnPredict(trainFeatures, trainLabels, testFeatures, o), testLabels);
     return { top1, top5 };

@@ -126,7 +126,8 @@ function evaluate(probe: Probe, set: ProbeSet, multiLabel: boolean): ProbeMetric
   });
 }
 
-type TrainOptions = Required<Pick<LinearProbeOptions, 'epochs' | 'lr' | 'weightDecay' | 'batchSize' | 'seed' | 'multiLabel'>> & Pick<LinearProbeOptions, 'onEpoch'>;
+type TrainOptions = Required<Pick<LinearProbeOptions, 'epochs' | 'lr' | 'weightDecay' | 'batchSize' | 'seed' | 'multiLabel'>> &
+  Pick<LinearProbeOptions, 'onEpoch'>;
 
 /**
  * Fits `classifier` to standardised features x [N, D] and targets y ([N] int64,
@@ -170,8 +171,21 @@ function train(classifier: Linear, x: Tensor, y: Tensor, o: TrainOptions): numbe
 /** Trains a linear probe on frozen features and scores the test sets (see the module comment). */
 export function linearProbe(o: LinearProbeOptions): LinearProbeResult {
   const fn = 'linearProbe';
-  const { trainFeatures, trainLabels, testFeatures, testLabels, numClasses, epochs = 100, lr = 1e-3, weightDecay = 0,
-    batchSize = 256, seed = 0, multiLabel = false, extraTests = {}, onEpoch } = o;
+  const {
+    trainFeatures,
+    trainLabels,
+    testFeatures,
+    testLabels,
+    numClasses,
+    epochs = 100,
+    lr = 1e-3,
+    weightDecay = 0,
+    batchSize = 256,
+    seed = 0,
+    multiLabel = false,
+    extraTests = {},
+    onEpoch,
+  } = o;
   within(fn, () => {
     int(numClasses, 'numClasses', 1);
     int(epochs, 'epochs', 1);
@@ -188,11 +202,13 @@ export function linearProbe(o: LinearProbeOptions): LinearProbeResult {
     checkSet([`extraTests.${name}.features`, `extraTests.${name}.labels`], set?.features, set?.labels, d, numClasses, multiLabel);
 
   const device = trainFeatures.device;
-  const { mean, std } = torch.noGrad(() => torch.scope(() => {
-    const x = trainFeatures.float();
-    const sd = x.std(0, 0); // [D]
-    return { mean: x.mean(0), std: sd.maskedFill(sd.lt(1e-6), 1) };
-  }));
+  const { mean, std } = torch.noGrad(() =>
+    torch.scope(() => {
+      const x = trainFeatures.float();
+      const sd = x.std(0, 0); // [D]
+      return { mean: x.mean(0), std: sd.maskedFill(sd.lt(1e-6), 1) };
+    }),
+  );
   const rng = torch.getRngState(); // Linear's random initialisation must not move the global generator
   const classifier = new Linear(d, numClasses).to({ device });
   torch.setRngState(rng);

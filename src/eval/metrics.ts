@@ -51,14 +51,17 @@ export function topkAccuracy(scores: Tensor, labels: Tensor, k: number): number 
  */
 export function accuracies(scores: Tensor, labels: Tensor, ks: number[] = [1, 5]): Record<`top${number}`, number> {
   checkScores('accuracies', scores, labels);
-  if (!Array.isArray(ks) || ks.length === 0) throw new RangeError(`accuracies: expected a non-empty array for ks but received ${describe(ks)}`);
+  if (!Array.isArray(ks) || ks.length === 0)
+    throw new RangeError(`accuracies: expected a non-empty array for ks but received ${describe(ks)}`);
   within('accuracies', () => ks.forEach((k, i) => int(k, `ks[${i}]`, 1)));
-  return torch.noGrad(() => torch.scope(() => {
-    const hits = topkHits(scores, labels, Math.max(...ks));
-    const out: Record<`top${number}`, number> = {};
-    for (const k of ks) out[`top${k}`] = hits.narrow(1, 0, Math.min(k, hits.shape[1])).any(1).float().mean().item();
-    return out;
-  }));
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const hits = topkHits(scores, labels, Math.max(...ks));
+      const out: Record<`top${number}`, number> = {};
+      for (const k of ks) out[`top${k}`] = hits.narrow(1, 0, Math.min(k, hits.shape[1])).any(1).float().mean().item();
+      return out;
+    }),
+  );
 }
 
 /**
@@ -70,13 +73,17 @@ export function perClassAccuracy(scores: Tensor, labels: Tensor, numClasses: num
   within('perClassAccuracy', () => int(numClasses, 'numClasses', 1));
   const [, c] = checkScores('perClassAccuracy', scores, labels);
   if (c !== numClasses)
-    throw new RangeError(`perClassAccuracy: expected scores [N, ${numClasses}] for numClasses = ${numClasses} but received [${scores.shape}]`);
-  return torch.noGrad(() => torch.scope(() => {
-    const y = labels.to({ device: scores.device });
-    const correct = scores.argmax(1).eq(y).float(); // [N]
-    const hits = y.bincount({ weights: correct, minlength: c }); // [C]
-    return hits.div(y.bincount({ minlength: c })).toArray();
-  }));
+    throw new RangeError(
+      `perClassAccuracy: expected scores [N, ${numClasses}] for numClasses = ${numClasses} but received [${scores.shape}]`,
+    );
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const y = labels.to({ device: scores.device });
+      const correct = scores.argmax(1).eq(y).float(); // [N]
+      const hits = y.bincount({ weights: correct, minlength: c }); // [C]
+      return hits.div(y.bincount({ minlength: c })).toArray();
+    }),
+  );
 }
 
 /** Mann–Whitney AUC of one task with mid-ranks for ties, or null when only one class is present. */
@@ -109,7 +116,8 @@ function aucOrNull(fn: string, scores: ArrayLike<number>, targets: ArrayLike<num
 export function rocAuc(scores: ArrayLike<number> | Tensor, targets: ArrayLike<number> | Tensor): number {
   const s = toFloat64('rocAuc', 'scores', scores);
   const t = toFloat64('rocAuc', 'targets', targets);
-  if (s.length !== t.length) throw new RangeError(`rocAuc: expected scores and targets of the same length N but received ${s.length} and ${t.length}`);
+  if (s.length !== t.length)
+    throw new RangeError(`rocAuc: expected scores and targets of the same length N but received ${s.length} and ${t.length}`);
   const auc = aucOrNull('rocAuc', s, t);
   if (auc === null) {
     const only = s.length === 0 ? 'no targets' : `only ${t[0]}s`;
@@ -139,7 +147,9 @@ export function multiLabelAuc(scores: Tensor, targets: Tensor): AucResult {
   checkMatrix('multiLabelAuc', 'scores', scores, '[N, C]');
   within('multiLabelAuc', () => tensor(targets, 'targets'));
   if (targets.shape.join() !== scores.shape.join())
-    throw new RangeError(`multiLabelAuc: expected scores and targets of the same shape [N, C] but received [${scores.shape}] and [${targets.shape}]`);
+    throw new RangeError(
+      `multiLabelAuc: expected scores and targets of the same shape [N, C] but received [${scores.shape}] and [${targets.shape}]`,
+    );
   return summarise('multiLabelAuc', columns(scores), columns(targets));
 }
 

@@ -41,14 +41,22 @@ function standardize(z: Tensor, eps: number): Tensor {
  * batch-standardised embeddings of two views. z1, z2: [N, D] with N ≥ 2 → [D, D].
  */
 export function crossCorrelation(z1: Tensor, z2: Tensor, o: Pick<BarlowTwinsOptions, 'eps'> = {}): Tensor {
-  const [n] = checkSameMatrices('crossCorrelation', [['z1', z1], ['z2', z2]], batch);
+  const [n] = checkSameMatrices(
+    'crossCorrelation',
+    [
+      ['z1', z1],
+      ['z2', z2],
+    ],
+    batch,
+  );
   const eps = checkPositive('crossCorrelation', 'eps', o.eps ?? BN_EPS);
   return torch.scope(() => standardize(z1, eps).t().matmul(standardize(z2, eps)).div(n)); // [D, D]
 }
 
 function checkSquare(fn: string, c: unknown): number {
   checkTensor(fn, 'c', c);
-  if (c.ndim !== 2 || c.shape[0] !== c.shape[1]) throw new RangeError(`${fn}: expected a square matrix c of shape [D, D] but received [${c.shape}]`);
+  if (c.ndim !== 2 || c.shape[0] !== c.shape[1])
+    throw new RangeError(`${fn}: expected a square matrix c of shape [D, D] but received [${c.shape}]`);
   return c.shape[0];
 }
 
@@ -73,7 +81,14 @@ export function offDiagonalTerm(c: Tensor): Tensor {
 
 /** The Barlow Twins loss of eq. 1. z1, z2: projector outputs of the two views [N, D], N ≥ 2 → a scalar. */
 export function barlowTwinsLoss(z1: Tensor, z2: Tensor, o: BarlowTwinsOptions = {}): Tensor {
-  checkSameMatrices('barlowTwinsLoss', [['z1', z1], ['z2', z2]], batch);
+  checkSameMatrices(
+    'barlowTwinsLoss',
+    [
+      ['z1', z1],
+      ['z2', z2],
+    ],
+    batch,
+  );
   const lambda = checkNonNegative('barlowTwinsLoss', 'lambda', o.lambda ?? 5e-3);
   const eps = checkPositive('barlowTwinsLoss', 'eps', o.eps ?? BN_EPS);
   return torch.scope(() => {

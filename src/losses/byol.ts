@@ -22,7 +22,10 @@ type Tensor = torch.Tensor;
  * [0, 4]. p: online predictions [N, D]; t: target projections [N, D] (no gradient).
  */
 export function normalizedMse(p: Tensor, t: Tensor): Tensor {
-  checkSameMatrices('normalizedMse', [['p', p], ['t', t]]);
+  checkSameMatrices('normalizedMse', [
+    ['p', p],
+    ['t', t],
+  ]);
   return torch.scope(() => negativeCosine(p, t).mul(2).add(2));
 }
 
@@ -32,6 +35,11 @@ export function normalizedMse(p: Tensor, t: Tensor): Tensor {
  * of views 1 and 2 [N, D] (no gradient).
  */
 export function byolLoss(p1: Tensor, p2: Tensor, t1: Tensor, t2: Tensor): Tensor {
-  checkSameMatrices('byolLoss', [['p1', p1], ['p2', p2], ['t1', t1], ['t2', t2]]);
+  checkSameMatrices('byolLoss', [
+    ['p1', p1],
+    ['p2', p2],
+    ['t1', t1],
+    ['t2', t2],
+  ]);
   return torch.scope(() => normalizedMse(p1, t2).add(normalizedMse(p2, t1)));
 }

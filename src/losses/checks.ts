@@ -33,10 +33,13 @@ export function checkSameMatrices(fn: string, named: [string, unknown][], o: Mat
   const [[first, a], ...rest] = named as [string, Tensor][];
   const shapeError = (name: string, b: Tensor): RangeError =>
     new RangeError(`${fn}: expected ${first} and ${name} of the same shape ${dims} but received [${a.shape}] and [${b.shape}]`);
-  if (a.ndim !== 2) throw named.length > 1 ? shapeError(rest[0][0], rest[0][1]) : new RangeError(`${fn}: expected ${first} of shape ${dims} but received [${a.shape}]`);
-  for (const [name, b] of rest)
-    if (b.ndim !== 2 || b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[1]) throw shapeError(name, b);
-  if (a.shape[0] < minRows) throw new RangeError(`${fn}: needs at least ${minRows} samples${why ? ` ${why}` : ''} but received N = ${a.shape[0]}`);
+  if (a.ndim !== 2)
+    throw named.length > 1
+      ? shapeError(rest[0][0], rest[0][1])
+      : new RangeError(`${fn}: expected ${first} of shape ${dims} but received [${a.shape}]`);
+  for (const [name, b] of rest) if (b.ndim !== 2 || b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[1]) throw shapeError(name, b);
+  if (a.shape[0] < minRows)
+    throw new RangeError(`${fn}: needs at least ${minRows} samples${why ? ` ${why}` : ''} but received N = ${a.shape[0]}`);
   return [a.shape[0], a.shape[1]];
 }
 

@@ -41,8 +41,13 @@ export interface DinoTeacherTempOptions {
 
 /** Checks a non-empty array of views [N, K] of one shape; returns [N, K]. */
 function checkViews(fn: string, name: string, views: unknown): [number, number] {
-  if (!Array.isArray(views) || views.length === 0) throw new TypeError(`${fn}: expected a non-empty array of tensors [N, K] for ${name} but received ${describe(views)}`);
-  return checkSameMatrices(fn, views.map((v, i) => [`${name}[${i}]`, v]), logits);
+  if (!Array.isArray(views) || views.length === 0)
+    throw new TypeError(`${fn}: expected a non-empty array of tensors [N, K] for ${name} but received ${describe(views)}`);
+  return checkSameMatrices(
+    fn,
+    views.map((v, i) => [`${name}[${i}]`, v]),
+    logits,
+  );
 }
 
 /** Checks a centre [1, K]. */
@@ -69,7 +74,14 @@ export function dinoTeacherProbs(t: Tensor, center: Tensor, teacherTemp: number)
  * probs: teacher targets [N, K] (no gradient); s: student outputs [N, K] → a scalar.
  */
 export function dinoCrossEntropy(probs: Tensor, s: Tensor, studentTemp: number): Tensor {
-  checkSameMatrices('dinoCrossEntropy', [['probs', probs], ['s', s]], logits);
+  checkSameMatrices(
+    'dinoCrossEntropy',
+    [
+      ['probs', probs],
+      ['s', s],
+    ],
+    logits,
+  );
   const tau = checkPositive('dinoCrossEntropy', 'studentTemp', studentTemp);
   return torch.scope(() => F.logSoftmax(s.div(tau), 1).mul(probs.detach()).sum(1).mean().neg());
 }
@@ -84,9 +96,12 @@ export function dinoLoss(studentOut: Tensor[], teacherOut: Tensor[], center: Ten
   const fn = 'dinoLoss';
   const [n, k] = checkViews(fn, 'studentOut', studentOut);
   const [tn, tk] = checkViews(fn, 'teacherOut', teacherOut);
-  if (tn !== n || tk !== k) throw new RangeError(`${fn}: expected teacherOut[0] of the shape of studentOut[0] [${n},${k}] but received [${tn},${tk}]`);
+  if (tn !== n || tk !== k)
+    throw new RangeError(`${fn}: expected teacherOut[0] of the shape of studentOut[0] [${n},${k}] but received [${tn},${tk}]`);
   if (teacherOut.length > studentOut.length || studentOut.length < 2)
-    throw new RangeError(`${fn}: expected at least 2 student views and no more teacher views than student views but received ${studentOut.length} and ${teacherOut.length}`);
+    throw new RangeError(
+      `${fn}: expected at least 2 student views and no more teacher views than student views but received ${studentOut.length} and ${teacherOut.length}`,
+    );
   checkCenter(fn, center, k);
   const studentTemp = checkPositive(fn, 'studentTemp', o?.studentTemp ?? 0.1);
   const teacherTemp = checkPositive(fn, 'teacherTemp', o?.teacherTemp);
@@ -94,7 +109,9 @@ export function dinoLoss(studentOut: Tensor[], teacherOut: Tensor[], center: Ten
     const terms: Tensor[] = [];
     teacherOut.forEach((t, a) => {
       const probs = dinoTeacherProbs(t, center, teacherTemp); // [N, K]
-      studentOut.forEach((s, b) => { if (b !== a) terms.push(dinoCrossEntropy(probs, s, studentTemp)); });
+      studentOut.forEach((s, b) => {
+        if (b !== a) terms.push(dinoCrossEntropy(probs, s, studentTemp));
+      });
     });
     return torch.stack(terms).mean();
   });
@@ -112,10 +129,12 @@ export function dinoCenterUpdate(center: Tensor, teacherOut: Tensor[], momentum 
   checkCenter(fn, center, k);
   if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1))
     throw new RangeError(`${fn}: expected a number in [0, 1] for momentum but received ${describe(momentum)}`);
-  return torch.noGrad(() => torch.scope(() => {
-    const batchCenter = torch.cat(teacherOut).mean(0, true); // [1, K]
-    return center.mul(momentum).add(batchCenter.mul(1 - momentum));
-  }));
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const batchCenter = torch.cat(teacherOut).mean(0, true); // [1, K]
+      return center.mul(momentum).add(batchCenter.mul(1 - momentum));
+    }),
+  );
 }
 
 /**
@@ -126,7 +145,10 @@ export function dinoCenterUpdate(center: Tensor, teacherOut: Tensor[], momentum 
 export function dinoTeacherTemp(epoch: number, o: DinoTeacherTempOptions): number {
   const fn = 'dinoTeacherTemp';
   const { warmup = 0.04, final = 0.07, warmupEpochs } = o ?? ({} as DinoTeacherTempOptions);
-  for (const [name, v] of [['epoch', epoch], ['warmupEpochs', warmupEpochs]] as const)
+  for (const [name, v] of [
+    ['epoch', epoch],
+    ['warmupEpochs', warmupEpochs],
+  ] as const)
     if (!(Number.isInteger(v) && v >= 0)) throw new RangeError(`${fn}: expected an integer >= 0 for ${name} but received ${describe(v)}`);
   checkPositive(fn, 'warmup', warmup);
   checkPositive(fn, 'final', final);

@@ -6,6 +6,11 @@ export { simsiamLoss, negativeCosine } from './simsiam.js';
 export { barlowTwinsLoss, crossCorrelation, onDiagonalTerm, offDiagonalTerm, type BarlowTwinsOptions } from './barlow-twins.js';
 export { vicregLoss, invariance, variance, covariance, type VicregOptions, type VicregTerms } from './vicreg.js';
 export {
-  dinoLoss, dinoTeacherProbs, dinoCrossEntropy, dinoCenterUpdate, dinoTeacherTemp,
-  type DinoLossOptions, type DinoTeacherTempOptions,
+  dinoLoss,
+  dinoTeacherProbs,
+  dinoCrossEntropy,
+  dinoCenterUpdate,
+  dinoTeacherTemp,
+  type DinoLossOptions,
+  type DinoTeacherTempOptions,
 } from './dino.js';

@@ -27,7 +27,10 @@ export interface MocoV3Options {
  * query n → a scalar.
  */
 export function mocoV3Contrastive(q: Tensor, k: Tensor, temperature: number): Tensor {
-  const [n] = checkSameMatrices('mocoV3Contrastive', [['q', q], ['k', k]]);
+  const [n] = checkSameMatrices('mocoV3Contrastive', [
+    ['q', q],
+    ['k', k],
+  ]);
   const tau = checkPositive('mocoV3Contrastive', 'temperature', temperature);
   return torch.scope(() => {
     const qn = F.normalize(q, { dim: 1 }); // [N, D]
@@ -44,7 +47,12 @@ export function mocoV3Contrastive(q: Tensor, k: Tensor, temperature: number): Te
  * (no gradient).
  */
 export function mocoV3Loss(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor, o: MocoV3Options = {}): Tensor {
-  checkSameMatrices('mocoV3Loss', [['q1', q1], ['q2', q2], ['k1', k1], ['k2', k2]]);
+  checkSameMatrices('mocoV3Loss', [
+    ['q1', q1],
+    ['q2', q2],
+    ['k1', k1],
+    ['k2', k2],
+  ]);
   const tau = checkPositive('mocoV3Loss', 'temperature', o.temperature ?? 1);
   return torch.scope(() => mocoV3Contrastive(q1, k2, tau).add(mocoV3Contrastive(q2, k1, tau)));
 }

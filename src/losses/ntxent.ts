@@ -25,14 +25,24 @@ export interface NtXentOptions {
  * targets [2N] (row i's positive: i + N for i < N, i − N after).
  */
 export function ntXentLogits(z1: Tensor, z2: Tensor, o: NtXentOptions = {}): { logits: Tensor; targets: Tensor } {
-  const [n] = checkSameMatrices('ntXent', [['z1', z1], ['z2', z2]], { minRows: 2, why: 'for negatives' });
+  const [n] = checkSameMatrices(
+    'ntXent',
+    [
+      ['z1', z1],
+      ['z2', z2],
+    ],
+    { minRows: 2, why: 'for negatives' },
+  );
   const tau = checkPositive('ntXent', 'temperature', o.temperature ?? 0.5);
   return torch.scope(() => {
     const z = F.normalize(torch.cat([z1, z2]), { dim: 1 }); // [2N, D], unit rows
     const sim = z.matmul(z.t()).div(tau); // [2N, 2N]
     const self = torch.eye(2 * n, 2 * n, { dtype: 'bool', device: z.device });
     const logits = sim.maskedFill(self, -Infinity);
-    const targets = torch.arange(2 * n, undefined, 1, { device: z.device }).add(n).remainder(2 * n); // [2N]
+    const targets = torch
+      .arange(2 * n, undefined, 1, { device: z.device })
+      .add(n)
+      .remainder(2 * n); // [2N]
     return { logits, targets };
   });
 }
@@ -50,8 +60,10 @@ export function ntXent(z1: Tensor, z2: Tensor, o: NtXentOptions = {}): Tensor {
  * most similar other view is their positive (a training diagnostic). z1, z2: [N, D].
  */
 export function ntXentAccuracy(z1: Tensor, z2: Tensor): number {
-  return torch.noGrad(() => torch.scope(() => {
-    const { logits, targets } = ntXentLogits(z1, z2, { temperature: 1 });
-    return logits.argmax(1).eq(targets).float().mean().item();
-  }));
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const { logits, targets } = ntXentLogits(z1, z2, { temperature: 1 });
+      return logits.argmax(1).eq(targets).float().mean().item();
+    }),
+  );
 }

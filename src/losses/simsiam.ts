@@ -19,7 +19,10 @@ type Tensor = torch.Tensor;
  * −cos(pₙ, zₙ), in [−1, 1]. p, z: [N, D] → a scalar; z is treated as a constant.
  */
 export function negativeCosine(p: Tensor, z: Tensor): Tensor {
-  checkSameMatrices('negativeCosine', [['p', p], ['z', z]]);
+  checkSameMatrices('negativeCosine', [
+    ['p', p],
+    ['z', z],
+  ]);
   return torch.scope(() => {
     const pn = F.normalize(p, { dim: 1 }); // [N, D]
     const zn = F.normalize(z.detach(), { dim: 1 }); // [N, D]
@@ -33,6 +36,11 @@ export function negativeCosine(p: Tensor, z: Tensor): Tensor {
  * p1, p2: predictor outputs [N, D]; z1, z2: projector outputs [N, D] (no gradient).
  */
 export function simsiamLoss(p1: Tensor, p2: Tensor, z1: Tensor, z2: Tensor): Tensor {
-  checkSameMatrices('simsiamLoss', [['p1', p1], ['p2', p2], ['z1', z1], ['z2', z2]]);
+  checkSameMatrices('simsiamLoss', [
+    ['p1', p1],
+    ['p2', p2],
+    ['z1', z1],
+    ['z2', z2],
+  ]);
   return torch.scope(() => negativeCosine(p1, z2).add(negativeCosine(p2, z1)).div(2));
 }

@@ -52,7 +52,10 @@ const EPS = 1e-4;
 
 /** The invariance term s(Z, Z′) of Algorithm 1: the mean squared difference. z1, z2: [N, D] → a scalar. */
 export function invariance(z1: Tensor, z2: Tensor): Tensor {
-  checkSameMatrices('invariance', [['z1', z1], ['z2', z2]]);
+  checkSameMatrices('invariance', [
+    ['z1', z1],
+    ['z2', z2],
+  ]);
   return F.mseLoss(z1, z2);
 }
 
@@ -79,7 +82,10 @@ export function covariance(z: Tensor): Tensor {
   const [n, d] = checkSameMatrices('covariance', [['z', z]], batch);
   return torch.scope(() => {
     const centred = z.sub(z.mean(0, true)); // [N, D]
-    const cov = centred.t().matmul(centred).div(n - 1); // [D, D]
+    const cov = centred
+      .t()
+      .matmul(centred)
+      .div(n - 1); // [D, D]
     return offDiagonalTerm(cov).div(d);
   });
 }
@@ -89,9 +95,22 @@ export function covariance(z: Tensor): Tensor {
  * outputs of the two views [N, D], N ≥ 2.
  */
 export function vicregLoss(z1: Tensor, z2: Tensor, o: VicregOptions = {}): VicregTerms {
-  checkSameMatrices('vicregLoss', [['z1', z1], ['z2', z2]], batch);
+  checkSameMatrices(
+    'vicregLoss',
+    [
+      ['z1', z1],
+      ['z2', z2],
+    ],
+    batch,
+  );
   const { sim = 25, var: vw = 25, cov = 1, gamma = GAMMA, eps = EPS } = o;
-  for (const [name, w] of [['sim', sim], ['var', vw], ['cov', cov], ['gamma', gamma]] as const) checkNonNegative('vicregLoss', name, w);
+  for (const [name, w] of [
+    ['sim', sim],
+    ['var', vw],
+    ['cov', cov],
+    ['gamma', gamma],
+  ] as const)
+    checkNonNegative('vicregLoss', name, w);
   checkPositive('vicregLoss', 'eps', eps);
   return torch.scope(() => {
     const s = invariance(z1, z2);

@@ -38,7 +38,9 @@ type Tensor = torch.Tensor;
 export const BARLOW_TWINS_OPTIONS = z.strictObject({
   head: headSchema('projector (paper: 3 × 8192; here 3 × 1024 for a 64-d encoder)', { layers: 3, hiddenDim: 1024, outDim: 1024 }),
   lambda: num('λ, weight of the redundancy-reduction (off-diagonal) term (paper 5e-3 at D/N = 8192/2048)', 5e-3, { min: 0 }),
-  scaleLoss: num("factor on the loss: with LARS, the lr of biases and BN parameters relative to the weights' (paper 0.0048/0.2)", 0.024, { min: 1e-8 }),
+  scaleLoss: num("factor on the loss: with LARS, the lr of biases and BN parameters relative to the weights' (paper 0.0048/0.2)", 0.024, {
+    min: 1e-8,
+  }),
   views: imageViewsSchema({ scale: [0.08, 1], strength: 0.5, blur: [1, 0.1], solarize: [0, 0.2] }),
 });
 export type BarlowTwinsOptions = Config<typeof BARLOW_TWINS_OPTIONS>;

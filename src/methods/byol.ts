@@ -28,7 +28,11 @@ type Tensor = torch.Tensor;
 
 export const BYOL_OPTIONS = z.strictObject({
   head: headSchema('projector g (paper: 4096 → 256; here 512 → 128 for small encoders)', { layers: 2, hiddenDim: 512, outDim: 128 }),
-  predictor: headSchema("predictor q on the projection (the projector's shape; outDim must equal the projector's)", { layers: 2, hiddenDim: 512, outDim: 128 }),
+  predictor: headSchema("predictor q on the projection (the projector's shape; outDim must equal the projector's)", {
+    layers: 2,
+    hiddenDim: 512,
+    outDim: 128,
+  }),
   momentum: num('base momentum τ of the target network, annealed to 1 by a cosine over the run (paper: 0.996)', 0.99, { min: 0, max: 1 }),
   views: imageViewsSchema({ scale: [0.08, 1], strength: 0.5, blur: [1, 0.1], solarize: [0, 0.2] }),
 });

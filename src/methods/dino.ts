@@ -53,7 +53,11 @@ type Tensor = torch.Tensor;
 const fraction = (help: string, dflt: number) => num(help, dflt, { min: 0, max: 1 });
 
 export const DINO_OPTIONS = z.strictObject({
-  head: headSchema('MLP of the DINO head, before the L2 normalisation (paper: 2048 hidden, 256 bottleneck, no BN)', { layers: 3, hiddenDim: 512, outDim: 128 }),
+  head: headSchema('MLP of the DINO head, before the L2 normalisation (paper: 2048 hidden, 256 bottleneck, no BN)', {
+    layers: 3,
+    hiddenDim: 512,
+    outDim: 128,
+  }),
   outDim: int('K, outputs of the weight-normalised last layer (paper 65536)', 4096, { min: 2 }),
   normLastLayer: bool("fix the norm of the last layer's rows to 1 (weight_g frozen)", true),
   freezeLastLayer: fraction('fraction of the run during which the last layer gets no gradient (paper: 1 epoch of 100)', 0.01),
@@ -94,7 +98,11 @@ export class WeightNormLinear extends Module {
 
 /** Encoder → MLP → L2 normalisation → weight-normalised layer: the network the student and the teacher share. */
 export class DinoNetwork extends Module {
-  constructor(readonly encoder: Encoder, readonly head: ProjectionHead, readonly lastLayer: WeightNormLinear) {
+  constructor(
+    readonly encoder: Encoder,
+    readonly head: ProjectionHead,
+    readonly lastLayer: WeightNormLinear,
+  ) {
     super();
     this.registerModule('encoder', encoder);
     this.registerModule('head', head);
@@ -109,7 +117,9 @@ export class DinoNetwork extends Module {
   forward(crops: Tensor[], freezeLast = false): Tensor[] {
     return torch.scope(() => {
       const groups: Tensor[][] = [];
-      crops.forEach((c, i) => (i > 0 && c.shape.join() === crops[i - 1].shape.join() ? groups[groups.length - 1].push(c) : groups.push([c])));
+      crops.forEach((c, i) =>
+        i > 0 && c.shape.join() === crops[i - 1].shape.join() ? groups[groups.length - 1].push(c) : groups.push([c]),
+      );
       const features = torch.cat(groups.map((g) => this.encoder.forward(torch.cat(g)))); // [V·N, F]
       const h = F.normalize(this.head.forward(features), { dim: 1 }); // [V·N, bottleneck]
       return this.lastLayer.forward(h, freezeLast).chunk(crops.length); // V × [N, K]
@@ -140,10 +150,13 @@ export class DINO extends ImageMethod {
     const last = (): WeightNormLinear => new WeightNormLinear(this.head.outDim, o.outDim, o.normLastLayer);
     this.lastLayer = this.registerModule('lastLayer', last());
     this.student = new DinoNetwork(this.encoder, this.head, this.lastLayer);
-    this.teacher = this.registerModule('teacher', frozenCopy(() => {
-      const encoder = makeEncoder();
-      return new DinoNetwork(encoder, simclrHead(encoder.featureDim, head), last());
-    }, this.student));
+    this.teacher = this.registerModule(
+      'teacher',
+      frozenCopy(() => {
+        const encoder = makeEncoder();
+        return new DinoNetwork(encoder, simclrHead(encoder.featureDim, head), last());
+      }, this.student),
+    );
     this.center = this.registerBuffer('center', torch.zeros([1, o.outDim]));
   }
 

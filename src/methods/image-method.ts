@@ -26,13 +26,19 @@ export interface HeadDefaults {
 
 /** The schema of a head section (`--method.head.*`, `--method.predictor.*`). */
 export function headSchema(help: string, d: HeadDefaults) {
-  return section({
-    layers: int('linear layers (0 = none)', d.layers, { min: 0, max: 8 }),
-    hiddenDim: d.hiddenDim === undefined ? int("hidden width (default: the encoder's width)", undefined, { min: 1 }) : int('hidden width', d.hiddenDim, { min: 1 }),
-    outDim: int('output width', d.outDim, { min: 1 }),
-    batchNorm: bool('batch norm after the hidden layers', d.batchNorm ?? true),
-    lastBatchNorm: bool('batch norm (without affine) after the last layer', d.lastBatchNorm ?? false),
-  }, help);
+  return section(
+    {
+      layers: int('linear layers (0 = none)', d.layers, { min: 0, max: 8 }),
+      hiddenDim:
+        d.hiddenDim === undefined
+          ? int("hidden width (default: the encoder's width)", undefined, { min: 1 })
+          : int('hidden width', d.hiddenDim, { min: 1 }),
+      outDim: int('output width', d.outDim, { min: 1 }),
+      batchNorm: bool('batch norm after the hidden layers', d.batchNorm ?? true),
+      lastBatchNorm: bool('batch norm (without affine) after the last layer', d.lastBatchNorm ?? false),
+    },
+    help,
+  );
 }
 
 /** The momentum at step k of K, annealed from `base` to 1 by a cosine (BYOL §3.2): 1 − (1 − base)(cos(πk/K) + 1)/2. */
@@ -82,6 +88,8 @@ export abstract class ImageMethod extends MethodModel<ImageBatch> {
 export function twoViews(views: Tensor[], method: string): [Tensor, Tensor] {
   const [a, b] = views;
   if (views.length < 2 || a.shape.length !== 4 || a.shape.join() !== b.shape.join())
-    throw new RangeError(`${method}: expected two views of the same shape [N, C, H, W] but received ${views.map((v) => `[${v.shape}]`).join(', ')}`);
+    throw new RangeError(
+      `${method}: expected two views of the same shape [N, C, H, W] but received ${views.map((v) => `[${v.shape}]`).join(', ')}`,
+    );
   return [a, b];
 }

@@ -1,5 +1,14 @@
 /** Self-supervised methods as plugins (src/methods/method.ts), and the registry that names them. */
-export { MethodModel, type MethodSpec, type MethodParamGroup, type BuildContext, type StepInfo, type ImageBatch, type TrainingStep, type OptimDefaults } from './method.js';
+export {
+  MethodModel,
+  type MethodSpec,
+  type MethodParamGroup,
+  type BuildContext,
+  type StepInfo,
+  type ImageBatch,
+  type TrainingStep,
+  type OptimDefaults,
+} from './method.js';
 export { ImageMethod, headSchema, cosineMomentum, twoViews, type HeadDefaults } from './image-method.js';
 export { METHODS, getMethod } from './registry.js';
 export { SimCLR, SIMCLR_OPTIONS, simclr, type SimCLROptions } from './simclr.js';

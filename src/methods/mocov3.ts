@@ -30,8 +30,17 @@ import type { MethodSpec } from './method.js';
 type Tensor = torch.Tensor;
 
 export const MOCOV3_OPTIONS = z.strictObject({
-  head: headSchema('projector (reference: 2 layers 4096 → 256 for ResNets, 3 for ViTs; here 512 → 128)', { layers: 2, hiddenDim: 512, outDim: 128, lastBatchNorm: true }),
-  predictor: headSchema("predictor on the query side (reference: 2 layers 4096 → 256; outDim must equal the projector's)", { layers: 2, hiddenDim: 512, outDim: 128 }),
+  head: headSchema('projector (reference: 2 layers 4096 → 256 for ResNets, 3 for ViTs; here 512 → 128)', {
+    layers: 2,
+    hiddenDim: 512,
+    outDim: 128,
+    lastBatchNorm: true,
+  }),
+  predictor: headSchema("predictor on the query side (reference: 2 layers 4096 → 256; outDim must equal the projector's)", {
+    layers: 2,
+    hiddenDim: 512,
+    outDim: 128,
+  }),
   momentum: num('base momentum m of the momentum encoder, annealed to 1 by a cosine over the run', 0.99, { min: 0, max: 1 }),
   temperature: num('InfoNCE temperature τ (reference: 1.0 for ResNets, 0.2 for ViTs)', 0.2, { min: 1e-4 }),
   views: imageViewsSchema({ scale: [0.2, 1], strength: 0.5, blur: [1, 0.1], solarize: [0, 0.2] }),

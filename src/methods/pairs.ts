@@ -44,10 +44,13 @@ export function instancePairs(o: PairSamplerOptions): PairSampler {
  */
 export function casePairs(o: PairSamplerOptions): PairSampler {
   if (!o.caseIds) {
-    o.warn?.('MICLe: the data set has no case ids (a `case` column in a manifest, or a set with cases such as emoji), so every image is its own case and MICLe trains exactly as SimCLR');
+    o.warn?.(
+      'MICLe: the data set has no case ids (a `case` column in a manifest, or a set with cases such as emoji), so every image is its own case and MICLe trains exactly as SimCLR',
+    );
     return instancePairs(o);
   }
-  if (o.caseIds.length !== o.numItems) throw new RangeError(`casePairs: expected ${o.numItems} case ids (one per item) but received ${o.caseIds.length}`);
+  if (o.caseIds.length !== o.numItems)
+    throw new RangeError(`casePairs: expected ${o.numItems} case ids (one per item) but received ${o.caseIds.length}`);
   const s = new PerCaseBatchSampler(o.caseIds, { batchSize: o.batchSize, seed: o.seed, dropLast: true });
   if (s.numBatches === 0) throw new RangeError(`casePairs: ${s.groups.length} cases make no full batch of ${o.batchSize}; lower batchSize`);
   return {

@@ -19,6 +19,9 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
 export function getMethod(name: string, modality?: Modality): MethodSpec {
   const valid = Object.values(METHODS).filter((m) => !modality || m.modality === modality);
   const m = valid.find((s) => s.name === name);
-  if (!m) throw new RangeError(`unknown ${modality ? modality + ' ' : ''}method ${JSON.stringify(name)} (valid: ${valid.map((s) => s.name).join(', ')})`);
+  if (!m)
+    throw new RangeError(
+      `unknown ${modality ? modality + ' ' : ''}method ${JSON.stringify(name)} (valid: ${valid.map((s) => s.name).join(', ')})`,
+    );
   return m;
 }

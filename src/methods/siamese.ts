@@ -41,11 +41,18 @@ export abstract class PredictorMethod extends ImageMethod {
   readonly predictor: ProjectionHead;
 
   /** `method` names the method in errors. */
-  constructor(encoder: Encoder, o: PredictorOptions, imageSize: number, readonly method: string) {
+  constructor(
+    encoder: Encoder,
+    o: PredictorOptions,
+    imageSize: number,
+    readonly method: string,
+  ) {
     super(encoder, o.head, o.views, imageSize);
     this.predictor = this.registerModule('predictor', simclrHead(this.head.outDim, o.predictor));
     if (this.predictor.outDim !== this.head.outDim)
-      throw new RangeError(`${method} options.predictor.outDim: expected the projector's output width ${this.head.outDim} but received ${this.predictor.outDim}`);
+      throw new RangeError(
+        `${method} options.predictor.outDim: expected the projector's output width ${this.head.outDim} but received ${this.predictor.outDim}`,
+      );
   }
 
   /** The online network on one view: z = g(f(x)) and p = q(z), x [N, C, H, W] → [N, outDim] each. */
@@ -99,7 +106,10 @@ export abstract class MomentumMethod extends PredictorMethod {
     super(encoder, o, imageSize, method);
     this.baseMomentum = o.momentum;
     this.targetEncoder = this.registerModule('targetEncoder', frozenCopy(makeEncoder, encoder));
-    this.targetHead = this.registerModule('targetHead', frozenCopy(() => simclrHead(encoder.featureDim, o.head), this.head));
+    this.targetHead = this.registerModule(
+      'targetHead',
+      frozenCopy(() => simclrHead(encoder.featureDim, o.head), this.head),
+    );
   }
 
   /** τ at this step: 1 − (1 − τ_base)(cos(πk/K) + 1)/2 (BYOL §3.2). */

@@ -31,8 +31,17 @@ import type { MethodParamGroup, MethodSpec } from './method.js';
 type Tensor = torch.Tensor;
 
 export const SIMSIAM_OPTIONS = z.strictObject({
-  head: headSchema('projector (paper: 3 layers of 2048 on ImageNet, 2 on CIFAR; here 2 of 512)', { layers: 2, hiddenDim: 512, outDim: 512, lastBatchNorm: true }),
-  predictor: headSchema("predictor h, a bottleneck: hidden = out/4 (paper: 512 for 2048; outDim must equal the projector's)", { layers: 2, hiddenDim: 128, outDim: 512 }),
+  head: headSchema('projector (paper: 3 layers of 2048 on ImageNet, 2 on CIFAR; here 2 of 512)', {
+    layers: 2,
+    hiddenDim: 512,
+    outDim: 512,
+    lastBatchNorm: true,
+  }),
+  predictor: headSchema("predictor h, a bottleneck: hidden = out/4 (paper: 512 for 2048; outDim must equal the projector's)", {
+    layers: 2,
+    hiddenDim: 128,
+    outDim: 512,
+  }),
   fixedPredictorLr: bool("keep the predictor's learning rate at its base value (no warm-up, no decay)", true),
   views: imageViewsSchema({ scale: [0.2, 1], strength: 0.5, blur: [0] }),
 });

@@ -35,7 +35,9 @@ type Tensor = torch.Tensor;
 export const VICREG_OPTIONS = z.strictObject({
   head: headSchema('expander (paper: 3 × 8192; here 3 × 1024 for a 64-d encoder)', { layers: 3, hiddenDim: 1024, outDim: 1024 }),
   invariance: num('λ, weight of the invariance (mean squared error) term', 25, { min: 0 }),
-  variance: num("μ, weight of the variance hinge, summed over both branches (the reference code's 25 on their mean is 12.5 here)", 25, { min: 0 }),
+  variance: num("μ, weight of the variance hinge, summed over both branches (the reference code's 25 on their mean is 12.5 here)", 25, {
+    min: 0,
+  }),
   covariance: num('ν, weight of the covariance term', 1, { min: 0 }),
   gamma: num('γ, the target standard deviation of each dimension', 1, { min: 0 }),
   views: imageViewsSchema({ scale: [0.08, 1], strength: 0.5, blur: [1, 0.1], solarize: [0, 0.2] }),

@@ -55,7 +55,13 @@ export class BertEmbeddings extends Module {
   readonly layerNorm: LayerNorm;
   readonly dropout: Dropout;
 
-  constructor(vocabSize: number, maxPositions: number, typeVocabSize: number, embeddingSize: number, o: { dropout: number; layerNormEps: number }) {
+  constructor(
+    vocabSize: number,
+    maxPositions: number,
+    typeVocabSize: number,
+    embeddingSize: number,
+    o: { dropout: number; layerNormEps: number },
+  ) {
     super();
     this.wordEmbeddings = this.registerModule('word_embeddings', new Embedding(vocabSize, embeddingSize));
     this.positionEmbeddings = this.registerModule('position_embeddings', new Embedding(maxPositions, embeddingSize));
@@ -67,7 +73,8 @@ export class BertEmbeddings extends Module {
   forward(inputIds: Tensor, tokenTypeIds: Tensor): Tensor {
     const T = inputIds.shape[1];
     const positions = torch.arange(T, { dtype: 'int64', device: inputIds.device }); // [T]
-    const sum = this.wordEmbeddings.forward(inputIds) // [B, T, E]
+    const sum = this.wordEmbeddings
+      .forward(inputIds) // [B, T, E]
       .add(this.positionEmbeddings.forward(positions)) // + [T, E]
       .add(this.tokenTypeEmbeddings.forward(tokenTypeIds)); // + [B, T, E]
     return this.dropout.forward(this.layerNorm.forward(sum));
@@ -90,15 +97,43 @@ export class Bert extends Module {
 
   constructor(config: BertConfig) {
     super();
-    const c: Required<BertConfig> = { typeVocabSize: 2, embeddingSize: config.hiddenSize, dropout: 0.1, layerNormEps: 1e-12, activation: 'gelu', ...config };
+    const c: Required<BertConfig> = {
+      typeVocabSize: 2,
+      embeddingSize: config.hiddenSize,
+      dropout: 0.1,
+      layerNormEps: 1e-12,
+      activation: 'gelu',
+      ...config,
+    };
     this.config = c;
-    for (const k of ['vocabSize', 'hiddenSize', 'numLayers', 'numHeads', 'intermediateSize', 'maxPositions', 'typeVocabSize', 'embeddingSize'] as const)
-      if (!(Number.isInteger(c[k]) && c[k] > 0)) throw new RangeError(`Bert: expected a positive integer for config.${k} but received ${JSON.stringify(c[k])}`);
-    this.embeddings = this.registerModule('embeddings', new BertEmbeddings(c.vocabSize, c.maxPositions, c.typeVocabSize, c.embeddingSize, c));
-    this.embeddingsProject = this.registerModule('embeddings_project', c.embeddingSize === c.hiddenSize ? null : new Linear(c.embeddingSize, c.hiddenSize));
-    const layer = (): TransformerEncoderLayer => new TransformerEncoderLayer(c.hiddenSize, c.numHeads, {
-      dimFeedforward: c.intermediateSize, dropout: c.dropout, activation: c.activation, layerNormEps: c.layerNormEps, batchFirst: true,
-    });
+    for (const k of [
+      'vocabSize',
+      'hiddenSize',
+      'numLayers',
+      'numHeads',
+      'intermediateSize',
+      'maxPositions',
+      'typeVocabSize',
+      'embeddingSize',
+    ] as const)
+      if (!(Number.isInteger(c[k]) && c[k] > 0))
+        throw new RangeError(`Bert: expected a positive integer for config.${k} but received ${JSON.stringify(c[k])}`);
+    this.embeddings = this.registerModule(
+      'embeddings',
+      new BertEmbeddings(c.vocabSize, c.maxPositions, c.typeVocabSize, c.embeddingSize, c),
+    );
+    this.embeddingsProject = this.registerModule(
+      'embeddings_project',
+      c.embeddingSize === c.hiddenSize ? null : new Linear(c.embeddingSize, c.hiddenSize),
+    );
+    const layer = (): TransformerEncoderLayer =>
+      new TransformerEncoderLayer(c.hiddenSize, c.numHeads, {
+        dimFeedforward: c.intermediateSize,
+        dropout: c.dropout,
+        activation: c.activation,
+        layerNormEps: c.layerNormEps,
+        batchFirst: true,
+      });
     this.encoder = this.registerModule('encoder', new TransformerEncoder(layer, c.numLayers));
     this.initWeights();
   }
@@ -118,9 +153,11 @@ export class Bert extends Module {
     if (inputIds.dim() !== 2 || inputIds.dtype !== 'int64')
       throw new TypeError(`Bert: expected int64 inputIds of shape [batch, length] but received ${inputIds.dtype} [${inputIds.shape}]`);
     const [B, T] = inputIds.shape;
-    if (T > this.config.maxPositions)
-      throw new RangeError(`Bert: sequence length ${T} exceeds maxPositions ${this.config.maxPositions}`);
-    for (const [name, t] of [['attentionMask', attentionMask], ['tokenTypeIds', tokenTypeIds]] as const)
+    if (T > this.config.maxPositions) throw new RangeError(`Bert: sequence length ${T} exceeds maxPositions ${this.config.maxPositions}`);
+    for (const [name, t] of [
+      ['attentionMask', attentionMask],
+      ['tokenTypeIds', tokenTypeIds],
+    ] as const)
       if (t && (t.dim() !== 2 || t.shape[0] !== B || t.shape[1] !== T))
         throw new RangeError(`Bert: expected ${name} of shape [${B}, ${T}] like inputIds but received [${t.shape}]`);
     const types = tokenTypeIds ?? torch.zerosLike(inputIds);

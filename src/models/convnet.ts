@@ -48,11 +48,16 @@ export class ConvNet extends Module {
     checkInt('imageSize', imageSize);
     checkInt('hidden', hidden);
     checkInt('numClasses', numClasses);
-    if (!Array.isArray(channels) || channels.length === 0) throw new RangeError(`ConvNet: expected a non-empty array for channels but received ${JSON.stringify(channels)}`);
+    if (!Array.isArray(channels) || channels.length === 0)
+      throw new RangeError(`ConvNet: expected a non-empty array for channels but received ${JSON.stringify(channels)}`);
     channels.forEach((c, i) => checkInt(`channels[${i}]`, c));
     const side = Math.floor(imageSize / 2 ** channels.length);
     if (side < 1) throw new RangeError(`ConvNet: ${channels.length} pooling stages shrink a ${imageSize}×${imageSize} input below 1×1`);
-    const stages = channels.flatMap((c, i) => [new Conv2d(i === 0 ? inChannels : channels[i - 1], c, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2)]);
+    const stages = channels.flatMap((c, i) => [
+      new Conv2d(i === 0 ? inChannels : channels[i - 1], c, 3, { padding: 1 }),
+      new ReLU(),
+      new MaxPool2d(2),
+    ]);
     this.features = this.registerModule('features', new Sequential(...stages));
     this.dropout = this.registerModule('dropout', new Dropout(dropout));
     this.fc1 = this.registerModule('fc1', new Linear(channels[channels.length - 1] * side * side, hidden));

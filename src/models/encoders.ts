@@ -26,10 +26,14 @@ export interface EncoderConfig {
 
 type Factory = (c: Required<EncoderConfig>) => Encoder;
 
-const resnet = (f: typeof resnet18): Factory => (c) =>
-  f({ numClasses: 0, widthMultiplier: c.width, smallImageStem: c.smallStem, inChannels: c.inChannels });
-const mobilenet = (f: typeof mobilenetV3Small): Factory => (c) =>
-  f({ numClasses: 0, widthMultiplier: c.width, inChannels: c.inChannels });
+const resnet =
+  (f: typeof resnet18): Factory =>
+  (c) =>
+    f({ numClasses: 0, widthMultiplier: c.width, smallImageStem: c.smallStem, inChannels: c.inChannels });
+const mobilenet =
+  (f: typeof mobilenetV3Small): Factory =>
+  (c) =>
+    f({ numClasses: 0, widthMultiplier: c.width, inChannels: c.inChannels });
 
 /** The registry of encoder architectures. */
 export const ENCODERS: Readonly<Record<string, Factory>> = {
@@ -44,6 +48,7 @@ export const ENCODERS: Readonly<Record<string, Factory>> = {
 export function createEncoder(c: EncoderConfig = {}): Encoder {
   const full: Required<EncoderConfig> = { arch: 'resnet18', width: 1, smallStem: true, inChannels: 3, ...c };
   const make = ENCODERS[full.arch];
-  if (!Object.hasOwn(ENCODERS, full.arch)) throw new RangeError(`createEncoder: unknown arch ${JSON.stringify(full.arch)} (valid: ${Object.keys(ENCODERS).join(', ')})`);
+  if (!Object.hasOwn(ENCODERS, full.arch))
+    throw new RangeError(`createEncoder: unknown arch ${JSON.stringify(full.arch)} (valid: ${Object.keys(ENCODERS).join(', ')})`);
   return make(full);
 }

@@ -93,13 +93,26 @@ export class ProjectionHead extends Module {
 /** A head of `layers` linear layers, ReLU/GELU (and batch norm) between them, none after the last (SimCLR's by default). */
 export function simclrHead(inDim: number, o: ProjectionHeadOptions = {}): ProjectionHead {
   const { layers = 2, hiddenDim = inDim, outDim = 128, batchNorm = true, lastBatchNorm = false, activation = 'relu' } = o;
-  for (const [name, v, min] of [['layers', layers, 0], ['hiddenDim', hiddenDim, 1], ['outDim', outDim, 1], ['inDim', inDim, 1]] as const)
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`simclrHead: expected an integer >= ${min} for ${name} but received ${JSON.stringify(v)}`);
+  for (const [name, v, min] of [
+    ['layers', layers, 0],
+    ['hiddenDim', hiddenDim, 1],
+    ['outDim', outDim, 1],
+    ['inDim', inDim, 1],
+  ] as const)
+    if (!Number.isInteger(v) || v < min)
+      throw new RangeError(`simclrHead: expected an integer >= ${min} for ${name} but received ${JSON.stringify(v)}`);
   const blocks: HeadBlock[] = [];
   for (let i = 0; i < layers; i++) {
     const last = i === layers - 1;
     const bn = last ? lastBatchNorm : batchNorm;
-    blocks.push({ inDim: i === 0 ? inDim : hiddenDim, outDim: last ? outDim : hiddenDim, batchNorm: bn, affine: !last, relu: !last, activation });
+    blocks.push({
+      inDim: i === 0 ? inDim : hiddenDim,
+      outDim: last ? outDim : hiddenDim,
+      batchNorm: bn,
+      affine: !last,
+      relu: !last,
+      activation,
+    });
   }
   return new ProjectionHead(inDim, blocks);
 }

@@ -1,5 +1,24 @@
-export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101, resnet152, type ResNetOptions, type BlockType } from './resnet.js';
-export { MobileNetV3, InvertedResidual, SqueezeExcitation, makeDivisible, mobilenetV3Small, mobilenetV3Large, type MobileNetV3Options } from './mobilenetv3.js';
+export {
+  ResNet,
+  BasicBlock,
+  Bottleneck,
+  resnet18,
+  resnet34,
+  resnet50,
+  resnet101,
+  resnet152,
+  type ResNetOptions,
+  type BlockType,
+} from './resnet.js';
+export {
+  MobileNetV3,
+  InvertedResidual,
+  SqueezeExcitation,
+  makeDivisible,
+  mobilenetV3Small,
+  mobilenetV3Large,
+  type MobileNetV3Options,
+} from './mobilenetv3.js';
 export { Bert, BertEmbeddings, type BertConfig, type BertForwardOptions } from './bert.js';
 export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { ProjectionHead, simclrHead, type HeadBlock, type ProjectionHeadOptions } from './heads.js';

@@ -34,21 +34,38 @@ const ARCHS: Record<'small' | 'large', { stem: number; bnecks: Bneck[]; lastChan
     stem: 16,
     lastChannel: 1024,
     bnecks: [
-      [3, 16, 16, true, 'RE', 2], [3, 72, 24, false, 'RE', 2], [3, 88, 24, false, 'RE', 1],
-      [5, 96, 40, true, 'HS', 2], [5, 240, 40, true, 'HS', 1], [5, 240, 40, true, 'HS', 1],
-      [5, 120, 48, true, 'HS', 1], [5, 144, 48, true, 'HS', 1], [5, 288, 96, true, 'HS', 2],
-      [5, 576, 96, true, 'HS', 1], [5, 576, 96, true, 'HS', 1],
+      [3, 16, 16, true, 'RE', 2],
+      [3, 72, 24, false, 'RE', 2],
+      [3, 88, 24, false, 'RE', 1],
+      [5, 96, 40, true, 'HS', 2],
+      [5, 240, 40, true, 'HS', 1],
+      [5, 240, 40, true, 'HS', 1],
+      [5, 120, 48, true, 'HS', 1],
+      [5, 144, 48, true, 'HS', 1],
+      [5, 288, 96, true, 'HS', 2],
+      [5, 576, 96, true, 'HS', 1],
+      [5, 576, 96, true, 'HS', 1],
     ],
   },
   large: {
     stem: 16,
     lastChannel: 1280,
     bnecks: [
-      [3, 16, 16, false, 'RE', 1], [3, 64, 24, false, 'RE', 2], [3, 72, 24, false, 'RE', 1],
-      [5, 72, 40, true, 'RE', 2], [5, 120, 40, true, 'RE', 1], [5, 120, 40, true, 'RE', 1],
-      [3, 240, 80, false, 'HS', 2], [3, 200, 80, false, 'HS', 1], [3, 184, 80, false, 'HS', 1],
-      [3, 184, 80, false, 'HS', 1], [3, 480, 112, true, 'HS', 1], [3, 672, 112, true, 'HS', 1],
-      [5, 672, 160, true, 'HS', 2], [5, 960, 160, true, 'HS', 1], [5, 960, 160, true, 'HS', 1],
+      [3, 16, 16, false, 'RE', 1],
+      [3, 64, 24, false, 'RE', 2],
+      [3, 72, 24, false, 'RE', 1],
+      [5, 72, 40, true, 'RE', 2],
+      [5, 120, 40, true, 'RE', 1],
+      [5, 120, 40, true, 'RE', 1],
+      [3, 240, 80, false, 'HS', 2],
+      [3, 200, 80, false, 'HS', 1],
+      [3, 184, 80, false, 'HS', 1],
+      [3, 184, 80, false, 'HS', 1],
+      [3, 480, 112, true, 'HS', 1],
+      [3, 672, 112, true, 'HS', 1],
+      [5, 672, 160, true, 'HS', 2],
+      [5, 960, 160, true, 'HS', 1],
+      [5, 960, 160, true, 'HS', 1],
     ],
   },
 };
@@ -60,7 +77,13 @@ export function makeDivisible(v: number, divisor = 8): number {
 }
 
 /** torchvision's Conv2dNormActivation: k×k conv (no bias) → BN(eps 1e-3, momentum 0.01) → act. Keys "0", "1". */
-function convBnAct(cin: number, cout: number, k: number, act: TensorModule | null, o: { stride?: number; groups?: number } = {}): Sequential {
+function convBnAct(
+  cin: number,
+  cout: number,
+  k: number,
+  act: TensorModule | null,
+  o: { stride?: number; groups?: number } = {},
+): Sequential {
   const layers: TensorModule[] = [
     new Conv2d(cin, cout, k, { stride: o.stride ?? 1, padding: (k - 1) >> 1, groups: o.groups ?? 1, bias: false }),
     new BatchNorm2d(cout, { eps: 1e-3, momentum: 0.01 }),
@@ -143,9 +166,12 @@ export class MobileNetV3 extends Module {
     layers.push(convBnAct(cin, this.featureDim, 1, new Hardswish()));
     this.trunk = this.registerModule('features', new Sequential(...layers));
     const hidden = ch(spec.lastChannel);
-    this.classifier = this.registerModule('classifier', numClasses > 0
-      ? new Sequential(new Linear(this.featureDim, hidden), new Hardswish(), new Dropout(dropout), new Linear(hidden, numClasses))
-      : null);
+    this.classifier = this.registerModule(
+      'classifier',
+      numClasses > 0
+        ? new Sequential(new Linear(this.featureDim, hidden), new Hardswish(), new Dropout(dropout), new Linear(hidden, numClasses))
+        : null,
+    );
     initConvAndNorm(this);
     for (const m of this.modules())
       if (m instanceof Linear) {

@@ -146,7 +146,9 @@ export class ResNet extends Module {
     checkInteger(name, 'numClasses', numClasses, 0);
     checkInteger(name, 'inChannels', inChannels, 1);
     if (!(typeof widthMultiplier === 'number' && widthMultiplier > 0 && Number.isInteger(64 * widthMultiplier)))
-      throw new RangeError(`${name}: expected a positive widthMultiplier with 64·widthMultiplier an integer (e.g. 1, 2, 4) but received ${JSON.stringify(widthMultiplier)}`);
+      throw new RangeError(
+        `${name}: expected a positive widthMultiplier with 64·widthMultiplier an integer (e.g. 1, 2, 4) but received ${JSON.stringify(widthMultiplier)}`,
+      );
     this.smallImageStem = smallImageStem;
     const base = 64 * widthMultiplier;
     this.conv1 = this.registerModule('conv1', smallImageStem ? conv(inChannels, base, 3) : conv(inChannels, base, 7, 2));
@@ -154,7 +156,10 @@ export class ResNet extends Module {
     let inPlanes = base;
     this.layers = depths.map((n, i) => {
       const planes = base << i;
-      const blocks = Array.from({ length: n }, (_, j) => new block(j === 0 ? inPlanes : planes * block.expansion, planes, j === 0 && i > 0 ? 2 : 1));
+      const blocks = Array.from(
+        { length: n },
+        (_, j) => new block(j === 0 ? inPlanes : planes * block.expansion, planes, j === 0 && i > 0 ? 2 : 1),
+      );
       inPlanes = planes * block.expansion;
       return this.registerModule(`layer${i + 1}`, new Sequential(...blocks));
     });

@@ -71,17 +71,34 @@ export class MultiheadAttention extends Module {
   readonly inProjBias: Tensor | null;
   readonly outProj: Linear;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, o: MultiheadAttentionOptions = {}) {
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    o: MultiheadAttentionOptions = {},
+  ) {
     super();
-    const { dropout = 0, bias = true, batchFirst = false, kdim = embedDim, vdim = embedDim } = within('MultiheadAttention', () => {
+    const {
+      dropout = 0,
+      bias = true,
+      batchFirst = false,
+      kdim = embedDim,
+      vdim = embedDim,
+    } = within('MultiheadAttention', () => {
       const c = options(o, 'MultiheadAttention', ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim']);
-      for (const [v, name] of [[embedDim, 'embedDim'], [numHeads, 'numHeads'], [c.kdim ?? 1, 'kdim'], [c.vdim ?? 1, 'vdim']] as const) int(v, name, 1);
+      for (const [v, name] of [
+        [embedDim, 'embedDim'],
+        [numHeads, 'numHeads'],
+        [c.kdim ?? 1, 'kdim'],
+        [c.vdim ?? 1, 'vdim'],
+      ] as const)
+        int(v, name, 1);
       num(c.dropout ?? 0, 'dropout', 0, 1);
       bool(c.bias ?? true, 'bias');
       bool(c.batchFirst ?? false, 'batchFirst');
       return c;
     });
-    if (embedDim % numHeads !== 0) throw new RangeError(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
+    if (embedDim % numHeads !== 0)
+      throw new RangeError(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
     this.headDim = embedDim / numHeads;
     this.dropout = dropout;
     this.batchFirst = batchFirst;
@@ -107,8 +124,17 @@ export class MultiheadAttention extends Module {
 
   /** Returns `[output, weights]`; weights is null when `needWeights` is false. Shapes in the class comment. */
   forward(query: Tensor, key: Tensor, value: Tensor, o: AttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    const { keyPaddingMask = null, attnMask = null, needWeights = true, averageAttnWeights = true } = within('MultiheadAttention', () => {
-      [[query, 'query'], [key, 'key'], [value, 'value']].forEach(([t, name]) => tensor(t, name as string));
+    const {
+      keyPaddingMask = null,
+      attnMask = null,
+      needWeights = true,
+      averageAttnWeights = true,
+    } = within('MultiheadAttention', () => {
+      [
+        [query, 'query'],
+        [key, 'key'],
+        [value, 'value'],
+      ].forEach(([t, name]) => tensor(t, name as string));
       const c = options(o, 'MultiheadAttention.forward', ['keyPaddingMask', 'attnMask', 'needWeights', 'averageAttnWeights']);
       optHandle(c.keyPaddingMask, 'keyPaddingMask');
       optHandle(c.attnMask, 'attnMask');
@@ -145,16 +171,20 @@ export class MultiheadAttention extends Module {
   /** Validates ranks and feature sizes; returns whether the inputs are batched (3-D). */
   private checkInputs(query: Tensor, key: Tensor, value: Tensor): boolean {
     const rank = query.dim();
-    if (rank !== 2 && rank !== 3) throw new RangeError(`MultiheadAttention: expected a 2-D (unbatched) or 3-D query but received shape [${query.shape}]`);
+    if (rank !== 2 && rank !== 3)
+      throw new RangeError(`MultiheadAttention: expected a 2-D (unbatched) or 3-D query but received shape [${query.shape}]`);
     const expect = (t: Tensor, name: string, features: number): void => {
       if (t.dim() !== rank || t.shape[rank - 1] !== features)
-        throw new RangeError(`MultiheadAttention: expected a ${rank}-D ${name} with ${features} features in the last dim (as query is ${rank}-D) but received shape [${t.shape}]`);
+        throw new RangeError(
+          `MultiheadAttention: expected a ${rank}-D ${name} with ${features} features in the last dim (as query is ${rank}-D) but received shape [${t.shape}]`,
+        );
     };
     expect(query, 'query', this.embedDim);
     expect(key, 'key', this.kdim);
     expect(value, 'value', this.vdim);
     const [kl, vl] = [key.shape.slice(0, -1), value.shape.slice(0, -1)];
-    if (kl.some((s, i) => s !== vl[i])) throw new RangeError(`MultiheadAttention: key [${key.shape}] and value [${value.shape}] must agree in all but the last dim`);
+    if (kl.some((s, i) => s !== vl[i]))
+      throw new RangeError(`MultiheadAttention: key [${key.shape}] and value [${value.shape}] must agree in all but the last dim`);
     const qb = query.shape[this.batchFirst ? 0 : 1];
     const kb = key.shape[this.batchFirst ? 0 : 1];
     if (rank === 3 && qb !== kb) throw new RangeError(`MultiheadAttention: query batch size ${qb} does not match key batch size ${kb}`);
@@ -168,13 +198,17 @@ export class MultiheadAttention extends Module {
     if (attnMask) {
       const perHead = sameShape(attnMask, [B * H, T, S]);
       if (!perHead && !sameShape(attnMask, [T, S]))
-        throw new RangeError(`MultiheadAttention: expected attnMask of shape [${T}, ${S}] or [${B * H}, ${T}, ${S}] (batch·heads, target, source) but received [${attnMask.shape}]`);
+        throw new RangeError(
+          `MultiheadAttention: expected attnMask of shape [${T}, ${S}] or [${B * H}, ${T}, ${S}] (batch·heads, target, source) but received [${attnMask.shape}]`,
+        );
       mask = additive(attnMask, like, 'attnMask');
       if (perHead) mask = mask.view([B, H, T, S]);
     }
     if (keyPaddingMask) {
       if (!sameShape(keyPaddingMask, [B, S]))
-        throw new RangeError(`MultiheadAttention: expected keyPaddingMask of shape [${B}, ${S}] (batch, source) but received [${keyPaddingMask.shape}]`);
+        throw new RangeError(
+          `MultiheadAttention: expected keyPaddingMask of shape [${B}, ${S}] (batch, source) but received [${keyPaddingMask.shape}]`,
+        );
       const pad = additive(keyPaddingMask, like, 'keyPaddingMask').view([B, 1, 1, S]);
       mask = mask ? mask.add(pad) : pad;
     }

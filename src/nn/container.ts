@@ -74,7 +74,8 @@ export class ModuleDict extends Module {
   private readonly items = new Map<string, Module>();
   constructor(modules: Record<string, Module> = {}) {
     super();
-    if (modules === null || typeof modules !== 'object' || Array.isArray(modules)) fail(modules, 'ModuleDict modules', 'an object mapping names to Modules');
+    if (modules === null || typeof modules !== 'object' || Array.isArray(modules))
+      fail(modules, 'ModuleDict modules', 'an object mapping names to Modules');
     for (const [k, m] of Object.entries(modules)) this.set(k, m);
   }
   /** Adds `m` under `key`, replacing the module already there (PyTorch's `d[key] = m`). */

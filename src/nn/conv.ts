@@ -30,11 +30,25 @@ abstract class ConvNd extends Module {
   readonly bias: Tensor | null;
   readonly groups: number;
   readonly kernelSize: number[];
-  protected constructor(name: string, readonly inChannels: number, readonly outChannels: number, kernelSize: Size,
-    o: ConvOptions | ConvTransposeOptions, transposed: boolean, n: number) {
+  protected constructor(
+    name: string,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Size,
+    o: ConvOptions | ConvTransposeOptions,
+    transposed: boolean,
+    n: number,
+  ) {
     super();
     const { groups, bias, kernel } = within(name, () => {
-      const { groups = 1, bias = true, stride = 1, padding = 0, dilation = 1, ...rest } = options(o, name, transposed ? CONVT_KEYS : CONV_KEYS);
+      const {
+        groups = 1,
+        bias = true,
+        stride = 1,
+        padding = 0,
+        dilation = 1,
+        ...rest
+      } = options(o, name, transposed ? CONVT_KEYS : CONV_KEYS);
       int(inChannels, 'inChannels', 1, INT32_MAX);
       int(outChannels, 'outChannels', 1, INT32_MAX);
       int(groups, 'groups', 1, INT32_MAX);
@@ -71,7 +85,12 @@ abstract class ConvNd extends Module {
 
 /** 1-D convolution. x: [N, Cin, L] → [N, Cout, L']; weight [Cout, Cin/groups, k], bias [Cout]. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, readonly o: ConvOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    readonly o: ConvOptions = {},
+  ) {
     super('Conv1d', inChannels, outChannels, kernelSize, o, false, 1);
   }
   forward(x: Tensor): Tensor {
@@ -82,7 +101,12 @@ export class Conv1d extends ConvNd {
 
 /** 2-D convolution. x: [N, Cin, H, W] → [N, Cout, H', W']; weight [Cout, Cin/groups, kH, kW], bias [Cout]. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, readonly o: ConvOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    readonly o: ConvOptions = {},
+  ) {
     super('Conv2d', inChannels, outChannels, kernelSize, o, false, 2);
   }
   forward(x: Tensor): Tensor {
@@ -108,7 +132,12 @@ export interface ConvTransposeOptions {
 
 /** Transposed convolution. x: [N, Cin, H, W] → [N, Cout, H', W']; weight [Cin, Cout/groups, kH, kW]. */
 export class ConvTranspose2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, readonly o: ConvTransposeOptions = {}) {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: Size,
+    readonly o: ConvTransposeOptions = {},
+  ) {
     super('ConvTranspose2d', inChannels, outChannels, kernelSize, o, true, 2);
   }
   forward(x: Tensor): Tensor {

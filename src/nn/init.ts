@@ -7,8 +7,19 @@ import * as torch from '../torch/index.js';
 import { describe, finite, options, tensor } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
-export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
-  | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+export type Nonlinearity =
+  | 'linear'
+  | 'conv1d'
+  | 'conv2d'
+  | 'conv3d'
+  | 'conv_transpose1d'
+  | 'conv_transpose2d'
+  | 'conv_transpose3d'
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'leaky_relu'
+  | 'selu';
 export type FanMode = 'fan_in' | 'fan_out';
 
 const UNIT_GAIN = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
@@ -26,15 +37,22 @@ export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: num
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   if (UNIT_GAIN.includes(nonlinearity)) return 1;
   switch (nonlinearity) {
-    case 'tanh': return 5 / 3;
-    case 'relu': return Math.SQRT2;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
     case 'leaky_relu': {
       const a = param ?? 0.01;
-      if (typeof a !== 'number' || !Number.isFinite(a)) throw new TypeError(`calculateGain: expected a finite number for the negative slope but received ${describe(a)}`);
+      if (typeof a !== 'number' || !Number.isFinite(a))
+        throw new TypeError(`calculateGain: expected a finite number for the negative slope but received ${describe(a)}`);
       return Math.sqrt(2 / (1 + a * a));
     }
-    case 'selu': return 3 / 4;
-    default: throw new TypeError(`calculateGain: expected one of ${NONLINEARITIES.join(', ')} for nonlinearity but received ${describe(nonlinearity)}`);
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new TypeError(
+        `calculateGain: expected one of ${NONLINEARITIES.join(', ')} for nonlinearity but received ${describe(nonlinearity)}`,
+      );
   }
 }
 
@@ -45,9 +63,11 @@ const inPlace = (t: Tensor, fn: () => void): Tensor => {
 };
 
 /** Fills t with U(a, b) (default U(0, 1)). t: any shape. */
-export const uniform_ = (t: Tensor, a = 0, b = 1, generator?: torch.Generator): Tensor => inPlace(t, () => void torch.uniform_(t, a, b, generator));
+export const uniform_ = (t: Tensor, a = 0, b = 1, generator?: torch.Generator): Tensor =>
+  inPlace(t, () => void torch.uniform_(t, a, b, generator));
 /** Fills t with N(mean, std²) (default N(0, 1)). t: any shape. */
-export const normal_ = (t: Tensor, mean = 0, std = 1, generator?: torch.Generator): Tensor => inPlace(t, () => void torch.normal_(t, mean, std, generator));
+export const normal_ = (t: Tensor, mean = 0, std = 1, generator?: torch.Generator): Tensor =>
+  inPlace(t, () => void torch.normal_(t, mean, std, generator));
 /** Fills t with `value`. t: any shape. */
 export const constant_ = (t: Tensor, value: number): Tensor => inPlace(t, () => void torch.fill_(t, value));
 /** Fills t with 0. t: any shape. */
@@ -80,7 +100,8 @@ export interface KaimingOptions {
 /** std = gain / √fan (He et al., 2015). */
 function kaimingStd(t: Tensor, o: KaimingOptions): number {
   const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = options(o, 'kaiming', ['a', 'mode', 'nonlinearity']);
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new TypeError(`kaiming: expected fan_in or fan_out for mode but received ${describe(mode)}`);
+  if (mode !== 'fan_in' && mode !== 'fan_out')
+    throw new TypeError(`kaiming: expected fan_in or fan_out for mode but received ${describe(mode)}`);
   const fans = calculateFanInAndFanOut(t);
   return calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fan_in' ? fans.fanIn : fans.fanOut);
 }
@@ -113,7 +134,13 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tenso
   const hi = cdf((b - mean) / std);
   return inPlace(t, () => {
     const u = torch.empty(t.shape, { dtype: 'float64', device: t.device }).uniform_(2 * lo - 1, 2 * hi - 1);
-    t.copy_(u.erfinv().mul_(std * Math.SQRT2).add_(mean).clamp_(a, b));
+    t.copy_(
+      u
+        .erfinv()
+        .mul_(std * Math.SQRT2)
+        .add_(mean)
+        .clamp_(a, b),
+    );
   });
 }
 
@@ -121,7 +148,18 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tenso
 function erf(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? 1 - r : r - 1;
 }

@@ -11,7 +11,11 @@ type Tensor = torch.Tensor;
 export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  constructor(readonly inFeatures: number, readonly outFeatures: number, o?: { bias?: boolean }) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    o?: { bias?: boolean },
+  ) {
     super();
     const bias = within('Linear', () => {
       int(inFeatures, 'inFeatures', 1);
@@ -43,7 +47,10 @@ export class Identity extends Module {
 
 /** Flattens dims startDim..endDim (default 1..-1): [N, C, H, W] → [N, C·H·W]. */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
     super();
     within('Flatten', () => [int(startDim, 'startDim'), int(endDim, 'endDim')]);
   }
@@ -59,7 +66,11 @@ export class Flatten extends Module {
 export class Embedding extends Module {
   readonly weight: Tensor;
   readonly paddingIdx: number | null;
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly o: Omit<F.EmbeddingOptions, 'paddingIdx'> & { paddingIdx?: number } = {}) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    readonly o: Omit<F.EmbeddingOptions, 'paddingIdx'> & { paddingIdx?: number } = {},
+  ) {
     super();
     const p = within('Embedding', () => {
       int(numEmbeddings, 'numEmbeddings', 1);

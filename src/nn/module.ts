@@ -40,7 +40,10 @@ export abstract class Module {
   registerParameter<T extends Tensor | null>(name: string, param: T): T {
     this.checkName(name, 'parameter', param !== null && !(param instanceof torch.Tensor));
     if (param) {
-      if (!param.isLeaf) throw new TypeError(`${this.constructor.name}.registerParameter: "${name}" must be a leaf tensor (the result of an op recorded by autograd is not); pass t.detach()`);
+      if (!param.isLeaf)
+        throw new TypeError(
+          `${this.constructor.name}.registerParameter: "${name}" must be a leaf tensor (the result of an op recorded by autograd is not); pass t.detach()`,
+        );
       torch.keep(param);
       if (!param.requiresGrad) param.requiresGrad = true;
     }
@@ -65,7 +68,11 @@ export abstract class Module {
     const api = `${this.constructor.name}.register${kind[0].toUpperCase()}${kind.slice(1)}`;
     if (typeof name !== 'string' || name === '' || name.includes('.'))
       throw new TypeError(`${api}: expected a non-empty name without "." but received ${describe(name)}`);
-    const maps: [Kind, Map<string, unknown>][] = [['parameter', this._parameters], ['buffer', this._buffers], ['module', this._modules]];
+    const maps: [Kind, Map<string, unknown>][] = [
+      ['parameter', this._parameters],
+      ['buffer', this._buffers],
+      ['module', this._modules],
+    ];
     const taken = maps.find(([, m]) => m.has(name));
     if (taken) throw new Error(`${api}: "${name}" is already registered as a ${taken[0]}`);
     if (badValue) throw new TypeError(`${api}: expected ${kind === 'module' ? 'a Module' : 'a Tensor'} or null for "${name}"`);
@@ -78,7 +85,8 @@ export abstract class Module {
   /** Replaces a registered child (containers use it; a field pointing at the old child is not updated). */
   protected setModule(name: string, module: Module | null): void {
     if (!this._modules.has(name)) throw new Error(`${this.constructor.name}.setModule: no child named "${name}"`);
-    if (module !== null && !(module instanceof Module)) throw new TypeError(`${this.constructor.name}.setModule: expected a Module or null for "${name}" but received ${describe(module)}`);
+    if (module !== null && !(module instanceof Module))
+      throw new TypeError(`${this.constructor.name}.setModule: expected a Module or null for "${name}" but received ${describe(module)}`);
     this._modules.set(name, module);
   }
 
@@ -105,7 +113,7 @@ export abstract class Module {
   /** The first child found at a dotted path ('' is this module), or an error naming the missing part. */
   getSubmodule(target: string): Module {
     within(`${this.constructor.name}.getSubmodule`, () => str(target, 'target'));
-    let m: Module = this;
+    let m = this as Module;
     for (const part of target ? target.split('.') : []) {
       const next = m._modules.get(part);
       if (!next) throw new Error(`${m.constructor.name} has no child named "${part}" (looking up "${target}")`);
@@ -142,13 +150,16 @@ export abstract class Module {
   /** Number of parameter elements (only those requiring grad when `trainableOnly`). */
   numParameters(trainableOnly = false): number {
     within(`${this.constructor.name}.numParameters`, () => bool(trainableOnly, 'trainableOnly'));
-    return this.parameters().filter((p) => !trainableOnly || p.requiresGrad).reduce((s, p) => s + p.numel(), 0);
+    return this.parameters()
+      .filter((p) => !trainableOnly || p.requiresGrad)
+      .reduce((s, p) => s + p.numel(), 0);
   }
 
   // ------------------------------------------------------------ modes and moves
   /** Sets training mode here and, through each child's `train`, on every descendant. */
   train(mode = true): this {
-    if (typeof mode !== 'boolean') throw new TypeError(`${this.constructor.name}.train: expected a boolean for mode but received ${describe(mode)}`);
+    if (typeof mode !== 'boolean')
+      throw new TypeError(`${this.constructor.name}.train: expected a boolean for mode but received ${describe(mode)}`);
     this.training = mode;
     for (const c of this.children()) c.train(mode);
     return this;
@@ -177,21 +188,27 @@ export abstract class Module {
   to(target: { device?: torch.Device; dtype?: torch.DType } | torch.Device | torch.DType): this {
     const api = `${this.constructor.name}.to`;
     if (target === undefined || target === null) within(api, () => fail(target, 'target', 'a dtype, a device or { device, dtype }'));
-    const o = typeof target === 'string' ? (torch.dtypeNames.includes(target as torch.DType) ? { dtype: target as torch.DType } : { device: target })
-      : within(api, () => options(target, api, ['device', 'dtype']));
+    const o =
+      typeof target === 'string'
+        ? torch.dtypeNames.includes(target as torch.DType)
+          ? { dtype: target as torch.DType }
+          : { device: target }
+        : within(api, () => options(target, api, ['device', 'dtype']));
     if (o.dtype !== undefined && !floatingOrComplex(o.dtype))
       throw new TypeError(`${api}: expected a floating point or complex dtype but received ${describe(o.dtype)}`);
     const move = (t: Tensor): void => {
       const dtype = o.dtype !== undefined && floatingOrComplex(t.dtype) ? o.dtype : t.dtype;
       native.setData(t._h, t.to({ device: o.device ?? t.device, dtype })._h);
     };
-    torch.noGrad(() => torch.scope(() => {
-      for (const t of [...this.parameters(), ...this.buffers()]) {
-        move(t);
-        const g = t.grad;
-        if (g) move(g);
-      }
-    }));
+    torch.noGrad(() =>
+      torch.scope(() => {
+        for (const t of [...this.parameters(), ...this.buffers()]) {
+          move(t);
+          const g = t.grad;
+          if (g) move(g);
+        }
+      }),
+    );
     return this;
   }
   /** Clears parameter gradients: drops them (setToNone, the default) or zeroes them in place. */

@@ -31,10 +31,19 @@ abstract class BatchNormBase extends Module {
   readonly eps: number;
   readonly momentum: number | null;
 
-  protected constructor(private readonly ranks: number[], readonly numFeatures: number, o: BatchNormOptions) {
+  protected constructor(
+    private readonly ranks: number[],
+    readonly numFeatures: number,
+    o: BatchNormOptions,
+  ) {
     super();
     const name = this.constructor.name;
-    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = within(name, () => {
+    const {
+      eps = 1e-5,
+      momentum = 0.1,
+      affine = true,
+      trackRunningStats = true,
+    } = within(name, () => {
       int(numFeatures, 'numFeatures', 1);
       const c = options(o, name, ['eps', 'momentum', 'affine', 'trackRunningStats']);
       if (c.eps !== undefined && !(finite(c.eps, 'eps') > 0)) fail(c.eps, 'eps', 'a positive number', RangeError);
@@ -64,7 +73,11 @@ abstract class BatchNormBase extends Module {
     }
     const useBatch = this.training || !this.runningMean;
     return F.batchNorm(x, useBatch && !this.training ? null : this.runningMean, useBatch && !this.training ? null : this.runningVar, {
-      weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps,
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatch,
+      momentum,
+      eps: this.eps,
     });
   }
 }
@@ -88,9 +101,17 @@ export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
-  constructor(normalizedShape: number | number[], readonly o: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
+  constructor(
+    normalizedShape: number | number[],
+    readonly o: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {},
+  ) {
     super();
-    const { shape, eps, elementwiseAffine = true, bias = true } = within('LayerNorm', () => {
+    const {
+      shape,
+      eps,
+      elementwiseAffine = true,
+      bias = true,
+    } = within('LayerNorm', () => {
       const shape = typeof normalizedShape === 'number' ? [normalizedShape] : ints(normalizedShape, 'normalizedShape').slice();
       shape.forEach((d) => int(d, 'normalizedShape', 1));
       const c = options(o, 'LayerNorm', ['eps', 'elementwiseAffine', 'bias']);
@@ -113,7 +134,11 @@ export class LayerNorm extends Module {
 export class GroupNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
-  constructor(readonly numGroups: number, readonly numChannels: number, readonly o: { eps?: number; affine?: boolean } = {}) {
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    readonly o: { eps?: number; affine?: boolean } = {},
+  ) {
     super();
     const { eps, affine = true } = within('GroupNorm', () => {
       int(numGroups, 'numGroups', 1);

@@ -19,42 +19,82 @@ export type AvgPoolOptions = PoolOptions & { /** Default true: padding zeros cou
 
 /** Max over windows of `kernelSize`. [N, C, L] → [N, C, L']. */
 export class MaxPool1d extends Module {
-  constructor(readonly kernelSize: Size, readonly o: MaxPoolOptions = {}) { super(); }
-  forward(x: Tensor): Tensor { return F.maxPool1d(x, this.kernelSize, this.o); }
+  constructor(
+    readonly kernelSize: Size,
+    readonly o: MaxPoolOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.maxPool1d(x, this.kernelSize, this.o);
+  }
 }
 
 /** Max over windows of `kernelSize`. [N, C, H, W] → [N, C, H', W']. */
 export class MaxPool2d extends Module {
-  constructor(readonly kernelSize: Size, readonly o: MaxPoolOptions = {}) { super(); }
-  forward(x: Tensor): Tensor { return F.maxPool2d(x, this.kernelSize, this.o); }
+  constructor(
+    readonly kernelSize: Size,
+    readonly o: MaxPoolOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.maxPool2d(x, this.kernelSize, this.o);
+  }
 }
 
 /** Mean over windows of `kernelSize`. [N, C, L] → [N, C, L']. */
 export class AvgPool1d extends Module {
-  constructor(readonly kernelSize: Size, readonly o: AvgPoolOptions = {}) { super(); }
-  forward(x: Tensor): Tensor { return F.avgPool1d(x, this.kernelSize, this.o); }
+  constructor(
+    readonly kernelSize: Size,
+    readonly o: AvgPoolOptions = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.avgPool1d(x, this.kernelSize, this.o);
+  }
 }
 
 /** Mean over windows of `kernelSize` (`divisorOverride` replaces the window size). [N, C, H, W] → [N, C, H', W']. */
 export class AvgPool2d extends Module {
-  constructor(readonly kernelSize: Size, readonly o: AvgPoolOptions & { divisorOverride?: number | null } = {}) { super(); }
-  forward(x: Tensor): Tensor { return F.avgPool2d(x, this.kernelSize, this.o); }
+  constructor(
+    readonly kernelSize: Size,
+    readonly o: AvgPoolOptions & { divisorOverride?: number | null } = {},
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.avgPool2d(x, this.kernelSize, this.o);
+  }
 }
 
 /** Mean pooling to a fixed length. [N, C, L] → [N, C, outputSize]. */
 export class AdaptiveAvgPool1d extends Module {
-  constructor(readonly outputSize: number) { super(); }
-  forward(x: Tensor): Tensor { return F.adaptiveAvgPool1d(x, this.outputSize); }
+  constructor(readonly outputSize: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool1d(x, this.outputSize);
+  }
 }
 
 /** Mean pooling to a fixed size (null keeps that dim). [N, C, H, W] → [N, C, oH, oW]. */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: number | (number | null)[]) { super(); }
-  forward(x: Tensor): Tensor { return F.adaptiveAvgPool2d(x, this.outputSize); }
+  constructor(readonly outputSize: number | (number | null)[]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool2d(x, this.outputSize);
+  }
 }
 
 /** Max pooling to a fixed size (null keeps that dim). [N, C, H, W] → [N, C, oH, oW]. */
 export class AdaptiveMaxPool2d extends Module {
-  constructor(readonly outputSize: number | (number | null)[]) { super(); }
-  forward(x: Tensor): Tensor { return F.adaptiveMaxPool2d(x, this.outputSize); }
+  constructor(readonly outputSize: number | (number | null)[]) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.adaptiveMaxPool2d(x, this.outputSize);
+  }
 }

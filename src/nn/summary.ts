@@ -62,15 +62,24 @@ export function summary(model: Module, inputShape: number[]): string {
   const first = model.parameters()[0];
   try {
     model.eval();
-    withRecordedForwards(leaves.map(([, m]) => m), (m, out) => outputs.set(m, shapeOf(out)), () =>
-      torch.noGrad(() => torch.scope(() => {
-        model.forward(torch.zeros(inputShape, first ? { dtype: first.dtype, device: first.device } : {}));
-      })));
+    withRecordedForwards(
+      leaves.map(([, m]) => m),
+      (m, out) => outputs.set(m, shapeOf(out)),
+      () =>
+        torch.noGrad(() =>
+          torch.scope(() => {
+            model.forward(torch.zeros(inputShape, first ? { dtype: first.dtype, device: first.device } : {}));
+          }),
+        ),
+    );
   } finally {
     named.forEach(([, m], i) => (m.training = modes[i]));
   }
   const rows: Row[] = leaves.map(([name, m]) => ({
-    name: name || '(model)', type: m.constructor.name, output: outputs.get(m) ?? '-', params: m.numParameters(),
+    name: name || '(model)',
+    type: m.constructor.name,
+    output: outputs.get(m) ?? '-',
+    params: m.numParameters(),
   }));
   return table(rows, model.parameters());
 }
@@ -79,10 +88,21 @@ export function summary(model: Module, inputShape: number[]): string {
 function table(rows: Row[], params: Tensor[]): string {
   const cells = [['Layer', 'Type', 'Output shape', 'Params'], ...rows.map((r) => [r.name, r.type, r.output, count(r.params)])];
   const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => row[c].length)));
-  const line = (row: string[]): string => row.map((s, c) => (c === 3 ? s.padStart(widths[c]) : s.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (row: string[]): string =>
+    row
+      .map((s, c) => (c === 3 ? s.padStart(widths[c]) : s.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const rule = '-'.repeat(widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1));
   const total = params.reduce((s, p) => s + p.numel(), 0);
   const trainable = params.filter((p) => p.requiresGrad).reduce((s, p) => s + p.numel(), 0);
-  return [line(cells[0]), rule, ...cells.slice(1).map(line), rule,
-    `Total params: ${count(total)}`, `Trainable params: ${count(trainable)}`, `Non-trainable params: ${count(total - trainable)}`].join('\n');
+  return [
+    line(cells[0]),
+    rule,
+    ...cells.slice(1).map(line),
+    rule,
+    `Total params: ${count(total)}`,
+    `Trainable params: ${count(trainable)}`,
+    `Non-trainable params: ${count(total - trainable)}`,
+  ].join('\n');
 }

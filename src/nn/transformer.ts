@@ -70,10 +70,28 @@ export class TransformerEncoderLayer extends Module {
   readonly normFirst: boolean;
   readonly activation: Activation;
 
-  constructor(readonly dModel: number, readonly nhead: number, o: TransformerEncoderLayerOptions = {}) {
+  constructor(
+    readonly dModel: number,
+    readonly nhead: number,
+    o: TransformerEncoderLayerOptions = {},
+  ) {
     super();
-    const { dimFeedforward = 2048, dropout = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, normFirst = false } = within('TransformerEncoderLayer', () => {
-      const c = options(o, 'TransformerEncoderLayer', ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst']);
+    const {
+      dimFeedforward = 2048,
+      dropout = 0.1,
+      activation = 'relu',
+      layerNormEps = 1e-5,
+      batchFirst = false,
+      normFirst = false,
+    } = within('TransformerEncoderLayer', () => {
+      const c = options(o, 'TransformerEncoderLayer', [
+        'dimFeedforward',
+        'dropout',
+        'activation',
+        'layerNormEps',
+        'batchFirst',
+        'normFirst',
+      ]);
       oneOf(c.activation ?? 'relu', 'activation', Object.keys(ACTIVATIONS));
       bool(c.normFirst ?? false, 'normFirst');
       return c;
@@ -131,7 +149,11 @@ export class TransformerEncoder extends Module {
   readonly layers: ModuleList;
   readonly norm: TensorModule | null;
 
-  constructor(layer: ((index: number) => TransformerEncoderLayer) | TransformerEncoderLayerConfig, readonly numLayers: number, o: { norm?: TensorModule | null } = {}) {
+  constructor(
+    layer: ((index: number) => TransformerEncoderLayer) | TransformerEncoderLayerConfig,
+    readonly numLayers: number,
+    o: { norm?: TensorModule | null } = {},
+  ) {
     super();
     const { norm = null } = within('TransformerEncoder', () => {
       int(numLayers, 'numLayers', 1, 10_000);
@@ -139,10 +161,13 @@ export class TransformerEncoder extends Module {
       if (typeof layer !== 'function' && !config) fail(layer, 'layer', 'a function of the layer index or a layer config object');
       return options(o, 'TransformerEncoder', ['norm']);
     });
-    const make = typeof layer === 'function' ? layer : (): TransformerEncoderLayer => {
-      const { dModel, nhead, ...o } = layer;
-      return new TransformerEncoderLayer(dModel, nhead, o);
-    };
+    const make =
+      typeof layer === 'function'
+        ? layer
+        : (): TransformerEncoderLayer => {
+            const { dModel, nhead, ...o } = layer;
+            return new TransformerEncoderLayer(dModel, nhead, o);
+          };
     this.layers = this.registerModule('layers', new ModuleList(Array.from({ length: numLayers }, (_, i) => make(i))));
     this.norm = this.registerModule('norm', norm);
   }

@@ -42,7 +42,9 @@ export class Adam extends Optimizer<AdamOptions> {
     this.checkRange(g.lr, 'lr', i, 0);
     this.checkRange(g.eps, 'eps', i, 0);
     if (!Array.isArray(g.betas) || g.betas.length !== 2)
-      throw new RangeError(`${this.constructor.name}: expected betas to be [beta1, beta2] but received ${describe(g.betas)} (parameter group ${i})`);
+      throw new RangeError(
+        `${this.constructor.name}: expected betas to be [beta1, beta2] but received ${describe(g.betas)} (parameter group ${i})`,
+      );
     this.checkRange(g.betas[0], 'betas[0]', i, 0, 1, true);
     this.checkRange(g.betas[1], 'betas[1]', i, 0, 1, true);
     this.checkRange(g.weightDecay, 'weightDecay', i, 0);
@@ -56,8 +58,19 @@ export class Adam extends Optimizer<AdamOptions> {
       if (live.length === 0) continue;
       const states = live.map((p) => this.initState(p, g.amsgrad));
       const h = (k: string): number[] => states.map((s) => (s[k] as torch.Tensor)._h);
-      native.adamStep(live.map((p) => p._h), h('expAvg'), h('expAvgSq'), g.amsgrad ? h('maxExpAvgSq') : [],
-        states.map((s) => (s.step = (s.step as number) + 1)), g.lr, g.betas[0], g.betas[1], g.eps, g.weightDecay, this.decoupled);
+      native.adamStep(
+        live.map((p) => p._h),
+        h('expAvg'),
+        h('expAvgSq'),
+        g.amsgrad ? h('maxExpAvgSq') : [],
+        states.map((s) => (s.step = (s.step as number) + 1)),
+        g.lr,
+        g.betas[0],
+        g.betas[1],
+        g.eps,
+        g.weightDecay,
+        this.decoupled,
+      );
     }
   }
 

@@ -15,14 +15,20 @@ export function clipGradNorm_(params: torch.Tensor | torch.Tensor[], maxNorm: nu
     if (!(finite(maxNorm, 'maxNorm') > 0)) fail(maxNorm, 'maxNorm', 'a finite number > 0', RangeError);
     if (!(num(normType, 'normType') > 0)) fail(normType, 'normType', 'a number > 0 or Infinity', RangeError);
   });
-  return torch.noGrad(() => torch.scope(() => {
-    const grads = list.map((p) => p.grad).filter((g): g is torch.Tensor => g !== null);
-    if (grads.length === 0) return 0;
-    const total = normType === Infinity
-      ? Math.max(...grads.map((g) => g.abs().max().item()))
-      : torch.stack(grads.map((g) => g.norm(normType))).norm(normType).item();
-    const coef = maxNorm / (total + 1e-6);
-    if (coef < 1) for (const g of grads) g.mul_(coef);
-    return total;
-  }));
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const grads = list.map((p) => p.grad).filter((g): g is torch.Tensor => g !== null);
+      if (grads.length === 0) return 0;
+      const total =
+        normType === Infinity
+          ? Math.max(...grads.map((g) => g.abs().max().item()))
+          : torch
+              .stack(grads.map((g) => g.norm(normType)))
+              .norm(normType)
+              .item();
+      const coef = maxNorm / (total + 1e-6);
+      if (coef < 1) for (const g of grads) g.mul_(coef);
+      return total;
+    }),
+  );
 }

@@ -14,7 +14,10 @@ export class EMA {
   readonly shadow: Record<string, torch.Tensor> = {};
 
   /** `decay` d in [0, 1); the shadow starts as a copy of the model's state. */
-  constructor(model: Module, readonly decay = 0.999) {
+  constructor(
+    model: Module,
+    readonly decay = 0.999,
+  ) {
     within('EMA', () => {
       if (!(model instanceof Module)) fail(model, 'model', 'a Module');
       if (finite(decay, 'decay', 0, 1) === 1) fail(decay, 'decay', 'a number in [0, 1)', RangeError);
@@ -31,7 +34,9 @@ export class EMA {
     const missing = Object.keys(this.shadow).filter((k) => !(k in state));
     const extra = keys.filter((k) => !(k in this.shadow));
     if (missing.length || extra.length)
-      throw new Error(`EMA.update: the model's keys differ from the shadow's (missing: ${missing.join(', ') || 'none'}; new: ${extra.join(', ') || 'none'})`);
+      throw new Error(
+        `EMA.update: the model's keys differ from the shadow's (missing: ${missing.join(', ') || 'none'}; new: ${extra.join(', ') || 'none'})`,
+      );
     torch.noGrad(() => {
       for (const k of keys) {
         const s = this.shadow[k];
@@ -57,12 +62,16 @@ export class EMA {
  * have the same architecture (same keys and shapes).
  */
 export function momentumUpdate_(target: Module, online: Module, momentum: number): void {
-  if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) throw new RangeError(`momentumUpdate_: expected momentum in [0, 1] but received ${momentum}`);
+  if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1))
+    throw new RangeError(`momentumUpdate_: expected momentum in [0, 1] but received ${momentum}`);
   const src = online.stateDict();
   torch.noGrad(() => {
     for (const [k, t] of Object.entries(target.stateDict())) {
       const s = src[k];
-      if (!s || s.shape.join() !== t.shape.join()) throw new Error(`momentumUpdate_: ${k} is ${s ? `[${s.shape}] in the online network but [${t.shape}] in the target` : 'missing from the online network'}`);
+      if (!s || s.shape.join() !== t.shape.join())
+        throw new Error(
+          `momentumUpdate_: ${k} is ${s ? `[${s.shape}] in the online network but [${t.shape}] in the target` : 'missing from the online network'}`,
+        );
       if (isFloating(t.dtype)) t.lerp_(s, 1 - momentum);
       else t.copy_(s);
     }

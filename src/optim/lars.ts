@@ -63,10 +63,10 @@ export class LARS extends Optimizer<LARSOptions> {
  * A model's frozen parameters (requiresGrad false: momentum copies) are left out.
  */
 export function larsParamGroups(model: Module | torch.Tensor[]): ParamGroupInput<LARSOptions>[] {
-  if (!(model instanceof Module) && !Array.isArray(model)) within('larsParamGroups', () => fail(model, 'model', 'a Module or an array of parameters'));
+  if (!(model instanceof Module) && !Array.isArray(model))
+    within('larsParamGroups', () => fail(model, 'model', 'a Module or an array of parameters'));
   const params = Array.isArray(model) ? model : model.parameters().filter((p) => p.requiresGrad);
-  return [
-    { params: params.filter((p) => p.dim() > 1) },
-    { params: params.filter((p) => p.dim() <= 1), exclude: true },
-  ].filter((g) => g.params.length > 0);
+  return [{ params: params.filter((p) => p.dim() > 1) }, { params: params.filter((p) => p.dim() <= 1), exclude: true }].filter(
+    (g) => g.params.length > 0,
+  );
 }

@@ -50,7 +50,8 @@ export abstract class Optimizer<O extends { lr: number }> {
         throw new TypeError(`${name}: parameter group ${i} must be an object with a params array but received ${describe(g)}`);
       this.checkKeys(g, `parameter group ${i}`);
       g.params.forEach((p, j) => {
-        if (!(p instanceof torch.Tensor)) throw new TypeError(`${name}: parameter ${j} of parameter group ${i} is not a Tensor (received ${describe(p)})`);
+        if (!(p instanceof torch.Tensor))
+          throw new TypeError(`${name}: parameter ${j} of parameter group ${i} is not a Tensor (received ${describe(p)})`);
         if (seen.has(p)) throw new Error(`${name}: parameter ${j} of parameter group ${i} appears in more than one group`);
         seen.add(p);
       });
@@ -75,10 +76,15 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Checks a finite number in [lo, hi] (or [lo, hi) when `hiOpen`); errors name the optimizer, the option and the group. */
   protected checkRange(value: unknown, name: string, group: number, lo: number, hi = Infinity, hiOpen = false): void {
-    within(this.constructor.name, () => {
-      if (!hiOpen) return finite(value, name, lo, hi);
-      if (typeof value !== 'number' || !(value >= lo && value < hi)) fail(value, name, `a number in [${lo}, ${hi})`, typeof value === 'number' ? RangeError : TypeError);
-    }, ` (parameter group ${group})`);
+    within(
+      this.constructor.name,
+      () => {
+        if (!hiOpen) return finite(value, name, lo, hi);
+        if (typeof value !== 'number' || !(value >= lo && value < hi))
+          fail(value, name, `a number in [${lo}, ${hi})`, typeof value === 'number' ? RangeError : TypeError);
+      },
+      ` (parameter group ${group})`,
+    );
   }
 
   protected checkBoolean(value: unknown, name: string, group: number): void {
@@ -139,7 +145,9 @@ export abstract class Optimizer<O extends { lr: number }> {
     const rates = this.lrRatios.map((ratio, i) => {
       if (Array.isArray(lr)) return lr[i];
       if (!Number.isFinite(ratio))
-        throw new RangeError(`${name}.setLr: parameter group ${i} has its own lr but the default lr is 0, so it has no ratio to keep; pass one rate per group`);
+        throw new RangeError(
+          `${name}.setLr: parameter group ${i} has its own lr but the default lr is 0, so it has no ratio to keep; pass one rate per group`,
+        );
       return lr * ratio;
     });
     rates.forEach((r, i) => this.checkRange(r, 'lr', i, 0));
@@ -178,13 +186,18 @@ export abstract class Optimizer<O extends { lr: number }> {
     if (sd === null || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || sd.state === null || typeof sd.state !== 'object')
       throw new TypeError(`${name}: expected { state, paramGroups } but received ${describe(sd)}`);
     if (sd.paramGroups.length !== this.paramGroups.length)
-      throw new Error(`${name}: the saved state has ${sd.paramGroups.length} parameter groups but the optimizer has ${this.paramGroups.length}`);
+      throw new Error(
+        `${name}: the saved state has ${sd.paramGroups.length} parameter groups but the optimizer has ${this.paramGroups.length}`,
+      );
     const params: Tensor[] = [];
     const hypers = sd.paramGroups.map((saved, i) => {
       const group = this.paramGroups[i];
-      if (saved === null || typeof saved !== 'object') throw new TypeError(`${name}: saved parameter group ${i} must be an object but is ${describe(saved)}`);
+      if (saved === null || typeof saved !== 'object')
+        throw new TypeError(`${name}: saved parameter group ${i} must be an object but is ${describe(saved)}`);
       if (!Array.isArray(saved.params) || saved.params.length !== group.params.length)
-        throw new Error(`${name}: parameter group ${i} has ${saved.params?.length} parameters in the saved state but ${group.params.length} here`);
+        throw new Error(
+          `${name}: parameter group ${i} has ${saved.params?.length} parameters in the saved state but ${group.params.length} here`,
+        );
       const { params: idx, ...hyper } = saved;
       this.checkKeys(hyper, `saved parameter group ${i}`);
       const merged = { ...group, ...structuredClone(hyper) };

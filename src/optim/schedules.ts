@@ -18,7 +18,12 @@ import { finite, int, options, within } from '../torch/check.js';
  * steps 1 … totalSteps: the first at baseLr/warmupSteps, the last at finalLr.
  */
 export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalSteps: number; finalLr?: number }): (step: number) => number {
-  const { baseLr, warmupSteps, totalSteps, finalLr = 0 } = within('warmupCosine', () => {
+  const {
+    baseLr,
+    warmupSteps,
+    totalSteps,
+    finalLr = 0,
+  } = within('warmupCosine', () => {
     const c = options(o, 'warmupCosine', ['baseLr', 'warmupSteps', 'totalSteps', 'finalLr']);
     finite(c.baseLr, 'baseLr', 0);
     finite(c.finalLr ?? 0, 'finalLr', 0);
@@ -27,7 +32,9 @@ export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalStep
     return c as Required<typeof c>;
   });
   if (warmupSteps > totalSteps)
-    throw new RangeError(`warmupCosine: expected warmupSteps <= totalSteps but received warmupSteps=${warmupSteps}, totalSteps=${totalSteps}`);
+    throw new RangeError(
+      `warmupCosine: expected warmupSteps <= totalSteps but received warmupSteps=${warmupSteps}, totalSteps=${totalSteps}`,
+    );
   return (step) => {
     if (step < warmupSteps) return (baseLr * step) / warmupSteps;
     const t = Math.min(1, (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
@@ -37,7 +44,11 @@ export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalStep
 
 /** `baseLr · gamma^⌊step / stepSize⌋` (PyTorch's StepLR). */
 export function stepDecay(o: { baseLr: number; stepSize: number; gamma?: number }): (step: number) => number {
-  const { baseLr, stepSize, gamma = 0.1 } = within('stepDecay', () => {
+  const {
+    baseLr,
+    stepSize,
+    gamma = 0.1,
+  } = within('stepDecay', () => {
     const c = options(o, 'stepDecay', ['baseLr', 'stepSize', 'gamma']);
     finite(c.baseLr, 'baseLr', 0);
     int(c.stepSize, 'stepSize', 1);

@@ -34,7 +34,9 @@ export class SGD extends Optimizer<SGDOptions> {
     this.checkRange(g.weightDecay, 'weightDecay', i, 0);
     this.checkBoolean(g.nesterov, 'nesterov', i);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0))
-      throw new RangeError(`SGD: nesterov needs momentum > 0 and dampening 0 but received momentum ${describe(g.momentum)} and dampening ${describe(g.dampening)} (parameter group ${i})`);
+      throw new RangeError(
+        `SGD: nesterov needs momentum > 0 and dampening 0 but received momentum ${describe(g.momentum)} and dampening ${describe(g.dampening)} (parameter group ${i})`,
+      );
   }
 
   step(): void {

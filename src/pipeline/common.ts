@@ -13,28 +13,41 @@ import { createEncoder, ENCODERS, type Encoder } from '../models/encoders.js';
 import type { MethodParamGroup, OptimDefaults } from '../methods/method.js';
 
 /** The encoder section (`--model.*`). */
-export const modelSection = section({
-  arch: oneOf('architecture', Object.keys(ENCODERS) as [string, ...string[]], 'resnet18'),
-  width: num('channel width multiplier', 1, { min: 0.0625, max: 8 }),
-  smallStem: bool('ResNet 3×3 stride-1 stem without max-pool (small images)', true),
-}, 'encoder');
+export const modelSection = section(
+  {
+    arch: oneOf('architecture', Object.keys(ENCODERS) as [string, ...string[]], 'resnet18'),
+    width: num('channel width multiplier', 1, { min: 0.0625, max: 8 }),
+    smallStem: bool('ResNet 3×3 stride-1 stem without max-pool (small images)', true),
+  },
+  'encoder',
+);
 export type ModelConfig = Config<typeof modelSection>;
 
 /** The optimizer section (`--optim.*`), with a method's (or the fine-tuning's) defaults. */
-export const optimSection = (d: OptimDefaults) => section({
-  name: oneOf('optimizer', ['lars', 'sgd', 'adamw'], d.name),
-  lr: num('learning rate per 256 images (scaled linearly with the batch size)', d.lr, { min: 0, max: 100 }),
-  weightDecay: num('weight decay', d.weightDecay, { min: 0, max: 10 }),
-  momentum: num('momentum (LARS, SGD)', d.momentum ?? 0.9, { min: 0, max: 1 }),
-  warmupEpochs: num('linear warm-up epochs, then cosine decay', d.warmupEpochs ?? 0, { min: 0 }),
-}, 'optimizer and learning-rate schedule');
+export const optimSection = (d: OptimDefaults) =>
+  section(
+    {
+      name: oneOf('optimizer', ['lars', 'sgd', 'adamw'], d.name),
+      lr: num('learning rate per 256 images (scaled linearly with the batch size)', d.lr, { min: 0, max: 100 }),
+      weightDecay: num('weight decay', d.weightDecay, { min: 0, max: 10 }),
+      momentum: num('momentum (LARS, SGD)', d.momentum ?? 0.9, { min: 0, max: 1 }),
+      warmupEpochs: num('linear warm-up epochs, then cosine decay', d.warmupEpochs ?? 0, { min: 0 }),
+    },
+    'optimizer and learning-rate schedule',
+  );
 export type OptimConfig = Config<ReturnType<typeof optimSection>>;
 
 /** Reads a chosen name (method, data set) from a raw config before its schema exists. */
 export type Peek = (path: string, dflt: string) => string;
-export const peekIn = (raw: Record<string, unknown>, flags: Record<string, unknown> = {}): Peek => (path, dflt) => peekName(raw, flags, path, dflt);
+export const peekIn =
+  (raw: Record<string, unknown>, flags: Record<string, unknown> = {}): Peek =>
+  (path, dflt) =>
+    peekName(raw, flags, path, dflt);
 /** The same peek inside a section (the recipe's steps). */
-export const peekUnder = (peek: Peek, section: string): Peek => (path, dflt) => peek(`${section}.${path}`, dflt);
+export const peekUnder =
+  (peek: Peek, section: string): Peek =>
+  (path, dflt) =>
+    peek(`${section}.${path}`, dflt);
 
 /** A data section of the evaluation commands (image sets; the set's own options follow its name). */
 export const imageData = (peek: Peek, path: string, help: string, split: string, dflt = 'fashion-mnist') =>
@@ -42,7 +55,14 @@ export const imageData = (peek: Peek, path: string, help: string, split: string,
 
 /** Shifted test sets: a list of data sections, each checked against its own set's options. */
 export const shiftedList = (help: string) =>
-  listOf(help, (item) => dataSection('shifted test set', { modality: 'image', selected: typeof item.name === 'string' ? item.name : '', dflt: 'fashion-mnist', split: 'test' }));
+  listOf(help, (item) =>
+    dataSection('shifted test set', {
+      modality: 'image',
+      selected: typeof item.name === 'string' ? item.name : '',
+      dflt: 'fashion-mnist',
+      split: 'test',
+    }),
+  );
 
 /** The fields every command has. */
 export const commonFields = {
@@ -90,7 +110,9 @@ export function resolveInit(init: string): InitSource {
 /** An encoder for images with `inChannels` channels, with the init's weights when given. */
 export function makeEncoder(model: ModelConfig, inChannels: number, init?: InitSource): Encoder {
   if (init?.inChannels !== undefined && init.inChannels !== inChannels)
-    throw new RangeError(`init: ${init.weights} was trained on ${init.inChannels}-channel images but the data has ${inChannels} channels (set the data's channels to ${init.inChannels})`);
+    throw new RangeError(
+      `init: ${init.weights} was trained on ${init.inChannels}-channel images but the data has ${inChannels} channels (set the data's channels to ${init.inChannels})`,
+    );
   const encoder = createEncoder({ ...(init?.model ?? model), inChannels });
   if (init) torch.scope(() => encoder.loadStateDict(torch.safetensors.loadFile(init.weights), true, init.weights));
   return encoder;
@@ -103,15 +125,26 @@ export function makeEncoder(model: ModelConfig, inChannels: number, init?: InitS
  */
 export function makeOptimizer(params: torch.Tensor[] | MethodParamGroup[], o: OptimConfig, batchSize: number): Optimizer<{ lr: number }> {
   const lr = (o.lr * batchSize) / 256;
-  const groups = params.every((p) => p instanceof torch.Tensor) ? [params as torch.Tensor[]] : (params as MethodParamGroup[]).map((g) => g.params);
+  const groups = params.every((p) => p instanceof torch.Tensor)
+    ? [params as torch.Tensor[]]
+    : (params as MethodParamGroup[]).map((g) => g.params);
   const nonEmpty = groups.filter((g) => g.length > 0);
   switch (o.name) {
     case 'lars':
-      return new LARS(nonEmpty.flatMap((g) => larsParamGroups(g)), { lr, momentum: o.momentum, weightDecay: o.weightDecay });
+      return new LARS(
+        nonEmpty.flatMap((g) => larsParamGroups(g)),
+        { lr, momentum: o.momentum, weightDecay: o.weightDecay },
+      );
     case 'sgd':
-      return new SGD(nonEmpty.map((g) => ({ params: g })), { lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: o.momentum > 0 });
+      return new SGD(
+        nonEmpty.map((g) => ({ params: g })),
+        { lr, momentum: o.momentum, weightDecay: o.weightDecay, nesterov: o.momentum > 0 },
+      );
     case 'adamw':
-      return new AdamW(nonEmpty.map((g) => ({ params: g })), { lr, weightDecay: o.weightDecay });
+      return new AdamW(
+        nonEmpty.map((g) => ({ params: g })),
+        { lr, weightDecay: o.weightDecay },
+      );
   }
 }
 

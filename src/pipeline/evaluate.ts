@@ -17,14 +17,28 @@ import { extractFeatures, knnEvaluate, linearProbe } from '../eval/index.js';
 import { RunDir } from '../train/run-dir.js';
 import { getMethod } from '../methods/registry.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { applyThreads, commonFields, imageData, makeEncoder, methodOptions, modelSection, peekIn, resolveInit, rows, shiftedList, toInput, type ModelConfig, type Peek } from './common.js';
+import {
+  applyThreads,
+  commonFields,
+  imageData,
+  makeEncoder,
+  methodOptions,
+  modelSection,
+  peekIn,
+  resolveInit,
+  rows,
+  shiftedList,
+  toInput,
+  type ModelConfig,
+  type Peek,
+} from './common.js';
 
 export function evalSchema(peek: Peek) {
   const data = peek('data', 'fashion-mnist');
   return z.strictObject({
     ...commonFields,
     data: imageData(peek, 'data', 'labelled images for the probe and the kNN memory bank', 'train'),
-    test: imageData(peek, 'test', 'test images (default: the data set\'s test split)', 'test', data),
+    test: imageData(peek, 'test', "test images (default: the data set's test split)", 'test', data),
     shifted: shiftedList('shifted test sets, scored without further training'),
     fractions: nums('label fractions for the linear probe', [1], { min: 1e-6, max: 1 }),
     layer: int("pretraining runs: projection-head blocks applied before the features are taken (0 = the encoder's output)", 0, { min: 0 }),
@@ -65,11 +79,19 @@ function frozenEncoder(dir: string, inChannels: number, layer = 0): (s: ImageSet
     net = (x) => encoder.forward(x);
   } else {
     const config = new RunDir(dir, { resume: true }).readConfig() as SavedRun;
-    if (!config.method || !config.model) throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no method)`);
+    if (!config.method || !config.model)
+      throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no method)`);
     const spec = getMethod(config.method.name);
     const channels = config.inChannels ?? inChannels;
-    const model = spec.build(spec.options.parse(methodOptions({ method: config.method })), { encoder: () => makeEncoder(config.model!, channels), input: { channels, size: config.imageSize ?? 32 }, batchSize: 2, totalSteps: 1, stepsPerEpoch: 1 });
-    if (layer > model.representationLayers) throw new RangeError(`eval --layer: ${dir}'s ${spec.name} head has ${model.representationLayers} layers but --layer is ${layer}`);
+    const model = spec.build(spec.options.parse(methodOptions({ method: config.method })), {
+      encoder: () => makeEncoder(config.model!, channels),
+      input: { channels, size: config.imageSize ?? 32 },
+      batchSize: 2,
+      totalSteps: 1,
+      stepsPerEpoch: 1,
+    });
+    if (layer > model.representationLayers)
+      throw new RangeError(`eval --layer: ${dir}'s ${spec.name} head has ${model.representationLayers} layers but --layer is ${layer}`);
     const weights = join(dir, 'model.safetensors');
     torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
     model.eval();
@@ -88,14 +110,21 @@ export async function evaluateRun(dir: string, raw: Record<string, unknown>): Pr
  * encoder): `makeFeatures(channels, layer)` gives the function over image
  * sets. Results go to RUN's metrics.jsonl and eval.json as for a run's encoder.
  */
-export async function evaluateFeatures(dir: string, raw: Record<string, unknown>, makeFeatures: (channels: number, layer: number) => (s: ImageSet) => torch.Tensor): Promise<Record<string, unknown>[]> {
+export async function evaluateFeatures(
+  dir: string,
+  raw: Record<string, unknown>,
+  makeFeatures: (channels: number, layer: number) => (s: ImageSet) => torch.Tensor,
+): Promise<Record<string, unknown>[]> {
   const config = parseConfig(evalSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   const run = new RunDir(dir, { resume: true });
   const [train, test, ...shifted] = await Promise.all([config.data, config.test, ...config.shifted].map((c) => loadImageSet(c)));
   const features = makeFeatures(train.images.shape[1], config.layer);
   const trainF = features(train);
-  const sets = [{ split: 'test', set: test, f: features(test) }, ...shifted.map((s, i) => ({ split: `shifted:${dataTag(config.shifted[i])}`, set: s, f: features(s) }))];
+  const sets = [
+    { split: 'test', set: test, f: features(test) },
+    ...shifted.map((s, i) => ({ split: `shifted:${dataTag(config.shifted[i])}`, set: s, f: features(s) })),
+  ];
   const numClasses = train.classes.length;
   const events: Record<string, unknown>[] = [];
   const log = (e: Record<string, unknown>): void => {
@@ -104,21 +133,38 @@ export async function evaluateFeatures(dir: string, raw: Record<string, unknown>
   };
   const multiLabel = train.multiLabel !== undefined;
   const targets = (s: ImageSet): torch.Tensor => {
-    if (multiLabel && !s.multiLabel) throw new Error('eval: the training set is multi-label (a manifest `labels` column) but a test set is not');
+    if (multiLabel && !s.multiLabel)
+      throw new Error('eval: the training set is multi-label (a manifest `labels` column) but a test set is not');
     return multiLabel ? s.multiLabel! : s.labels;
   };
-  for (const { split, set, f } of multiLabel ? [] : sets) { // kNN votes need one class per image
-    const r = knnEvaluate(trainF, train.labels, f, set.labels, { numClasses, k: Math.min(config.k, train.labels.shape[0]), temperature: config.knnTemperature });
+  for (const { split, set, f } of multiLabel ? [] : sets) {
+    // kNN votes need one class per image
+    const r = knnEvaluate(trainF, train.labels, f, set.labels, {
+      numClasses,
+      k: Math.min(config.k, train.labels.shape[0]),
+      temperature: config.knnTemperature,
+    });
     log({ kind: 'knn', split, layer: config.layer, top1: r.top1, top5: r.top5, k: config.k });
   }
   for (const fraction of config.fractions) {
     const idx = fraction === 1 ? null : labelFraction(train.labels, fraction, config.seed).indices;
     const [tf, tl] = idx ? [rows(trainF, idx), rows(targets(train), idx)] : [trainF, targets(train)];
     const extraTests = Object.fromEntries(sets.slice(1).map((s) => [s.split, { features: s.f, labels: targets(s.set) }]));
-    const r = linearProbe({ trainFeatures: tf, trainLabels: tl, testFeatures: sets[0].f, testLabels: targets(test), numClasses, epochs: config.probeEpochs, seed: config.seed, extraTests, multiLabel });
+    const r = linearProbe({
+      trainFeatures: tf,
+      trainLabels: tl,
+      testFeatures: sets[0].f,
+      testLabels: targets(test),
+      numClasses,
+      epochs: config.probeEpochs,
+      seed: config.seed,
+      extraTests,
+      multiLabel,
+    });
     const common = { kind: 'linear', layer: config.layer, fraction, labels: tl.shape[0] };
     log({ ...common, split: 'test', top1: r.top1, top5: r.top5, meanAuc: r.meanAuc, perClassAuc: r.perClassAuc });
-    for (const [split, m] of Object.entries(r.extra)) log({ ...common, split, top1: m.top1, top5: m.top5, meanAuc: m.meanAuc, perClassAuc: m.perClassAuc });
+    for (const [split, m] of Object.entries(r.extra))
+      log({ ...common, split, top1: m.top1, top5: m.top5, meanAuc: m.meanAuc, perClassAuc: m.perClassAuc });
   }
   writeFileAtomic(run.path(config.layer ? `eval-layer${config.layer}.json` : 'eval.json'), JSON.stringify(events, null, 1) + '\n', 'eval');
   return events;
@@ -132,6 +178,10 @@ export async function embedRun(dir: string, raw: Record<string, unknown>): Promi
   const set = await loadImageSet(config.data);
   const embeddings = frozenEncoder(dir, set.images.shape[1])(set); // [N, D]
   const out = config.output ?? run.path('embeddings.safetensors');
-  torch.safetensors.saveFile(out, { embeddings, labels: set.labels }, { ids: JSON.stringify(set.ids), classes: JSON.stringify(set.classes) });
+  torch.safetensors.saveFile(
+    out,
+    { embeddings, labels: set.labels },
+    { ids: JSON.stringify(set.ids), classes: JSON.stringify(set.classes) },
+  );
   return out;
 }

@@ -21,14 +21,28 @@ import { fit } from '../train/fit.js';
 import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir } from '../train/run-dir.js';
 import { accuracies, extractFeatures, multiLabelAuc } from '../eval/index.js';
-import { applyThreads, commonFields, imageData, makeEncoder, makeOptimizer, modelSection, optimSection, peekIn, resolveInit, rows, shiftedList, toInput, type Peek } from './common.js';
+import {
+  applyThreads,
+  commonFields,
+  imageData,
+  makeEncoder,
+  makeOptimizer,
+  modelSection,
+  optimSection,
+  peekIn,
+  resolveInit,
+  rows,
+  shiftedList,
+  toInput,
+  type Peek,
+} from './common.js';
 
 export function finetuneSchema(peek: Peek) {
   const data = peek('data', 'fashion-mnist');
   return z.strictObject({
     ...commonFields,
     init: str('pretrained run or encoder .safetensors; "scratch" for random weights', 'scratch'),
-    initName: str("name of this initialisation in results (default: the init run's name, or \"scratch\")"),
+    initName: str('name of this initialisation in results (default: the init run\'s name, or "scratch")'),
     data: imageData(peek, 'data', 'labelled training images', 'train'),
     test: imageData(peek, 'test', "test images (default: the data set's test split)", 'test', data),
     shifted: shiftedList('shifted test sets, scored without further training'),
@@ -36,7 +50,11 @@ export function finetuneSchema(peek: Peek) {
     fractions: nums('label fractions, each a fixed stratified subset', [0.01, 0.1], { min: 1e-6, max: 1 }),
     epochs: num('epochs per fraction', 30, { min: 0 }),
     minSteps: int('at least this many steps per fraction (small fractions)', 200, { min: 0 }),
-    seconds: num('time budget per fraction: when > 0, the steps that fit in it (from a timing of the first steps) replace epochs and minSteps', 0, { min: 0 }),
+    seconds: num(
+      'time budget per fraction: when > 0, the steps that fit in it (from a timing of the first steps) replace epochs and minSteps',
+      0,
+      { min: 0 },
+    ),
     batchSize: int('images per batch', 128, { min: 1, max: 65536 }),
     augment: bool('random resized crop (area 0.5–1) while fine-tuning', true),
     flip: num('horizontal flip probability while fine-tuning (0 for digits)', 0.5, { min: 0, max: 1 }),
@@ -45,7 +63,6 @@ export function finetuneSchema(peek: Peek) {
   });
 }
 export type FinetuneConfig = Config<ReturnType<typeof finetuneSchema>>;
-
 
 /**
  * Scores `model` on a set (eval mode, no grad): top-1/top-5 for one class per
@@ -91,13 +108,28 @@ export async function finetune(raw: Record<string, unknown>, out: string, o: { r
   const [, channels, size] = train.images.shape;
   for (const [what, s] of [['test', test], ...shifted.map((s, i) => [`shifted[${i}]`, s] as const)] as const)
     if (s.images.shape.slice(1).join() !== train.images.shape.slice(1).join())
-      throw new RangeError(`finetune: the ${what} images are [${s.images.shape.slice(1)}] but the training images are [${train.images.shape.slice(1)}]; set their size and channels to match`);
+      throw new RangeError(
+        `finetune: the ${what} images are [${s.images.shape.slice(1)}] but the training images are [${train.images.shape.slice(1)}]; set their size and channels to match`,
+      );
   const init = config.init === 'scratch' ? undefined : resolveInit(config.init);
   makeEncoder(init?.model ?? config.model, channels, init); // checks the init's weights and channels before the run folder is made
   const initName = config.initName ?? init?.name ?? 'scratch';
-  const resolved = { ...config, name: config.name ?? run.name, command: 'finetune', initName, inChannels: channels, imageSize: size, model: init?.model ?? config.model };
+  const resolved = {
+    ...config,
+    name: config.name ?? run.name,
+    command: 'finetune',
+    initName,
+    inChannels: channels,
+    imageSize: size,
+    model: init?.model ?? config.model,
+  };
   if (!o.resume) run.writeConfig(resolved);
-  const done = new Set(run.events().filter((e) => e.event === 'finetune' && e.split === 'test').map((e) => e.fraction));
+  const done = new Set(
+    run
+      .events()
+      .filter((e) => e.event === 'finetune' && e.split === 'test')
+      .map((e) => e.fraction),
+  );
   const crop = new RandomResizedCrop({ size, scale: [0.5, 1], flip: config.flip });
   mkdirSync(run.path('subsets'), { recursive: true });
   for (const fraction of [...config.fractions].sort((a, b) => a - b)) {
@@ -114,26 +146,45 @@ export async function finetune(raw: Record<string, unknown>, out: string, o: { r
       let x = toInput(rows(train.images, idx)); // [B, C, S, S]
       if (config.augment) x = crop.forward(x, generator);
       const logits = model.forward(x); // [B, C]
-      const loss = train.multiLabel ? F.binaryCrossEntropyWithLogits(logits, rows(train.multiLabel, idx)) : F.crossEntropy(logits, rows(train.labels, idx));
+      const loss = train.multiLabel
+        ? F.binaryCrossEntropyWithLogits(logits, rows(train.multiLabel, idx))
+        : F.crossEntropy(logits, rows(train.labels, idx));
       loss.backward();
       return loss.item();
     };
     const stage = `finetune-${tag(fraction)}`;
     let totalSteps = Math.max(Math.ceil(config.epochs), Math.ceil(config.minSteps / stepsPerEpoch)) * stepsPerEpoch;
-    if (config.seconds > 0) totalSteps = budgetSteps(run, stage, config.seconds, () => {
-      const batches = batchesOf(0);
-      const scratch = new torch.Generator(config.seed + 2);
-      return secondsPerStep({ model, optimizer: makeOptimizer(model.parameters(), config.optim, batchSize), step: (i) => void stepOn(batches[i % batches.length], scratch) });
-    });
+    if (config.seconds > 0)
+      totalSteps = budgetSteps(run, stage, config.seconds, () => {
+        const batches = batchesOf(0);
+        const scratch = new torch.Generator(config.seed + 2);
+        return secondsPerStep({
+          model,
+          optimizer: makeOptimizer(model.parameters(), config.optim, batchSize),
+          step: (i) => void stepOn(batches[i % batches.length], scratch),
+        });
+      });
     const epochs = Math.ceil(totalSteps / stepsPerEpoch);
     const generator = new torch.Generator(config.seed + 1);
     const result = await fit({
-      run, stage, model, optimizer: makeOptimizer(model.parameters(), config.optim, batchSize), config: resolved, resume: o.resume,
-      schedule: warmupCosine({ baseLr: 1, warmupSteps: Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch)), totalSteps }),
-      epochs, stepsPerEpoch, totalSteps,
+      run,
+      stage,
+      model,
+      optimizer: makeOptimizer(model.parameters(), config.optim, batchSize),
+      config: resolved,
+      resume: o.resume,
+      schedule: warmupCosine({
+        baseLr: 1,
+        warmupSteps: Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch)),
+        totalSteps,
+      }),
+      epochs,
+      stepsPerEpoch,
+      totalSteps,
       batches: batchesOf,
       step: (idx) => ({ loss: stepOn(idx, generator), items: idx.length }),
-      generators: { views: generator }, checkpointSeconds: config.checkpointSeconds,
+      generators: { views: generator },
+      checkpointSeconds: config.checkpointSeconds,
     });
     if (result.interrupted) return;
     run.saveWeights(`encoder-${tag(fraction)}`, model.encoder);

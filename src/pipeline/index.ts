@@ -4,4 +4,17 @@ export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './fi
 export { evaluateRun, evaluateFeatures, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
 export { runRecipe, recipeSchema, type RecipeConfig } from './recipe.js';
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';
-export { resolveInit, makeEncoder, makeOptimizer, fixedLrGroups, toInput, peekIn, modelSection, optimSection, type OptimConfig, type ModelConfig, type InitSource, type Peek } from './common.js';
+export {
+  resolveInit,
+  makeEncoder,
+  makeOptimizer,
+  fixedLrGroups,
+  toInput,
+  peekIn,
+  modelSection,
+  optimSection,
+  type OptimConfig,
+  type ModelConfig,
+  type InitSource,
+  type Peek,
+} from './common.js';

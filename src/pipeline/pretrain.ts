@@ -21,65 +21,122 @@ import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir, type MetricEvent } from '../train/run-dir.js';
 import { extractFeatures, knnEvaluate } from '../eval/index.js';
 import { collapseDiagnostics } from '../eval/collapse.js';
-import { applyThreads, commonFields, fixedLrGroups, makeEncoder, makeOptimizer, methodOptions, modelSection, optimSection, peekIn, resolveInit, rows, toInput, type Peek } from './common.js';
-
+import {
+  applyThreads,
+  commonFields,
+  fixedLrGroups,
+  makeEncoder,
+  makeOptimizer,
+  methodOptions,
+  modelSection,
+  optimSection,
+  peekIn,
+  resolveInit,
+  rows,
+  toInput,
+  type Peek,
+} from './common.js';
 
 /** The data sections of a pretraining run: the training set and the monitor's test set (the same set by default). */
 function monitorSection(peek: Peek) {
   const data = peek('data', 'fashion-mnist');
-  return section({
-    every: int('steps between kNN evaluations (0: only at the end)', 0, { min: 0 }),
-    trainLimit: int('labelled training images in the kNN memory bank', 5000, { min: 1 }),
-    k: int('neighbours (200 for ImageNet-sized banks)', 20, { min: 1 }),
-    temperature: num('kNN weighting temperature', 0.1, { min: 1e-4 }),
-    collapseStd: num('warn when the std of the normalised features times √D falls below this (0 = collapse)', 0.1, { min: 0, max: 1 }),
-    test: dataSection('test images of the monitor (default: the training set\'s test split)', { modality: 'image', selected: peek('monitor.test', data), dflt: data, split: 'test' }),
-  }, 'kNN accuracy and collapse guard during training');
+  return section(
+    {
+      every: int('steps between kNN evaluations (0: only at the end)', 0, { min: 0 }),
+      trainLimit: int('labelled training images in the kNN memory bank', 5000, { min: 1 }),
+      k: int('neighbours (200 for ImageNet-sized banks)', 20, { min: 1 }),
+      temperature: num('kNN weighting temperature', 0.1, { min: 1e-4 }),
+      collapseStd: num('warn when the std of the normalised features times √D falls below this (0 = collapse)', 0.1, { min: 0, max: 1 }),
+      test: dataSection("test images of the monitor (default: the training set's test split)", {
+        modality: 'image',
+        selected: peek('monitor.test', data),
+        dflt: data,
+        split: 'test',
+      }),
+    },
+    'kNN accuracy and collapse guard during training',
+  );
 }
 
 /** The schema of a pretraining config; the method's and data sets' own options depend on their names (`peek`). */
 export function pretrainSchema(peek: Peek) {
   const method = peek('method', 'simclr');
   const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-  const names = Object.values(METHODS).filter((m) => m.modality === 'image').map((m) => m.name);
+  const names = Object.values(METHODS)
+    .filter((m) => m.modality === 'image')
+    .map((m) => m.name);
   const options: z.ZodRawShape = spec?.options.shape ?? {}; // checked here; typed by the method's own schema where it is built
   return z.strictObject({
     ...commonFields,
     method: choice('self-supervised method (`selfsup methods` lists them)', names, 'simclr', options as Record<never, never>),
     init: str('start from this run (or encoder .safetensors) instead of random weights'),
-    data: dataSection('unlabelled training images (labels are used only by the kNN monitor)', { modality: 'image', selected: peek('data', 'fashion-mnist'), dflt: 'fashion-mnist', split: 'train' }),
+    data: dataSection('unlabelled training images (labels are used only by the kNN monitor)', {
+      modality: 'image',
+      selected: peek('data', 'fashion-mnist'),
+      dflt: 'fashion-mnist',
+      split: 'train',
+    }),
     model: modelSection,
     optim: optimSection((spec ?? METHODS.simclr).optim),
-    train: section({
-      epochs: num('epochs (fractions allowed)', 10, { min: 0 }),
-      steps: int('optimizer steps; overrides epochs when > 0 (equal budgets across methods)', 0, { min: 0 }),
-      seconds: num('time budget: when steps is 0 and this is > 0, the steps that fit in it, from a timing of the first steps (equal wall-clock budgets)', 0, { min: 0 }),
-      batchSize: int('images per batch (each gives two or more views)', 256, { min: 2, max: 65536 }),
-      checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
-      logEvery: int('steps between metric lines', 10, { min: 1 }),
-    }, 'training loop'),
+    train: section(
+      {
+        epochs: num('epochs (fractions allowed)', 10, { min: 0 }),
+        steps: int('optimizer steps; overrides epochs when > 0 (equal budgets across methods)', 0, { min: 0 }),
+        seconds: num(
+          'time budget: when steps is 0 and this is > 0, the steps that fit in it, from a timing of the first steps (equal wall-clock budgets)',
+          0,
+          { min: 0 },
+        ),
+        batchSize: int('images per batch (each gives two or more views)', 256, { min: 2, max: 65536 }),
+        checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
+        logEvery: int('steps between metric lines', 10, { min: 1 }),
+      },
+      'training loop',
+    ),
     monitor: monitorSection(peek),
   });
 }
 export type PretrainConfig = Config<ReturnType<typeof pretrainSchema>>;
 
 /** Resolves a raw (partial) pretraining config: defaults filled, every field checked; errors start with `where`. */
-export const resolvePretrain = (raw: Record<string, unknown>, where = 'config'): PretrainConfig => parseConfig(pretrainSchema(peekIn(raw)), raw, where);
+export const resolvePretrain = (raw: Record<string, unknown>, where = 'config'): PretrainConfig =>
+  parseConfig(pretrainSchema(peekIn(raw)), raw, where);
 
 /** kNN top-1/top-5 and the collapse statistics of a model's representation: memory bank = `bank`, queries = `test`. */
-export function knnMonitor(model: MethodModel, bank: ImageSet, test: ImageSet, o: { k: number; temperature: number; collapseStd: number }, warn: (msg: string) => void): () => Record<string, number> {
+export function knnMonitor(
+  model: MethodModel,
+  bank: ImageSet,
+  test: ImageSet,
+  o: { k: number; temperature: number; collapseStd: number },
+  warn: (msg: string) => void,
+): () => Record<string, number> {
   const numClasses = bank.classes.length;
-  return () => torch.scope(() => {
-    model.eval();
-    const features = (s: ImageSet): torch.Tensor => extractFeatures((x) => model.representation(x), s.images, { prepare: toInput });
-    const bankF = features(bank);
-    const r = knnEvaluate(bankF, bank.labels, features(test), test.labels, { numClasses, k: Math.min(o.k, bank.labels.shape[0]), temperature: o.temperature });
-    const c = collapseDiagnostics(bankF);
-    const normStd = c.std * Math.sqrt(bankF.shape[1]);
-    if (normStd < o.collapseStd)
-      warn(`collapse warning: the representation's per-dimension std is ${c.std.toExponential(2)} (×√D = ${normStd.toFixed(3)} < ${o.collapseStd}); effective rank ${c.effectiveRank.toFixed(1)} of ${bankF.shape[1]}`);
-    return { top1: r.top1, top5: r.top5, k: o.k, std: c.std, normalizedStd: normStd, effectiveRank: c.effectiveRank, collapsed: normStd < o.collapseStd ? 1 : 0 };
-  });
+  return () =>
+    torch.scope(() => {
+      model.eval();
+      const features = (s: ImageSet): torch.Tensor => extractFeatures((x) => model.representation(x), s.images, { prepare: toInput });
+      const bankF = features(bank);
+      const r = knnEvaluate(bankF, bank.labels, features(test), test.labels, {
+        numClasses,
+        k: Math.min(o.k, bank.labels.shape[0]),
+        temperature: o.temperature,
+      });
+      const c = collapseDiagnostics(bankF);
+      const normStd = c.std * Math.sqrt(bankF.shape[1]);
+      if (normStd < o.collapseStd)
+        warn(
+          `collapse warning: the representation's per-dimension std is ${c.std.toExponential(2)} (×√D = ${normStd.toFixed(3)} < ${o.collapseStd}); effective rank ${c.effectiveRank.toFixed(1)} of ${bankF.shape[1]}`,
+        );
+      return {
+        top1: r.top1,
+        top5: r.top5,
+        k: o.k,
+        std: c.std,
+        normalizedStd: normStd,
+        effectiveRank: c.effectiveRank,
+        collapsed: normStd < o.collapseStd ? 1 : 0,
+      };
+    });
 }
 
 /** Checks the monitor's test set matches the training images (channels and size) before any work. */
@@ -87,11 +144,17 @@ function checkSameInput(train: ImageSet, test: ImageSet, trainName: string, test
   const [, c, h, w] = train.images.shape;
   const [, tc, th, tw] = test.images.shape;
   if (c !== tc || h !== th || w !== tw)
-    throw new RangeError(`monitor.test: ${testName} gives ${tc}×${th}×${tw} images but the training set ${trainName} gives ${c}×${h}×${w}; set --monitor.test.* (size, channels) to match`);
+    throw new RangeError(
+      `monitor.test: ${testName} gives ${tc}×${th}×${tw} images but the training set ${trainName} gives ${c}×${h}×${w}; set --monitor.test.* (size, channels) to match`,
+    );
 }
 
 /** Runs (or, with `resume`, continues) a pretraining run in `out`. */
-export async function pretrain(raw: Record<string, unknown>, out: string, o: { resume?: boolean; stopAfter?: number } = {}): Promise<FitResult> {
+export async function pretrain(
+  raw: Record<string, unknown>,
+  out: string,
+  o: { resume?: boolean; stopAfter?: number } = {},
+): Promise<FitResult> {
   const config = resolvePretrain(raw);
   applyThreads(config.threads);
   const run = new RunDir(out, { resume: o.resume });
@@ -102,14 +165,23 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
   const [n, channels, size] = set.images.shape;
   const init = config.init ? resolveInit(config.init) : undefined;
   const { batchSize, epochs } = config.train;
-  const sampler = (spec.pairs ?? instancePairs)({ numItems: n, batchSize, seed: config.seed, caseIds: set.caseIds, warn: (m) => console.error(`pretrain: warning: ${m}`) });
+  const sampler = (spec.pairs ?? instancePairs)({
+    numItems: n,
+    batchSize,
+    seed: config.seed,
+    caseIds: set.caseIds,
+    warn: (m) => console.error(`pretrain: warning: ${m}`),
+  });
   const stepsPerEpoch = sampler.numBatches;
   let totalSteps = config.train.steps > 0 ? config.train.steps : Math.max(1, Math.round(epochs * stepsPerEpoch));
   torch.manualSeed(config.seed);
   let encoders = 0; // the first encoder a method asks for starts from `init`; its momentum/teacher copies load the online weights themselves
   const model = spec.build(spec.options.parse(methodOptions(config)), {
     encoder: () => makeEncoder(init?.model ?? config.model, channels, encoders++ === 0 ? init : undefined),
-    input: { channels, size }, batchSize, totalSteps, stepsPerEpoch,
+    input: { channels, size },
+    batchSize,
+    totalSteps,
+    stepsPerEpoch,
   });
   const info = (step: number): StepInfo => ({ step, totalSteps, stepsPerEpoch, epoch: step / stepsPerEpoch });
   const stepOn = (b: PairBatch, step: number, generator: torch.Generator): { loss: number; logs?: Record<string, number> } => {
@@ -125,8 +197,10 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
     const batches = [...sampler.batches(0)];
     const scratch = new torch.Generator(config.seed + 2);
     const stepSeconds = secondsPerStep({
-      model, optimizer: makeOptimizer(model.paramGroups(), config.optim, batchSize),
-      step: (i) => void stepOn(batches[i % batches.length], i, scratch), afterStep: (i) => model.afterStep(info(i)),
+      model,
+      optimizer: makeOptimizer(model.paramGroups(), config.optim, batchSize),
+      step: (i) => void stepOn(batches[i % batches.length], i, scratch),
+      afterStep: (i) => model.afterStep(info(i)),
     });
     train.steps = totalSteps = stepsForBudget(train.seconds, stepSeconds);
     budget = { event: 'budget', stage: 'pretrain', seconds: train.seconds, stepSeconds, steps: totalSteps };
@@ -135,7 +209,15 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
   const groups = model.paramGroups();
   const optimizer = makeOptimizer(groups, config.optim, batchSize);
   const fixedLr = fixedLrGroups(optimizer, groups);
-  const resolved = { ...config, train, name: config.name ?? run.name, command: 'pretrain', inChannels: channels, imageSize: size, model: init?.model ?? config.model };
+  const resolved = {
+    ...config,
+    train,
+    name: config.name ?? run.name,
+    command: 'pretrain',
+    inChannels: channels,
+    imageSize: size,
+    model: init?.model ?? config.model,
+  };
   if (!o.resume) run.writeConfig(resolved); // everything above is checked: only now does the run folder appear
   if (budget && !o.resume) run.log(budget);
 
@@ -146,9 +228,17 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
   const bankSize = Math.min(n, m.trainLimit);
   const bank = { ...set, images: set.images.narrow(0, 0, bankSize), labels: set.labels.narrow(0, 0, bankSize) };
   const result = await fit({
-    run, stage: 'pretrain', model, optimizer, config: resolved, resume: o.resume, stopAfter: o.stopAfter,
+    run,
+    stage: 'pretrain',
+    model,
+    optimizer,
+    config: resolved,
+    resume: o.resume,
+    stopAfter: o.stopAfter,
     schedule: (step, group) => (fixedLr[group] ? 1 : cosine(step)),
-    epochs: Math.ceil(totalSteps / stepsPerEpoch), stepsPerEpoch, totalSteps,
+    epochs: Math.ceil(totalSteps / stepsPerEpoch),
+    stepsPerEpoch,
+    totalSteps,
     batches: (epoch) => sampler.batches(epoch),
     step: (b, step) => {
       const r = stepOn(b, step, generator);
@@ -158,8 +248,12 @@ export async function pretrain(raw: Record<string, unknown>, out: string, o: { r
     evaluate: knnMonitor(model, bank, test, m, (message) => {
       console.error(`pretrain: ${message}`);
       run.log({ event: 'warning', stage: 'pretrain', message });
-    }), evalEvery: m.every, evalEvent: 'knn',
-    generators: { views: generator }, checkpointSeconds: config.train.checkpointSeconds, logEvery: config.train.logEvery,
+    }),
+    evalEvery: m.every,
+    evalEvent: 'knn',
+    generators: { views: generator },
+    checkpointSeconds: config.train.checkpointSeconds,
+    logEvery: config.train.logEvery,
   });
   if (!result.interrupted) {
     run.saveWeights('model', model);

@@ -40,5 +40,8 @@ export async function runRecipe(raw: Record<string, unknown>, out: string, o: { 
   }
   const c3 = { ...config.step3, init: dirs[1], name: config.step3.name ?? 'step3' };
   await finetune(c3, dirs[2], { resume: started(dirs[2]) });
-  return new RunDir(dirs[2], { resume: true }).events().filter((e) => e.event === 'finetune' && e.split === 'test').length === c3.fractions.length;
+  return (
+    new RunDir(dirs[2], { resume: true }).events().filter((e) => e.event === 'finetune' && e.split === 'test').length ===
+    c3.fractions.length
+  );
 }

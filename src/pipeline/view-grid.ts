@@ -30,7 +30,13 @@ export async function writeViewGrid(raw: Record<string, unknown>, out: string): 
   const set = await loadImageSet({ ...c.data, limit: c.count });
   const [, channels, size] = set.images.shape;
   const spec = getMethod(c.method.name, 'image');
-  const model = spec.build(spec.options.parse(methodOptions(c)), { encoder: () => makeEncoder(c.model, channels), input: { channels, size }, batchSize: c.count, totalSteps: 1, stepsPerEpoch: 1 });
+  const model = spec.build(spec.options.parse(methodOptions(c)), {
+    encoder: () => makeEncoder(c.model, channels),
+    input: { channels, size },
+    batchSize: c.count,
+    totalSteps: 1,
+    stepsPerEpoch: 1,
+  });
   const g = new torch.Generator(c.seed);
   return torch.scope(() => {
     const x = toInput(set.images); // [n, C, S, S]

@@ -69,7 +69,10 @@ export function lineChart(series: LineSeries[], o: LineChartOptions): string {
   const logX = o.logX ?? false;
   const shown = series.map((s) => ({
     name: s.name,
-    points: thin(s.points.filter(([x]) => Number.isFinite(x) && (!logX || x > 0)).sort((a, b) => a[0] - b[0]), o.maxPoints ?? 1000),
+    points: thin(
+      s.points.filter(([x]) => Number.isFinite(x) && (!logX || x > 0)).sort((a, b) => a[0] - b[0]),
+      o.maxPoints ?? 1000,
+    ),
   }));
   const items = shown.map((s, index) => ({ name: s.name, kind: 'line' as const, index }));
   const { box, width, height } = layout(o, o.plotHeight ?? 300, items);
@@ -94,10 +97,17 @@ export function lineChart(series: LineSeries[], o: LineChartOptions): string {
       pen = true;
       if (markers) dots.push(marker(shape, X, Y, 3.5, `class="pt" fill="${color}"`));
     }
-    const path = d ? `<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` : '';
+    const path = d
+      ? `<path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
+      : '';
     return `<g class="series" data-series="${esc(s.name)}">${path}${dots.join('')}</g>`;
   });
-  return svgRoot(width, height, o.title, frame(box, x, y, o, o.xFormat, o.yFormat) + body.join('') + legend(items, box.l, box.b + BELOW, box.r - box.l));
+  return svgRoot(
+    width,
+    height,
+    o.title,
+    frame(box, x, y, o, o.xFormat, o.yFormat) + body.join('') + legend(items, box.l, box.b + BELOW, box.r - box.l),
+  );
 }
 
 /** A log scale over `extent`, or over [1, 10] when no positive value exists. */
@@ -138,5 +148,10 @@ export function scatterChart(points: ScatterPoint[], o: ScatterOptions): string 
       .map((p) => marker(shape, x.map(p.x), y.map(p.y), r, 'class="pt"', p.label === undefined ? '' : `<title>${esc(p.label)}</title>`));
     return `<g class="series" data-series="${esc(name)}" fill="${color}" fill-opacity="0.75" stroke="#000" stroke-opacity="0.3" stroke-width="0.5">${dots.join('')}</g>`;
   });
-  return svgRoot(width, height, o.title, frame(box, x, y, o, o.xFormat, o.yFormat) + body.join('') + legend(items, box.l, box.b + BELOW, box.r - box.l));
+  return svgRoot(
+    width,
+    height,
+    o.title,
+    frame(box, x, y, o, o.xFormat, o.yFormat) + body.join('') + legend(items, box.l, box.b + BELOW, box.r - box.l),
+  );
 }

@@ -45,29 +45,54 @@ function num(v: number | undefined, f: (v: number) => string): string {
 function runsSection(runs: Run[]): string {
   const rows = runs.map((r) => {
     const last = r.train.at(-1);
-    return `<tr><td>${esc(r.name)}</td><td>${cell(r.config.command)}</td><td>${cell(methodName(r.config.method))}</td><td><code>${esc(r.dir)}</code></td>` +
-      `${num(r.train.length, String)}${num(last?.loss, (v) => v.toPrecision(4))}</tr>`;
+    return (
+      `<tr><td>${esc(r.name)}</td><td>${cell(r.config.command)}</td><td>${cell(methodName(r.config.method))}</td><td><code>${esc(r.dir)}</code></td>` +
+      `${num(r.train.length, String)}${num(last?.loss, (v) => v.toPrecision(4))}</tr>`
+    );
   });
-  const configs = runs.map((r) => `<details><summary>Config of ${esc(r.name)}</summary><pre>${esc(JSON.stringify(r.config, null, 2))}</pre></details>`);
+  const configs = runs.map(
+    (r) => `<details><summary>Config of ${esc(r.name)}</summary><pre>${esc(JSON.stringify(r.config, null, 2))}</pre></details>`,
+  );
   return `<h2>Runs</h2><table><thead><tr><th>Run</th><th>Command</th><th>Method</th><th>Directory</th><th>Logged steps</th><th>Last loss</th></tr></thead><tbody>${rows.join('')}</tbody></table>${configs.join('')}`;
 }
 
 /** Every final number of every run: probes (linear, kNN; test and shifted splits) and fine-tuning results. */
 function resultsSection(runs: Run[]): string {
   const rows = runs.flatMap((r) => [
-    ...r.probe.map((p) => ({ run: r.name, what: `${p.kind} probe${p.fraction === undefined ? '' : `, ${percent(p.fraction)} of labels`}`, split: p.split, labels: p.labels, top1: p.top1, top5: p.top5, auc: p.meanAuc })),
-    ...r.finetune.map((f) => ({ run: r.name, what: `fine-tune from ${f.init}, ${percent(f.fraction)} of labels`, split: f.split, labels: f.labels, top1: f.top1, top5: f.top5, auc: f.meanAuc })),
+    ...r.probe.map((p) => ({
+      run: r.name,
+      what: `${p.kind} probe${p.fraction === undefined ? '' : `, ${percent(p.fraction)} of labels`}`,
+      split: p.split,
+      labels: p.labels,
+      top1: p.top1,
+      top5: p.top5,
+      auc: p.meanAuc,
+    })),
+    ...r.finetune.map((f) => ({
+      run: r.name,
+      what: `fine-tune from ${f.init}, ${percent(f.fraction)} of labels`,
+      split: f.split,
+      labels: f.labels,
+      top1: f.top1,
+      top5: f.top5,
+      auc: f.meanAuc,
+    })),
   ]);
-  if (rows.length === 0) return '<h2>Results</h2><p class="note">No final results were logged (no "probe" or "finetune" events in metrics.jsonl).</p>';
-  const body = rows.map((x) =>
-    `<tr><td>${esc(x.run)}</td><td>${esc(x.what)}</td><td>${esc(x.split)}</td>${num(x.labels, String)}` +
-    `${num(x.top1, (v) => (v * 100).toFixed(1))}${num(x.top5, (v) => (v * 100).toFixed(1))}${num(x.auc, (v) => v.toFixed(3))}</tr>`);
+  if (rows.length === 0)
+    return '<h2>Results</h2><p class="note">No final results were logged (no "probe" or "finetune" events in metrics.jsonl).</p>';
+  const body = rows.map(
+    (x) =>
+      `<tr><td>${esc(x.run)}</td><td>${esc(x.what)}</td><td>${esc(x.split)}</td>${num(x.labels, String)}` +
+      `${num(x.top1, (v) => (v * 100).toFixed(1))}${num(x.top5, (v) => (v * 100).toFixed(1))}${num(x.auc, (v) => v.toFixed(3))}</tr>`,
+  );
   return `<h2>Results</h2><table><thead><tr><th>Run</th><th>Evaluation</th><th>Split</th><th>Labels</th><th>Top-1 %</th><th>Top-5 %</th><th>Mean AUC</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
 /** Warnings logged by the runs (the collapse guard's first of all): a collapsed representation must not pass unnoticed. */
 function warningsSection(runs: Run[]): string {
-  const items = runs.flatMap((r) => r.warnings.map((w) => `<li><strong>${esc(r.name)}</strong>${w.stage ? ` (${esc(w.stage)})` : ''}: ${esc(w.message)}</li>`));
+  const items = runs.flatMap((r) =>
+    r.warnings.map((w) => `<li><strong>${esc(r.name)}</strong>${w.stage ? ` (${esc(w.stage)})` : ''}: ${esc(w.message)}</li>`),
+  );
   return items.length ? `<h2>Warnings</h2><ul class="warnings">${items.join('')}</ul>` : '';
 }
 

@@ -11,8 +11,27 @@ import { readRun } from './read.js';
 import { embeddingSection, knnSection, knnTimeSection, labelEfficiencySection, lossSection, type Section } from './sections.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
-export { readRun, readMetrics, readEmbeddings, type Run, type Embeddings, type TrainEvent, type KnnEvent, type FinetuneEvent, type ProbeEvent } from './read.js';
-export { lineChart, scatterChart, thin, type LineSeries, type LineChartOptions, type ScatterPoint, type ScatterOptions, type ChartOptions } from './charts.js';
+export {
+  readRun,
+  readMetrics,
+  readEmbeddings,
+  type Run,
+  type Embeddings,
+  type TrainEvent,
+  type KnnEvent,
+  type FinetuneEvent,
+  type ProbeEvent,
+} from './read.js';
+export {
+  lineChart,
+  scatterChart,
+  thin,
+  type LineSeries,
+  type LineChartOptions,
+  type ScatterPoint,
+  type ScatterOptions,
+  type ChartOptions,
+} from './charts.js';
 export { embed2d, sampleIndices, seededRandom, type Embed2dOptions } from './embed.js';
 export { linearScale, logScale, formatTick, percent, type Scale } from './scale.js';
 export { esc, PALETTE } from './svg.js';
@@ -48,6 +67,9 @@ export async function writeReport(runs: string[], out: string, o: ReportOptions 
   ];
   const path = resolve(out);
   writeFileAtomic(path, page(title, read, groups), 'report');
-  const charts = groups.flatMap(([, s]) => s).filter((s) => s.svg !== null).map((s) => s.id);
+  const charts = groups
+    .flatMap(([, s]) => s)
+    .filter((s) => s.svg !== null)
+    .map((s) => s.id);
   return { path, charts };
 }

@@ -15,16 +15,47 @@ import { describe } from '../torch/check.js';
 import { forEachJsonLine } from '../train/run-dir.js';
 
 /** A training step: `{"event":"train","stage","step","epoch","loss","lr","imagesPerSec","time"}`. */
-export interface TrainEvent { stage: string; step: number; loss: number }
+export interface TrainEvent {
+  stage: string;
+  step: number;
+  loss: number;
+}
 /** A kNN evaluation during training. */
-export interface KnnEvent { stage: string; step: number; top1: number; top5?: number; k?: number; seconds?: number; normalizedStd?: number }
+export interface KnnEvent {
+  stage: string;
+  step: number;
+  top1: number;
+  top5?: number;
+  k?: number;
+  seconds?: number;
+  normalizedStd?: number;
+}
 /** A fine-tuning result on a label fraction. */
 /** `top1`/`top5` for single-label runs; `meanAuc` for multi-label ones. */
-export interface FinetuneEvent { init: string; fraction: number; labels?: number; top1?: number; top5?: number; meanAuc?: number; split: string }
+export interface FinetuneEvent {
+  init: string;
+  fraction: number;
+  labels?: number;
+  top1?: number;
+  top5?: number;
+  meanAuc?: number;
+  split: string;
+}
 /** A warning logged during training (the collapse guard's, …). */
-export interface WarningEvent { stage: string; message: string }
+export interface WarningEvent {
+  stage: string;
+  message: string;
+}
 /** A final linear-probe or kNN result on a split (`test`, `shifted:<name>`), for linear probes optionally on a label fraction. */
-export interface ProbeEvent { kind: string; split: string; top1?: number; top5?: number; meanAuc?: number; fraction?: number; labels?: number }
+export interface ProbeEvent {
+  kind: string;
+  split: string;
+  top1?: number;
+  top5?: number;
+  meanAuc?: number;
+  fraction?: number;
+  labels?: number;
+}
 
 export interface Run {
   /** Absolute path of the run directory. */
@@ -71,7 +102,8 @@ function field(e: Record<string, unknown>, key: string, kind: Kind, required: bo
   const v = e[key];
   if (v === undefined && !required) return undefined;
   if (kind === 'number' && v === null) return NaN;
-  if (typeof v !== kind) throw new Error(`${where}: "${e.event}" event needs a ${kind} for "${key}" but has ${v === undefined ? 'none' : describe(v)}`);
+  if (typeof v !== kind)
+    throw new Error(`${where}: "${e.event}" event needs a ${kind} for "${key}" but has ${v === undefined ? 'none' : describe(v)}`);
   return v as number | string;
 }
 
@@ -91,16 +123,40 @@ export function readMetrics(path: string): Pick<Run, 'train' | 'knn' | 'finetune
         out.train.push({ stage: str('stage', ''), step: num('step'), loss: num('loss') });
         break;
       case 'knn':
-        out.knn.push({ stage: str('stage', ''), step: num('step'), top1: num('top1'), top5: optNum('top5'), k: optNum('k'), seconds: optNum('seconds'), normalizedStd: optNum('normalizedStd') });
+        out.knn.push({
+          stage: str('stage', ''),
+          step: num('step'),
+          top1: num('top1'),
+          top5: optNum('top5'),
+          k: optNum('k'),
+          seconds: optNum('seconds'),
+          normalizedStd: optNum('normalizedStd'),
+        });
         break;
       case 'finetune':
-        out.finetune.push({ init: field(e, 'init', 'string', true, where) as string, fraction: num('fraction'), labels: optNum('labels'), top1: optNum('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), split: str('split', 'test') });
+        out.finetune.push({
+          init: field(e, 'init', 'string', true, where) as string,
+          fraction: num('fraction'),
+          labels: optNum('labels'),
+          top1: optNum('top1'),
+          top5: optNum('top5'),
+          meanAuc: optNum('meanAuc'),
+          split: str('split', 'test'),
+        });
         break;
       case 'warning':
         out.warnings.push({ stage: str('stage', ''), message: field(e, 'message', 'string', true, where) as string });
         break;
       case 'probe':
-        out.probe.push({ kind: field(e, 'kind', 'string', true, where) as string, split: str('split', 'test'), top1: optNum('top1'), top5: optNum('top5'), meanAuc: optNum('meanAuc'), fraction: optNum('fraction'), labels: optNum('labels') });
+        out.probe.push({
+          kind: field(e, 'kind', 'string', true, where) as string,
+          split: str('split', 'test'),
+          top1: optNum('top1'),
+          top5: optNum('top5'),
+          meanAuc: optNum('meanAuc'),
+          fraction: optNum('fraction'),
+          labels: optNum('labels'),
+        });
         break;
     }
   });
@@ -149,7 +205,14 @@ export function readEmbeddings(path: string): Embeddings {
     const labels = l ? l.toArray() : null;
     const bad = labels?.findIndex((y) => y < 0) ?? -1;
     if (bad >= 0) throw new Error(`${path}: label ${bad} is ${labels![bad]}; expected a class index ≥ 0`);
-    return { x: e.data() as Float32Array, n, dim, labels, ids: stringList(metadata, 'ids', path, n), classes: stringList(metadata, 'classes', path) };
+    return {
+      x: e.data() as Float32Array,
+      n,
+      dim,
+      labels,
+      ids: stringList(metadata, 'ids', path, n),
+      classes: stringList(metadata, 'classes', path),
+    };
   } finally {
     for (const t of Object.values(tensors)) t.dispose();
   }

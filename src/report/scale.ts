@@ -20,7 +20,11 @@ export function formatTick(v: number, step: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   if (a >= 1e4 && step >= 1000 && v % 1000 === 0) return `${formatTick(v / 1000, step / 1000)}k`;
-  if (a < 1e-3) return v.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (a < 1e-3)
+    return v
+      .toExponential()
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   const decimals = Math.max(0, Math.min(10, -Math.floor(Math.log10(step) + 1e-9)));
   return v.toFixed(decimals);
 }
@@ -83,8 +87,7 @@ export function logScale(extent: [number, number], [p0, p1]: [number, number]): 
   const e1 = Math.max(e0 + 1, Math.ceil(Math.log10(b) - 1e-9));
   const ticks: number[] = [];
   const mantissas = e1 - e0 <= 3 ? [1, 2, 5] : [1];
-  for (let e = e0; e <= e1; e++)
-    for (const m of mantissas) if (e < e1 || m === 1) ticks.push(+(m * 10 ** e).toPrecision(12));
+  for (let e = e0; e <= e1; e++) for (const m of mantissas) if (e < e1 || m === 1) ticks.push(+(m * 10 ** e).toPrecision(12));
   return {
     map: (v) => p0 + ((Math.log10(v) - e0) / (e1 - e0)) * (p1 - p0),
     ticks,

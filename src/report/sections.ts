@@ -35,17 +35,27 @@ function perRunStage<E extends { stage: string; step: number }>(runs: Run[], pic
 }
 
 export function lossSection(runs: Run[]): Section {
-  const series = perRunStage(runs, (r) => r.train, (e) => e.loss);
+  const series = perRunStage(
+    runs,
+    (r) => r.train,
+    (e) => e.loss,
+  );
   const title = 'Training loss';
-  if (series.length === 0) return { id: 'loss', title, svg: null, note: 'No training steps were logged (no "train" events in metrics.jsonl).' };
+  if (series.length === 0)
+    return { id: 'loss', title, svg: null, note: 'No training steps were logged (no "train" events in metrics.jsonl).' };
   const svg = lineChart(series, { title, xLabel: 'step', yLabel: 'loss' });
   return { id: 'loss', title, svg, note: 'Curves with more than 1,000 logged steps are averaged over equal runs of steps.' };
 }
 
 export function knnSection(runs: Run[]): Section {
-  const series = perRunStage(runs, (r) => r.knn, (e) => e.top1);
+  const series = perRunStage(
+    runs,
+    (r) => r.knn,
+    (e) => e.top1,
+  );
   const title = 'kNN accuracy over training';
-  if (series.length === 0) return { id: 'knn', title, svg: null, note: 'No kNN evaluations were logged during training (no "knn" events in metrics.jsonl).' };
+  if (series.length === 0)
+    return { id: 'knn', title, svg: null, note: 'No kNN evaluations were logged during training (no "knn" events in metrics.jsonl).' };
   const ks = [...new Set(runs.flatMap((r) => r.knn.map((e) => e.k)).filter((k) => k !== undefined))];
   const svg = lineChart(series, { title, xLabel: 'step', yLabel: 'kNN top-1 accuracy', yFormat: percent });
   return { id: 'knn', title, svg, note: ks.length ? `k = ${ks.join(', ')} neighbours.` : '' };
@@ -61,15 +71,33 @@ export function knnTimeSection(runs: Run[]): Section {
     const points = run.knn.flatMap((e): [number, number][] => (e.seconds === undefined ? [] : [[e.seconds / 60, e.top1]]));
     return points.length ? [{ name: run.name, points }] : [];
   });
-  if (series.length === 0) return { id: 'knn-time', title, svg: null, note: 'No kNN evaluation logged its training time (runs before selfsup logged `seconds`).' };
-  const svg = lineChart(series, { title, xLabel: 'training time (minutes)', yLabel: 'kNN top-1 accuracy', yFormat: percent, markers: true });
-  return { id: 'knn-time', title, svg, note: 'Time spent in training steps on this machine (evaluations excluded), summed over resumed processes.' };
+  if (series.length === 0)
+    return { id: 'knn-time', title, svg: null, note: 'No kNN evaluation logged its training time (runs before selfsup logged `seconds`).' };
+  const svg = lineChart(series, {
+    title,
+    xLabel: 'training time (minutes)',
+    yLabel: 'kNN top-1 accuracy',
+    yFormat: percent,
+    markers: true,
+  });
+  return {
+    id: 'knn-time',
+    title,
+    svg,
+    note: 'Time spent in training steps on this machine (evaluations excluded), summed over resumed processes.',
+  };
 }
 
 export function labelEfficiencySection(runs: Run[]): Section {
   const title = 'Label efficiency';
   const all = runs.flatMap((run) => run.finetune.flatMap((e) => (e.top1 === undefined ? [] : [{ run, e, top1: e.top1 }]))); // multi-label runs have AUC only
-  if (all.length === 0) return { id: 'label-efficiency', title, svg: null, note: 'No fine-tuning accuracies were logged (no "finetune" events with top-1 in metrics.jsonl).' };
+  if (all.length === 0)
+    return {
+      id: 'label-efficiency',
+      title,
+      svg: null,
+      note: 'No fine-tuning accuracies were logged (no "finetune" events with top-1 in metrics.jsonl).',
+    };
   // Plot the test split when there is one, else the split logged most often.
   const counts = new Map<string, number>();
   for (const { e } of all) counts.set(e.split, (counts.get(e.split) ?? 0) + 1);
@@ -93,8 +121,21 @@ export function labelEfficiencySection(runs: Run[]): Section {
     name,
     points: [...byFraction].map(([f, tops]): [number, number] => [f, tops.reduce((s, v) => s + v, 0) / tops.length]),
   }));
-  const svg = lineChart(series, { title, xLabel: 'fraction of labels (log scale)', yLabel: `top-1 accuracy (${split})`, logX: true, markers: true, xFormat: percent, yFormat: percent });
-  return { id: 'label-efficiency', title, svg, note: `Fine-tuning top-1 on the ${split} split against the fraction of labelled training examples, one line per initialisation.` };
+  const svg = lineChart(series, {
+    title,
+    xLabel: 'fraction of labels (log scale)',
+    yLabel: `top-1 accuracy (${split})`,
+    logX: true,
+    markers: true,
+    xFormat: percent,
+    yFormat: percent,
+  });
+  return {
+    id: 'label-efficiency',
+    title,
+    svg,
+    note: `Fine-tuning top-1 on the ${split} split against the fraction of labelled training examples, one line per initialisation.`,
+  };
 }
 
 /** The UMAP map of one run's embeddings (at most `maxPoints`, a seeded sample), coloured by label. */

@@ -30,7 +30,8 @@ export function px(v: number): string {
 
 /** A marker of `shape` centred at (x, y) with radius r; `attrs` are extra attributes, `inner` child elements. */
 export function marker(shape: Shape, x: number, y: number, r: number, attrs: string, inner = ''): string {
-  const close = (tag: string, geometry: string): string => (inner ? `<${tag} ${geometry} ${attrs}>${inner}</${tag}>` : `<${tag} ${geometry} ${attrs}/>`);
+  const close = (tag: string, geometry: string): string =>
+    inner ? `<${tag} ${geometry} ${attrs}>${inner}</${tag}>` : `<${tag} ${geometry} ${attrs}/>`;
   switch (shape) {
     case 'circle':
       return close('circle', `cx="${px(x)}" cy="${px(y)}" r="${r}"`);
@@ -39,7 +40,10 @@ export function marker(shape: Shape, x: number, y: number, r: number, attrs: str
     case 'triangle':
       return close('path', `d="M${px(x)},${px(y - 1.2 * r)}L${px(x + 1.1 * r)},${px(y + 0.8 * r)}H${px(x - 1.1 * r)}Z"`);
     case 'diamond':
-      return close('path', `d="M${px(x)},${px(y - 1.3 * r)}L${px(x + 1.3 * r)},${px(y)}L${px(x)},${px(y + 1.3 * r)}L${px(x - 1.3 * r)},${px(y)}Z"`);
+      return close(
+        'path',
+        `d="M${px(x)},${px(y - 1.3 * r)}L${px(x + 1.3 * r)},${px(y)}L${px(x)},${px(y + 1.3 * r)}L${px(x - 1.3 * r)},${px(y)}Z"`,
+      );
   }
 }
 

@@ -80,7 +80,9 @@ export function trainBpe(wordCounts: Map<string, number>, o: BpeTrainOptions): B
   const { vocabSize, reserved, minFrequency = 2, maxAlphabet = 1000 } = o;
   const charCounts = new Map<string, number>();
   for (const [w, c] of wordCounts) for (const ch of w) charCounts.set(ch, (charCounts.get(ch) ?? 0) + c);
-  const alphabet = [...charCounts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map((e) => e[0])
+  const alphabet = [...charCounts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map((e) => e[0])
     .slice(0, Math.min(maxAlphabet, vocabSize - reserved));
   const symbols = [...alphabet];
   const idOf = new Map(alphabet.map((s, i) => [s, i]));
@@ -103,7 +105,9 @@ export function trainBpe(wordCounts: Map<string, number>, o: BpeTrainOptions): B
       else where.set(key, [wi]);
     }
   };
-  words.forEach(({ s, count }, wi) => { for (let i = 0; i + 1 < s.length; i++) bump(s[i], s[i + 1], count, wi); });
+  words.forEach(({ s, count }, wi) => {
+    for (let i = 0; i + 1 < s.length; i++) bump(s[i], s[i + 1], count, wi);
+  });
   const heap = new PairHeap();
   const flush = (): void => {
     for (const k of touched) {
@@ -136,8 +140,14 @@ export function trainBpe(wordCounts: Map<string, number>, o: BpeTrainOptions): B
         if (i + 1 < s.length && s[i] === a && s[i + 1] === b) {
           // (prev, a) → (prev, m) and (b, next) → (m, next); prev may be an m just made.
           bump(a, b, -c, wi);
-          if (out.length) { bump(out[out.length - 1], a, -c, wi); bump(out[out.length - 1], m, c, wi); }
-          if (i + 2 < s.length) { bump(b, s[i + 2], -c, wi); bump(m, s[i + 2], c, wi); }
+          if (out.length) {
+            bump(out[out.length - 1], a, -c, wi);
+            bump(out[out.length - 1], m, c, wi);
+          }
+          if (i + 2 < s.length) {
+            bump(b, s[i + 2], -c, wi);
+            bump(m, s[i + 2], c, wi);
+          }
           out.push(m);
           i++;
         } else out.push(s[i]);
@@ -162,7 +172,10 @@ export function bpeWord(word: string, ranks: Map<string, number>): string[] {
     let bestRank = Infinity;
     for (let i = 0; i + 1 < s.length; i++) {
       const r = ranks.get(`${s[i]}\u0000${s[i + 1]}`);
-      if (r !== undefined && r < bestRank) { bestRank = r; best = i; }
+      if (r !== undefined && r < bestRank) {
+        bestRank = r;
+        best = i;
+      }
     }
     if (best < 0) return s;
     const [a, b] = [s[best], s[best + 1]];

@@ -60,9 +60,12 @@ export function maskTokens(inputIds: Tensor, vocab: MaskVocab, o: MaskingOptions
   const maskProb = rate(o.maskProb ?? 0.15, 'maskProb');
   const maskRate = rate(o.maskRate ?? 0.85, 'maskRate');
   const randomRate = rate(o.randomRate ?? 0, 'randomRate');
-  if (maskRate + randomRate > 1 + 1e-12) throw new RangeError(`maskTokens: expected maskRate + randomRate <= 1 but received ${maskRate} + ${randomRate}`);
+  if (maskRate + randomRate > 1 + 1e-12)
+    throw new RangeError(`maskTokens: expected maskRate + randomRate <= 1 but received ${maskRate} + ${randomRate}`);
   if (!(inputIds instanceof torch.Tensor) || inputIds.dtype !== 'int64')
-    throw new TypeError(`maskTokens: expected inputIds as an int64 Tensor [B, T] but received ${inputIds instanceof torch.Tensor ? `dtype ${inputIds.dtype}` : typeof inputIds}`);
+    throw new TypeError(
+      `maskTokens: expected inputIds as an int64 Tensor [B, T] but received ${inputIds instanceof torch.Tensor ? `dtype ${inputIds.dtype}` : typeof inputIds}`,
+    );
   const { generator } = o;
   return torch.scope(() => {
     const opts = { dtype: 'float32' as const, device: inputIds.device, generator };

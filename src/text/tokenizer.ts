@@ -63,12 +63,23 @@ export class Tokenizer {
   private readonly ranks = new Map<string, number>();
   private readonly cache = new Map<string, number[]>();
 
-  constructor(readonly model: BpeModel, readonly lowercase = false) {
+  constructor(
+    readonly model: BpeModel,
+    readonly lowercase = false,
+  ) {
     const vocab: string[] = [...SPECIAL_TOKENS];
-    const add = (s: string): void => { if (!this.ids.has(s)) { this.ids.set(s, vocab.length); vocab.push(s); } };
+    const add = (s: string): void => {
+      if (!this.ids.has(s)) {
+        this.ids.set(s, vocab.length);
+        vocab.push(s);
+      }
+    };
     vocab.forEach((s, i) => this.ids.set(s, i));
     model.alphabet.forEach(add);
-    model.merges.forEach(([a, b], r) => { this.ranks.set(`${a}\u0000${b}`, r); add(a + b); });
+    model.merges.forEach(([a, b], r) => {
+      this.ranks.set(`${a}\u0000${b}`, r);
+      add(a + b);
+    });
     this.vocab = vocab;
   }
 
@@ -76,11 +87,13 @@ export class Tokenizer {
   static train(texts: Iterable<string>, o: TrainTokenizerOptions = {}): Tokenizer {
     const { vocabSize = 8000, minFrequency = 2, maxAlphabet = 1000, lowercase = false } = o;
     if (!Number.isInteger(vocabSize) || vocabSize <= SPECIAL_TOKENS.length)
-      throw new RangeError(`Tokenizer.train: expected an integer vocabSize > ${SPECIAL_TOKENS.length} (the special tokens) but received ${vocabSize}`);
-    if (!Number.isInteger(minFrequency) || minFrequency < 1) throw new RangeError(`Tokenizer.train: expected a positive integer minFrequency but received ${minFrequency}`);
+      throw new RangeError(
+        `Tokenizer.train: expected an integer vocabSize > ${SPECIAL_TOKENS.length} (the special tokens) but received ${vocabSize}`,
+      );
+    if (!Number.isInteger(minFrequency) || minFrequency < 1)
+      throw new RangeError(`Tokenizer.train: expected a positive integer minFrequency but received ${minFrequency}`);
     const counts = new Map<string, number>();
-    for (const text of texts)
-      for (const w of preTokenize(lowercase ? text.toLowerCase() : text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    for (const text of texts) for (const w of preTokenize(lowercase ? text.toLowerCase() : text)) counts.set(w, (counts.get(w) ?? 0) + 1);
     const model = trainBpe(counts, { vocabSize, reserved: SPECIAL_TOKENS.length, minFrequency, maxAlphabet });
     return new Tokenizer(model, lowercase);
   }
@@ -147,7 +160,12 @@ export class Tokenizer {
     const width = padding === 'maxLength' ? maxLength : Math.max(1, ...seqs.map((s) => s.length));
     const ids = new BigInt64Array(seqs.length * width); // [PAD] = 0
     const mask = new BigInt64Array(seqs.length * width);
-    seqs.forEach((s, b) => s.forEach((id, t) => { ids[b * width + t] = BigInt(id); mask[b * width + t] = 1n; }));
+    seqs.forEach((s, b) =>
+      s.forEach((id, t) => {
+        ids[b * width + t] = BigInt(id);
+        mask[b * width + t] = 1n;
+      }),
+    );
     return {
       inputIds: torch.tensor(ids, { shape: [seqs.length, width] }),
       attentionMask: torch.tensor(mask, { shape: [seqs.length, width] }),
@@ -155,7 +173,14 @@ export class Tokenizer {
   }
 
   toJSON(): TokenizerJson {
-    return { type: 'bpe', version: 1, lowercase: this.lowercase, specialTokens: [...SPECIAL_TOKENS], alphabet: this.model.alphabet, merges: this.model.merges };
+    return {
+      type: 'bpe',
+      version: 1,
+      lowercase: this.lowercase,
+      specialTokens: [...SPECIAL_TOKENS],
+      alphabet: this.model.alphabet,
+      merges: this.model.merges,
+    };
   }
 
   /** Writes the vocabulary and merges as JSON atomically. */
@@ -171,9 +196,14 @@ export class Tokenizer {
     } catch (e) {
       throw new Error(`Tokenizer.load: cannot read ${path}: ${(e as Error).message}`);
     }
-    if (j.type !== 'bpe' || j.version !== 1) throw new Error(`Tokenizer.load: ${path} is not a selfsup BPE tokenizer (type ${JSON.stringify(j.type)}, version ${JSON.stringify(j.version)})`);
+    if (j.type !== 'bpe' || j.version !== 1)
+      throw new Error(
+        `Tokenizer.load: ${path} is not a selfsup BPE tokenizer (type ${JSON.stringify(j.type)}, version ${JSON.stringify(j.version)})`,
+      );
     if (JSON.stringify(j.specialTokens) !== JSON.stringify(SPECIAL_TOKENS))
-      throw new Error(`Tokenizer.load: ${path} has special tokens ${JSON.stringify(j.specialTokens)}, expected ${JSON.stringify(SPECIAL_TOKENS)}`);
+      throw new Error(
+        `Tokenizer.load: ${path} has special tokens ${JSON.stringify(j.specialTokens)}, expected ${JSON.stringify(SPECIAL_TOKENS)}`,
+      );
     if (!Array.isArray(j.alphabet) || !Array.isArray(j.merges) || !j.merges.every((m) => Array.isArray(m) && m.length === 2))
       throw new Error(`Tokenizer.load: ${path} needs an 'alphabet' array and a 'merges' array of [a, b] pairs`);
     return new Tokenizer({ alphabet: j.alphabet, merges: j.merges }, j.lowercase === true);

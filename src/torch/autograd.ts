@@ -16,15 +16,15 @@ export interface GradOptions {
 
 function tensorList(value: Tensor | Tensor[], name: string, api: string): Tensor[] {
   const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0 || !list.every((t) => t instanceof Tensor)) fail(value, `${api} ${name}`, 'a Tensor or a non-empty array of Tensors');
+  if (list.length === 0 || !list.every((t) => t instanceof Tensor))
+    fail(value, `${api} ${name}`, 'a Tensor or a non-empty array of Tensors');
   return list;
 }
 
 function seedList(seeds: (Tensor | null | undefined)[] | undefined | null, n: number, api: string): (number | null)[] {
   if (seeds === undefined || seeds === null) return [];
   if (!Array.isArray(seeds)) fail(seeds, `${api} gradOutputs`, 'an array of Tensors or nulls');
-  if (seeds.length !== n)
-    throw new RangeError(`${api}: gradOutputs has ${seeds.length} entries but there are ${n} outputs`);
+  if (seeds.length !== n) throw new RangeError(`${api}: gradOutputs has ${seeds.length} entries but there are ${n} outputs`);
   return seeds.map((s, i) => {
     if (s === null || s === undefined) return null;
     if (!(s instanceof Tensor)) throw new TypeError(`${api}: gradOutputs[${i}] must be a Tensor or null but received ${describe(s)}`);
@@ -43,8 +43,13 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opts
   const ins = tensorList(inputs, 'inputs', 'grad');
   const seeds = seedList(o.gradOutputs, outs.length, 'grad');
   const hs: (number | undefined)[] = native.autogradGrad(
-    outs.map((t) => t._h), ins.map((t) => t._h), seeds,
-    flag(o.retainGraph, 'retainGraph'), flag(o.createGraph, 'createGraph') ?? false, flag(o.allowUnused, 'allowUnused') ?? false);
+    outs.map((t) => t._h),
+    ins.map((t) => t._h),
+    seeds,
+    flag(o.retainGraph, 'retainGraph'),
+    flag(o.createGraph, 'createGraph') ?? false,
+    flag(o.allowUnused, 'allowUnused') ?? false,
+  );
   return hs.map((h) => (h === undefined ? null : new Tensor(h)));
 }
 
@@ -61,11 +66,20 @@ export interface BackwardOptions {
  * Accumulates d(outputs · gradOutputs)/d(leaves) into each leaf's `.grad` in one
  * pass of the engine (PyTorch's `torch.autograd.backward`).
  */
-export function backward(outputs: Tensor | Tensor[], gradOutputs?: (Tensor | null | undefined)[] | null, opts?: BackwardOptions | boolean): void {
+export function backward(
+  outputs: Tensor | Tensor[],
+  gradOutputs?: (Tensor | null | undefined)[] | null,
+  opts?: BackwardOptions | boolean,
+): void {
   const o = typeof opts === 'boolean' ? { retainGraph: opts } : options(opts, 'backward', ['retainGraph', 'createGraph', 'inputs']);
   const outs = tensorList(outputs, 'outputs', 'backward');
   const seeds = seedList(gradOutputs, outs.length, 'backward');
   const inputs = o.inputs === undefined || o.inputs === null ? [] : tensorList(o.inputs, 'inputs', 'backward');
-  native.autogradBackward(outs.map((t) => t._h), seeds, flag(o.retainGraph, 'retainGraph'), flag(o.createGraph, 'createGraph') ?? false,
-    inputs.map((t) => t._h));
+  native.autogradBackward(
+    outs.map((t) => t._h),
+    seeds,
+    flag(o.retainGraph, 'retainGraph'),
+    flag(o.createGraph, 'createGraph') ?? false,
+    inputs.map((t) => t._h),
+  );
 }

@@ -73,7 +73,8 @@ export function fail(value: unknown, name: string, what: string, Err: ErrorConst
 }
 
 function intWhat(min: number, max: number): string {
-  const low = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : min <= -SAFE ? 'an integer' : `an integer >= ${min}`;
+  const low =
+    min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : min <= -SAFE ? 'an integer' : `an integer >= ${min}`;
   if (max >= SAFE) return low;
   return min <= -SAFE || min === 0 || min === 1 ? `${low} <= ${max}` : `an integer in [${min}, ${max}]`;
 }
@@ -89,7 +90,14 @@ export function int(value: unknown, name: string, min = -SAFE, max = SAFE): numb
 export function num(value: unknown, name: string, min = -Infinity, max = Infinity): number {
   if (typeof value !== 'number') fail(value, name, 'a number');
   if (!(value >= min && value <= max)) {
-    const what = min === -Infinity && max === Infinity ? 'a number (not NaN)' : max === Infinity ? `a number >= ${min}` : min === -Infinity ? `a number <= ${max}` : `a number in [${min}, ${max}]`;
+    const what =
+      min === -Infinity && max === Infinity
+        ? 'a number (not NaN)'
+        : max === Infinity
+          ? `a number >= ${min}`
+          : min === -Infinity
+            ? `a number <= ${max}`
+            : `a number in [${min}, ${max}]`;
     fail(value, name, what, RangeError);
   }
   return value;
@@ -97,7 +105,12 @@ export function num(value: unknown, name: string, min = -Infinity, max = Infinit
 
 /** A finite number in [min, max]. */
 export function finite(value: unknown, name: string, min = -Infinity, max = Infinity): number {
-  const what = min === -Infinity && max === Infinity ? 'a finite number' : max === Infinity ? `a finite number >= ${min}` : `a number in [${min}, ${max}]`;
+  const what =
+    min === -Infinity && max === Infinity
+      ? 'a finite number'
+      : max === Infinity
+        ? `a finite number >= ${min}`
+        : `a number in [${min}, ${max}]`;
   if (typeof value !== 'number') fail(value, name, what);
   if (!Number.isFinite(value) || value < min || value > max) fail(value, name, what, RangeError);
   return value;
@@ -155,7 +168,8 @@ export function tensorOrScalar(value: unknown, name: string): Tensor | number | 
 
 /** A non-empty array of Tensors. */
 export function tensorList(value: unknown, name: string): Tensor[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((t) => t instanceof Tensor)) fail(value, name, 'a non-empty array of Tensors');
+  if (!Array.isArray(value) || value.length === 0 || !value.every((t) => t instanceof Tensor))
+    fail(value, name, 'a non-empty array of Tensors');
   return value;
 }
 
@@ -172,7 +186,11 @@ export function options<O extends object>(value: O | null | undefined, fn: strin
   for (const k of Object.keys(value)) {
     if (!keys.includes(k)) throw new TypeError(`Expected options of ${fn} among ${keys.join(', ')} but received unknown option "${k}"`);
     if (DEFINED_KEYS.includes(k) && (value as Record<string, unknown>)[k] === undefined)
-      fail(undefined, k, k === 'dtype' ? `a dtype such as torch.float32 or 'int64' (one of ${dtypeNames.join(', ')})` : 'a device such as "cpu"');
+      fail(
+        undefined,
+        k,
+        k === 'dtype' ? `a dtype such as torch.float32 or 'int64' (one of ${dtypeNames.join(', ')})` : 'a device such as "cpu"',
+      );
   }
   return value;
 }
@@ -194,7 +212,8 @@ export function ints(value: unknown, name: string, min = -SAFE, max = SAFE): num
 export function tuple(value: unknown, name: string, n: number, min = 0, max = INT32_MAX): number[] {
   const ok = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
   if (ok(value)) return Array(n).fill(value);
-  if (Array.isArray(value) && (value.length === n || value.length === 1) && value.every(ok)) return value.length === n ? [...value] : Array(n).fill(value[0]);
+  if (Array.isArray(value) && (value.length === n || value.length === 1) && value.every(ok))
+    return value.length === n ? [...value] : Array(n).fill(value[0]);
   const what = intWhat(min, max);
   const numbers = Array.isArray(value) && (value.length === n || value.length === 1) && value.every((v) => typeof v === 'number');
   const kind = typeof value === 'number' || numbers ? RangeError : TypeError;
@@ -227,7 +246,9 @@ export function shape(value: unknown, name = 'shape', min = 0): number[] {
 export function allocation(numel: number, op: string, dtype: DType): void {
   const bytes = numel * itemSize[dtype];
   if (bytes > MAX_BYTES)
-    throw new RangeError(`${op}: the result needs ${bytes} bytes (${numel} elements of ${dtype}), more than this machine's memory (${MAX_BYTES} bytes)`);
+    throw new RangeError(
+      `${op}: the result needs ${bytes} bytes (${numel} elements of ${dtype}), more than this machine's memory (${MAX_BYTES} bytes)`,
+    );
 }
 
 /** A dtype name (the `torch.float32`, … constants are these names). */
@@ -246,7 +267,9 @@ export function device(value: unknown, name = 'device'): Device {
   if (typeof value !== 'string' || !/^(cpu|cuda(:\d+)?)$/.test(value)) fail(value, name, '"cpu", "cuda" or "cuda:N"');
   if (value !== 'cpu') {
     if (!native.cudaIsAvailable())
-      throw new Error(`Device ${value} is not available: torch.cuda.isAvailable() is false (this libtorch ${native.version()} has no CUDA support or no GPU is visible). Use "cpu", or build against a CUDA libtorch with LIBTORCH=/path.`);
+      throw new Error(
+        `Device ${value} is not available: torch.cuda.isAvailable() is false (this libtorch ${native.version()} has no CUDA support or no GPU is visible). Use "cpu", or build against a CUDA libtorch with LIBTORCH=/path.`,
+      );
     const index = value.includes(':') ? Number(value.split(':')[1]) : 0;
     const count = native.cudaDeviceCount() as number;
     if (index >= count) throw new Error(`Device ${value} is not available: ${count} CUDA device(s) visible`);

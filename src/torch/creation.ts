@@ -3,7 +3,20 @@ import { native } from './native.js';
 import { Tensor } from './tensor.js';
 import { type DType, dtypeCode, dtypeOfTypedArray, isComplex, isFloating } from './dtype.js';
 import type { Device } from './device.js';
-import { allocation, bool, describe as describeValue, device, dtype as checkDtype, finite, int, num, options, scalar, shape as checkShape, tensor as checkTensor } from './check.js';
+import {
+  allocation,
+  bool,
+  describe as describeValue,
+  device,
+  dtype as checkDtype,
+  finite,
+  int,
+  num,
+  options,
+  scalar,
+  shape as checkShape,
+  tensor as checkTensor,
+} from './check.js';
 import { type Generator, generatorHandle } from './random.js';
 
 export interface TensorOptions {
@@ -55,7 +68,11 @@ function finish(h: number, r: Resolved): Tensor {
 /** A checked shape whose tensor of r's dtype fits in memory. */
 function sized(value: unknown, fn: string, r: Resolved): number[] {
   const s = checkShape(value, 'shape');
-  allocation(s.reduce((a, b) => a * b, 1), fn, r.dtype ?? 'float32');
+  allocation(
+    s.reduce((a, b) => a * b, 1),
+    fn,
+    r.dtype ?? 'float32',
+  );
   return s;
 }
 
@@ -105,8 +122,7 @@ export function tensor(data: NestedArray | ArrayBufferView, opts?: TensorOptions
       src = 'bool';
       bytes = Uint8Array.from(flat, (v) => (v ? 1 : 0));
     } else {
-      if (flat.some((v) => typeof v !== 'number'))
-        throw new TypeError('tensor: mixed booleans and numbers; use one kind');
+      if (flat.some((v) => typeof v !== 'number')) throw new TypeError('tensor: mixed booleans and numbers; use one kind');
       src = 'float64';
       bytes = Float64Array.from(flat as number[]);
     }
@@ -235,7 +251,8 @@ export const onesLike = (t: Tensor, opts?: TensorOptions): Tensor => ones(checkT
 /** Uninitialised tensor with t's shape (and dtype/device unless given). */
 export const emptyLike = (t: Tensor, opts?: TensorOptions): Tensor => empty(checkTensor(t).shape, like(t, opts, 'emptyLike'));
 /** `value` everywhere, with t's shape (and dtype/device unless given). */
-export const fullLike = (t: Tensor, v: number | boolean, opts?: TensorOptions): Tensor => full(checkTensor(t).shape, v, like(t, opts, 'fullLike'));
+export const fullLike = (t: Tensor, v: number | boolean, opts?: TensorOptions): Tensor =>
+  full(checkTensor(t).shape, v, like(t, opts, 'fullLike'));
 /** Uniform [0, 1) with t's shape (and dtype/device unless given). */
 export const randLike = (t: Tensor, opts?: RandomOptions): Tensor => rand(checkTensor(t).shape, like(t, opts, 'randLike'));
 /** Standard normal with t's shape (and dtype/device unless given). */

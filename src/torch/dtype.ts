@@ -1,13 +1,21 @@
 /** Data types, with libtorch's ScalarType codes. */
 export type DType =
-  | 'uint8' | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'float16' | 'float32' | 'float64' | 'bfloat16'
-  | 'complex64' | 'complex128' | 'bool';
+  'uint8' | 'int8' | 'int16' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64' | 'bfloat16' | 'complex64' | 'complex128' | 'bool';
 
 /** libtorch `c10::ScalarType` values (stable across releases). */
 export const dtypeCode: Readonly<Record<DType, number>> = {
-  uint8: 0, int8: 1, int16: 2, int32: 3, int64: 4, float16: 5, float32: 6, float64: 7,
-  complex64: 9, complex128: 10, bool: 11, bfloat16: 15,
+  uint8: 0,
+  int8: 1,
+  int16: 2,
+  int32: 3,
+  int64: 4,
+  float16: 5,
+  float32: 6,
+  float64: 7,
+  complex64: 9,
+  complex128: 10,
+  bool: 11,
+  bfloat16: 15,
 };
 
 const byCode: DType[] = [];
@@ -23,8 +31,18 @@ export const dtypeNames = Object.keys(dtypeCode) as DType[];
 
 /** Bytes per element. */
 export const itemSize: Readonly<Record<DType, number>> = {
-  uint8: 1, int8: 1, int16: 2, int32: 4, int64: 8, float16: 2, float32: 4, float64: 8,
-  complex64: 8, complex128: 16, bool: 1, bfloat16: 2,
+  uint8: 1,
+  int8: 1,
+  int16: 2,
+  int32: 4,
+  int64: 8,
+  float16: 2,
+  float32: 4,
+  float64: 8,
+  complex64: 8,
+  complex128: 16,
+  bool: 1,
+  bfloat16: 2,
 };
 
 // PyTorch's dtype objects and their aliases (`torch.float32`, `torch.long`, …), as
@@ -59,20 +77,30 @@ export function isComplex(d: DType): boolean {
 }
 
 /** Typed array that holds a tensor's data when read out with `data()`. */
-export type TypedArray =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array;
 
 /** The typed array class for a dtype's raw bytes (float16/bfloat16 read out as float32). */
 export function typedArrayFor(d: DType, buffer: ArrayBuffer): TypedArray {
   switch (d) {
-    case 'float32': case 'complex64': return new Float32Array(buffer);
-    case 'float64': case 'complex128': return new Float64Array(buffer);
-    case 'int64': return new BigInt64Array(buffer);
-    case 'int32': return new Int32Array(buffer);
-    case 'int16': return new Int16Array(buffer);
-    case 'int8': return new Int8Array(buffer);
-    case 'uint8': case 'bool': return new Uint8Array(buffer);
-    default: throw new TypeError(`No typed array for ${d}; convert first`);
+    case 'float32':
+    case 'complex64':
+      return new Float32Array(buffer);
+    case 'float64':
+    case 'complex128':
+      return new Float64Array(buffer);
+    case 'int64':
+      return new BigInt64Array(buffer);
+    case 'int32':
+      return new Int32Array(buffer);
+    case 'int16':
+      return new Int16Array(buffer);
+    case 'int8':
+      return new Int8Array(buffer);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(buffer);
+    default:
+      throw new TypeError(`No typed array for ${d}; convert first`);
   }
 }
 
@@ -85,5 +113,7 @@ export function dtypeOfTypedArray(a: ArrayBufferView): DType {
   if (a instanceof Int16Array) return 'int16';
   if (a instanceof Int8Array) return 'int8';
   if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
-  throw new TypeError(`tensor: unsupported typed array ${a.constructor.name}; use Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array`);
+  throw new TypeError(
+    `tensor: unsupported typed array ${a.constructor.name}; use Float32Array, Float64Array, BigInt64Array, Int32Array, Int16Array, Int8Array or Uint8Array`,
+  );
 }

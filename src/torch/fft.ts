@@ -64,11 +64,9 @@ function twoDim(name: string) {
   };
 }
 /** 2-D DFT over `dim` (default the last two), optionally padded/trimmed to `s`: [..., H, W] → complex [..., H, W]. */
-export const fft2: (input: Tensor, s?: [number, number] | null, dim?: [number, number], norm?: FftNorm | null) => Tensor =
-  twoDim('fft2');
+export const fft2: (input: Tensor, s?: [number, number] | null, dim?: [number, number], norm?: FftNorm | null) => Tensor = twoDim('fft2');
 /** Inverse 2-D DFT over `dim`: [..., H, W] → complex [..., H, W]. */
-export const ifft2: (input: Tensor, s?: [number, number] | null, dim?: [number, number], norm?: FftNorm | null) => Tensor =
-  twoDim('ifft2');
+export const ifft2: (input: Tensor, s?: [number, number] | null, dim?: [number, number], norm?: FftNorm | null) => Tensor = twoDim('ifft2');
 
 /** Options for the frequency grids (PyTorch's default dtype float32 on the CPU). */
 export interface FreqOptions {

@@ -10,14 +10,54 @@ import './methods.js';
 export { Tensor, type TensorLike } from './tensor.js';
 export { TorchError } from './errors.js';
 export {
-  type DType, dtypeNames, float32, float, float64, double, float16, half, bfloat16, int64, long, int32, int, int16, short, int8, uint8, bool,
-  complex64, cfloat, complex128, cdouble,
+  type DType,
+  dtypeNames,
+  float32,
+  float,
+  float64,
+  double,
+  float16,
+  half,
+  bfloat16,
+  int64,
+  long,
+  int32,
+  int,
+  int16,
+  short,
+  int8,
+  uint8,
+  bool,
+  complex64,
+  cfloat,
+  complex128,
+  cdouble,
 } from './dtype.js';
 export { type Device } from './device.js';
 export * from './creation.js';
 export * from './math.js';
 export { variance as var } from './reduce.js';
-export { sum, mean, prod, std, varMean, amax, amin, max, min, argmax, argmin, logsumexp, cumsum, cumprod, all, any, countNonzero, norm, type ValuesIndices } from './reduce.js';
+export {
+  sum,
+  mean,
+  prod,
+  std,
+  varMean,
+  amax,
+  amin,
+  max,
+  min,
+  argmax,
+  argmin,
+  logsumexp,
+  cumsum,
+  cumprod,
+  all,
+  any,
+  countNonzero,
+  norm,
+  type ValuesIndices,
+} from './reduce.js';
 export * from './shape.js';
 export { scope, keep, noGrad, enableGrad, isGradEnabled, memoryStats } from './scope.js';
 export { manualSeed, initialSeed, Generator, getRngState, setRngState } from './random.js';

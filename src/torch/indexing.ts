@@ -44,7 +44,8 @@ function normalize(i: unknown, k: number, temps: Tensor[]): Exclude<Index, Neste
   if (typeof i === 'object' && i !== null) {
     const { start = null, stop = null, step = 1 } = options(i as Slice, `indices[${k}] (a slice)`, ['start', 'stop', 'step']);
     const end = (v: unknown, name: string): number | null => (v === null ? null : int(v, `indices[${k}].${name}`));
-    if (!Number.isInteger(step) || (step as number) <= 0) throw new RangeError(`index: slice step must be a positive integer but received ${describe(step)}`);
+    if (!Number.isInteger(step) || (step as number) <= 0)
+      throw new RangeError(`index: slice step must be a positive integer but received ${describe(step)}`);
     return { start: end(start, 'start'), stop: end(stop, 'stop'), step: int(step, `indices[${k}].step`, 1) };
   }
   throw new TypeError(`Expected an integer, slice, null, "...", boolean, array or Tensor for indices[${k}] but received ${describe(i)}`);
@@ -60,7 +61,11 @@ export function index(t: Tensor, ...indices: Index[]): Tensor {
   handle(t);
   const temps: Tensor[] = [];
   try {
-    return apply(t, indices.map((i, k) => normalize(i, k, temps)), temps);
+    return apply(
+      t,
+      indices.map((i, k) => normalize(i, k, temps)),
+      temps,
+    );
   } finally {
     for (const x of temps) x.dispose();
   }
@@ -136,7 +141,8 @@ export function indexPut_(t: Tensor, indices: (Tensor | null)[], values: Tensor 
   if (!Array.isArray(indices)) fail(indices, 'indices', 'an array of Tensors or nulls');
   const hs = indices.map((i, k) => (i === null ? null : handle(i, `indices[${k}]`)));
   bool(accumulate, 'accumulate');
-  const v = values instanceof Tensor ? checkTensor(values, 'values') : T(native.full([], scalar(values, 'values'), native.dtype(t._h), t.device));
+  const v =
+    values instanceof Tensor ? checkTensor(values, 'values') : T(native.full([], scalar(values, 'values'), native.dtype(t._h), t.device));
   try {
     native.indexPut_(t._h, hs, v._h, accumulate);
   } finally {
@@ -165,10 +171,24 @@ export function scatterAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): 
 }
 const REDUCE = ['sum', 'prod', 'mean', 'amax', 'amin'] as const;
 /** Like `scatterAdd` with another reduction; `includeSelf` false ignores t's values at scattered places. */
-export function scatterReduce(t: Tensor, dim: number, index: Tensor, src: Tensor,
-  reduce: 'sum' | 'prod' | 'mean' | 'amax' | 'amin', includeSelf = true): Tensor {
-  return T(native.scatterReduce(handle(t), int(dim, 'dim'), handle(index, 'index'), handle(src, 'src'), oneOf(reduce, 'reduce', REDUCE),
-    bool(includeSelf, 'includeSelf')));
+export function scatterReduce(
+  t: Tensor,
+  dim: number,
+  index: Tensor,
+  src: Tensor,
+  reduce: 'sum' | 'prod' | 'mean' | 'amax' | 'amin',
+  includeSelf = true,
+): Tensor {
+  return T(
+    native.scatterReduce(
+      handle(t),
+      int(dim, 'dim'),
+      handle(index, 'index'),
+      handle(src, 'src'),
+      oneOf(reduce, 'reduce', REDUCE),
+      bool(includeSelf, 'includeSelf'),
+    ),
+  );
 }
 /** A copy of `t` with src's slices added at the 1-D int64 `index` along `dim`. */
 export function indexAdd(t: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
@@ -179,6 +199,10 @@ export function maskedFill(t: Tensor, mask: Tensor, value: number | boolean): Te
   return T(native.maskedFill(handle(t), handle(mask, 'mask'), scalar(value, 'value')));
 }
 /** The 1-D tensor of t's entries where the bool `mask` (broadcast) is true. */
-export function maskedSelect(t: Tensor, mask: Tensor): Tensor { return T(native.maskedSelect(handle(t), handle(mask, 'mask'))); }
+export function maskedSelect(t: Tensor, mask: Tensor): Tensor {
+  return T(native.maskedSelect(handle(t), handle(mask, 'mask')));
+}
 /** Indices of the non-zero entries as int64 [count, ndim]. */
-export function nonzero(t: Tensor): Tensor { return T(native.nonzero(handle(t))); }
+export function nonzero(t: Tensor): Tensor {
+  return T(native.nonzero(handle(t)));
+}

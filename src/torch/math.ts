@@ -18,33 +18,75 @@ function binary(a: Tensor, b: unknown, name: string, tensorOp: (hb: number) => n
 
 export function add(a: Tensor, b: TensorLike, alpha = 1): Tensor {
   scalar(alpha, 'alpha');
-  return binary(a, b, 'other', (hb) => native.add(a._h, hb, alpha), (v) => native.addScalar(a._h, v, alpha));
+  return binary(
+    a,
+    b,
+    'other',
+    (hb) => native.add(a._h, hb, alpha),
+    (v) => native.addScalar(a._h, v, alpha),
+  );
 }
 export function sub(a: Tensor, b: TensorLike, alpha = 1): Tensor {
   scalar(alpha, 'alpha');
-  return binary(a, b, 'other', (hb) => native.sub(a._h, hb, alpha), (v) => native.subScalar(a._h, v, alpha));
+  return binary(
+    a,
+    b,
+    'other',
+    (hb) => native.sub(a._h, hb, alpha),
+    (v) => native.subScalar(a._h, v, alpha),
+  );
 }
 /** `b - a` for a scalar b. */
 export function rsub(a: Tensor, b: number): Tensor {
   return T(native.rsubScalar(handle(a), scalar(b, 'other')));
 }
 export function mul(a: Tensor, b: TensorLike): Tensor {
-  return binary(a, b, 'other', (hb) => native.mul(a._h, hb), (v) => native.mulScalar(a._h, v));
+  return binary(
+    a,
+    b,
+    'other',
+    (hb) => native.mul(a._h, hb),
+    (v) => native.mulScalar(a._h, v),
+  );
 }
 /** True division; `roundingMode` "trunc" or "floor" as in PyTorch. */
 export function div(a: Tensor, b: TensorLike, roundingMode?: 'trunc' | 'floor' | null): Tensor {
   const m = roundingMode === undefined || roundingMode === null ? null : oneOf(roundingMode, 'roundingMode', ['trunc', 'floor']);
-  return binary(a, b, 'other', (hb) => native.div(a._h, hb, m), (v) => native.divScalar(a._h, v, m));
+  return binary(
+    a,
+    b,
+    'other',
+    (hb) => native.div(a._h, hb, m),
+    (v) => native.divScalar(a._h, v, m),
+  );
 }
 export function remainder(a: Tensor, b: TensorLike): Tensor {
-  return binary(a, b, 'other', (hb) => native.remainder(a._h, hb), (v) => native.remainderScalar(a._h, v));
+  return binary(
+    a,
+    b,
+    'other',
+    (hb) => native.remainder(a._h, hb),
+    (v) => native.remainderScalar(a._h, v),
+  );
 }
 export function pow(a: Tensor, b: TensorLike): Tensor {
-  return binary(a, b, 'exponent', (hb) => native.pow(a._h, hb), (v) => native.powScalar(a._h, v));
+  return binary(
+    a,
+    b,
+    'exponent',
+    (hb) => native.pow(a._h, hb),
+    (v) => native.powScalar(a._h, v),
+  );
 }
-export function atan2(a: Tensor, b: Tensor): Tensor { return T(native.atan2(handle(a), handle(b, 'other'))); }
-export function maximum(a: Tensor, b: Tensor): Tensor { return T(native.maximum(handle(a), handle(b, 'other'))); }
-export function minimum(a: Tensor, b: Tensor): Tensor { return T(native.minimum(handle(a), handle(b, 'other'))); }
+export function atan2(a: Tensor, b: Tensor): Tensor {
+  return T(native.atan2(handle(a), handle(b, 'other')));
+}
+export function maximum(a: Tensor, b: Tensor): Tensor {
+  return T(native.maximum(handle(a), handle(b, 'other')));
+}
+export function minimum(a: Tensor, b: Tensor): Tensor {
+  return T(native.minimum(handle(a), handle(b, 'other')));
+}
 /** a + weight·(end − a) with a tensor weight. */
 export function lerp(a: Tensor, end: Tensor, weight: Tensor): Tensor {
   return T(native.lerp(handle(a), handle(end, 'end'), handle(weight, 'weight')));
@@ -61,7 +103,8 @@ export function clamp(a: Tensor, min: TensorLike | null = null, max: TensorLike 
   const hi = bound(max, 'max');
   if (lo === null && hi === null) throw new TypeError('clamp: at least one of min or max must be given');
   if (lo instanceof Tensor || hi instanceof Tensor) {
-    if (!(lo instanceof Tensor || lo === null) || !(hi instanceof Tensor || hi === null)) fail([min, max], 'min/max', 'both bounds as tensors (or null)');
+    if (!(lo instanceof Tensor || lo === null) || !(hi instanceof Tensor || hi === null))
+      fail([min, max], 'min/max', 'both bounds as tensors (or null)');
     return T(native.clampTensor(a._h, lo === null ? null : lo._h, hi === null ? null : hi._h));
   }
   return T(native.clamp(a._h, lo, hi));
@@ -81,7 +124,10 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return T(y instanceof Tensor ? native.whereScalarSelf(c, x, y._h) : native.whereScalar(c, x, y));
 }
 
-const unary = (name: string) => (a: Tensor): Tensor => T(native[name](handle(a)));
+const unary =
+  (name: string) =>
+  (a: Tensor): Tensor =>
+    T(native[name](handle(a)));
 export const neg = unary('neg');
 export const abs = unary('abs');
 export const sign = unary('sign');
@@ -121,30 +167,48 @@ export const imag = unary('imag');
 export const angle = unary('angle');
 export const viewAsReal = unary('viewAsReal');
 export const viewAsComplex = unary('viewAsComplex');
-export function complex(re: Tensor, im: Tensor): Tensor { return T(native.complex(handle(re, 'real'), handle(im, 'imag'))); }
+export function complex(re: Tensor, im: Tensor): Tensor {
+  return T(native.complex(handle(re, 'real'), handle(im, 'imag')));
+}
 /** Replaces NaN by `nan`, +∞ by `posinf` and −∞ by `neginf` (null: the dtype's largest / lowest finite value). */
 export function nanToNum(a: Tensor, nan = 0, posinf: number | null = null, neginf: number | null = null): Tensor {
   const opt = (v: unknown, name: string): number | null => (v === null || v === undefined ? null : num(v, name));
   return T(native.nanToNum(handle(a), num(nan, 'nan'), opt(posinf, 'posinf'), opt(neginf, 'neginf')));
 }
 
-const compare = (name: string) => (a: Tensor, b: TensorLike): Tensor =>
-  binary(a, b, 'other', (hb) => native[name](a._h, hb), (v) => native[`${name}Scalar`](a._h, v));
+const compare =
+  (name: string) =>
+  (a: Tensor, b: TensorLike): Tensor =>
+    binary(
+      a,
+      b,
+      'other',
+      (hb) => native[name](a._h, hb),
+      (v) => native[`${name}Scalar`](a._h, v),
+    );
 export const eq = compare('eq');
 export const ne = compare('ne');
 export const lt = compare('lt');
 export const le = compare('le');
 export const gt = compare('gt');
 export const ge = compare('ge');
-export function logicalAnd(a: Tensor, b: Tensor): Tensor { return T(native.logicalAnd(handle(a), handle(b, 'other'))); }
-export function logicalOr(a: Tensor, b: Tensor): Tensor { return T(native.logicalOr(handle(a), handle(b, 'other'))); }
-export function logicalXor(a: Tensor, b: Tensor): Tensor { return T(native.logicalXor(handle(a), handle(b, 'other'))); }
+export function logicalAnd(a: Tensor, b: Tensor): Tensor {
+  return T(native.logicalAnd(handle(a), handle(b, 'other')));
+}
+export function logicalOr(a: Tensor, b: Tensor): Tensor {
+  return T(native.logicalOr(handle(a), handle(b, 'other')));
+}
+export function logicalXor(a: Tensor, b: Tensor): Tensor {
+  return T(native.logicalXor(handle(a), handle(b, 'other')));
+}
 /** True when all |a - b| <= atol + rtol * |b|. */
 export function allclose(a: Tensor, b: Tensor, rtol = 1e-5, atol = 1e-8, equalNan = false): boolean {
   return native.allclose(handle(a), handle(b, 'other'), num(rtol, 'rtol', 0), num(atol, 'atol', 0), bool(equalNan, 'equalNan'));
 }
 /** True when shapes and all values are equal. */
-export function equal(a: Tensor, b: Tensor): boolean { return native.equal(handle(a), handle(b, 'other')); }
+export function equal(a: Tensor, b: Tensor): boolean {
+  return native.equal(handle(a), handle(b, 'other'));
+}
 
 // ---- in-place updates (return the same tensor object)
 export function add_(a: Tensor, b: TensorLike, alpha = 1): Tensor {
@@ -185,7 +249,8 @@ function sameDtype(op: string, a: Tensor, t1: unknown, t2: unknown): void {
   const d = tensor(a).dtype;
   const d1 = tensor(t1, 'tensor1').dtype;
   const d2 = tensor(t2, 'tensor2').dtype;
-  if (d1 !== d || d2 !== d) throw new TypeError(`${op}: expected tensor1 and tensor2 of the input's dtype ${d} but received ${d1} and ${d2}`);
+  if (d1 !== d || d2 !== d)
+    throw new TypeError(`${op}: expected tensor1 and tensor2 of the input's dtype ${d} but received ${d1} and ${d2}`);
 }
 /** a += value * t1 * t2 (all three of one dtype). */
 export function addcmul_(a: Tensor, t1: Tensor, t2: Tensor, value = 1): Tensor {

@@ -18,10 +18,22 @@ function omit<O extends object, K extends keyof O>(o: O, ...keys: K[]): Omit<O, 
 const methodOps = {
   ...omit(math, 'where', 'complex'),
   ...omit(shape, 'slice', 'cat', 'stack', 'meshgrid'),
-  sum: reduce.sum, mean: reduce.mean, prod: reduce.prod, var: reduce.variance, std: reduce.std,
-  amax: reduce.amax, amin: reduce.amin, argmax: reduce.argmax, argmin: reduce.argmin,
-  logsumexp: reduce.logsumexp, cumsum: reduce.cumsum, cumprod: reduce.cumprod,
-  all: reduce.all, any: reduce.any, countNonzero: reduce.countNonzero, norm: reduce.norm,
+  sum: reduce.sum,
+  mean: reduce.mean,
+  prod: reduce.prod,
+  var: reduce.variance,
+  std: reduce.std,
+  amax: reduce.amax,
+  amin: reduce.amin,
+  argmax: reduce.argmax,
+  argmin: reduce.argmin,
+  logsumexp: reduce.logsumexp,
+  cumsum: reduce.cumsum,
+  cumprod: reduce.cumprod,
+  all: reduce.all,
+  any: reduce.any,
+  countNonzero: reduce.countNonzero,
+  norm: reduce.norm,
 };
 
 type AsMethod<F> = F extends (self: Tensor, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -29,7 +41,6 @@ type Methods<M> = { [K in keyof M]: AsMethod<M[K]> };
 type OpMethods = Methods<typeof methodOps> & Methods<typeof products.tensorMethods>;
 
 declare module './tensor.js' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface Tensor extends OpMethods {
     max(): Tensor;
     max(dim: number, keepdim?: boolean): reduce.ValuesIndices;
@@ -49,10 +60,12 @@ export function installMethods(ops: Record<string, unknown>): void {
     const f = fn as (...a: unknown[]) => unknown;
     // Fixed arity avoids a rest-array allocation per call (hot path); variadic ops spread.
     proto[name] = variadic.has(name)
-      ? function (this: Tensor, ...args: unknown[]) { return f(this, ...args); }
+      ? function (this: Tensor, ...args: unknown[]) {
+          return f(this, ...args);
+        }
       : function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown) {
-        return f(this, a, b, c, d, e, g);
-      };
+          return f(this, a, b, c, d, e, g);
+        };
   }
 }
 

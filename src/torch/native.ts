@@ -78,7 +78,8 @@ export const native: Native = load();
 // libgomp may start libtorch with one thread even on a multi-core machine (it does on
 // this project's 2-core CI machines); unless OMP_NUM_THREADS says otherwise, use every
 // core the process may run on, as PyTorch intends.
-if (process.env.OMP_NUM_THREADS === undefined && native.getNumThreads() < availableParallelism()) native.setNumThreads(availableParallelism());
+if (process.env.OMP_NUM_THREADS === undefined && native.getNumThreads() < availableParallelism())
+  native.setNumThreads(availableParallelism());
 
 // Freed blocks of 1 MiB or more are kept for reuse instead of going back to the OS
 // (native/cpu_allocator.cc: glibc's own policy page-faulted a conv net's activations

@@ -40,7 +40,12 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts?: { beta?:
 /** Einstein summation, e.g. `einsum('bij,bjk->bik', a, b)`; the output shape follows the equation. */
 export function einsum(equation: string, ...tensors: Tensor[]): Tensor {
   str(equation, 'equation');
-  return T(native.einsum(equation, tensorList(tensors, 'tensors').map((t) => t._h)));
+  return T(
+    native.einsum(
+      equation,
+      tensorList(tensors, 'tensors').map((t) => t._h),
+    ),
+  );
 }
 /** Pairwise p-norm distances: x1 [..., P, M], x2 [..., R, M] → [..., P, R]. */
 export function cdist(x1: Tensor, x2: Tensor, p = 2): Tensor {
@@ -94,7 +99,12 @@ export interface UniqueResult {
 export function unique(t: Tensor, opts?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
 export function unique(t: Tensor, opts: UniqueOptions): UniqueResult;
 export function unique(t: Tensor, opts?: UniqueOptions): Tensor | UniqueResult {
-  const { sorted = true, returnInverse = false, returnCounts = false, dim } = options(opts, 'unique', ['sorted', 'returnInverse', 'returnCounts', 'dim']);
+  const {
+    sorted = true,
+    returnInverse = false,
+    returnCounts = false,
+    dim,
+  } = options(opts, 'unique', ['sorted', 'returnInverse', 'returnCounts', 'dim']);
   const h = handle(t);
   const flags = [bool(sorted, 'sorted'), bool(returnInverse, 'returnInverse'), bool(returnCounts, 'returnCounts')];
   const hs: number[] = dim === undefined || dim === null ? native.unique(h, ...flags) : native.uniqueDim(h, int(dim, 'dim'), ...flags);
@@ -126,7 +136,19 @@ export function bincount(t: Tensor, opts?: { weights?: Tensor | null; minlength?
 
 /** Methods installed on Tensor from this file (`a.matmul(b)`). */
 export const tensorMethods = {
-  matmul, mm, bmm, dot, outer, addmm, sort, argsort, topk, kthvalue, median, unique, bincount,
+  matmul,
+  mm,
+  bmm,
+  dot,
+  outer,
+  addmm,
+  sort,
+  argsort,
+  topk,
+  kthvalue,
+  median,
+  unique,
+  bincount,
 };
 
 // Overloaded functions give their last signature to the derived method types; declare all of them.

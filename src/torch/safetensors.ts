@@ -19,8 +19,16 @@ import { type DType, dtypeCode } from './dtype.js';
 import { describe } from './check.js';
 
 const toFormat: Partial<Record<DType, string>> = {
-  float64: 'F64', float32: 'F32', float16: 'F16', bfloat16: 'BF16',
-  int64: 'I64', int32: 'I32', int16: 'I16', int8: 'I8', uint8: 'U8', bool: 'BOOL',
+  float64: 'F64',
+  float32: 'F32',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  int32: 'I32',
+  int16: 'I16',
+  int8: 'I8',
+  uint8: 'U8',
+  bool: 'BOOL',
 };
 const fromFormat = new Map(Object.entries(toFormat).map(([d, f]) => [f, d as DType]));
 const itemSize: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
@@ -57,10 +65,12 @@ export function serialize(tensors: Record<string, Tensor>, metadata?: Metadata):
     header.__metadata__ = metadata;
   }
   // Largest items first, then by name: every tensor starts aligned to its item size.
-  const names = entries.map(([n]) => n).sort((a, b) => {
-    const d = itemSize[formats.get(b)!] - itemSize[formats.get(a)!];
-    return d || (a < b ? -1 : a > b ? 1 : 0);
-  });
+  const names = entries
+    .map(([n]) => n)
+    .sort((a, b) => {
+      const d = itemSize[formats.get(b)!] - itemSize[formats.get(a)!];
+      return d || (a < b ? -1 : a > b ? 1 : 0);
+    });
   const byName = new Map(entries);
   const chunks: Buffer[] = [];
   let offset = 0;
@@ -124,7 +134,10 @@ function checkTiling(spans: Span[], size: number, source: string): void {
     pos = s.end;
     prev = s;
   }
-  if (pos < size) throw new Error(`${source}: data bytes [${pos}, ${size}) belong to no tensor (${prev ? `after ${at(prev)}` : 'the header lists none'})`);
+  if (pos < size)
+    throw new Error(
+      `${source}: data bytes [${pos}, ${size}) belong to no tensor (${prev ? `after ${at(prev)}` : 'the header lists none'})`,
+    );
 }
 
 /** Parses a safetensors buffer; `source` names the file in error messages. */
@@ -134,7 +147,9 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
   if (b.length < 8) throw new Error(`${source}: not a safetensors file (${b.length} bytes, shorter than the 8-byte header length)`);
   const n64 = b.readBigUInt64LE(0);
   if (n64 > BigInt(b.length - 8))
-    throw new Error(`${source}: truncated or not a safetensors file (header length ${n64} exceeds the ${b.length - 8} bytes after the length field)`);
+    throw new Error(
+      `${source}: truncated or not a safetensors file (header length ${n64} exceeds the ${b.length - 8} bytes after the length field)`,
+    );
   const n = Number(n64);
   if (n > MAX_HEADER) throw new Error(`${source}: safetensors header of ${n} bytes exceeds the ${MAX_HEADER}-byte limit`);
   const text = b.subarray(8, 8 + n).toString('utf8');
@@ -148,7 +163,8 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
     throw new Error(`${source}: corrupt safetensors header: expected a JSON object but found ${describe(header)}`);
   const seen = new Set<string>();
   for (const key of topLevelKeys(text)) {
-    if (seen.has(key)) throw new Error(`${source}: ${key === '__metadata__' ? '__metadata__' : `tensor "${key}"`} appears more than once in the header`);
+    if (seen.has(key))
+      throw new Error(`${source}: ${key === '__metadata__' ? '__metadata__' : `tensor "${key}"`} appears more than once in the header`);
     seen.add(key);
   }
   const data = b.subarray(8 + n);
@@ -170,7 +186,8 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
       throw new Error(`${where}: header entry must be an object with dtype, shape and data_offsets but is ${describe(entry)}`);
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dtype = typeof e.dtype === 'string' ? fromFormat.get(e.dtype) : undefined;
-    if (!dtype) throw new Error(`${where} has unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${[...fromFormat.keys()].join(', ')})`);
+    if (!dtype)
+      throw new Error(`${where} has unsupported dtype ${JSON.stringify(e.dtype)} (supported: ${[...fromFormat.keys()].join(', ')})`);
     const format = e.dtype as string;
     const shape = e.shape;
     if (!Array.isArray(shape) || !shape.every(isIndex))
@@ -183,7 +200,9 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
     const numel = shape.reduce((a: number, c: number) => a * c, 1);
     const expected = numel * itemSize[format];
     if (end > data.length || end - begin !== expected)
-      throw new Error(`${where} has data_offsets ${JSON.stringify(offsets)} that do not fit shape [${shape}] of ${format} (${expected} bytes) within ${data.length} data bytes`);
+      throw new Error(
+        `${where} has data_offsets ${JSON.stringify(offsets)} that do not fit shape [${shape}] of ${format} (${expected} bytes) within ${data.length} data bytes`,
+      );
     plan.push({ name, dtype, shape, begin, end, format });
   }
   checkTiling(plan, data.length, source);
@@ -194,7 +213,8 @@ export function deserialize(buf: Uint8Array, source = 'buffer'): { tensors: Reco
       const bytes = new Uint8Array(data.subarray(p.begin, p.end));
       if (p.format === 'BOOL') {
         const bad = bytes.findIndex((v) => v > 1);
-        if (bad >= 0) throw new Error(`${source}: tensor "${p.name}" is BOOL but element ${bad} holds byte ${bytes[bad]} (expected 0 or 1)`);
+        if (bad >= 0)
+          throw new Error(`${source}: tensor "${p.name}" is BOOL but element ${bad} holds byte ${bytes[bad]} (expected 0 or 1)`);
       }
       tensors[p.name] = new Tensor(native.fromBytes(bytes, dtypeCode[p.dtype], p.shape, null, 'cpu'));
     }

@@ -17,17 +17,25 @@ const handles = (ts: unknown, name: string): number[] => tensorList(ts, name).ma
 const numel = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** Same data with a new shape (one entry may be -1); a view when possible, else a copy. */
-export function reshape(t: Tensor, shape: number[]): Tensor { return T(native.reshape(handle(t), checkShape(shape, 'shape', -1))); }
+export function reshape(t: Tensor, shape: number[]): Tensor {
+  return T(native.reshape(handle(t), checkShape(shape, 'shape', -1)));
+}
 /** A view with a new shape (no copy); fails for non-contiguous layouts, like PyTorch. */
-export function view(t: Tensor, shape: number[]): Tensor { return T(native.view(handle(t), checkShape(shape, 'shape', -1))); }
+export function view(t: Tensor, shape: number[]): Tensor {
+  return T(native.view(handle(t), checkShape(shape, 'shape', -1)));
+}
 /** Reorders dims: output dim i is input dim `dims[i]` (a view). */
-export function permute(t: Tensor, dims: number[]): Tensor { return T(native.permute(handle(t), ints(dims, 'dims'))); }
+export function permute(t: Tensor, dims: number[]): Tensor {
+  return T(native.permute(handle(t), ints(dims, 'dims')));
+}
 /** Swaps two dims (a view). */
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   return T(native.transpose(handle(t), int(dim0, 'dim0'), int(dim1, 'dim1')));
 }
 /** Transpose of a tensor of at most 2 dims (PyTorch's `.t()`): [m, n] -> [n, m]; 0-d and 1-d unchanged. */
-export function t(x: Tensor): Tensor { return T(native.t(handle(x))); }
+export function t(x: Tensor): Tensor {
+  return T(native.t(handle(x)));
+}
 /** Removes size-1 dims (all of them, or only `dim` when it has size 1). */
 export function squeeze(t: Tensor, dim?: number): Tensor {
   return T(native.squeeze(handle(t), dim === undefined || dim === null ? null : int(dim, 'dim')));
@@ -45,11 +53,17 @@ export function unflatten(t: Tensor, dim: number, sizes: number[]): Tensor {
   return T(native.unflatten(handle(t), int(dim, 'dim'), checkShape(sizes, 'sizes', -1)));
 }
 /** Broadcast view to `shape` (-1 keeps a dim; new leading dims allowed); no copy. */
-export function expand(t: Tensor, shape: number[]): Tensor { return T(native.expand(handle(t), broadcastShape('expand', t, shape))); }
+export function expand(t: Tensor, shape: number[]): Tensor {
+  return T(native.expand(handle(t), broadcastShape('expand', t, shape)));
+}
 /** `expand(t, other.shape)`. */
-export function expandAs(t: Tensor, other: Tensor): Tensor { return expand(t, tensor(other, 'other').shape); }
+export function expandAs(t: Tensor, other: Tensor): Tensor {
+  return expand(t, tensor(other, 'other').shape);
+}
 /** Broadcast view to `shape` (as `expand`). */
-export function broadcastTo(t: Tensor, shape: number[]): Tensor { return T(native.broadcastTo(handle(t), broadcastShape('broadcastTo', t, shape))); }
+export function broadcastTo(t: Tensor, shape: number[]): Tensor {
+  return T(native.broadcastTo(handle(t), broadcastShape('broadcastTo', t, shape)));
+}
 /**
  * A target shape of expand/broadcastTo: -1 keeps an existing dim, and is refused for
  * a new leading dim (libtorch 1.13 returns a tensor of size -1 there; PyTorch 2 refuses).
@@ -58,7 +72,8 @@ function broadcastShape(op: string, t: Tensor, shape: unknown): number[] {
   const s = checkShape(shape, 'shape', -1);
   const lead = s.length - t.dim();
   const i = s.findIndex((d, k) => k < lead && d < 0);
-  if (i >= 0) throw new TorchError(`${op}: The expanded size of the tensor (${s[i]}) isn't allowed in a leading, non-existing dimension ${i}`);
+  if (i >= 0)
+    throw new TorchError(`${op}: The expanded size of the tensor (${s[i]}) isn't allowed in a leading, non-existing dimension ${i}`);
   return s;
 }
 /** Tiles the data: [2, 3] repeated [2, 1] -> [4, 3] (a copy; `repeats` may add leading dims). */
@@ -110,7 +125,9 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
   return T(native.select(handle(t), int(dim, 'dim'), int(index, 'index')));
 }
 /** Reverses the order along `dims` (a copy). */
-export function flip(t: Tensor, dims: number | number[]): Tensor { return T(native.flip(handle(t), dimList(dims, 'dims'))); }
+export function flip(t: Tensor, dims: number | number[]): Tensor {
+  return T(native.flip(handle(t), dimList(dims, 'dims')));
+}
 /** Rotates entries by `shifts` along `dims`; with no dims the flattened tensor is rolled (shape kept). */
 export function roll(t: Tensor, shifts: number | number[], dims: number | number[] = []): Tensor {
   return T(native.roll(handle(t), dimList(shifts, 'shifts'), dimList(dims, 'dims')));

@@ -57,8 +57,19 @@ export function stft(input: Tensor, nFft: number, opts?: StftOptions): Tensor {
   const padded = bool(center, 'center') ? length + 2 * Math.floor(nFft / 2) : length;
   const frames = padded >= nFft ? 1 + Math.floor((padded - nFft) / hop) : 0;
   allocation(batch * (padded + nFft * frames), 'stft', 'complex128');
-  return T(native.stft(input._h, nFft, hop, win, window, center, oneOf(padMode, 'padMode', PAD_MODES), bool(normalized, 'normalized'),
-    onesided === null ? null : bool(onesided, 'onesided')));
+  return T(
+    native.stft(
+      input._h,
+      nFft,
+      hop,
+      win,
+      window,
+      center,
+      oneOf(padMode, 'padMode', PAD_MODES),
+      bool(normalized, 'normalized'),
+      onesided === null ? null : bool(onesided, 'onesided'),
+    ),
+  );
 }
 
 export interface IstftOptions {
@@ -86,8 +97,19 @@ export function istft(input: Tensor, nFft: number, opts?: IstftOptions): Tensor 
   const [batch, frames] = batchAndLast(tensor(input));
   const n = length === null ? nFft + hop * Math.max(frames - 1, 0) : int(length, 'length', 0);
   allocation(batch * (n + nFft * frames), 'istft', 'complex128');
-  return T(native.istft(input._h, nFft, hop, win, window, bool(center, 'center'), bool(normalized, 'normalized'),
-    onesided === null ? null : bool(onesided, 'onesided'), length));
+  return T(
+    native.istft(
+      input._h,
+      nFft,
+      hop,
+      win,
+      window,
+      bool(center, 'center'),
+      bool(normalized, 'normalized'),
+      onesided === null ? null : bool(onesided, 'onesided'),
+      length,
+    ),
+  );
 }
 
 /** Options for the window functions. */

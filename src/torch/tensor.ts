@@ -105,7 +105,9 @@ export class Tensor {
   /** The data as a flat array of numbers (bool as 0/1; int64 values beyond ±(2^53 − 1) raise a RangeError: use `data()`). */
   toArray(): number[] {
     const a = this.data();
-    return a instanceof BigInt64Array ? Array.from(a, (v) => exactNumber(v, 'toArray', 'use data() for a BigInt64Array')) : Array.from(a as Float32Array);
+    return a instanceof BigInt64Array
+      ? Array.from(a, (v) => exactNumber(v, 'toArray', 'use data() for a BigInt64Array'))
+      : Array.from(a as Float32Array);
   }
   /**
    * The single value of a one-element tensor: a number, or true/false for a bool
@@ -135,8 +137,14 @@ export class Tensor {
     const { bigint = false } = options(o, 'tolist', ['bigint']);
     bool(bigint, 'bigint');
     const d = this.dtype;
-    const flat: unknown[] = d === 'bool' ? this.toArray().map(Boolean) : d === 'int64' && bigint ? Array.from(this.data() as BigInt64Array)
-      : d === 'int64' ? Array.from(this.data() as BigInt64Array, (v) => exactNumber(v, 'tolist', 'use tolist({ bigint: true })')) : this.toArray();
+    const flat: unknown[] =
+      d === 'bool'
+        ? this.toArray().map(Boolean)
+        : d === 'int64' && bigint
+          ? Array.from(this.data() as BigInt64Array)
+          : d === 'int64'
+            ? Array.from(this.data() as BigInt64Array, (v) => exactNumber(v, 'tolist', 'use tolist({ bigint: true })'))
+            : this.toArray();
     const shape = this.shape;
     const build = (dim: number, offset: number): unknown => {
       if (dim === shape.length) return flat[offset];
@@ -150,21 +158,46 @@ export class Tensor {
   /** Moves and/or casts: `to('cuda')`, `to('float64')`, `to({ device, dtype })`. */
   to(target: Device | DType | { device?: Device; dtype?: DType; copy?: boolean }): Tensor {
     if (target === undefined || target === null) fail(target, 'target', 'a dtype, a device or { device, dtype, copy }');
-    const o = typeof target === 'string' ? (target in dtypeCode ? { dtype: target as DType } : { device: target }) : options(target, 'to', ['device', 'dtype', 'copy']);
+    const o =
+      typeof target === 'string'
+        ? target in dtypeCode
+          ? { dtype: target as DType }
+          : { device: target }
+        : options(target, 'to', ['device', 'dtype', 'copy']);
     const dev = o.device === undefined ? this.device : device(o.device);
     const code = o.dtype === undefined ? null : dtypeCode[dtype(o.dtype)];
     return new Tensor(native.to(this._h, dev, code, bool(o.copy ?? false, 'copy')));
   }
-  float(): Tensor { return this.to({ dtype: 'float32' }); }
-  double(): Tensor { return this.to({ dtype: 'float64' }); }
-  half(): Tensor { return this.to({ dtype: 'float16' }); }
-  long(): Tensor { return this.to({ dtype: 'int64' }); }
-  int(): Tensor { return this.to({ dtype: 'int32' }); }
-  bool(): Tensor { return this.to({ dtype: 'bool' }); }
-  cpu(): Tensor { return this.to({ device: 'cpu' }); }
-  cuda(index = 0): Tensor { return this.to({ device: `cuda:${int(index, 'index', 0)}` }); }
-  clone(): Tensor { return new Tensor(native.clone(this._h)); }
-  contiguous(): Tensor { return new Tensor(native.contiguous(this._h)); }
+  float(): Tensor {
+    return this.to({ dtype: 'float32' });
+  }
+  double(): Tensor {
+    return this.to({ dtype: 'float64' });
+  }
+  half(): Tensor {
+    return this.to({ dtype: 'float16' });
+  }
+  long(): Tensor {
+    return this.to({ dtype: 'int64' });
+  }
+  int(): Tensor {
+    return this.to({ dtype: 'int32' });
+  }
+  bool(): Tensor {
+    return this.to({ dtype: 'bool' });
+  }
+  cpu(): Tensor {
+    return this.to({ device: 'cpu' });
+  }
+  cuda(index = 0): Tensor {
+    return this.to({ device: `cuda:${int(index, 'index', 0)}` });
+  }
+  clone(): Tensor {
+    return new Tensor(native.clone(this._h));
+  }
+  contiguous(): Tensor {
+    return new Tensor(native.contiguous(this._h));
+  }
 
   // ------------------------------------------------------------ autograd
   get requiresGrad(): boolean {
@@ -248,7 +281,11 @@ export class Tensor {
     const [g, retain, create] = within('backward', () => {
       const { retainGraph = null, createGraph = false } = options(opts, 'backward', ['retainGraph', 'createGraph']);
       if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) fail(gradient, 'gradient', 'a Tensor or undefined');
-      return [optHandle(gradient, 'gradient'), retainGraph === null ? null : bool(retainGraph, 'retainGraph'), bool(createGraph, 'createGraph')];
+      return [
+        optHandle(gradient, 'gradient'),
+        retainGraph === null ? null : bool(retainGraph, 'retainGraph'),
+        bool(createGraph, 'createGraph'),
+      ];
     });
     native.backward(this._h, g, retain, create);
   }

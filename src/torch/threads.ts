@@ -15,7 +15,9 @@ export function setNumThreads(n: number): void {
   const max = maxNumThreads();
   int(n, 'n', 1);
   if (n > max)
-    throw new RangeError(`setNumThreads: expected at most ${max} threads (4 per core; this process may run on ${availableParallelism()} cores) but received ${n}`);
+    throw new RangeError(
+      `setNumThreads: expected at most ${max} threads (4 per core; this process may run on ${availableParallelism()} cores) but received ${n}`,
+    );
   native.setNumThreads(n);
 }
 

@@ -30,7 +30,9 @@ export interface StepTiming {
 export function secondsPerStep(o: StepTiming): number {
   const n = o.steps ?? 6;
   if (!Number.isInteger(n) || n < 3) throw new RangeError(`secondsPerStep: expected at least 3 steps but received ${n}`);
-  const saved = torch.noGrad(() => Object.fromEntries(Object.entries(o.model.stateDict()).map(([k, t]) => [k, torch.keep(t.detach().clone())])));
+  const saved = torch.noGrad(() =>
+    Object.fromEntries(Object.entries(o.model.stateDict()).map(([k, t]) => [k, torch.keep(t.detach().clone())])),
+  );
   const rng = torch.keep(torch.getRngState());
   const times: number[] = [];
   try {

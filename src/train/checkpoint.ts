@@ -101,12 +101,16 @@ function readManifest(dir: string): Manifest {
  * comment for the layout. Tensors go to safetensors, everything else to JSON.
  */
 export function saveCheckpoint(dir: string, s: CheckpointState): void {
-  if (!Number.isInteger(s.step) || s.step < 0) throw new RangeError(`saveCheckpoint: expected a non-negative integer step but received ${s.step}`);
+  if (!Number.isInteger(s.step) || s.step < 0)
+    throw new RangeError(`saveCheckpoint: expected a non-negative integer step but received ${s.step}`);
   const epoch = s.epoch ?? 0;
   // Everything is serialised (and so validated) before the first file is written.
   const files: Partial<Record<Part, Buffer>> = {
     model: torch.safetensors.serialize(s.model.stateDict(), { format: 'pt' }), // what PyTorch tooling expects
-    state: toJson({ step: s.step, epoch, schedule: s.schedule ?? null, config: s.config ?? null, extra: s.extra ?? null }, 'the state (schedule, config or extra)'),
+    state: toJson(
+      { step: s.step, epoch, schedule: s.schedule ?? null, config: s.config ?? null, extra: s.extra ?? null },
+      'the state (schedule, config or extra)',
+    ),
   };
   if (s.optimizer) {
     const sd = s.optimizer.stateDict();
@@ -133,7 +137,14 @@ export function saveCheckpoint(dir: string, s: CheckpointState): void {
 
   mkdirSync(dir, { recursive: true });
   // A generation above every file present: never the current manifest's, nor a failed save's.
-  const generation = 1 + Math.max(0, ...readdirSync(dir).filter((f) => DATA_FILE.test(f)).map((f) => Number(/-(\d+)\./.exec(f)![1])));
+  const generation =
+    1 +
+    Math.max(
+      0,
+      ...readdirSync(dir)
+        .filter((f) => DATA_FILE.test(f))
+        .map((f) => Number(/-(\d+)\./.exec(f)![1])),
+    );
   const manifest: Manifest = { format: FORMAT, version: 1, generation, step: s.step, epoch, files: {} };
   for (const part of PARTS) {
     const bytes = files[part];
@@ -156,7 +167,9 @@ function readPart(dir: string, m: Manifest, part: Part): { path: string; bytes: 
   if (!existsSync(path)) throw new Error(`loadCheckpoint: ${path} is missing (named by ${join(dir, 'manifest.json')})`);
   const bytes = readFileSync(path);
   if (bytes.length !== entry.bytes || sha256(bytes) !== entry.sha256)
-    throw new Error(`loadCheckpoint: ${path} is corrupt: ${bytes.length} bytes with a SHA-256 that differs from the manifest's (${entry.bytes} bytes)`);
+    throw new Error(
+      `loadCheckpoint: ${path} is corrupt: ${bytes.length} bytes with a SHA-256 that differs from the manifest's (${entry.bytes} bytes)`,
+    );
   return { path, bytes };
 }
 
@@ -173,7 +186,10 @@ function parseJson(f: { path: string; bytes: Buffer }): Record<string, unknown> 
  * matching shapes), `optimizer` (same type and parameter layout), the global RNG and
  * each named generator. Errors name the file (and, for the model, the key and both shapes).
  */
-export function loadCheckpoint(dir: string, o: { model: Module; optimizer?: AnyOptimizer; generators?: Record<string, torch.Generator> }): LoadedCheckpoint {
+export function loadCheckpoint(
+  dir: string,
+  o: { model: Module; optimizer?: AnyOptimizer; generators?: Record<string, torch.Generator> },
+): LoadedCheckpoint {
   const m = readManifest(dir);
   const state = readPart(dir, m, 'state');
   const model = readPart(dir, m, 'model');
@@ -200,9 +216,15 @@ function loadOptimizer(dir: string, m: Manifest, optimizer: AnyOptimizer): void 
   const json = readPart(dir, m, 'optimizer');
   const tensorsFile = readPart(dir, m, 'optimizerState');
   if (!json || !tensorsFile) throw new Error(`loadCheckpoint: the checkpoint in ${dir} has no optimizer state, but an optimizer was given`);
-  const saved = parseJson(json) as { type: string; paramGroups: OptimizerState<{ lr: number }>['paramGroups']; state: Record<string, Record<string, number | { tensor: string }>> };
+  const saved = parseJson(json) as {
+    type: string;
+    paramGroups: OptimizerState<{ lr: number }>['paramGroups'];
+    state: Record<string, Record<string, number | { tensor: string }>>;
+  };
   if (saved.type !== optimizer.constructor.name)
-    throw new Error(`loadCheckpoint: ${json.path} holds the state of a ${saved.type} optimizer but a ${optimizer.constructor.name} was given`);
+    throw new Error(
+      `loadCheckpoint: ${json.path} holds the state of a ${saved.type} optimizer but a ${optimizer.constructor.name} was given`,
+    );
   torch.scope(() => {
     const tensors = torch.safetensors.deserialize(tensorsFile.bytes, tensorsFile.path).tensors;
     const state: Record<number, ParamState> = {};

@@ -87,7 +87,16 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     }
     run.rewind(stage, step); // events logged after the checkpoint (or before a first one) are logged again
   }
-  const save = (): void => saveCheckpoint(ckpt, { model, optimizer, step, epoch: Math.floor(step / stepsPerEpoch), config: o.config, generators: o.generators, extra: { trainSeconds } });
+  const save = (): void =>
+    saveCheckpoint(ckpt, {
+      model,
+      optimizer,
+      step,
+      epoch: Math.floor(step / stepsPerEpoch),
+      config: o.config,
+      generators: o.generators,
+      extra: { trainSeconds },
+    });
   if (step >= total) return { step, interrupted: false, seconds: 0 };
 
   let stop = false;
@@ -110,7 +119,10 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * o.schedule(step + 1, i))); // this update completes step + 1 (the convention of optim/schedules.ts)
         optimizer.zeroGrad();
         const r = torch.scope(() => o.step(batch, step));
-        if (!Number.isFinite(r.loss)) throw new Error(`${stage}: the loss became ${r.loss} at step ${step}; lower the learning rate (the last checkpoint is in ${ckpt})`);
+        if (!Number.isFinite(r.loss))
+          throw new Error(
+            `${stage}: the loss became ${r.loss} at step ${step}; lower the learning rate (the last checkpoint is in ${ckpt})`,
+          );
         optimizer.step();
         if (o.afterStep) torch.scope(() => o.afterStep!(step));
         step++;
@@ -124,7 +136,17 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         progress.update(step, window.loss / window.n, rate, epoch);
         if (step % logEvery === 0 || step === total) {
           const extra = Object.fromEntries(Object.entries(window.extra).map(([k, v]) => [k, v / window.n]));
-          run.log({ event: 'train', stage, step, epoch, loss: window.loss / window.n, lr: optimizer.paramGroups[0].lr, imagesPerSec: rate, seconds: trainSeconds, ...extra });
+          run.log({
+            event: 'train',
+            stage,
+            step,
+            epoch,
+            loss: window.loss / window.n,
+            lr: optimizer.paramGroups[0].lr,
+            imagesPerSec: rate,
+            seconds: trainSeconds,
+            ...extra,
+          });
           window = { loss: 0, n: 0, items: 0, t: now, extra: {} };
         }
         if (o.evaluate && o.evalEvery && step % o.evalEvery === 0 && step < total) {

@@ -31,16 +31,26 @@ export class Progress {
   private lastLine = 0;
   private readonly first: number;
 
-  constructor(readonly stage: string, readonly total: number, start = 0, o: ProgressOptions = {}) {
+  constructor(
+    readonly stage: string,
+    readonly total: number,
+    start = 0,
+    o: ProgressOptions = {},
+  ) {
     this.write = o.write ?? ((line) => process.stderr.write(line + '\n'));
     this.interval = (o.interval ?? 10) * 1000;
     this.first = start;
     const tty = o.bar ?? process.stderr.isTTY === true;
     this.bar = tty
-      ? new cliProgress.SingleBar({
-        format: `${stage} |{bar}| {value}/{total} | loss {loss} | {rate} img/s | ETA {eta_formatted}`,
-        hideCursor: true, etaBuffer: 50, stream: process.stderr,
-      }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          {
+            format: `${stage} |{bar}| {value}/{total} | loss {loss} | {rate} img/s | ETA {eta_formatted}`,
+            hideCursor: true,
+            etaBuffer: 50,
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
     this.bar?.start(total, start, { loss: '-', rate: '-' });
   }
@@ -55,7 +65,9 @@ export class Progress {
     if (now - this.lastLine < this.interval && step < this.total) return;
     this.lastLine = now;
     const perStep = (now - this.t0) / 1000 / Math.max(1, step - this.first);
-    this.write(`[${this.stage}] step ${step}/${this.total} epoch ${epoch} loss ${loss.toFixed(4)} ${imagesPerSec.toFixed(0)} img/s eta ${formatDuration(perStep * (this.total - step))}`);
+    this.write(
+      `[${this.stage}] step ${step}/${this.total} epoch ${epoch} loss ${loss.toFixed(4)} ${imagesPerSec.toFixed(0)} img/s eta ${formatDuration(perStep * (this.total - step))}`,
+    );
   }
 
   /** A message that does not break the bar. */

@@ -20,17 +20,19 @@ export interface MetricEvent {
 
 /** Calls `fn` with each non-blank line of a JSON-lines file, parsed, and its "file:line"; a line that is not JSON is an error naming it. */
 export function forEachJsonLine(path: string, fn: (value: unknown, where: string) => void): void {
-  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    const where = `${path}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`${where}: not JSON: ${(e as Error).message}`);
-    }
-    fn(value, where);
-  });
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      const where = `${path}:${i + 1}`;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (e) {
+        throw new Error(`${where}: not JSON: ${(e as Error).message}`);
+      }
+      fn(value, where);
+    });
 }
 
 export class RunDir {
@@ -42,7 +44,8 @@ export class RunDir {
    * `resume`, for continuing the run in it (it must hold one).
    */
   constructor(dir: string, o: { resume?: boolean } = {}) {
-    if (typeof dir !== 'string' || dir.trim() === '') throw new TypeError(`run folder: expected a folder path (--out) but received ${JSON.stringify(dir)}`);
+    if (typeof dir !== 'string' || dir.trim() === '')
+      throw new TypeError(`run folder: expected a folder path (--out) but received ${JSON.stringify(dir)}`);
     this.dir = resolve(dir);
     const started = existsSync(this.configPath);
     if (o.resume && !started) throw new Error(`--resume: ${this.dir} holds no run (no config.json); start one without --resume`);

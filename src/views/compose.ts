@@ -8,7 +8,8 @@ type Tensor = torch.Tensor;
 const isView = (v: unknown): v is View => typeof (v as View | null)?.forward === 'function';
 
 function checkViews(views: unknown, name: string): View[] {
-  if (!Array.isArray(views) || views.length === 0 || !views.every(isView)) fail(views, name, 'a non-empty array of views (objects with forward(x, generator))');
+  if (!Array.isArray(views) || views.length === 0 || !views.every(isView))
+    fail(views, name, 'a non-empty array of views (objects with forward(x, generator))');
   return views;
 }
 

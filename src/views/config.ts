@@ -60,7 +60,8 @@ export function viewPipeline(o: PipelineOptions, api = 'views'): Compose {
   return new Compose(steps);
 }
 
-const probabilities = (help: string, dflt: number[]) => nums(`${help} (one value: every global view; two: view 1, view 2)`, dflt, { min: 0, max: 1 });
+const probabilities = (help: string, dflt: number[]) =>
+  nums(`${help} (one value: every global view; two: view 1, view 2)`, dflt, { min: 0, max: 1 });
 const cropScale = (help: string, dflt: [number, number]) =>
   nums(help, dflt, { length: 2, min: 0, max: 1 }).refine((v) => v[0] > 0 && v[0] <= v[1], 'expected [min, max] with 0 < min <= max <= 1');
 
@@ -78,23 +79,29 @@ export interface ViewDefaults {
 
 /** The schema of an image method's `views` section, with the method's defaults. */
 export function imageViewsSchema(d: ViewDefaults = {}) {
-  return section({
-    size: int("side of the global views (default: the images' side)", undefined, { min: 4 }),
-    crop: bool('random resized crop (off: the whole image, flipped at random)', true),
-    scale: cropScale('crop area range [min, max] of the global views', d.scale ?? [0.08, 1]),
-    flip: num('horizontal-flip probability', 0.5, { min: 0, max: 1 }),
-    strength: num('colour-distortion strength s (jitter 0.8s/0.8s/0.8s/0.2s; 0 = off)', d.strength ?? 0.5, { min: 0, max: 1.25 }),
-    jitter: num('colour-jitter probability', d.jitter ?? 0.8, { min: 0, max: 1 }),
-    grayscale: num('grayscale probability', d.grayscale ?? 0.2, { min: 0, max: 1 }),
-    blur: probabilities('Gaussian-blur probability', d.blur ?? [0]),
-    solarize: probabilities('solarize probability', d.solarize ?? [0]),
-    local: section({
-      count: int('small local crops per image (multi-crop; 0 = none)', d.localCount ?? 0, { min: 0, max: 32 }),
-      size: int('side of the local crops (default 3/7 of the global side, as 96 of 224)', undefined, { min: 4 }),
-      scale: cropScale('crop area range of the local crops', d.localScale ?? [0.05, 0.4]),
-      blur: num('Gaussian-blur probability of the local crops', 0.5, { min: 0, max: 1 }),
-    }, 'multi-crop: extra small views (DINO, SwAV)'),
-  }, 'augmentations of the views');
+  return section(
+    {
+      size: int("side of the global views (default: the images' side)", undefined, { min: 4 }),
+      crop: bool('random resized crop (off: the whole image, flipped at random)', true),
+      scale: cropScale('crop area range [min, max] of the global views', d.scale ?? [0.08, 1]),
+      flip: num('horizontal-flip probability', 0.5, { min: 0, max: 1 }),
+      strength: num('colour-distortion strength s (jitter 0.8s/0.8s/0.8s/0.2s; 0 = off)', d.strength ?? 0.5, { min: 0, max: 1.25 }),
+      jitter: num('colour-jitter probability', d.jitter ?? 0.8, { min: 0, max: 1 }),
+      grayscale: num('grayscale probability', d.grayscale ?? 0.2, { min: 0, max: 1 }),
+      blur: probabilities('Gaussian-blur probability', d.blur ?? [0]),
+      solarize: probabilities('solarize probability', d.solarize ?? [0]),
+      local: section(
+        {
+          count: int('small local crops per image (multi-crop; 0 = none)', d.localCount ?? 0, { min: 0, max: 32 }),
+          size: int('side of the local crops (default 3/7 of the global side, as 96 of 224)', undefined, { min: 4 }),
+          scale: cropScale('crop area range of the local crops', d.localScale ?? [0.05, 0.4]),
+          blur: num('Gaussian-blur probability of the local crops', 0.5, { min: 0, max: 1 }),
+        },
+        'multi-crop: extra small views (DINO, SwAV)',
+      ),
+    },
+    'augmentations of the views',
+  );
 }
 export type ImageViewsConfig = Config<ReturnType<typeof imageViewsSchema>>;
 
@@ -116,12 +123,21 @@ export class ImageViews {
   /** `imageSize`: the side of the input images (the global views' default side). */
   constructor(c: ImageViewsConfig, imageSize: number) {
     const size = c.size ?? imageSize;
-    const base = { crop: c.crop, scale: c.scale as [number, number], flip: c.flip, strength: c.strength, jitter: c.jitter, grayscale: c.grayscale };
-    const view = (i: number): View => viewPipeline({ ...base, size, blur: perView(c.blur, i, 'blur'), solarize: perView(c.solarize, i, 'solarize') });
+    const base = {
+      crop: c.crop,
+      scale: c.scale as [number, number],
+      flip: c.flip,
+      strength: c.strength,
+      jitter: c.jitter,
+      grayscale: c.grayscale,
+    };
+    const view = (i: number): View =>
+      viewPipeline({ ...base, size, blur: perView(c.blur, i, 'blur'), solarize: perView(c.solarize, i, 'solarize') });
     this.global = [view(0), view(1)];
     this.localCount = c.local.count;
     const localSize = c.local.size ?? Math.max(4, Math.round((size * 3) / 7));
-    this.local = c.local.count > 0 ? viewPipeline({ ...base, size: localSize, scale: c.local.scale as [number, number], blur: c.local.blur }) : null;
+    this.local =
+      c.local.count > 0 ? viewPipeline({ ...base, size: localSize, scale: c.local.scale as [number, number], blur: c.local.blur }) : null;
   }
 
   /** x, partner: [N, C, H, W] in [0, 1] → [global 1 of x, global 2 of partner, local crops of x …]. */

@@ -33,7 +33,10 @@ export function imageGrid(x: Tensor, o?: GridOptions): Tensor {
     const cells = torch.full([rows * cols, c, h + p, w + p], v, { dtype: x.dtype, device: x.device });
     cells.narrow(0, 0, n).narrow(2, p, h).narrow(3, p, w).copy_(x);
     // [rows, cols, C, h + p, w + p] -> [C, rows, h + p, cols, w + p]
-    const tiled = cells.view([rows, cols, c, h + p, w + p]).permute([2, 0, 3, 1, 4]).reshape([c, rows * (h + p), cols * (w + p)]);
+    const tiled = cells
+      .view([rows, cols, c, h + p, w + p])
+      .permute([2, 0, 3, 1, 4])
+      .reshape([c, rows * (h + p), cols * (w + p)]);
     return F.pad(tiled, [0, p, 0, p], { value: v });
   });
 }
@@ -56,14 +59,16 @@ export function encodePng(img: Tensor): Buffer {
     fail(img instanceof torch.Tensor ? `shape [${img.shape}]` : img, 'encodePng img', 'an image Tensor [C, H, W] with C = 1 or 3');
   }
   const [c, h, w] = img.shape;
-  const pixels = torch.scope(() => img.mul(255).add(0.5).clamp(0, 255).to({ dtype: 'uint8' }).permute([1, 2, 0]).contiguous().data() as Uint8Array);
+  const pixels = torch.scope(
+    () => img.mul(255).add(0.5).clamp(0, 255).to({ dtype: 'uint8' }).permute([1, 2, 0]).contiguous().data() as Uint8Array,
+  );
   const stride = w * c;
-  const raw = new Uint8Array(h * (stride + 1));  // each scanline: filter byte 0 (none) + pixels
+  const raw = new Uint8Array(h * (stride + 1)); // each scanline: filter byte 0 (none) + pixels
   for (let y = 0; y < h; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, c === 1 ? 0 : 2, 0, 0, 0], 8);  // bit depth 8, grayscale or RGB, deflate, no filter, no interlace
+  ihdr.set([8, c === 1 ? 0 : 2, 0, 0, 0], 8); // bit depth 8, grayscale or RGB, deflate, no filter, no interlace
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
 }

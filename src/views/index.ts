@@ -4,7 +4,15 @@
  * adjustment also has a deterministic functional form with explicit parameters.
  */
 export { type View, type PerSample } from './image/common.js';
-export { randomResizedCropParams, resizedCrop, resizedCropBoxes, RandomResizedCrop, type Boxes, type CropOptions, type RandomResizedCropOptions } from './image/crop.js';
+export {
+  randomResizedCropParams,
+  resizedCrop,
+  resizedCropBoxes,
+  RandomResizedCrop,
+  type Boxes,
+  type CropOptions,
+  type RandomResizedCropOptions,
+} from './image/crop.js';
 export { hflip, RandomHorizontalFlip } from './image/flip.js';
 export { rgbToGrayscale, adjustBrightness, adjustContrast, adjustSaturation, solarize, mixColor } from './image/color.js';
 export { adjustHue, rgbToHsv, hsvToRgb } from './image/hue.js';
@@ -15,7 +23,17 @@ export { Compose, MultiView } from './compose.js';
 export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
 export { viewPipeline, imageViewsSchema, ImageViews, type PipelineOptions, type ViewDefaults, type ImageViewsConfig } from './config.js';
 export { imageGrid, encodePng, writePng } from './grid.js';
-export { TRILL_FRONTEND, MelSpectrogram, melSpectrogram, logMelSpectrogram, melFilterbank, hzToMel, melToHz, type MelOptions, type MelScale } from './audio/mel.js';
+export {
+  TRILL_FRONTEND,
+  MelSpectrogram,
+  melSpectrogram,
+  logMelSpectrogram,
+  melFilterbank,
+  hzToMel,
+  melToHz,
+  type MelOptions,
+  type MelScale,
+} from './audio/mel.js';
 export { CQT_DEFAULTS, ConstantQ, cqt, cqtFrequencies, type CqtOptions } from './audio/cqt.js';
 export { timeCrop, randomTimeCrop, pitchShift, randomPitchShift, signalPower, addNoise, gain } from './audio/augment.js';
 export { maskTokens, specialTokensMask, IGNORE_INDEX, type MaskVocab, type MaskingOptions, type Masked } from '../text/masking.js';

@@ -31,8 +31,15 @@ export interface SimclrViewOptions {
 
 /** The pipeline of one SimCLR view: x [N, C, H, W] in [0, 1] -> [N, C, size, size]. */
 export function simclrPipeline(o: SimclrViewOptions): Compose {
-  const { size, strength = 1, scale = [0.08, 1], jitter = 0.8, grayscale = 0.2, flip = 0.5, blur } =
-    options(o, 'simclrViews', ['size', 'strength', 'scale', 'jitter', 'grayscale', 'flip', 'blur', 'views']);
+  const {
+    size,
+    strength = 1,
+    scale = [0.08, 1],
+    jitter = 0.8,
+    grayscale = 0.2,
+    flip = 0.5,
+    blur,
+  } = options(o, 'simclrViews', ['size', 'strength', 'scale', 'jitter', 'grayscale', 'flip', 'blur', 'views']);
   const [h, w] = tuple(size, 'size', 2, 1);
   const pBlur = probability(blur ?? (Math.min(h, w) > 32 ? 0.5 : 0), 'blur');
   return viewPipeline({ size: [h, w], strength, scale, jitter, grayscale, flip, blur: pBlur }, 'simclrViews');

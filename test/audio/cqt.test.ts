@@ -6,7 +6,12 @@ import { assertThrows } from '../helpers.js';
 
 const RATE = 16000;
 const sine = (f: number, n = RATE, amp = 1): torch.Tensor =>
-  torch.arange(n, { dtype: 'float64' }).mul((2 * Math.PI * f) / RATE).sin().mul(amp).float();
+  torch
+    .arange(n, { dtype: 'float64' })
+    .mul((2 * Math.PI * f) / RATE)
+    .sin()
+    .mul(amp)
+    .float();
 
 /** The bin with the most energy (mean over the frames away from the edges) and its mean magnitude. */
 function peak(spec: torch.Tensor): { bin: number; mag: number } {
@@ -44,7 +49,10 @@ test('an octave up moves the peak by binsPerOctave bins; batched rows are indepe
 test('a tone between two bins splits its energy between them', () => {
   const q = new ConstantQ({ sampleRate: RATE, fMin: 110, nBins: 36, binsPerOctave: 12, hopLength: 512 });
   const spec = q.forward(sine(110 * 2 ** (10.5 / 12))); // a quarter tone above bin 10
-  const m = spec.narrow(1, 4, spec.shape[1] - 8).mean(1).toArray();
+  const m = spec
+    .narrow(1, 4, spec.shape[1] - 8)
+    .mean(1)
+    .toArray();
   assert.ok(Math.abs(m[10] - m[11]) / m[10] < 0.05, `bins 10 and 11: ${m[10]} vs ${m[11]}`);
   assert.ok(m[10] > 3 * m[9] && m[11] > 3 * m[12], 'neighbours are weaker');
 });
@@ -55,7 +63,11 @@ test('defaults, frame counts and errors', () => {
   assert.ok(Math.abs(q.frequencies[0] - 32.7032) < 1e-4 && Math.abs(q.frequencies[83] - 3951.066) < 1e-2);
   assert.equal(q.kernelLength % 2, 1);
   assert.deepEqual(cqt(torch.zeros([1000]), { fMin: 200, nBins: 24, hopLength: 100 }).shape, [24, 11]);
-  assertThrows(() => new ConstantQ({ fMin: 100, nBins: 84 }), /the top bin 12081\.6 Hz .* must lie below the Nyquist frequency 8000 Hz/, RangeError);
+  assertThrows(
+    () => new ConstantQ({ fMin: 100, nBins: 84 }),
+    /the top bin 12081\.6 Hz .* must lie below the Nyquist frequency 8000 Hz/,
+    RangeError,
+  );
   assertThrows(() => new ConstantQ({ binsPerOctave: 0 }), /expected a positive integer for binsPerOctave but received 0/, RangeError);
   assertThrows(() => new ConstantQ({ center: false }).forward(torch.zeros([2, 100])), /shorter than the lowest bin's kernel/, RangeError);
 });

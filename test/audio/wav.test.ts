@@ -17,13 +17,27 @@ function wavBytes(tag: number, bits: number, channels: number, rate: number, pay
   const fmtSize = ext ? 40 : 16;
   const b = new Uint8Array(12 + 8 + fmtSize + 8 + payload.length);
   const v = new DataView(b.buffer);
-  const put = (at: number, s: string): void => { for (let i = 0; i < 4; i++) b[at + i] = s.charCodeAt(i); };
-  put(0, 'RIFF'); v.setUint32(4, b.length - 8, true); put(8, 'WAVE');
-  put(12, 'fmt '); v.setUint32(16, fmtSize, true);
-  v.setUint16(20, tag, true); v.setUint16(22, channels, true); v.setUint32(24, rate, true);
-  v.setUint32(28, (rate * channels * bits) / 8, true); v.setUint16(32, (channels * bits) / 8, true); v.setUint16(34, bits, true);
-  if (ext) { v.setUint16(36, 22, true); v.setUint16(38, bits, true); v.setUint16(44, sub, true); }
-  put(20 + fmtSize, 'data'); v.setUint32(24 + fmtSize, payload.length, true);
+  const put = (at: number, s: string): void => {
+    for (let i = 0; i < 4; i++) b[at + i] = s.charCodeAt(i);
+  };
+  put(0, 'RIFF');
+  v.setUint32(4, b.length - 8, true);
+  put(8, 'WAVE');
+  put(12, 'fmt ');
+  v.setUint32(16, fmtSize, true);
+  v.setUint16(20, tag, true);
+  v.setUint16(22, channels, true);
+  v.setUint32(24, rate, true);
+  v.setUint32(28, (rate * channels * bits) / 8, true);
+  v.setUint16(32, (channels * bits) / 8, true);
+  v.setUint16(34, bits, true);
+  if (ext) {
+    v.setUint16(36, 22, true);
+    v.setUint16(38, bits, true);
+    v.setUint16(44, sub, true);
+  }
+  put(20 + fmtSize, 'data');
+  v.setUint32(24 + fmtSize, payload.length, true);
   b.set(payload, 28 + fmtSize);
   return b;
 }
@@ -40,7 +54,11 @@ test('int16 write → read is exact, bytes included, for stereo', () => {
   assert.deepEqual(w.audio.shape, [2, 1000]);
   assert.ok(torch.equal(w.audio, audio), 'samples differ after the round trip');
   assert.deepEqual(encodeWav(w.audio, 22050), new Uint8Array(readFileSync(path)));
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'atomic write leaves no temp file');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'atomic write leaves no temp file',
+  );
 });
 
 test('float32 round trip is exact; int16 clips and rounds', () => {
@@ -53,7 +71,11 @@ test('float32 round trip is exact; int16 clips and rounds', () => {
 test('reads 24-bit, 32-bit, 8-bit and extensible PCM and 64-bit float', () => {
   const i24 = [-8388608, -1, 0, 1, 8388607, 4194304];
   const p24 = new Uint8Array(i24.length * 3);
-  i24.forEach((x, i) => { p24[3 * i] = x & 0xff; p24[3 * i + 1] = (x >> 8) & 0xff; p24[3 * i + 2] = (x >> 16) & 0xff; });
+  i24.forEach((x, i) => {
+    p24[3 * i] = x & 0xff;
+    p24[3 * i + 1] = (x >> 8) & 0xff;
+    p24[3 * i + 2] = (x >> 16) & 0xff;
+  });
   const w24 = decodeWav(wavBytes(1, 24, 2, 48000, p24));
   assert.equal(w24.format, 'int24');
   assert.deepEqual(w24.audio.shape, [2, 3]);
@@ -73,7 +95,10 @@ test('reads 24-bit, 32-bit, 8-bit and extensible PCM and 64-bit float', () => {
 });
 
 test('mono mixes channels by their mean', () => {
-  const stereo = torch.tensor([[0.5, -0.5, 0.25], [0.25, 0.25, -0.25]]);
+  const stereo = torch.tensor([
+    [0.5, -0.5, 0.25],
+    [0.25, 0.25, -0.25],
+  ]);
   const w = decodeWav(encodeWav(stereo, 16000), 'mix.wav', { mono: true });
   assert.deepEqual(w.audio.shape, [1, 3]);
   assertArrayClose(w.audio.toArray(), [0.375, -0.125, 0], 0);
@@ -87,11 +112,18 @@ test('corrupt, truncated and unsupported files fail naming the file', () => {
   const ogg = join(dir, 'song.wav');
   writeFileSync(ogg, Buffer.from('OggS\0\x02\0\0\0\0\0\0\0\0\0\0'));
   assertThrows(() => readWav(ogg), /song\.wav: not a WAV file: expected 'RIFF' at byte 0 but found "OggS"/, WavError);
-  assertThrows(() => decodeWav(wavBytes(7, 8, 1, 8000, new Uint8Array(8)), 'phone.wav'),
-    /phone\.wav: unsupported WAV encoding: µ-law \(format tag 7, 8 bits\); supported: PCM/, WavError);
+  assertThrows(
+    () => decodeWav(wavBytes(7, 8, 1, 8000, new Uint8Array(8)), 'phone.wav'),
+    /phone\.wav: unsupported WAV encoding: µ-law \(format tag 7, 8 bits\); supported: PCM/,
+    WavError,
+  );
   assertThrows(() => decodeWav(wavBytes(0xfffe, 8, 1, 8000, new Uint8Array(8), 6), 'x.wav'), /x\.wav: unsupported WAV encoding: A-law/);
-  assertThrows(() => decodeWav(wavBytes(1, 12, 1, 8000, new Uint8Array(8)), 'odd.wav'), /odd\.wav: unsupported WAV encoding: PCM \(format tag 1, 12 bits\)/);
-  const rifx = new Uint8Array(good); rifx.set([0x52, 0x49, 0x46, 0x58]);
+  assertThrows(
+    () => decodeWav(wavBytes(1, 12, 1, 8000, new Uint8Array(8)), 'odd.wav'),
+    /odd\.wav: unsupported WAV encoding: PCM \(format tag 1, 12 bits\)/,
+  );
+  const rifx = new Uint8Array(good);
+  rifx.set([0x52, 0x49, 0x46, 0x58]);
   assertThrows(() => decodeWav(rifx, 'be.wav'), /be\.wav: unsupported WAV container 'RIFX'/);
   assertThrows(() => decodeWav(good.subarray(0, 36), 'head.wav'), /head\.wav: no 'data' chunk/);
   assertThrows(() => readWav(join(dir, 'missing.wav')), /missing\.wav: cannot read: ENOENT/, WavError);
@@ -103,7 +135,9 @@ test('resample matches torchaudio.functional.resample', () => {
   const x16 = g('resample.x16k'); // float64
   assertClose(resample(x16, 16000, 22050), g('resample.16k_22050'), { atol: 1e-10 });
   assertClose(resample(g('resample.x48k'), 48000, 16000), g('resample.48k_16k'), { atol: 1e-10 });
-  assertClose(resample(g('resample.x44k'), 44100, 16000, { lowpassFilterWidth: 4, rolloff: 0.9 }), g('resample.44100_16k'), { atol: 1e-10 });
+  assertClose(resample(g('resample.x44k'), 44100, 16000, { lowpassFilterWidth: 4, rolloff: 0.9 }), g('resample.44100_16k'), {
+    atol: 1e-10,
+  });
   assertClose(resample(x16.float(), 16000, 22050), g('resample.16k_22050').float(), { atol: 2e-5, msg: 'float32' });
   const xc = g('resample.x1009'); // [2, 3, 500] at co-prime rates: every phase has its own tap offset
   assertClose(resample(xc, 1009, 640), g('resample.1009_640'), { atol: 1e-10, msg: '1009 → 640' });
@@ -122,10 +156,20 @@ function tone(x: torch.Tensor, rate: number): { freq: number; amp: number } {
 
 /** One second of a sine at `f` Hz sampled at `rate`, float32 [1, rate]. */
 const sine = (f: number, rate: number, amp: number): torch.Tensor =>
-  torch.arange(rate, { dtype: 'float64' }).mul((2 * Math.PI * f) / rate).sin().mul(amp).float().unsqueeze(0);
+  torch
+    .arange(rate, { dtype: 'float64' })
+    .mul((2 * Math.PI * f) / rate)
+    .sin()
+    .mul(amp)
+    .float()
+    .unsqueeze(0);
 
 test('a resampled sine keeps its frequency and amplitude; content above the new Nyquist is removed', () => {
-  for (const [from, to] of [[44100, 16000], [16000, 22050], [48000, 16000]]) {
+  for (const [from, to] of [
+    [44100, 16000],
+    [16000, 22050],
+    [48000, 16000],
+  ]) {
     const y = resample(sine(440, from, 0.5), from, to);
     assert.deepEqual(y.shape, [1, to]);
     const { freq, amp } = tone(y, to);

@@ -12,7 +12,10 @@ const pretrain = (file: Record<string, unknown>, flags: Record<string, unknown> 
   resolveConfig(pretrainSchema(peekIn(file, flags)), file, flags, 'run.yaml');
 
 test('defaults fill every field; the config file overrides them and flags override the file', () => {
-  const c = pretrain({ train: { epochs: 3 }, data: { name: 'emoji', vendors: ['google'] } }, { 'train.batchSize': '64', 'optim.lr': '0.5', 'method.head.batchNorm': 'false', 'method.views.scale': '0.3, 1' });
+  const c = pretrain(
+    { train: { epochs: 3 }, data: { name: 'emoji', vendors: ['google'] } },
+    { 'train.batchSize': '64', 'optim.lr': '0.5', 'method.head.batchNorm': 'false', 'method.views.scale': '0.3, 1' },
+  );
   assert.equal(c.method.name, 'simclr');
   assert.deepEqual(c.train, { epochs: 3, steps: 0, seconds: 0, batchSize: 64, checkpointSeconds: 120, logEvery: 10 });
   assert.deepEqual(c.data, { name: 'emoji', split: 'train', size: 32, channels: 3, vendors: ['google'] });
@@ -29,24 +32,47 @@ test('a method or data set may be given by name alone, in a file or as a flag; i
   assert.equal(pretrain({ method: 'micle' }).method.name, 'micle');
   assert.equal(pretrain({}, { method: 'micle' }).method.name, 'micle');
   assert.equal(pretrain({ data: 'mnist' }).data.name, 'mnist');
-  assert.throws(() => pretrain({ data: { name: 'mnist', vendors: ['google'] } }), /^Error: run.yaml.data: unknown key "vendors" \(valid: name, split, limit, tag\)$/);
+  assert.throws(
+    () => pretrain({ data: { name: 'mnist', vendors: ['google'] } }),
+    /^Error: run.yaml.data: unknown key "vendors" \(valid: name, split, limit, tag\)$/,
+  );
   const flags = flagFields(pretrainSchema(peekIn({}, { method: 'simclr' }))).map(([p]) => flagName(p));
-  assert.ok(flags.includes('--method.temperature') && flags.includes('--method.views.local.count') && flags.includes('--method.head.out-dim'));
+  assert.ok(
+    flags.includes('--method.temperature') && flags.includes('--method.views.local.count') && flags.includes('--method.head.out-dim'),
+  );
 });
 
 test('unknown keys are rejected with the valid ones listed; wrong types and ranges name the key', () => {
-  assert.throws(() => pretrain({ trian: {} }), /^Error: run.yaml: unknown key "trian" \(valid: name, seed, threads, method, init, data, model, optim, train, monitor\)$/);
-  assert.throws(() => pretrain({ train: { epoch: 1 } }), /run.yaml.train: unknown key "epoch" \(valid: epochs, steps, seconds, batchSize, checkpointSeconds, logEvery\)/);
+  assert.throws(
+    () => pretrain({ trian: {} }),
+    /^Error: run.yaml: unknown key "trian" \(valid: name, seed, threads, method, init, data, model, optim, train, monitor\)$/,
+  );
+  assert.throws(
+    () => pretrain({ train: { epoch: 1 } }),
+    /run.yaml.train: unknown key "epoch" \(valid: epochs, steps, seconds, batchSize, checkpointSeconds, logEvery\)/,
+  );
   assert.throws(() => pretrain({ method: 'nope' }), /run.yaml.method.name: expected one of simclr, micle.* but received "nope"/);
   assert.throws(() => pretrain({ train: { batchSize: 1.5 } }), /run.yaml.train.batchSize: expected an integer but received 1.5/);
   assert.throws(() => pretrain({ train: { batchSize: 1 } }), /run.yaml.train.batchSize: expected a value in \[2, 65536\] but received 1/);
   assert.throws(() => pretrain({}, { 'train.batchSize': 'ten' }), /--train.batch-size: expected an integer but received "ten"/);
-  assert.throws(() => pretrain({}, { 'method.views.flip': '2' }), /run.yaml.method.views.flip: expected a value in \[0, 1\] but received 2/);
-  assert.throws(() => pretrain({}, { 'method.views.scale': '2,1' }), /run.yaml.method.views.scale\[0\]: expected a value in \[0, 1\] but received 2/);
-  assert.throws(() => pretrain({}, { 'method.views.scale': '0.5,0.2' }), /run.yaml.method.views.scale: expected \[min, max\] with 0 < min <= max <= 1 but received \[0.5, 0.2\]/);
+  assert.throws(
+    () => pretrain({}, { 'method.views.flip': '2' }),
+    /run.yaml.method.views.flip: expected a value in \[0, 1\] but received 2/,
+  );
+  assert.throws(
+    () => pretrain({}, { 'method.views.scale': '2,1' }),
+    /run.yaml.method.views.scale\[0\]: expected a value in \[0, 1\] but received 2/,
+  );
+  assert.throws(
+    () => pretrain({}, { 'method.views.scale': '0.5,0.2' }),
+    /run.yaml.method.views.scale: expected \[min, max\] with 0 < min <= max <= 1 but received \[0.5, 0.2\]/,
+  );
   assert.throws(() => pretrain({}, { 'train.nope': '1' }), /unknown option --train.nope/);
   const ft = (file: Record<string, unknown>) => resolveConfig(finetuneSchema(peekIn(file)), file, {}, 'c');
-  assert.throws(() => ft({ shifted: [{ name: 'emoji', vendor: 'x' }] }), /c.shifted\[0\]: unknown key "vendor" \(valid: name, split, limit, tag, size, channels, vendors\)/);
+  assert.throws(
+    () => ft({ shifted: [{ name: 'emoji', vendor: 'x' }] }),
+    /c.shifted\[0\]: unknown key "vendor" \(valid: name, split, limit, tag, size, channels, vendors\)/,
+  );
   assert.throws(() => ft({ fractions: [1.5] }), /c.fractions\[0\]: expected a value in \[0.000001, 1\] but received 1.5/);
   assert.throws(() => ft({ data: { name: 'emoji', channels: 2 } }), /c.data.channels: expected one of 1, 3 but received 2/);
 });
@@ -58,10 +84,20 @@ test('flags: one per leaf field, kebab-case, lists of mappings excluded', () => 
 });
 
 test('listOf checks each item against its own schema and reports its index', () => {
-  const S = z.strictObject({ items: listOf('items', (item) => (item.kind === 'a' ? z.strictObject({ kind: z.string(), n: int('n', 1, { min: 0 }) }) : z.strictObject({ kind: z.string() }))) });
+  const S = z.strictObject({
+    items: listOf('items', (item) =>
+      item.kind === 'a' ? z.strictObject({ kind: z.string(), n: int('n', 1, { min: 0 }) }) : z.strictObject({ kind: z.string() }),
+    ),
+  });
   assert.deepEqual(resolveConfig(S, { items: [{ kind: 'a' }, { kind: 'b' }] }, {}, 'f'), { items: [{ kind: 'a', n: 1 }, { kind: 'b' }] });
-  assert.throws(() => resolveConfig(S, { items: [{ kind: 'a', n: -1 }] }, {}, 'f'), /^Error: f.items\[0\].n: expected a value >= 0 but received -1$/);
-  assert.throws(() => resolveConfig(S, { items: [{ kind: 'b', n: 1 }] }, {}, 'f'), /^Error: f.items\[0\]: unknown key "n" \(valid: kind\)$/);
+  assert.throws(
+    () => resolveConfig(S, { items: [{ kind: 'a', n: -1 }] }, {}, 'f'),
+    /^Error: f.items\[0\].n: expected a value >= 0 but received -1$/,
+  );
+  assert.throws(
+    () => resolveConfig(S, { items: [{ kind: 'b', n: 1 }] }, {}, 'f'),
+    /^Error: f.items\[0\]: unknown key "n" \(valid: kind\)$/,
+  );
   const T = section({ a: int('a', 2) }, 'T');
   assert.deepEqual(resolveConfig(z.strictObject({ t: T }), {}, {}, 'f'), { t: { a: 2 } });
 });

@@ -12,7 +12,18 @@ import { join } from 'node:path';
 import { EMOJI_VENDORS, emojiRecords, loadEmoji } from '../../src/data/emoji.js';
 import { loadImage } from '../../src/data/image-dataset.js';
 
-const CATEGORIES = ['Activities', 'Animals & Nature', 'Component', 'Flags', 'Food & Drink', 'Objects', 'People & Body', 'Smileys & Emotion', 'Symbols', 'Travel & Places'];
+const CATEGORIES = [
+  'Activities',
+  'Animals & Nature',
+  'Component',
+  'Flags',
+  'Food & Drink',
+  'Objects',
+  'People & Body',
+  'Smileys & Emotion',
+  'Symbols',
+  'Travel & Places',
+];
 /** Images per category for Google and Twitter (all 1,911 emoji) and for Facebook (1,860). */
 const FULL = [85, 159, 5, 270, 131, 264, 386, 169, 224, 218];
 const FACEBOOK = [85, 157, 5, 269, 128, 261, 363, 165, 209, 218];
@@ -28,14 +39,25 @@ test('5,682 images: 1,911 Google, 1,911 Twitter, 1,860 Facebook, in 10 categorie
     assert.equal(mine.length, vendor === 'facebook' ? 1860 : 1911, vendor);
     const counts = CATEGORIES.map((c) => mine.filter((r) => r.label === c).length);
     assert.deepEqual(counts, vendor === 'facebook' ? FACEBOOK : FULL, vendor);
-    const bad = mine.filter((r) => !existsSync(r.path) || !r.path.endsWith(`/emoji-datasource-${vendor}/img/${vendor}/64/${r.case.toLowerCase()}.png`));
+    const bad = mine.filter(
+      (r) => !existsSync(r.path) || !r.path.endsWith(`/emoji-datasource-${vendor}/img/${vendor}/64/${r.case.toLowerCase()}.png`),
+    );
     assert.deepEqual(bad, [], `${vendor}: every record names its existing 64×64 PNG`);
   }
   const r = all.records.find((x) => x.case === '1F600' && x.domain === 'twitter')!;
-  assert.deepEqual({ ...r, path: undefined }, {
-    path: undefined, case: '1F600', domain: 'twitter', name: 'GRINNING FACE', label: 'Smileys & Emotion',
-    category: 7, subcategoryName: 'face-smiling', subcategory: all.subcategories.indexOf('face-smiling'),
-  });
+  assert.deepEqual(
+    { ...r, path: undefined },
+    {
+      path: undefined,
+      case: '1F600',
+      domain: 'twitter',
+      name: 'GRINNING FACE',
+      label: 'Smileys & Emotion',
+      category: 7,
+      subcategoryName: 'face-smiling',
+      subcategory: all.subcategories.indexOf('face-smiling'),
+    },
+  );
   assert.ok(all.records.every((x) => all.categories[x.category] === x.label && all.subcategories[x.subcategory] === x.subcategoryName));
 });
 
@@ -49,7 +71,10 @@ test('cases group the vendors of one emoji: 1,911 cases, 1,860 drawn three times
   assert.ok([...byCase.values()].every((v) => v[0] === 'google' && v[1] === 'twitter' && new Set(v).size === v.length));
   const labelsOfCase = new Map<string, Set<number>>();
   for (const r of all.records) labelsOfCase.set(r.case, (labelsOfCase.get(r.case) ?? new Set()).add(r.subcategory));
-  assert.ok([...labelsOfCase.values()].every((s) => s.size === 1), 'a case has one subcategory');
+  assert.ok(
+    [...labelsOfCase.values()].every((s) => s.size === 1),
+    'a case has one subcategory',
+  );
 });
 
 test('decoded images equal single-file decodes; the second load reads the safetensors cache', async () => {
@@ -61,7 +86,10 @@ test('decoded images equal single-file decodes; the second load reads the safete
   assert.deepEqual(first.images.shape, [28, 3, 64, 64]);
   assert.equal(first.images.dtype, 'uint8');
   assert.deepEqual(first.labels.toArray(), Array(28).fill(7));
-  assert.deepEqual(first.records.slice(0, 4).map((r) => `${r.case}/${r.domain}`), ['1F600/twitter', '1F600/google', '1F603/twitter', '1F603/google']);
+  assert.deepEqual(
+    first.records.slice(0, 4).map((r) => `${r.case}/${r.domain}`),
+    ['1F600/twitter', '1F600/google', '1F603/twitter', '1F603/google'],
+  );
   for (const i of [0, 5, 27]) {
     const one = await loadImage(first.records[i].path, { size: 64, dtype: 'uint8' });
     assert.deepEqual(first.images.select(0, i).toArray(), one.toArray(), `image ${i}`);
@@ -83,6 +111,12 @@ test('decoded images equal single-file decodes; the second load reads the safete
 });
 
 test('unknown vendors and names are errors listing the valid ones', () => {
-  assert.throws(() => emojiRecords({ vendors: ['apple' as 'google'] }), /emoji: unknown vendor "apple" \(valid: google, twitter, facebook\)/);
-  assert.throws(() => emojiRecords({ categories: ['Smileys'] }), /emoji: unknown name "Smileys" in categories \(valid: Activities, Animals & Nature, /);
+  assert.throws(
+    () => emojiRecords({ vendors: ['apple' as 'google'] }),
+    /emoji: unknown vendor "apple" \(valid: google, twitter, facebook\)/,
+  );
+  assert.throws(
+    () => emojiRecords({ categories: ['Smileys'] }),
+    /emoji: unknown name "Smileys" in categories \(valid: Activities, Animals & Nature, /,
+  );
 });

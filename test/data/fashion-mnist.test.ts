@@ -9,7 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { torch } from '../../src/index.js';
-import { FASHION_MNIST_CLASSES, FASHION_MNIST_MEAN, FASHION_MNIST_STD, fashionMnistDir, loadFashionMnist } from '../../src/data/fashion-mnist.js';
+import {
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_MEAN,
+  FASHION_MNIST_STD,
+  fashionMnistDir,
+  loadFashionMnist,
+} from '../../src/data/fashion-mnist.js';
 
 const train = loadFashionMnist('train');
 const testSplit = loadFashionMnist('test');
@@ -50,9 +56,14 @@ test('pixels equal the raw IDX bytes; mean and std match the published statistic
 });
 
 test('missing files name the command to run; bad options are named', () => {
-  assert.throws(() => fashionMnistDir(['/nonexistent/a', '/nonexistent/b']),
-    /Fashion-MNIST: the files are not installed \(looked in \/nonexistent\/a and \/nonexistent\/b\); run `sudo apt-get install dataset-fashion-mnist`, or `npm run setup`/);
-  assert.throws(() => loadFashionMnist('train', { dir: '/nonexistent' }), /cannot read IDX file \/nonexistent\/train-images-idx3-ubyte\.gz/);
+  assert.throws(
+    () => fashionMnistDir(['/nonexistent/a', '/nonexistent/b']),
+    /Fashion-MNIST: the files are not installed \(looked in \/nonexistent\/a and \/nonexistent\/b\); run `sudo apt-get install dataset-fashion-mnist`, or `npm run setup`/,
+  );
+  assert.throws(
+    () => loadFashionMnist('train', { dir: '/nonexistent' }),
+    /cannot read IDX file \/nonexistent\/train-images-idx3-ubyte\.gz/,
+  );
   assert.throws(() => loadFashionMnist('val' as 'train'), /loadFashionMnist: expected split "train" or "test" but received "val"/);
   assert.throws(() => loadFashionMnist('test', { limit: 0 }), /expected a positive integer for limit but received 0/);
 });

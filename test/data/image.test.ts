@@ -26,17 +26,31 @@ writeFileSync(TRUNCATED, readFileSync(GRIN).subarray(0, 900));
 writeFileSync(GARBAGE, 'this is not a PNG file at all');
 
 /** Quadrant colours of a 16×16 RGB test image: red, green / blue, grey(100, 150, 200). */
-const COLOURS = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [100, 150, 200]];
+const COLOURS = [
+  [255, 0, 0],
+  [0, 255, 0],
+  [0, 0, 255],
+  [100, 150, 200],
+];
 const PLANAR = [255, 0, 0, 100, 0, 255, 0, 150, 0, 0, 255, 200]; // the quadrants as [3, 2, 2]
 const quadrant = (y: number, x: number): number => 2 * Math.floor(y / 8) + Math.floor(x / 8);
 const PIXELS = Buffer.from(Array.from({ length: 256 }, (_, i) => COLOURS[quadrant(Math.floor(i / 16), i % 16)]).flat()); // [16, 16, 3]
 const encode = (fmt: 'png' | 'webp' | 'jpeg'): Promise<Buffer> => {
   const img = sharp(PIXELS, { raw: { width: 16, height: 16, channels: 3 } });
-  return (fmt === 'png' ? img.png() : fmt === 'webp' ? img.webp({ lossless: true }) : img.jpeg({ quality: 100, chromaSubsampling: '4:4:4' })).toBuffer();
+  return (
+    fmt === 'png' ? img.png() : fmt === 'webp' ? img.webp({ lossless: true }) : img.jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+  ).toBuffer();
 };
 /** The pixels at the quadrants' centres of planar [C, 16, 16] data, as [C, 2, 2]. */
 const centres = (d: Uint8Array, c: number): number[] =>
-  Array.from({ length: c }, (_, k) => [[4, 4], [4, 12], [12, 4], [12, 12]].map(([y, x]) => d[k * 256 + y * 16 + x])).flat();
+  Array.from({ length: c }, (_, k) =>
+    [
+      [4, 4],
+      [4, 12],
+      [12, 4],
+      [12, 12],
+    ].map(([y, x]) => d[k * 256 + y * 16 + x]),
+  ).flat();
 
 test('a real emoji PNG decodes to [3, 64, 64] in [0, 1]: opaque pixels exact, transparent ones white', async () => {
   const x = await loadImage(GRIN, { size: 64 });
@@ -77,7 +91,10 @@ test('PNG and lossless WebP decode exactly, JPEG closely; uint8 output; grayscal
   assert.deepEqual(centres(u8.data() as Uint8Array, 3), PLANAR);
   const grey = await decodeImage(join(tmp, 'rgb.png'), { size: 16, channels: 1 });
   assert.deepEqual(grey.shape, [1, 16, 16]);
-  assert.deepEqual(centres(grey.data, 1), COLOURS.map(([r, g, b]) => Math.round(0.299 * r + 0.587 * g + 0.114 * b)));
+  assert.deepEqual(
+    centres(grey.data, 1),
+    COLOURS.map(([r, g, b]) => Math.round(0.299 * r + 0.587 * g + 0.114 * b)),
+  );
   assert.deepEqual(centres(grey.data, 1), [76, 150, 29, 141], 'ITU-R 601-2 luma of the four colours');
 });
 
@@ -85,7 +102,9 @@ test('resizing: [height, width], fill stretches and cover/contain keep the aspec
   const r = await decodeImage(GRIN, { size: [16, 24] });
   assert.deepEqual(r.shape, [3, 16, 24]);
   const wide = join(tmp, 'wide.png');
-  await sharp({ create: { width: 40, height: 20, channels: 3, background: '#000000' } }).png().toFile(wide);
+  await sharp({ create: { width: 40, height: 20, channels: 3, background: '#000000' } })
+    .png()
+    .toFile(wide);
   const contain = await decodeImage(wide, { size: 20, fit: 'contain', background: '#ff0000' });
   assert.deepEqual([contain.data[0], contain.data[400], contain.data[10 * 20 + 10]], [255, 0, 0], 'letterbox red above, black inside');
   const cover = await decodeImage(wide, { size: 20, fit: 'cover' });
@@ -98,7 +117,10 @@ test('corrupt and truncated files raise an ImageDecodeError naming the file (mai
   assert.equal(sniffFormat(readFileSync(GRIN)), 'png');
   const pool = new DecodePool(2);
   for (const decode of [(p: string) => decodeImage(p, { size: 8 }), (p: string) => pool.decode(p, { size: 8 })]) {
-    await assert.rejects(decode(TRUNCATED), (e: Error) => e instanceof ImageDecodeError && e.file === TRUNCATED && e.message.startsWith(`${TRUNCATED}: cannot decode image:`));
+    await assert.rejects(
+      decode(TRUNCATED),
+      (e: Error) => e instanceof ImageDecodeError && e.file === TRUNCATED && e.message.startsWith(`${TRUNCATED}: cannot decode image:`),
+    );
     await assert.rejects(decode(GARBAGE), new RegExp(`${GARBAGE}: cannot decode image: not a PNG, JPEG or WebP file`));
     await assert.rejects(decode(join(tmp, 'missing.png')), /missing\.png: cannot decode image: ENOENT/);
   }
@@ -113,14 +135,20 @@ test("onError 'skip' logs each bad file once, counts it and reads it as null; 'r
   const paths = [GRIN, TRUNCATED, emoji('twitter', '1f600.png'), GARBAGE];
   const ds = new ImageDataset(paths, { size: 8, onError: 'skip', log: (m) => logs.push(m) });
   const read = await Promise.all([0, 1, 2, 3, 1].map((i) => ds.get(i)));
-  assert.deepEqual(read.map((s) => (s === null ? null : s.image.shape)), [[3, 8, 8], null, [3, 8, 8], null, null]);
+  assert.deepEqual(
+    read.map((s) => (s === null ? null : s.image.shape)),
+    [[3, 8, 8], null, [3, 8, 8], null, null],
+  );
   assert.equal(ds.skipped.size, 2);
   assert.deepEqual([...ds.skipped.keys()].sort(), [GARBAGE, TRUNCATED].sort());
   assert.equal(logs.length, 2);
   assert.ok(logs.every((m) => m.startsWith('skipping ') && (m.includes(TRUNCATED) || m.includes(GARBAGE))));
   const strict = new ImageDataset(paths, { size: 8, workers: 0 });
   await assert.rejects(strict.get(1), (e: Error) => e instanceof ImageDecodeError && e.file === TRUNCATED);
-  await assert.rejects(Promise.resolve().then(() => strict.get(4)), /ImageDataset.get: expected an index in \[0, 4\) but received 4/);
+  await assert.rejects(
+    Promise.resolve().then(() => strict.get(4)),
+    /ImageDataset.get: expected an index in \[0, 4\) but received 4/,
+  );
 });
 
 test('ImageFolder: sorted classes, labels by folder, real images; empty folders and unsupported files are named', async () => {
@@ -142,6 +170,9 @@ test('ImageFolder: sorted classes, labels by folder, real images; empty folders 
   mkdirSync(join(dir, 'zebra'));
   assert.throws(() => new ImageFolder(dir, { size: 16 }), new RegExp(`ImageFolder: class folder ${join(dir, 'zebra')} is empty`));
   writeFileSync(join(dir, 'zebra', 'notes.txt'), 'x');
-  assert.throws(() => new ImageFolder(dir, { size: 16 }), /ImageFolder: unsupported image format in .*: zebra\/notes\.txt \(supported: \.png, \.jpg, \.jpeg, \.webp\)/);
+  assert.throws(
+    () => new ImageFolder(dir, { size: 16 }),
+    /ImageFolder: unsupported image format in .*: zebra\/notes\.txt \(supported: \.png, \.jpg, \.jpeg, \.webp\)/,
+  );
   assert.throws(() => new ImageFolder(join(tmp, 'nope'), { size: 16 }), /ImageFolder: root folder .*nope does not exist/);
 });

@@ -29,7 +29,10 @@ async function collect<B>(loader: AsyncIterable<B>, f: (b: B) => number[]): Prom
 /** Item i is `{ x: [i, -i], y: i, name }`; records each `get` and can sleep in it. */
 class Recording implements Dataset<{ x: Tensor; y: number; name: string }> {
   calls: number[] = [];
-  constructor(readonly length: number, private delayMs = 0) {}
+  constructor(
+    readonly length: number,
+    private delayMs = 0,
+  ) {}
   async get(i: number): Promise<{ x: Tensor; y: number; name: string }> {
     this.calls.push(i);
     if (this.delayMs) await sleep(this.delayMs);
@@ -42,10 +45,17 @@ const ids = (b: Tensor[]): number[] => b[0].toArray();
 const loaderOf = (o: DataLoaderOptions<Tensor[], Tensor[]>): DataLoader<Tensor[], Tensor[]> => new DataLoader(ten, o);
 
 test('sequential batches with and without dropLast; TensorDataset batches come from getBatch', async () => {
-  assert.deepEqual(await collect(loaderOf({ batchSize: 4 }), ids), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  assert.deepEqual(await collect(loaderOf({ batchSize: 4 }), ids), [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+    [8, 9],
+  ]);
   const dl = loaderOf({ batchSize: 4, dropLast: true });
   assert.equal(dl.length, 2);
-  assert.deepEqual(await collect(dl, ids), [[0, 1, 2, 3], [4, 5, 6, 7]]);
+  assert.deepEqual(await collect(dl, ids), [
+    [0, 1, 2, 3],
+    [4, 5, 6, 7],
+  ]);
   assert.equal(loaderOf({ batchSize: 3 }).length, 4);
 });
 
@@ -57,7 +67,10 @@ test('seeded shuffling: the same seed gives the same order, each epoch a new per
   };
   const a = await run(7);
   assert.deepEqual(await run(7), a);
-  assert.deepEqual([...a].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  );
   assert.notDeepEqual(await run(8), a);
   const dl = loaderOf({ batchSize: 3, shuffle: true, seed: 7 });
   const epochs = [];
@@ -81,8 +94,13 @@ test('per-item datasets are collated field by field; collate errors name the fie
   assert.deepEqual(b0.name, ['item0', 'item1']);
   assert.deepEqual((batches[2] as { y: Tensor }).y.toArray(), [4]);
   const kept: Tensor[][] = [];
-  for await (const b of new DataLoader<{ x: Tensor }, { x: Tensor }[]>(new Recording(4), { batchSize: 2, collate: (items) => items })) kept.push(b.map((s) => s.x));
-  assert.deepEqual(kept.flat().map((x) => x.toArray()[0]), [0, 1, 2, 3], 'tensors a custom collate keeps are not disposed');
+  for await (const b of new DataLoader<{ x: Tensor }, { x: Tensor }[]>(new Recording(4), { batchSize: 2, collate: (items) => items }))
+    kept.push(b.map((s) => s.x));
+  assert.deepEqual(
+    kept.flat().map((x) => x.toArray()[0]),
+    [0, 1, 2, 3],
+    'tensors a custom collate keeps are not disposed',
+  );
   const before = torch.memoryStats().tensors;
   for (let epoch = 0; epoch < 3; epoch++)
     for await (const b of new DataLoader<unknown, { x: Tensor; y: Tensor }>(new Recording(20), { batchSize: 4 })) {
@@ -92,8 +110,18 @@ test('per-item datasets are collated field by field; collate errors name the fie
   assert.equal(torch.memoryStats().tensors, before, 'sample tensors are freed after collation: flat memory');
   const f = defaultCollate<Tensor>([1.5, 2]);
   assert.equal(f.dtype, 'float32');
-  assert.throws(() => defaultCollate([{ a: torch.zeros([2]) }, { a: torch.zeros([3]) }]), /collate: batch\.a: sample 1 has shape \[3\] float32 but sample 0 has \[2\] float32/);
-  assert.throws(() => defaultCollate([[1, 'a'], [2, 3]]), /collate: batch\[1\]: sample 1 is number but sample 0 is string/);
+  assert.throws(
+    () => defaultCollate([{ a: torch.zeros([2]) }, { a: torch.zeros([3]) }]),
+    /collate: batch\.a: sample 1 has shape \[3\] float32 but sample 0 has \[2\] float32/,
+  );
+  assert.throws(
+    () =>
+      defaultCollate([
+        [1, 'a'],
+        [2, 3],
+      ]),
+    /collate: batch\[1\]: sample 1 is number but sample 0 is string/,
+  );
 });
 
 test('prefetching overlaps reading with compute: total time well under the serial time', async () => {
@@ -110,7 +138,10 @@ test('prefetching overlaps reading with compute: total time well under the seria
   const none = await timed(0);
   const ahead = await timed(2);
   assert.ok(none >= 12 * delay - 5, `without prefetch: ${none.toFixed(0)} ms (reads of a batch still run together)`);
-  assert.ok(ahead < 0.7 * none && ahead < 0.5 * serial, `prefetch 2: ${ahead.toFixed(0)} ms vs ${none.toFixed(0)} ms without, ${serial} ms serial`);
+  assert.ok(
+    ahead < 0.7 * none && ahead < 0.5 * serial,
+    `prefetch 2: ${ahead.toFixed(0)} ms vs ${none.toFixed(0)} ms without, ${serial} ms serial`,
+  );
 });
 
 test('at most `prefetch` batches are read ahead of the consumer; a huge dataset streams', async () => {
@@ -153,11 +184,14 @@ test('real PNGs decoded in workers: skipped files leave their batch, a bad file 
   assert.equal(logs.length, 1);
   const strict = new DataLoader(new ImageDataset(paths, { size: 32 }), { batchSize: 5, prefetch: 3 });
   let seen = 0;
-  await assert.rejects(async () => {
-    for await (const b of strict) {
-      void b;
-      seen++;
-    }
-  }, new RegExp(`${bad}: cannot decode image: `));
+  await assert.rejects(
+    async () => {
+      for await (const b of strict) {
+        void b;
+        seen++;
+      }
+    },
+    new RegExp(`${bad}: cannot decode image: `),
+  );
   assert.equal(seen, 2, 'the two good batches come first');
 });

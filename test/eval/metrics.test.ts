@@ -64,19 +64,38 @@ test('perClassAccuracy equals a plain loop per class, NaN for a class without ro
     return rows.filter((r) => r.indexOf(Math.max(...r)) === c).length / rows.length;
   });
   assertArrayClose(perClassAccuracy(scores, labels, C), byHand, 1e-6);
-  const few = perClassAccuracy(torch.tensor([[0.9, 0.1, 0], [0.2, 0.8, 0]]), torch.tensor([0, 0], { dtype: 'int64' }), 3);
+  const few = perClassAccuracy(
+    torch.tensor([
+      [0.9, 0.1, 0],
+      [0.2, 0.8, 0],
+    ]),
+    torch.tensor([0, 0], { dtype: 'int64' }),
+    3,
+  );
   assert.deepEqual(few, [0.5, NaN, NaN]); // row 1 (label 0) is predicted as class 1; classes 1 and 2 have no rows
 });
 
 test('rocAuc equals the pairwise count on random data with many ties, for arrays and tensors', () => {
   const g = new torch.Generator(3);
   for (let trial = 0; trial < 5; trial++) {
-    const s = torch.randint(6, [80], { generator: g }).toArray().map((v) => v / 5); // six score levels: many ties
+    const s = torch
+      .randint(6, [80], { generator: g })
+      .toArray()
+      .map((v) => v / 5); // six score levels: many ties
     const t = torch.randint(2, [80], { generator: g }).toArray();
     const expected = aucByPairs(s, t);
     assert.ok(Math.abs(rocAuc(s, t) - expected) < 1e-12, `trial ${trial}: ${rocAuc(s, t)} vs ${expected}`);
     assert.ok(Math.abs(rocAuc(torch.tensor(s), torch.tensor(t).bool()) - expected) < 1e-7);
-    assert.ok(Math.abs(rocAuc(s.map((v) => -v), t) - (1 - expected)) < 1e-12, 'reversed scores give 1 − AUC');
+    assert.ok(
+      Math.abs(
+        rocAuc(
+          s.map((v) => -v),
+          t,
+        ) -
+          (1 - expected),
+      ) < 1e-12,
+      'reversed scores give 1 − AUC',
+    );
   }
 });
 
@@ -109,7 +128,13 @@ test('multiLabelAuc and oneVsRestAuc equal per-column pairwise counts; one-value
   const ovr = oneVsRestAuc(p, y);
   const ys = y.toArray();
   cols(p).forEach((col, c) => {
-    const want = c === 2 ? null : aucByPairs(col, ys.map((v) => Number(v === c)));
+    const want =
+      c === 2
+        ? null
+        : aucByPairs(
+            col,
+            ys.map((v) => Number(v === c)),
+          );
     assert.ok(want === null ? ovr.perClass[c] === null : Math.abs(ovr.perClass[c]! - want) < 1e-12, `class ${c}`);
   });
   assert.ok(Number.isNaN(multiLabelAuc(s.narrow(1, 2, 1), t.narrow(1, 2, 1)).mean), 'no defined class: mean NaN');
@@ -118,19 +143,55 @@ test('multiLabelAuc and oneVsRestAuc equal per-column pairwise counts; one-value
 test('metrics name shapes, k and labels in their errors', () => {
   const s = torch.zeros([4, 3]);
   const y = torch.tensor([0, 1, 2, 1], { dtype: 'int64' });
-  assertThrows(() => topkAccuracy(s, y.narrow(0, 0, 3), 1), /^topkAccuracy: expected scores \[N, C\] and labels \[N\] but received \[4,3\] and \[3\]$/, RangeError);
+  assertThrows(
+    () => topkAccuracy(s, y.narrow(0, 0, 3), 1),
+    /^topkAccuracy: expected scores \[N, C\] and labels \[N\] but received \[4,3\] and \[3\]$/,
+    RangeError,
+  );
   assertThrows(() => accuracies(s.flatten(), y), /^accuracies: expected scores of shape \[N, C\] but received \[12\]$/, RangeError);
   assertThrows(() => topkAccuracy(s, y, 0), /^topkAccuracy: expected a positive integer for k but received 0 of type number$/, RangeError);
-  assertThrows(() => topkAccuracy(s, y, 1.5), /^topkAccuracy: expected a positive integer for k but received 1.5 of type number$/, RangeError);
+  assertThrows(
+    () => topkAccuracy(s, y, 1.5),
+    /^topkAccuracy: expected a positive integer for k but received 1.5 of type number$/,
+    RangeError,
+  );
   assertThrows(() => accuracies(s, y, []), /^accuracies: expected a non-empty array for ks but received \[\] of type array$/, RangeError);
-  assertThrows(() => topkAccuracy(s, y.float(), 1), /^topkAccuracy: expected int64 class indices for labels but received dtype float32$/, TypeError);
-  assertThrows(() => topkAccuracy(s, y.add(1), 1), /^topkAccuracy: expected labels in \[0, 3\) but received values in \[1, 3\]$/, RangeError);
-  assertThrows(() => perClassAccuracy(s, y, 4), /^perClassAccuracy: expected scores \[N, 4\] for numClasses = 4 but received \[4,3\]$/, RangeError);
-  assertThrows(() => rocAuc([1, 2, 3], [1, 1, 1]), /^rocAuc: needs both classes \(0 and 1\) in targets but received only 1s \(N = 3\)$/, RangeError);
-  assertThrows(() => rocAuc([1, 2], [0, 1, 1]), /^rocAuc: expected scores and targets of the same length N but received 2 and 3$/, RangeError);
+  assertThrows(
+    () => topkAccuracy(s, y.float(), 1),
+    /^topkAccuracy: expected int64 class indices for labels but received dtype float32$/,
+    TypeError,
+  );
+  assertThrows(
+    () => topkAccuracy(s, y.add(1), 1),
+    /^topkAccuracy: expected labels in \[0, 3\) but received values in \[1, 3\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => perClassAccuracy(s, y, 4),
+    /^perClassAccuracy: expected scores \[N, 4\] for numClasses = 4 but received \[4,3\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => rocAuc([1, 2, 3], [1, 1, 1]),
+    /^rocAuc: needs both classes \(0 and 1\) in targets but received only 1s \(N = 3\)$/,
+    RangeError,
+  );
+  assertThrows(
+    () => rocAuc([1, 2], [0, 1, 1]),
+    /^rocAuc: expected scores and targets of the same length N but received 2 and 3$/,
+    RangeError,
+  );
   assertThrows(() => rocAuc([1, 2], [0, 2]), /^rocAuc: target 1 is 2; expected 0 or 1$/, RangeError);
   assertThrows(() => rocAuc([1, NaN], [0, 1]), /^rocAuc: score 1 is NaN$/, RangeError);
   assertThrows(() => rocAuc(s, [0, 1]), /^rocAuc: expected scores of shape \[N\] but received \[4,3\]$/, RangeError);
-  assertThrows(() => multiLabelAuc(s, s.t()), /^multiLabelAuc: expected scores and targets of the same shape \[N, C\] but received \[4,3\] and \[3,4\]$/, RangeError);
-  assertThrows(() => oneVsRestAuc(s, [0, 1] as unknown as torch.Tensor), /^oneVsRestAuc: expected a Tensor for labels but received \[0 of type number, 1 of type number\] of type array$/, TypeError);
+  assertThrows(
+    () => multiLabelAuc(s, s.t()),
+    /^multiLabelAuc: expected scores and targets of the same shape \[N, C\] but received \[4,3\] and \[3,4\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => oneVsRestAuc(s, [0, 1] as unknown as torch.Tensor),
+    /^oneVsRestAuc: expected a Tensor for labels but received \[0 of type number, 1 of type number\] of type array$/,
+    TypeError,
+  );
 });

@@ -26,7 +26,14 @@ function crossCorrelationByHand(x: number[][], y: number[][]): number[] {
 }
 
 test('barlowTwinsLoss equals PyTorch (Algorithm 1 with BatchNorm1d(affine=False)) in value and gradient', () => {
-  checkParity({ key: 'barlow', loss: (x, y) => losses.barlowTwinsLoss(x, y), inputs: [['z1', a], ['z2', b]] });
+  checkParity({
+    key: 'barlow',
+    loss: (x, y) => losses.barlowTwinsLoss(x, y),
+    inputs: [
+      ['z1', a],
+      ['z2', b],
+    ],
+  });
   const c = losses.crossCorrelation(a, b);
   assertClose(c, g('barlow.c'), { rtol: 1e-12, atol: 1e-14, msg: 'C' });
   assertArrayClose(c.toArray(), crossCorrelationByHand(a.tolist() as number[][], b.tolist() as number[][]), 1e-14, 'C by hand');
@@ -41,9 +48,11 @@ test('barlowTwinsLoss passes finite differences, with the default and another λ
 
 test('barlowTwinsLoss in closed form: an orthogonal batch against itself leaves only ε on the diagonal', () => {
   const s = [0.5, 1, 2, 3];
-  const z = hadamardBatch(4).mul(torch.tensor(s, { dtype: 'float64' })).add(7); // columns: mean 7, biased variance s²
+  const z = hadamardBatch(4)
+    .mul(torch.tensor(s, { dtype: 'float64' }))
+    .add(7); // columns: mean 7, biased variance s²
   const c = losses.crossCorrelation(z, z);
-  const diag = s.map((v) => v * v / (v * v + eps)); // Cᵢᵢ = var/(var + ε)
+  const diag = s.map((v) => (v * v) / (v * v + eps)); // Cᵢᵢ = var/(var + ε)
   assertArrayClose(c.diagonal().toArray(), diag, 1e-15, 'diagonal');
   assert.ok(losses.offDiagonalTerm(c).item() < 1e-28, 'orthogonal columns: no off-diagonal correlation');
   const on = diag.reduce((acc, v) => acc + (1 - v) ** 2, 0);
@@ -51,18 +60,45 @@ test('barlowTwinsLoss in closed form: an orthogonal batch against itself leaves 
   // Identical random embeddings: the on-diagonal term vanishes, the off-diagonal one is the squared correlations.
   const same = losses.crossCorrelation(a, a);
   assert.ok(losses.onDiagonalTerm(same).item() < 1e-8);
-  assert.ok(Math.abs(losses.barlowTwinsLoss(a, a).item() - (losses.onDiagonalTerm(same).item() + 5e-3 * losses.offDiagonalTerm(same).item())) < 1e-15);
+  assert.ok(
+    Math.abs(losses.barlowTwinsLoss(a, a).item() - (losses.onDiagonalTerm(same).item() + 5e-3 * losses.offDiagonalTerm(same).item())) <
+      1e-15,
+  );
   // Anti-correlated views: every diagonal entry is ≈ −1, so the on-diagonal term is ≈ 4 per dimension.
   assert.ok(Math.abs(losses.onDiagonalTerm(losses.crossCorrelation(z, z.neg())).item() - 16) < 1e-3);
 });
 
 test('barlowTwinsLoss rejects mismatched shapes, single samples, non-square C and bad λ or ε by name', () => {
-  assertThrows(() => losses.barlowTwinsLoss(a, b.narrow(1, 0, 4)), /^barlowTwinsLoss: expected z1 and z2 of the same shape \[N, D\] but received \[8,5\] and \[8,4\]$/, RangeError);
-  assertThrows(() => losses.barlowTwinsLoss(a.narrow(0, 0, 1), b.narrow(0, 0, 1)), /^barlowTwinsLoss: needs at least 2 samples for batch statistics but received N = 1$/, RangeError);
-  assertThrows(() => losses.offDiagonalTerm(a), /^offDiagonalTerm: expected a square matrix c of shape \[D, D\] but received \[8,5\]$/, RangeError);
-  assertThrows(() => losses.onDiagonalTerm(a.flatten()), /^onDiagonalTerm: expected a square matrix c of shape \[D, D\] but received \[40\]$/, RangeError);
-  assertThrows(() => losses.barlowTwinsLoss(a, b, { lambda: -1 }), /^barlowTwinsLoss: expected a finite number >= 0 for lambda but received -1 of type number$/, RangeError);
-  assertThrows(() => losses.barlowTwinsLoss(a, b, { eps: 0 }), /^barlowTwinsLoss: expected a positive number for eps but received 0 of type number$/, RangeError);
+  assertThrows(
+    () => losses.barlowTwinsLoss(a, b.narrow(1, 0, 4)),
+    /^barlowTwinsLoss: expected z1 and z2 of the same shape \[N, D\] but received \[8,5\] and \[8,4\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => losses.barlowTwinsLoss(a.narrow(0, 0, 1), b.narrow(0, 0, 1)),
+    /^barlowTwinsLoss: needs at least 2 samples for batch statistics but received N = 1$/,
+    RangeError,
+  );
+  assertThrows(
+    () => losses.offDiagonalTerm(a),
+    /^offDiagonalTerm: expected a square matrix c of shape \[D, D\] but received \[8,5\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => losses.onDiagonalTerm(a.flatten()),
+    /^onDiagonalTerm: expected a square matrix c of shape \[D, D\] but received \[40\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => losses.barlowTwinsLoss(a, b, { lambda: -1 }),
+    /^barlowTwinsLoss: expected a finite number >= 0 for lambda but received -1 of type number$/,
+    RangeError,
+  );
+  assertThrows(
+    () => losses.barlowTwinsLoss(a, b, { eps: 0 }),
+    /^barlowTwinsLoss: expected a positive number for eps but received 0 of type number$/,
+    RangeError,
+  );
 });
 
 test('barlowTwinsLoss frees its temporaries', () => assertFreesTemporaries(() => losses.barlowTwinsLoss(a, b), 1));

@@ -7,8 +7,19 @@ import { assertFreesTemporaries, checkParity, g } from './parity.js';
 const [a, b, c, d] = [0, 1, 2, 3].map((i) => g(`x${i}`)); // [8, 5] float64
 
 test('mocoV3Loss equals PyTorch (MoCo v3 Algorithm 1) in value and gradient; the keys get no gradient', () => {
-  const loss = (q1: torch.Tensor, q2: torch.Tensor, k1: torch.Tensor, k2: torch.Tensor) => losses.mocoV3Loss(q1, q2, k1, k2, { temperature: 0.2 });
-  checkParity({ key: 'mocov3', loss, inputs: [['q1', a], ['q2', b], ['k1', c], ['k2', d]], stopped: ['k1', 'k2'] });
+  const loss = (q1: torch.Tensor, q2: torch.Tensor, k1: torch.Tensor, k2: torch.Tensor) =>
+    losses.mocoV3Loss(q1, q2, k1, k2, { temperature: 0.2 });
+  checkParity({
+    key: 'mocov3',
+    loss,
+    inputs: [
+      ['q1', a],
+      ['q2', b],
+      ['k1', c],
+      ['k2', d],
+    ],
+    stopped: ['k1', 'k2'],
+  });
   assertClose(losses.mocoV3Contrastive(a, d, 0.2), g('mocov3.term'), { rtol: 1e-12, msg: 'ctr(q1, k2)' });
 });
 
@@ -28,10 +39,22 @@ test('ctr of orthonormal queries equal to their keys is 2τ·log(1 + (N − 1)e^
 });
 
 test('mocoV3Loss rejects mismatched shapes and bad temperatures by name', () => {
-  assertThrows(() => losses.mocoV3Loss(a, b, c.narrow(0, 0, 4), d), /^mocoV3Loss: expected q1 and k1 of the same shape \[N, D\] but received \[8,5\] and \[4,5\]$/, RangeError);
+  assertThrows(
+    () => losses.mocoV3Loss(a, b, c.narrow(0, 0, 4), d),
+    /^mocoV3Loss: expected q1 and k1 of the same shape \[N, D\] but received \[8,5\] and \[4,5\]$/,
+    RangeError,
+  );
   for (const t of [0, -1, NaN, Infinity])
-    assertThrows(() => losses.mocoV3Loss(a, b, c, d, { temperature: t }), /^mocoV3Loss: expected a positive number for temperature but received/, RangeError);
-  assertThrows(() => losses.mocoV3Contrastive(a, d, undefined as never), /^mocoV3Contrastive: expected a positive number for temperature but received undefined of type undefined$/, TypeError);
+    assertThrows(
+      () => losses.mocoV3Loss(a, b, c, d, { temperature: t }),
+      /^mocoV3Loss: expected a positive number for temperature but received/,
+      RangeError,
+    );
+  assertThrows(
+    () => losses.mocoV3Contrastive(a, d, undefined as never),
+    /^mocoV3Contrastive: expected a positive number for temperature but received undefined of type undefined$/,
+    TypeError,
+  );
 });
 
 test('mocoV3Loss frees its temporaries', () => assertFreesTemporaries(() => losses.mocoV3Loss(a, b, c, d), 1));

@@ -26,7 +26,10 @@ function ntXentByHand(a: number[][], b: number[][], t: number): number {
 }
 
 test('ntXent equals SimCLR eq. 1 computed by hand and PyTorch, in value and gradient', () => {
-  for (const [name, t] of [['t05', 0.5], ['t01', 0.1]] as const) {
+  for (const [name, t] of [
+    ['t05', 0.5],
+    ['t01', 0.1],
+  ] as const) {
     const a = z1.clone().requiresGrad_();
     const b = z2.clone().requiresGrad_();
     const loss = losses.ntXent(a, b, { temperature: t });
@@ -48,12 +51,25 @@ test('ntXent passes finite differences, is symmetric in the views, and rewards a
   const { logits, targets } = losses.ntXentLogits(z1, z2);
   assert.deepEqual(logits.shape, [12, 12]);
   assert.deepEqual(targets.toArray(), [6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 4, 5]);
-  assert.ok(logits.diagonal().toArray().every((v) => v === -Infinity));
+  assert.ok(
+    logits
+      .diagonal()
+      .toArray()
+      .every((v) => v === -Infinity),
+  );
 });
 
 test('ntXent rejects mismatched shapes, too few samples and bad temperatures by name', () => {
-  assertThrows(() => losses.ntXent(z1, z2.narrow(0, 0, 5)), /^ntXent: expected z1 and z2 of the same shape \[N, D\] but received \[6,5\] and \[5,5\]$/, RangeError);
-  assertThrows(() => losses.ntXent(z1.narrow(0, 0, 1), z2.narrow(0, 0, 1)), /^ntXent: needs at least 2 samples for negatives but received N = 1$/, RangeError);
+  assertThrows(
+    () => losses.ntXent(z1, z2.narrow(0, 0, 5)),
+    /^ntXent: expected z1 and z2 of the same shape \[N, D\] but received \[6,5\] and \[5,5\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => losses.ntXent(z1.narrow(0, 0, 1), z2.narrow(0, 0, 1)),
+    /^ntXent: needs at least 2 samples for negatives but received N = 1$/,
+    RangeError,
+  );
   for (const t of [0, -1, NaN, Infinity])
     assertThrows(() => losses.ntXent(z1, z2, { temperature: t }), /^ntXent: expected a positive number for temperature/, RangeError);
 });

@@ -64,8 +64,7 @@ export function assertFreesTemporaries(fn: () => unknown, outputs: number): void
  * variance 1, columns mutually orthogonal.
  */
 export function hadamardBatch(d: number, dtype: 'float32' | 'float64' = 'float64'): Tensor {
-  const rows = Array.from({ length: 8 }, (_, i) =>
-    Array.from({ length: d }, (_, j) => ((popcount(i & (j + 1)) % 2) === 0 ? 1 : -1)));
+  const rows = Array.from({ length: 8 }, (_, i) => Array.from({ length: d }, (_, j) => (popcount(i & (j + 1)) % 2 === 0 ? 1 : -1)));
   return torch.tensor(rows, { dtype });
 }
 

@@ -7,7 +7,9 @@ import { Pool } from './pool.js';
 const g = golden('ssl_methods');
 
 test('Barlow Twins step matches PyTorch: each view through the projector on its own, loss, input and weight gradients, BN running stats', () => {
-  const model = new methods.BarlowTwins(new Pool(6), { head: { layers: 3, hiddenDim: 8, outDim: 4 }, lambda: 0.02, scaleLoss: 0.5 }).to({ dtype: 'float64' });
+  const model = new methods.BarlowTwins(new Pool(6), { head: { layers: 3, hiddenDim: 8, outDim: 4 }, lambda: 0.02, scaleLoss: 0.5 }).to({
+    dtype: 'float64',
+  });
   model.head.loadStateDict(goldenState('ssl_methods', 'bt'));
   const a = g('bt.a').clone().requiresGrad_();
   const { loss, logs } = model.trainingStep([a, g('bt.b')]);
@@ -33,7 +35,10 @@ test('Barlow Twins logs the unweighted terms of the loss on the projector output
   assertClose(loss, losses.barlowTwinsLoss(z1, z2, { lambda: 0.01 }).mul(0.1), { rtol: 1e-5 });
   assert.ok(Math.abs(loss.item() - 0.1 * (logs!.invariance + 0.01 * logs!.redundancy)) < 1e-4 * loss.item());
   const [j1, j2] = model.project(torch.cat([a, b])).chunk(2); // one batch of both views: other BN statistics
-  assert.ok(Math.abs(losses.barlowTwinsLoss(j1, j2, { lambda: 0.01 }).item() * 0.1 - loss.item()) > 1e-3, 'the views go through batch norm separately');
+  assert.ok(
+    Math.abs(losses.barlowTwinsLoss(j1, j2, { lambda: 0.01 }).item() * 0.1 - loss.item()) > 1e-3,
+    'the views go through batch norm separately',
+  );
 });
 
 test('Barlow Twins defaults and errors: 3 × 1024 projector, λ 5e-3, LARS 1.0 with the loss scaled by 0.0048/0.2, BYOL views', () => {

@@ -21,7 +21,12 @@ const crops = (model: methods.DINO, n = 6, seed = 0): torch.Tensor[] => {
 
 test('DINO step matches PyTorch: multi-crop student, teacher targets, centre, loss, gradients, EMA teacher', () => {
   const model = new methods.DINO(() => new Pool(6), {
-    head: { layers: 3, hiddenDim: 8, outDim: 5, batchNorm: false }, outDim: 7, momentum: 0.996, warmupTeacherTemp: 0.04, teacherTemp: 0.07, teacherTempWarmup: 0.5,
+    head: { layers: 3, hiddenDim: 8, outDim: 5, batchNorm: false },
+    outDim: 7,
+    momentum: 0.996,
+    warmupTeacherTemp: 0.04,
+    teacherTemp: 0.07,
+    teacherTempWarmup: 0.5,
   }).to({ dtype: 'float64' });
   model.student.loadStateDict(goldenState('ssl_methods', 'dino.student'));
   model.teacher.loadStateDict(goldenState('ssl_methods', 'dino.teacher'));
@@ -44,7 +49,16 @@ test('DINO: the teacher sees only the global crops, the student every crop in on
   torch.manualSeed(0);
   const model = tiny({}, 3);
   const views = crops(model).map((v) => v.requiresGrad_());
-  assert.deepEqual(views.map((v) => v.shape), [[6, 1, 16, 16], [6, 1, 16, 16], [6, 1, 7, 7], [6, 1, 7, 7], [6, 1, 7, 7]]);
+  assert.deepEqual(
+    views.map((v) => v.shape),
+    [
+      [6, 1, 16, 16],
+      [6, 1, 16, 16],
+      [6, 1, 7, 7],
+      [6, 1, 7, 7],
+      [6, 1, 7, 7],
+    ],
+  );
   const spy = (m: { forward(x: torch.Tensor): torch.Tensor }): number[][] => {
     const seen: number[][] = [];
     const forward = m.forward.bind(m);
@@ -57,7 +71,10 @@ test('DINO: the teacher sees only the global crops, the student every crop in on
   const [teacherSaw, studentSaw] = [spy(model.teacher.encoder), spy(model.encoder)];
   model.trainingStep(views, at(0, 10)).loss.backward();
   assert.deepEqual(teacherSaw, [[12, 1, 16, 16]]);
-  assert.deepEqual(studentSaw, [[12, 1, 16, 16], [18, 1, 7, 7]]);
+  assert.deepEqual(studentSaw, [
+    [12, 1, 16, 16],
+    [18, 1, 7, 7],
+  ]);
   for (const v of views) assert.ok(v.grad && v.grad.abs().sum().item() > 0, 'every crop reaches the loss through the student');
 });
 
@@ -70,7 +87,10 @@ test('DINO: loss is dinoLoss of every student crop against the teacher on the gl
   const info = at(3, 10);
   const { loss } = model.trainingStep(views, info);
   const teacherOut = torch.noGrad(() => model.teacher.forward(views.slice(0, 2))); // train mode: batch statistics, the same outputs again
-  const expected = losses.dinoLoss(model.student.forward(views), teacherOut, center, { studentTemp: 0.2, teacherTemp: model.teacherTemperature(info) });
+  const expected = losses.dinoLoss(model.student.forward(views), teacherOut, center, {
+    studentTemp: 0.2,
+    teacherTemp: model.teacherTemperature(info),
+  });
   assertClose(loss, expected, { rtol: 1e-5 });
   assertClose(model.center, losses.dinoCenterUpdate(center, teacherOut, 0.8), { atol: 1e-6 });
 });
@@ -126,11 +146,18 @@ test('DINO schedules and defaults: τₜ warm-up over a fraction of the run, cos
   const { logs } = model.trainingStep(crops(model), at(50, 100));
   assert.ok(Math.abs(logs!.momentum - (1 - 0.004 * 0.5)) < 1e-12);
   const d = methods.DINO_OPTIONS.parse({});
-  assert.deepEqual([d.outDim, d.head.hiddenDim, d.head.outDim, d.head.batchNorm, d.views.local.count, d.views.scale], [4096, 512, 128, true, 6, [0.4, 1]]);
+  assert.deepEqual(
+    [d.outDim, d.head.hiddenDim, d.head.outDim, d.head.batchNorm, d.views.local.count, d.views.scale],
+    [4096, 512, 128, true, 6, [0.4, 1]],
+  );
   assert.deepEqual([d.momentum, d.warmupTeacherTemp, d.teacherTemp, d.studentTemp, d.centerMomentum], [0.99, 0.02, 0.02, 0.1, 0.9]);
   assert.deepEqual(methods.dino.optim, { name: 'adamw', lr: 0.005, weightDecay: 0.04, warmupEpochs: 1 });
   const fresh = new methods.DINO(() => new Pool(4), { outDim: 16 }, 8);
-  assert.ok(fresh.head.outDim === 128 && Object.keys(fresh.stateDict()).includes('teacher.lastLayer.weight_v') && Object.keys(fresh.stateDict()).includes('center'));
+  assert.ok(
+    fresh.head.outDim === 128 &&
+      Object.keys(fresh.stateDict()).includes('teacher.lastLayer.weight_v') &&
+      Object.keys(fresh.stateDict()).includes('center'),
+  );
   assertThrows(() => fresh.trainingStep([torch.rand([2, 4, 8, 8])], at(0, 1)), /DINO: expected two views of the same shape/);
   assertThrows(() => new methods.DINO(() => new Pool(4), { teacherTempWarmup: 2 }), /DINO options.teacherTempWarmup/);
 });

@@ -12,7 +12,11 @@ test('MoCo v3 step matches PyTorch: InfoNCE ×2τ of queries against momentum ke
 
 test('MoCo v3 keys come from the momentum encoder (no gradient), queries from the base encoder and predictor', () => {
   torch.manualSeed(0);
-  const m = new methods.MoCoV3(() => models.createEncoder({ arch: 'resnet18', width: 0.0625, smallStem: false, inChannels: 1 }), { momentum: 0.5, temperature: 0.5 }, 16);
+  const m = new methods.MoCoV3(
+    () => models.createEncoder({ arch: 'resnet18', width: 0.0625, smallStem: false, inChannels: 1 }),
+    { momentum: 0.5, temperature: 0.5 },
+    16,
+  );
   const x = torch.rand([8, 1, 16, 16]);
   const opt = new torch.optim.SGD(m.trainableParameters(), { lr: 0.5 });
   const r = m.trainingStep(m.views({ images: x, partners: x }, new torch.Generator(0)), INFO);
@@ -33,7 +37,8 @@ test('MoCo v3 keys come from the momentum encoder (no gradient), queries from th
 test('MoCo v3 momentum: 0.99 at the start, 1 − 0.01·(cos(πk/K) + 1)/2 after, 1 at the end; logged each step', () => {
   const m = new methods.MoCoV3(() => new Flat(6), mocoHeads);
   const info = (step: number): methods.StepInfo => ({ step, totalSteps: 40, stepsPerEpoch: 8, epoch: step / 8 });
-  for (const k of [0, 10, 20, 30, 40]) assert.ok(Math.abs(m.momentum(info(k)) - (1 - (0.01 * (Math.cos((Math.PI * k) / 40) + 1)) / 2)) < 1e-15, `step ${k}`);
+  for (const k of [0, 10, 20, 30, 40])
+    assert.ok(Math.abs(m.momentum(info(k)) - (1 - (0.01 * (Math.cos((Math.PI * k) / 40) + 1)) / 2)) < 1e-15, `step ${k}`);
   assert.equal(m.momentum(info(0)), 0.99);
   assert.equal(m.momentum(info(40)), 1);
   const x = torch.randn([6, 6, 1, 1]);

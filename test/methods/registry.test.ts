@@ -25,7 +25,9 @@ const config = (name: string): Record<string, unknown> => {
   const cases = methods.METHODS[name].pairs === methods.casePairs;
   const data = cases ? { name: 'emoji', vendors: ['google', 'twitter'], size: 16, limit: 160 } : { name: 'fashion-mnist', limit: 128 };
   return {
-    method: { name }, data, model: { width: 0.0625, smallStem: false },
+    method: { name },
+    data,
+    model: { width: 0.0625, smallStem: false },
     train: { steps: 4, batchSize: 16, logEvery: 1 },
     monitor: { trainLimit: 48, k: 5, test: { ...data, limit: 32 } },
   };
@@ -51,7 +53,11 @@ for (const spec of Object.values(methods.METHODS)) {
       const b = torch.safetensors.loadFile(join(split, 'model.safetensors'));
       assert.deepEqual(Object.keys(b), Object.keys(a));
       for (const k of Object.keys(a)) assert.ok(torch.equal(a[k], b[k]), `${spec.name}: ${k} differs after resume`);
-      const losses = (d: string): number[] => new train.RunDir(d, { resume: true }).events().filter((e) => e.event === 'train').map((e) => e.loss as number);
+      const losses = (d: string): number[] =>
+        new train.RunDir(d, { resume: true })
+          .events()
+          .filter((e) => e.event === 'train')
+          .map((e) => e.loss as number);
       assert.equal(losses(straight).length, 4);
       assert.ok(losses(straight).every(Number.isFinite));
       assert.deepEqual(losses(split), losses(straight));
@@ -61,11 +67,26 @@ for (const spec of Object.values(methods.METHODS)) {
 
       const encoder = torch.safetensors.loadFile(join(straight, 'encoder.safetensors'));
       const c = config(spec.name) as { data: { name: string } };
-      const fresh = models.createEncoder({ arch: 'resnet18', width: 0.0625, smallStem: false, inChannels: c.data.name === 'emoji' ? 3 : 1 });
+      const fresh = models.createEncoder({
+        arch: 'resnet18',
+        width: 0.0625,
+        smallStem: false,
+        inChannels: c.data.name === 'emoji' ? 3 : 1,
+      });
       fresh.loadStateDict(encoder, true, 'encoder.safetensors');
-      for (const k of Object.keys(encoder)) assert.ok(torch.equal(encoder[k], a[`encoder.${k}`]), `encoder.safetensors holds the method's encoder (${k})`);
-      const probes = await pipeline.evaluateRun(straight, { data: { ...c.data, limit: 64 }, test: { ...c.data, split: 'test', limit: 32 }, k: 5, probeEpochs: 2, layer: 1 });
-      assert.ok(probes.every((p) => Number.isFinite(p.top1 as number)), 'eval --layer 1 rebuilds the method from its config');
+      for (const k of Object.keys(encoder))
+        assert.ok(torch.equal(encoder[k], a[`encoder.${k}`]), `encoder.safetensors holds the method's encoder (${k})`);
+      const probes = await pipeline.evaluateRun(straight, {
+        data: { ...c.data, limit: 64 },
+        test: { ...c.data, split: 'test', limit: 32 },
+        k: 5,
+        probeEpochs: 2,
+        layer: 1,
+      });
+      assert.ok(
+        probes.every((p) => Number.isFinite(p.top1 as number)),
+        'eval --layer 1 rebuilds the method from its config',
+      );
     } finally {
       restore();
       rmSync(dir, { recursive: true, force: true });

@@ -44,15 +44,20 @@ export function checkGoldenStep(model: methods.PredictorMethod, name: string): m
   assertClose(a.grad!.flatten(1), g(`${name}.grad_a`), { atol: 1e-10, msg: 'gradient of view 1' });
   assertClose(b.grad!.flatten(1), g(`${name}.grad_b`), { atol: 1e-10, msg: 'gradient of view 2' });
   assertClose(model.head.parameters()[0].grad!, g(`${name}.grad_head_w0`), { atol: 1e-10, msg: 'projector 0.linear.weight gradient' });
-  assertClose(new Map(model.predictor.namedParameters()).get('1.linear.weight')!.grad!, g(`${name}.grad_pred_w1`), { atol: 1e-10, msg: 'predictor 1.linear.weight gradient' });
+  assertClose(new Map(model.predictor.namedParameters()).get('1.linear.weight')!.grad!, g(`${name}.grad_pred_w1`), {
+    atol: 1e-10,
+    msg: 'predictor 1.linear.weight gradient',
+  });
   opt.step();
   model.afterStep(INFO);
   const after = goldenState('siamese', `${name}.head_after`);
-  for (const [k, t] of Object.entries(model.head.stateDict())) assertClose(t, after[k], { atol: 1e-10, msg: `projector ${k} after the step` });
+  for (const [k, t] of Object.entries(model.head.stateDict()))
+    assertClose(t, after[k], { atol: 1e-10, msg: `projector ${k} after the step` });
   if (momentum) {
     assert.ok(Math.abs(r.logs!.momentum - g(`${name}.tau`).item()) < 1e-12, `logged τ ${r.logs!.momentum}`);
     const target = goldenState('siamese', `${name}.target_after`);
-    for (const [k, t] of Object.entries(momentum.targetHead.stateDict())) assertClose(t, target[k], { atol: 1e-10, msg: `target ${k} after the momentum update` });
+    for (const [k, t] of Object.entries(momentum.targetHead.stateDict()))
+      assertClose(t, target[k], { atol: 1e-10, msg: `target ${k} after the momentum update` });
   }
   return r;
 }

@@ -38,7 +38,16 @@ test('SimCLR head + NT-Xent match PyTorch: output, loss, input and weight gradie
 
 test('simclrHead: keys, widths, 0 layers is the identity, representation from a head layer', () => {
   const head = models.simclrHead(16, { layers: 2, outDim: 4 });
-  assert.deepEqual(Object.keys(head.stateDict()), ['0.linear.weight', '0.bn.weight', '0.bn.bias', '0.bn.running_mean', '0.bn.running_var', '0.bn.num_batches_tracked', '1.linear.weight', '1.linear.bias']);
+  assert.deepEqual(Object.keys(head.stateDict()), [
+    '0.linear.weight',
+    '0.bn.weight',
+    '0.bn.bias',
+    '0.bn.running_mean',
+    '0.bn.running_var',
+    '0.bn.num_batches_tracked',
+    '1.linear.weight',
+    '1.linear.bias',
+  ]);
   const x = torch.randn([3, 16]);
   assert.deepEqual(head.forward(x).shape, [3, 4]);
   assert.deepEqual(head.forward(x, 1).shape, [3, 16]);
@@ -48,10 +57,19 @@ test('simclrHead: keys, widths, 0 layers is the identity, representation from a 
   assert.equal(m.representationDim, 16);
   assert.equal(m.representationLayers, 2);
   assert.deepEqual(m.representation(torch.randn([4, 16, 1, 1]), 1).shape, [4, 32]);
-  assertThrows(() => new methods.SimCLR(new Flat(4), { head: { layers: 1 } }).representation(torch.randn([2, 4, 1, 1]), 2), /expected upTo in 0…1 but received 2/);
-  assertThrows(() => new methods.SimCLR(new Flat(4), { head: { layers: -1 } }), /SimCLR options.head.layers: expected a value in \[0, 8\] but received -1/);
+  assertThrows(
+    () => new methods.SimCLR(new Flat(4), { head: { layers: 1 } }).representation(torch.randn([2, 4, 1, 1]), 2),
+    /expected upTo in 0…1 but received 2/,
+  );
+  assertThrows(
+    () => new methods.SimCLR(new Flat(4), { head: { layers: -1 } }),
+    /SimCLR options.head.layers: expected a value in \[0, 8\] but received -1/,
+  );
   assertThrows(() => models.simclrHead(8, { layers: -1 }), /integer >= 0 for layers but received -1/);
-  assertThrows(() => m.loss(torch.randn([4, 16, 1, 1]), torch.randn([3, 16, 1, 1])), /same shape \[N, C, H, W\] but received \[4,16,1,1\], \[3,16,1,1\]/);
+  assertThrows(
+    () => m.loss(torch.randn([4, 16, 1, 1]), torch.randn([3, 16, 1, 1])),
+    /same shape \[N, C, H, W\] but received \[4,16,1,1\], \[3,16,1,1\]/,
+  );
 });
 
 test('in eval mode SimCLR.loss is NT-Xent of the two views encoded separately', () => {
@@ -67,7 +85,10 @@ test('SimCLR pairs: each image with itself, every image once per epoch, reproduc
   const s = methods.instancePairs({ numItems: 10, batchSize: 4, seed: 3 });
   assert.equal(s.numBatches, 2);
   const e0 = [...s.batches(0)];
-  assert.deepEqual(e0.map((b) => b.first), e0.map((b) => b.second));
+  assert.deepEqual(
+    e0.map((b) => b.first),
+    e0.map((b) => b.second),
+  );
   assert.equal(new Set(e0.flatMap((b) => b.first)).size, 8);
   assert.deepEqual([...s.batches(0)], e0);
   assert.notDeepEqual([...s.batches(1)], e0);
@@ -94,7 +115,11 @@ test('MICLe pairs: two different images of one case, a case at most once per bat
   }
   const warned: string[] = [];
   const noCases = methods.casePairs({ numItems: 4, batchSize: 2, seed: 0, warn: (m) => warned.push(m) });
-  assert.deepEqual([...noCases.batches(0)], [...methods.instancePairs({ numItems: 4, batchSize: 2, seed: 0 }).batches(0)], 'without case ids MICLe pairs are SimCLR\'s');
+  assert.deepEqual(
+    [...noCases.batches(0)],
+    [...methods.instancePairs({ numItems: 4, batchSize: 2, seed: 0 }).batches(0)],
+    "without case ids MICLe pairs are SimCLR's",
+  );
   assert.match(warned[0], /no case ids .* every image is its own case and MICLe trains exactly as SimCLR/);
   assertThrows(() => methods.getMethod('nope'), /unknown method "nope" \(valid: simclr, micle[a-z0-9, ]*\)/);
 });
@@ -102,20 +127,24 @@ test('MICLe pairs: two different images of one case, a case at most once per bat
 test('SimCLR learns on real images: Fashion-MNIST loss falls and the contrastive accuracy rises well above chance', async () => {
   torch.manualSeed(0);
   const set = data.loadFashionMnist('train', { limit: 512, format: 'float32' });
-  const model = new methods.SimCLR(models.createEncoder({ arch: 'resnet18', width: 0.25, smallStem: false, inChannels: 1 }), { head: { outDim: 32 } });
+  const model = new methods.SimCLR(models.createEncoder({ arch: 'resnet18', width: 0.25, smallStem: false, inChannels: 1 }), {
+    head: { outDim: 32 },
+  });
   const view = views.viewPipeline({ size: 28, scale: [0.3, 1], flip: 0.5, strength: 0.5, jitter: 0.8, grayscale: 0 });
   const opt = new torch.optim.AdamW(model.parameters(), { lr: 3e-3 });
   const gen = new torch.Generator(0);
   const history: { loss: number; acc: number }[] = [];
   for (let step = 0; step < 64; step++) {
-    history.push(torch.scope(() => {
-      const x = set.images.narrow(0, (step % 8) * 64, 64);
-      opt.zeroGrad();
-      const { loss, accuracy } = model.loss(view.forward(x, gen), view.forward(x, gen));
-      loss.backward();
-      opt.step();
-      return { loss: loss.item(), acc: accuracy };
-    }));
+    history.push(
+      torch.scope(() => {
+        const x = set.images.narrow(0, (step % 8) * 64, 64);
+        opt.zeroGrad();
+        const { loss, accuracy } = model.loss(view.forward(x, gen), view.forward(x, gen));
+        loss.backward();
+        opt.step();
+        return { loss: loss.item(), acc: accuracy };
+      }),
+    );
   }
   const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
   const early = mean(history.slice(0, 5).map((h) => h.loss));

@@ -8,7 +8,12 @@ const g = golden('ssl_methods');
 const near = (a: number, b: number, rel: number): boolean => Math.abs(a - b) <= rel * Math.abs(b);
 
 test('VICReg step matches PyTorch: each view through the expander on its own, the three terms, loss, input and weight gradients', () => {
-  const model = new methods.VICReg(new Pool(6), { head: { layers: 2, hiddenDim: 8, outDim: 4 }, invariance: 20, variance: 15, covariance: 2 }).to({ dtype: 'float64' });
+  const model = new methods.VICReg(new Pool(6), {
+    head: { layers: 2, hiddenDim: 8, outDim: 4 },
+    invariance: 20,
+    variance: 15,
+    covariance: 2,
+  }).to({ dtype: 'float64' });
   model.head.loadStateDict(goldenState('ssl_methods', 'vic'));
   const a = g('vic.a').clone().requiresGrad_();
   const { loss, logs } = model.trainingStep([a, g('vic.b')]);
@@ -38,7 +43,16 @@ test('VICReg defaults and errors: 3 × 1024 expander, LARS 1.0 with weight decay
   assert.deepEqual(m.weights, { sim: 25, var: 25, cov: 1, gamma: 1 });
   assert.deepEqual(methods.vicreg.optim, { name: 'lars', lr: 1, weightDecay: 1e-6, momentum: 0.9, warmupEpochs: 1 });
   const views = methods.VICREG_OPTIONS.parse({}).views;
-  assert.deepEqual([views.blur, views.solarize], [[1, 0.1], [0, 0.2]]);
-  assertThrows(() => m.trainingStep([torch.randn([4, 64, 2, 2]), torch.randn([4, 64, 1, 1])]), /VICReg: expected two views of the same shape/);
+  assert.deepEqual(
+    [views.blur, views.solarize],
+    [
+      [1, 0.1],
+      [0, 0.2],
+    ],
+  );
+  assertThrows(
+    () => m.trainingStep([torch.randn([4, 64, 2, 2]), torch.randn([4, 64, 1, 1])]),
+    /VICReg: expected two views of the same shape/,
+  );
   assertThrows(() => new methods.VICReg(new Pool(4), { variance: -1 }), /VICReg options.variance/);
 });

@@ -12,10 +12,14 @@ test('ConvNet: shapes, PyTorch-style keys and parameter count', () => {
   const net = new models.ConvNet();
   const shapes = Object.fromEntries(Object.entries(net.stateDict()).map(([k, t]) => [k, t.shape]));
   assert.deepEqual(shapes, {
-    'features.0.weight': [32, 1, 3, 3], 'features.0.bias': [32],
-    'features.3.weight': [64, 32, 3, 3], 'features.3.bias': [64],
-    'fc1.weight': [128, 64 * 7 * 7], 'fc1.bias': [128],
-    'fc2.weight': [10, 128], 'fc2.bias': [10],
+    'features.0.weight': [32, 1, 3, 3],
+    'features.0.bias': [32],
+    'features.3.weight': [64, 32, 3, 3],
+    'features.3.bias': [64],
+    'fc1.weight': [128, 64 * 7 * 7],
+    'fc1.bias': [128],
+    'fc2.weight': [10, 128],
+    'fc2.bias': [10],
   });
   assert.equal(net.numParameters(), 32 * 9 + 32 + 64 * 32 * 9 + 64 + 128 * 3136 + 128 + 1290);
   torch.scope(() => {
@@ -32,18 +36,53 @@ test('ConvNet: shapes, PyTorch-style keys and parameter count', () => {
 test('ConvNet is configurable: channels, input size and classes', () => {
   const net = new models.ConvNet({ inChannels: 3, imageSize: 32, channels: [8, 8, 16], hidden: 20, numClasses: 3 });
   assert.deepEqual(net.fc1.weight.shape, [20, 16 * 4 * 4]);
-  assert.deepEqual(torch.scope(() => net.forward(torch.randn([4, 3, 32, 32])).shape), [4, 3]);
+  assert.deepEqual(
+    torch.scope(() => net.forward(torch.randn([4, 3, 32, 32])).shape),
+    [4, 3],
+  );
   assert.deepEqual(new models.ConvNet({ imageSize: 15, channels: [4, 4] }).fc1.weight.shape, [128, 4 * 3 * 3], 'pools floor odd sizes');
-  assertThrows(() => new models.ConvNet({ channels: [] }), /^ConvNet: expected a non-empty array for channels but received \[\]$/, RangeError);
-  assertThrows(() => new models.ConvNet({ channels: [8, 0] }), /^ConvNet: expected a positive integer for channels\[1\] but received 0$/, RangeError);
-  assertThrows(() => new models.ConvNet({ numClasses: 1.5 }), /^ConvNet: expected a positive integer for numClasses but received 1.5$/, RangeError);
-  assertThrows(() => new models.ConvNet({ imageSize: 7, channels: [4, 4, 4] }), /^ConvNet: 3 pooling stages shrink a 7×7 input below 1×1$/, RangeError);
+  assertThrows(
+    () => new models.ConvNet({ channels: [] }),
+    /^ConvNet: expected a non-empty array for channels but received \[\]$/,
+    RangeError,
+  );
+  assertThrows(
+    () => new models.ConvNet({ channels: [8, 0] }),
+    /^ConvNet: expected a positive integer for channels\[1\] but received 0$/,
+    RangeError,
+  );
+  assertThrows(
+    () => new models.ConvNet({ numClasses: 1.5 }),
+    /^ConvNet: expected a positive integer for numClasses but received 1.5$/,
+    RangeError,
+  );
+  assertThrows(
+    () => new models.ConvNet({ imageSize: 7, channels: [4, 4, 4] }),
+    /^ConvNet: 3 pooling stages shrink a 7×7 input below 1×1$/,
+    RangeError,
+  );
 });
 
 test('examples/mnist-supervised on 3,000 training images for 2 epochs reaches >= 90% on 1,000 test images, and its checkpoint reloads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-mnist-'));
   try {
-    const out = execFileSync(process.execPath, [join(root, 'dist', 'examples', 'mnist-supervised.js'), '--train', '3000', '--test', '1000', '--epochs', '2', '--batch', '32', '--out', dir], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(root, 'dist', 'examples', 'mnist-supervised.js'),
+        '--train',
+        '3000',
+        '--test',
+        '1000',
+        '--epochs',
+        '2',
+        '--batch',
+        '32',
+        '--out',
+        dir,
+      ],
+      { encoding: 'utf8' },
+    );
     const m = /test accuracy: ([\d.]+)% \((\d+)\/1000\)/.exec(out);
     assert.ok(m, `unexpected output: ${out}`);
     assert.ok(Number(m[2]) >= 900, `test accuracy ${m[1]}% is below the 90% floor:\n${out}`);

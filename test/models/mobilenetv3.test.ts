@@ -8,7 +8,19 @@ import { assertLayout, fillStateDict, g, layoutOf, makeInput, stdOf } from './pa
 const close = { rtol: 1e-4, atol: 1e-4 };
 
 test('makeDivisible equals torchvision _make_divisible(v, 8), including the 90 % rule', () => {
-  const cases: [number, number][] = [[8, 8], [10, 16], [12, 16], [36, 40], [66, 64], [100, 104], [512, 512], [114.4, 112], [4, 8], [21, 24], [300, 304]];
+  const cases: [number, number][] = [
+    [8, 8],
+    [10, 16],
+    [12, 16],
+    [36, 40],
+    [66, 64],
+    [100, 104],
+    [512, 512],
+    [114.4, 112],
+    [4, 8],
+    [21, 24],
+    [300, 304],
+  ];
   for (const [v, expected] of cases) assert.equal(makeDivisible(v), expected, `makeDivisible(${v})`);
 });
 
@@ -19,7 +31,10 @@ test('state-dict keys, order, shapes and dtypes equal torchvision mobilenet_v3_s
 });
 
 test('eval-mode logits match torchvision under the formula state dict (small, large; 96×96)', () => {
-  for (const [name, make] of [['mobilenet_v3_small', mobilenetV3Small], ['mobilenet_v3_large', mobilenetV3Large]] as const) {
+  for (const [name, make] of [
+    ['mobilenet_v3_small', mobilenetV3Small],
+    ['mobilenet_v3_large', mobilenetV3Large],
+  ] as const) {
     const model = fillStateDict(make()).eval();
     const out = torch.noGrad(() => model.forward(makeInput([2, 3, 96, 96])));
     assertClose(out, g(`${name}.logits`), { ...close, msg: name });
@@ -30,7 +45,10 @@ test('SE sits on the depthwise output with squeeze = makeDivisible(expanded / 4)
   const model = mobilenetV3Small();
   const blocks = [...model.trunk.children()].filter((m): m is InvertedResidual => m instanceof InvertedResidual);
   assert.equal(blocks.length, 11);
-  assert.deepEqual(blocks.map((b) => b.useResidual), [false, false, true, false, true, true, false, true, false, true, true]);
+  assert.deepEqual(
+    blocks.map((b) => b.useResidual),
+    [false, false, true, false, true, true, false, true, false, true, true],
+  );
   const sd = model.stateDict();
   assert.deepEqual(sd['features.4.block.2.fc1.weight'].shape, [24, 96, 1, 1]);
   assert.deepEqual(sd['features.9.block.2.fc2.weight'].shape, [288, 72, 1, 1]);
@@ -47,7 +65,11 @@ test('globalPool false returns the last feature map; numClasses 0 returns pooled
   const pooled = mobilenetV3Small({ numClasses: 0 }).eval();
   pooled.loadStateDict(maps.stateDict());
   assert.equal(pooled.featureDim, 576);
-  assertClose(torch.noGrad(() => pooled.forward(x)), map.mean([2, 3]), { rtol: 1e-5, atol: 1e-6, msg: 'pooled = mean of the map' });
+  assertClose(
+    torch.noGrad(() => pooled.forward(x)),
+    map.mean([2, 3]),
+    { rtol: 1e-5, atol: 1e-6, msg: 'pooled = mean of the map' },
+  );
   const large = mobilenetV3Large({ numClasses: 10, widthMultiplier: 0.75, inChannels: 1 }).eval();
   assert.equal(large.featureDim, 6 * makeDivisible(160 * 0.75));
   assert.deepEqual(large.stateDict()['features.0.0.weight'].shape, [16, 1, 3, 3]);
@@ -90,8 +112,20 @@ test('a train step runs end to end and gives gradients to every parameter', () =
 });
 
 test('invalid options name the option, the value and the model', () => {
-  assertThrows(() => mobilenetV3Small({ globalPool: false, numClasses: 10 }), /mobilenet_v3_small: globalPool false returns the feature map, so numClasses must be 0 but received 10/, RangeError);
-  assertThrows(() => mobilenetV3Large({ inChannels: 0 }), /mobilenet_v3_large: expected an integer >= 1 for inChannels but received 0/, RangeError);
-  assertThrows(() => mobilenetV3Small({ widthMultiplier: -1 }), /expected a positive number for widthMultiplier but received -1/, RangeError);
+  assertThrows(
+    () => mobilenetV3Small({ globalPool: false, numClasses: 10 }),
+    /mobilenet_v3_small: globalPool false returns the feature map, so numClasses must be 0 but received 10/,
+    RangeError,
+  );
+  assertThrows(
+    () => mobilenetV3Large({ inChannels: 0 }),
+    /mobilenet_v3_large: expected an integer >= 1 for inChannels but received 0/,
+    RangeError,
+  );
+  assertThrows(
+    () => mobilenetV3Small({ widthMultiplier: -1 }),
+    /expected a positive number for widthMultiplier but received -1/,
+    RangeError,
+  );
   assertThrows(() => new MobileNetV3('tiny' as 'small'), /MobileNetV3: expected arch small or large but received "tiny"/, RangeError);
 });

@@ -24,7 +24,11 @@ function formula(key: string, k: number, t: Tensor): Tensor {
     let v: Tensor;
     if (key.endsWith('running_mean') || key.endsWith('bias')) v = phase.sin().mul(0.1);
     else if (key.endsWith('running_var')) v = phase.cos().mul(0.25).add(1);
-    else if (t.dim() >= 2) v = phase.sin().mul(2).div(Math.sqrt(n / t.shape[0]));
+    else if (t.dim() >= 2)
+      v = phase
+        .sin()
+        .mul(2)
+        .div(Math.sqrt(n / t.shape[0]));
     else v = phase.sin().mul(0.1).add(1);
     return v.to(t.dtype).reshape(t.shape);
   });
@@ -41,7 +45,10 @@ export function fillStateDict<M extends torch.nn.Module>(model: M): M {
 /** x[i] = sin(0.11·i) + 0.5·cos(0.037·i) over the flattened shape, float32. */
 export function makeInput(shape: number[]): Tensor {
   return torch.scope(() => {
-    const i = torch.arange(shape.reduce((a, b) => a * b, 1), { dtype: 'float64' });
+    const i = torch.arange(
+      shape.reduce((a, b) => a * b, 1),
+      { dtype: 'float64' },
+    );
     return i.mul(0.11).sin().add(i.mul(0.037).cos().mul(0.5)).to('float32').reshape(shape);
   });
 }
@@ -61,7 +68,11 @@ export function goldenLayout(name: string): Layout {
 export function assertLayout(model: torch.nn.Module, name: string): void {
   const expected = goldenLayout(name);
   const actual = layoutOf(model);
-  assert.deepEqual(actual.map((r) => r[0]), expected.map((r) => r[0]), `${name}: state-dict keys`);
+  assert.deepEqual(
+    actual.map((r) => r[0]),
+    expected.map((r) => r[0]),
+    `${name}: state-dict keys`,
+  );
   assert.deepEqual(actual, expected, `${name}: state-dict shapes and dtypes`);
 }
 

@@ -13,7 +13,10 @@ test('state-dict keys, order, shapes and dtypes equal torchvision resnet18/34/50
 });
 
 test('eval-mode logits match torchvision under the formula state dict (resnet18, resnet50)', () => {
-  for (const [name, make] of [['resnet18', resnet18], ['resnet50', resnet50]] as const) {
+  for (const [name, make] of [
+    ['resnet18', resnet18],
+    ['resnet50', resnet50],
+  ] as const) {
     const model = fillStateDict(make()).eval();
     const out = torch.noGrad(() => model.forward(makeInput([2, 3, 64, 64])));
     assertClose(out, g(`${name}.logits`), { ...close, msg: name });
@@ -55,7 +58,11 @@ test('SimCLR variant: small-image stem and width ×2 give [N, 1024] features on 
   const x = makeInput([2, 3, 32, 32]);
   const feats = torch.noGrad(() => model.eval().features(x));
   assert.deepEqual(feats.shape, [2, 1024]);
-  assertClose(torch.noGrad(() => model.forward(x)), feats, { msg: 'forward = features without a head' });
+  assertClose(
+    torch.noGrad(() => model.forward(x)),
+    feats,
+    { msg: 'forward = features without a head' },
+  );
   assert.ok(feats.abs().sum().item() > 0);
 });
 
@@ -87,7 +94,10 @@ test('default init follows torchvision: kaiming_normal fan_out for convs, BN γ=
 });
 
 test('zeroInitResidual zeroes the last BN γ of every block, so each block starts as identity + ReLU', () => {
-  for (const [make, last] of [[resnet18, /^layer\d\.\d\.bn2\.weight$/], [resnet50, /^layer\d\.\d\.bn3\.weight$/]] as const) {
+  for (const [make, last] of [
+    [resnet18, /^layer\d\.\d\.bn2\.weight$/],
+    [resnet50, /^layer\d\.\d\.bn3\.weight$/],
+  ] as const) {
     const sd = make({ zeroInitResidual: true }).stateDict();
     const lasts = Object.keys(sd).filter((k) => last.test(k));
     assert.equal(lasts.length, make === resnet18 ? 8 : 16);
@@ -96,14 +106,33 @@ test('zeroInitResidual zeroes the last BN γ of every block, so each block start
   }
   const model = resnet18({ zeroInitResidual: true, smallImageStem: true }).eval();
   const x = torch.noGrad(() => torch.nn.functional.relu(makeInput([1, 64, 8, 8])));
-  assertClose(torch.noGrad(() => model.layers[0].forward(x)), x, { msg: 'layer1 is the identity on non-negative input' });
+  assertClose(
+    torch.noGrad(() => model.layers[0].forward(x)),
+    x,
+    { msg: 'layer1 is the identity on non-negative input' },
+  );
 });
 
 test('invalid options name the option, the value and the model', () => {
-  assertThrows(() => resnet18({ numClasses: -1 }), /ResNet\(BasicBlock, \[2,2,2,2\]\): expected an integer >= 0 for numClasses but received -1/, RangeError);
-  assertThrows(() => resnet50({ inChannels: 0 }), /ResNet\(Bottleneck, \[3,4,6,3\]\): expected an integer >= 1 for inChannels but received 0/, RangeError);
-  assertThrows(() => resnet18({ widthMultiplier: 0.3 }), /expected a positive widthMultiplier with 64·widthMultiplier an integer \(e\.g\. 1, 2, 4\) but received 0\.3/, RangeError);
+  assertThrows(
+    () => resnet18({ numClasses: -1 }),
+    /ResNet\(BasicBlock, \[2,2,2,2\]\): expected an integer >= 0 for numClasses but received -1/,
+    RangeError,
+  );
+  assertThrows(
+    () => resnet50({ inChannels: 0 }),
+    /ResNet\(Bottleneck, \[3,4,6,3\]\): expected an integer >= 1 for inChannels but received 0/,
+    RangeError,
+  );
+  assertThrows(
+    () => resnet18({ widthMultiplier: 0.3 }),
+    /expected a positive widthMultiplier with 64·widthMultiplier an integer \(e\.g\. 1, 2, 4\) but received 0\.3/,
+    RangeError,
+  );
   const model = resnet18();
   const sd = { ...model.stateDict(), 'fc.weight': torch.zeros([10, 512]) };
-  assertThrows(() => model.loadStateDict(sd), /size mismatch for fc\.weight: the model has shape \[1000,512\] but the checkpoint has \[10,512\]/);
+  assertThrows(
+    () => model.loadStateDict(sd),
+    /size mismatch for fc\.weight: the model has shape \[1000,512\] but the checkpoint has \[10,512\]/,
+  );
 });

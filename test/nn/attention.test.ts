@@ -42,12 +42,22 @@ test('self-attention (seq-first) matches PyTorch, weights averaged over heads', 
 
 test('cross-attention with bool key padding and 2-D bool masks matches PyTorch per head', () => {
   const m = loaded();
-  const [out, w] = m.forward(g('mha.q'), g('mha.k'), g('mha.v'), { keyPaddingMask: g('mha.kpm'), attnMask: g('mha.am2d'), averageAttnWeights: false });
+  const [out, w] = m.forward(g('mha.q'), g('mha.k'), g('mha.v'), {
+    keyPaddingMask: g('mha.kpm'),
+    attnMask: g('mha.am2d'),
+    averageAttnWeights: false,
+  });
   assertClose(out, g('mha.cross.bool.out'), { atol: 1e-5 });
   assertClose(w!, g('mha.cross.bool.w'), { atol: 1e-6 });
   assert.deepEqual(w!.shape, [2, 2, 4, 5]);
   // Masked keys get exactly zero weight: padding (batch 0, keys 3, 4) and the attn mask (query 0, key 1).
-  assert.deepEqual(w!.index(0, 0, 0).toArray().map((x) => x === 0), [false, true, false, true, true]);
+  assert.deepEqual(
+    w!
+      .index(0, 0, 0)
+      .toArray()
+      .map((x) => x === 0),
+    [false, true, false, true, true],
+  );
 });
 
 test('float 3-D attention mask plus key padding matches PyTorch, and so do gradients', () => {
@@ -65,7 +75,11 @@ test('float 3-D attention mask plus key padding matches PyTorch, and so do gradi
 test('batchFirst gives PyTorch batch_first results; needWeights false returns null', () => {
   const m = loaded({ batchFirst: true });
   const bf = (name: string): Tensor => g(name).transpose(0, 1);
-  const [out, w] = m.forward(bf('mha.q'), bf('mha.k'), bf('mha.v'), { keyPaddingMask: g('mha.kpm'), attnMask: g('mha.am2d'), needWeights: false });
+  const [out, w] = m.forward(bf('mha.q'), bf('mha.k'), bf('mha.v'), {
+    keyPaddingMask: g('mha.kpm'),
+    attnMask: g('mha.am2d'),
+    needWeights: false,
+  });
   assert.equal(w, null);
   assertClose(out, g('mha.bf.out'), { atol: 1e-5 });
   assertClose(out.transpose(0, 1), g('mha.cross.bool.out'), { atol: 1e-5, msg: 'same as seq-first' });
@@ -92,9 +106,17 @@ test('gradient check (float64) through attention with masks', () => {
   const gen = new torch.Generator(3);
   const m = new nn.MultiheadAttention(4, 2, { kdim: 3 }).to('float64');
   const rnd = (shape: number[]): Tensor => torch.randn(shape, { dtype: 'float64', generator: gen });
-  const kpm = torch.tensor([[false, false, true], [false, false, false]], { dtype: 'bool' });
+  const kpm = torch.tensor(
+    [
+      [false, false, true],
+      [false, false, false],
+    ],
+    { dtype: 'bool' },
+  );
   const am = rnd([2, 3]);
-  gradcheck((q, k, v) => m.forward(q, k, v, { keyPaddingMask: kpm, attnMask: am })[0], [rnd([2, 2, 4]), rnd([3, 2, 3]), rnd([3, 2, 4])], { msg: 'mha' });
+  gradcheck((q, k, v) => m.forward(q, k, v, { keyPaddingMask: kpm, attnMask: am })[0], [rnd([2, 2, 4]), rnd([3, 2, 3]), rnd([3, 2, 4])], {
+    msg: 'mha',
+  });
 });
 
 test('attention dropout in training zeroes weights with probability p and scales the rest by 1/(1-p)', () => {
@@ -113,11 +135,31 @@ test('attention dropout in training zeroes weights with probability p and scales
 
 test('MultiheadAttention argument errors name what was expected and received', () => {
   assertThrows(() => new nn.MultiheadAttention(10, 3), /embedDim \(10\) must be divisible by numHeads \(3\)/, RangeError);
-  assertThrows(() => new nn.MultiheadAttention(8, 2, { dropout: 1.5 }), /^MultiheadAttention: expected a number in \[0, 1\] for dropout but received 1.5 of type number$/, RangeError);
+  assertThrows(
+    () => new nn.MultiheadAttention(8, 2, { dropout: 1.5 }),
+    /^MultiheadAttention: expected a number in \[0, 1\] for dropout but received 1.5 of type number$/,
+    RangeError,
+  );
   const m = new nn.MultiheadAttention(8, 2);
   const q = torch.randn([4, 2, 8]);
-  assertThrows(() => m.forward(q, torch.randn([5, 2, 7]), torch.randn([5, 2, 8])), /3-D key with 8 features .* received shape \[5,2,7\]/, RangeError);
-  assertThrows(() => m.forward(q, q, q, { attnMask: torch.zeros([4, 5]) }), /attnMask of shape \[4, 4\] or \[4, 4, 4\] .* received \[4,5\]/, RangeError);
-  assertThrows(() => m.forward(q, q, q, { keyPaddingMask: torch.zeros([4, 2], { dtype: 'bool' }) }), /keyPaddingMask of shape \[2, 4\] .* received \[4,2\]/, RangeError);
-  assertThrows(() => m.forward(q, q, q, { attnMask: torch.zeros([4, 4], { dtype: 'int64' }) }), /bool or floating attnMask but received dtype int64/, TypeError);
+  assertThrows(
+    () => m.forward(q, torch.randn([5, 2, 7]), torch.randn([5, 2, 8])),
+    /3-D key with 8 features .* received shape \[5,2,7\]/,
+    RangeError,
+  );
+  assertThrows(
+    () => m.forward(q, q, q, { attnMask: torch.zeros([4, 5]) }),
+    /attnMask of shape \[4, 4\] or \[4, 4, 4\] .* received \[4,5\]/,
+    RangeError,
+  );
+  assertThrows(
+    () => m.forward(q, q, q, { keyPaddingMask: torch.zeros([4, 2], { dtype: 'bool' }) }),
+    /keyPaddingMask of shape \[2, 4\] .* received \[4,2\]/,
+    RangeError,
+  );
+  assertThrows(
+    () => m.forward(q, q, q, { attnMask: torch.zeros([4, 4], { dtype: 'int64' }) }),
+    /bool or floating attnMask but received dtype int64/,
+    TypeError,
+  );
 });

@@ -15,7 +15,11 @@ const TOL = { rtol: 1e-5, atol: 1e-5 };
 
 /** The golden state dict stored under `<name>.sd.`. */
 const state = (name: string): Record<string, Tensor> =>
-  Object.fromEntries(Object.entries(fixture).filter(([k]) => k.startsWith(`${name}.sd.`)).map(([k, t]) => [k.slice(name.length + 4), t]));
+  Object.fromEntries(
+    Object.entries(fixture)
+      .filter(([k]) => k.startsWith(`${name}.sd.`))
+      .map(([k, t]) => [k.slice(name.length + 4), t]),
+  );
 /** A JSON text stored as uint8. */
 const json = (name: string): unknown => JSON.parse(Buffer.from(g(name).data() as Uint8Array).toString());
 
@@ -27,7 +31,9 @@ function parity(name: string, m: Layer, grad = false): void {
   const y = m.forward(x);
   assertClose(y, g(`${name}.y`), { ...TOL, msg: name });
   if (!grad) return;
-  y.mul(g(`${name}.gy`)).sum().backward();
+  y.mul(g(`${name}.gy`))
+    .sum()
+    .backward();
   assertClose(x.grad!, g(`${name}.grad.x`), { ...TOL, msg: `${name} grad x` });
   const names = [...m.namedParameters()].map(([k]) => k);
   assert.ok(names.length > 0);
@@ -89,12 +95,15 @@ test('BatchNorm in training: outputs and running statistics after each of 3 step
       const y = m.forward(x);
       assertClose(y, g(`${name}.y${step}`), { ...TOL, msg: `${name} step ${step}` });
       if (step === 2 && name === 'bn2d') {
-        y.mul(g(`${name}.gy`)).sum().backward();
+        y.mul(g(`${name}.gy`))
+          .sum()
+          .backward();
         assertClose(x.grad!, g(`${name}.grad.x`), { ...TOL, msg: 'bn2d grad x' });
         assertClose(m.weight!.grad!, g(`${name}.grad.weight`), { ...TOL, msg: 'bn2d grad weight' });
         assertClose(m.bias!.grad!, g(`${name}.grad.bias`), { ...TOL, msg: 'bn2d grad bias' });
       }
-      for (const [k, t] of Object.entries(m.stateDict())) assertClose(t, g(`${name}.after${step}.${k}`), { ...TOL, msg: `${name} step ${step} ${k}` });
+      for (const [k, t] of Object.entries(m.stateDict()))
+        assertClose(t, g(`${name}.after${step}.${k}`), { ...TOL, msg: `${name} step ${step} ${k}` });
     }
     assert.equal(m.numBatchesTracked!.item(), 3);
     m.eval();
@@ -112,10 +121,21 @@ test('BatchNorm without running statistics uses batch statistics in eval and has
 test('activation layers match PyTorch', () => {
   const x = g('act.x');
   const layers: Record<string, Layer> = {
-    ReLU: new nn.ReLU(), ReLU6: new nn.ReLU6(), GELU: new nn.GELU(), 'GELU.tanh': new nn.GELU('tanh'), SiLU: new nn.SiLU(),
-    Mish: new nn.Mish(), Hardswish: new nn.Hardswish(), Hardsigmoid: new nn.Hardsigmoid(), Sigmoid: new nn.Sigmoid(),
-    Tanh: new nn.Tanh(), Softplus: new nn.Softplus(2, 1), LeakyReLU: new nn.LeakyReLU(0.2), ELU: new nn.ELU(0.5),
-    Softmax: new nn.Softmax(0), LogSoftmax: new nn.LogSoftmax(-1),
+    ReLU: new nn.ReLU(),
+    ReLU6: new nn.ReLU6(),
+    GELU: new nn.GELU(),
+    'GELU.tanh': new nn.GELU('tanh'),
+    SiLU: new nn.SiLU(),
+    Mish: new nn.Mish(),
+    Hardswish: new nn.Hardswish(),
+    Hardsigmoid: new nn.Hardsigmoid(),
+    Sigmoid: new nn.Sigmoid(),
+    Tanh: new nn.Tanh(),
+    Softplus: new nn.Softplus(2, 1),
+    LeakyReLU: new nn.LeakyReLU(0.2),
+    ELU: new nn.ELU(0.5),
+    Softmax: new nn.Softmax(0),
+    LogSoftmax: new nn.LogSoftmax(-1),
   };
   for (const [k, m] of Object.entries(layers)) {
     assertClose(m.forward(x), g(`act.${k}`), { ...TOL, msg: k });
@@ -144,9 +164,18 @@ test('pooling layers match PyTorch', () => {
 const keysOf = (m: Module): [string, number[]][] => Object.entries(m.stateDict()).map(([k, t]) => [k, t.shape]);
 
 test('Sequential(Conv2d, BatchNorm2d, ReLU, Flatten, Linear): stateDict keys, order, shapes and parameter order equal PyTorch', () => {
-  const seq = new nn.Sequential(new nn.Conv2d(3, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.Flatten(), new nn.Linear(36, 5));
+  const seq = new nn.Sequential(
+    new nn.Conv2d(3, 4, 3, { padding: 1 }),
+    new nn.BatchNorm2d(4),
+    new nn.ReLU(),
+    new nn.Flatten(),
+    new nn.Linear(36, 5),
+  );
   assert.deepEqual(keysOf(seq), json('seq.keys'));
-  assert.deepEqual([...seq.namedParameters()].map(([k]) => k), json('seq.params'));
+  assert.deepEqual(
+    [...seq.namedParameters()].map(([k]) => k),
+    json('seq.params'),
+  );
   parity('seq', seq);
   seq.eval();
   assertClose(seq.forward(g('seq.x')), g('seq.eval.y'), { ...TOL, msg: 'eval after one training step' });
@@ -154,9 +183,15 @@ test('Sequential(Conv2d, BatchNorm2d, ReLU, Flatten, Linear): stateDict keys, or
 
 /** PyTorch's `Net` in g_layers.py: containers, a parameter and buffers registered after the children, a shared child. */
 class Net extends nn.Module {
-  readonly features = this.registerModule('features', new nn.Sequential(new nn.Conv2d(3, 8, 3, { bias: false }), new nn.BatchNorm2d(8), new nn.ReLU()));
+  readonly features = this.registerModule(
+    'features',
+    new nn.Sequential(new nn.Conv2d(3, 8, 3, { bias: false }), new nn.BatchNorm2d(8), new nn.ReLU()),
+  );
   readonly blocks = this.registerModule('blocks', new nn.ModuleList([new nn.Linear(8, 4), new nn.LayerNorm(4)]));
-  readonly heads = this.registerModule('heads', new nn.ModuleDict({ head: new nn.Linear(4, 2), drop: new nn.Dropout(0.1), emb: new nn.Embedding(3, 2) }));
+  readonly heads = this.registerModule(
+    'heads',
+    new nn.ModuleDict({ head: new nn.Linear(4, 2), drop: new nn.Dropout(0.1), emb: new nn.Embedding(3, 2) }),
+  );
   readonly shared = this.registerModule('shared', this.blocks.at(0));
   readonly scale = this.registerParameter('scale', torch.ones([1]));
   readonly center = this.registerBuffer('center', torch.zeros([4]));
@@ -169,9 +204,27 @@ class Net extends nn.Module {
 test('nested containers: own tensors first, non-persistent buffers out, shared children under both keys but one parameter each, as PyTorch', () => {
   const net = new Net();
   assert.deepEqual(keysOf(net), json('nested.keys'));
-  assert.deepEqual([...net.namedParameters()].map(([k]) => k), json('nested.params'));
+  assert.deepEqual(
+    [...net.namedParameters()].map(([k]) => k),
+    json('nested.params'),
+  );
   assert.equal(net.stateDict()['shared.weight'], net.stateDict()['blocks.0.weight']);
   assert.deepEqual([...net.namedBuffers()].map(([k]) => k).slice(0, 2), ['center', 'scratch']);
-  assert.deepEqual([...net.namedModules()].map(([k]) => k),
-    ['', 'features', 'features.0', 'features.1', 'features.2', 'blocks', 'blocks.0', 'blocks.1', 'heads', 'heads.head', 'heads.drop', 'heads.emb']);
+  assert.deepEqual(
+    [...net.namedModules()].map(([k]) => k),
+    [
+      '',
+      'features',
+      'features.0',
+      'features.1',
+      'features.2',
+      'blocks',
+      'blocks.0',
+      'blocks.1',
+      'heads',
+      'heads.head',
+      'heads.drop',
+      'heads.emb',
+    ],
+  );
 });

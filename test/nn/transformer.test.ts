@@ -13,17 +13,34 @@ const state = (prefix: string): Record<string, Tensor> => goldenState('transform
 const postNorm = (): torch.nn.TransformerEncoder =>
   new nn.TransformerEncoder({ dModel: 8, nhead: 2, dimFeedforward: 16 }, 2, { norm: new nn.LayerNorm(8) });
 const preNorm = (): torch.nn.TransformerEncoder =>
-  new nn.TransformerEncoder((): torch.nn.TransformerEncoderLayer => new nn.TransformerEncoderLayer(8, 2, {
-    dimFeedforward: 16, activation: 'gelu', layerNormEps: 1e-6, batchFirst: true, normFirst: true,
-  }), 2);
+  new nn.TransformerEncoder(
+    (): torch.nn.TransformerEncoderLayer =>
+      new nn.TransformerEncoderLayer(8, 2, {
+        dimFeedforward: 16,
+        activation: 'gelu',
+        layerNormEps: 1e-6,
+        batchFirst: true,
+        normFirst: true,
+      }),
+    2,
+  );
 
 test('TransformerEncoderLayer has PyTorch keys and shapes', () => {
   const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 });
   const shapes = Object.fromEntries(Object.entries(layer.stateDict()).map(([k, t]) => [k, t.shape]));
   assert.deepEqual(shapes, {
-    'self_attn.in_proj_weight': [24, 8], 'self_attn.in_proj_bias': [24], 'self_attn.out_proj.weight': [8, 8], 'self_attn.out_proj.bias': [8],
-    'linear1.weight': [16, 8], 'linear1.bias': [16], 'linear2.weight': [8, 16], 'linear2.bias': [8],
-    'norm1.weight': [8], 'norm1.bias': [8], 'norm2.weight': [8], 'norm2.bias': [8],
+    'self_attn.in_proj_weight': [24, 8],
+    'self_attn.in_proj_bias': [24],
+    'self_attn.out_proj.weight': [8, 8],
+    'self_attn.out_proj.bias': [8],
+    'linear1.weight': [16, 8],
+    'linear1.bias': [16],
+    'linear2.weight': [8, 16],
+    'linear2.bias': [8],
+    'norm1.weight': [8],
+    'norm1.bias': [8],
+    'norm2.weight': [8],
+    'norm2.bias': [8],
   });
   const enc = postNorm();
   const keys = Object.keys(enc.stateDict());
@@ -63,14 +80,22 @@ test('with a causal mask, changing later tokens leaves earlier outputs unchanged
   const mask = nn.generateSquareSubsequentMask(5);
   const [a, b] = [enc.forward(x, { mask }), enc.forward(y, { mask })];
   assertClose(a.narrow(1, 0, 3), b.narrow(1, 0, 3), { atol: 1e-6 });
-  assert.ok(a.narrow(1, 3, 2).sub(b.narrow(1, 3, 2)).abs().max().item() > 1e-2, 'later outputs do change');
+  assert.ok(
+    a
+      .narrow(1, 3, 2)
+      .sub(b.narrow(1, 3, 2))
+      .abs()
+      .max()
+      .item() > 1e-2,
+    'later outputs do change',
+  );
 });
 
 test('each of the three dropouts in training zeroes with probability p and scales by 1/(1-p)', () => {
   torch.manualSeed(7);
   const layer = new nn.TransformerEncoderLayer(32, 2, { dimFeedforward: 64, dropout: 0.5, normFirst: true });
   const x = torch.randn([16, 8, 32]);
-  const set = (t: Tensor, v: Tensor | number): void => torch.noGrad(() => { typeof v === 'number' ? t.fill_(v) : t.copy_(v); });
+  const set = (t: Tensor, v: Tensor | number): void => torch.noGrad(() => void (typeof v === 'number' ? t.fill_(v) : t.copy_(v)));
   /** Fraction of elements of y − x at each (rounded) value. */
   const values = (y: Tensor): Map<number, number> => {
     const counts = new Map<number, number>();
@@ -119,13 +144,35 @@ test('TransformerEncoder builds independent layers from a factory (given the ind
 });
 
 test('transformer argument errors name what was expected and received', () => {
-  assertThrows(() => new nn.TransformerEncoderLayer(8, 2, { activation: 'tanh' as 'relu' }),
-    /^TransformerEncoderLayer: expected one of relu, gelu for activation but received "tanh" of type string$/, TypeError);
-  assertThrows(() => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 0), /^TransformerEncoder: expected a positive integer <= 10000 for numLayers but received 0 of type number$/, RangeError);
-  assertThrows(() => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 2 ** 32 + 1), /<= 10000 for numLayers but received 4294967297/, RangeError);
-  assertThrows(() => new nn.TransformerEncoder(torch.ones([2]) as never, 2), /^TransformerEncoder: expected a function of the layer index or a layer config object for layer but received an object of type Tensor$/, TypeError);
-  assertThrows(() => nn.generateSquareSubsequentMask(-1), /^generateSquareSubsequentMask: expected a positive integer <= 2147483647 for size but received -1 of type number$/, RangeError);
+  assertThrows(
+    () => new nn.TransformerEncoderLayer(8, 2, { activation: 'tanh' as 'relu' }),
+    /^TransformerEncoderLayer: expected one of relu, gelu for activation but received "tanh" of type string$/,
+    TypeError,
+  );
+  assertThrows(
+    () => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 0),
+    /^TransformerEncoder: expected a positive integer <= 10000 for numLayers but received 0 of type number$/,
+    RangeError,
+  );
+  assertThrows(
+    () => new nn.TransformerEncoder({ dModel: 8, nhead: 2 }, 2 ** 32 + 1),
+    /<= 10000 for numLayers but received 4294967297/,
+    RangeError,
+  );
+  assertThrows(
+    () => new nn.TransformerEncoder(torch.ones([2]) as never, 2),
+    /^TransformerEncoder: expected a function of the layer index or a layer config object for layer but received an object of type Tensor$/,
+    TypeError,
+  );
+  assertThrows(
+    () => nn.generateSquareSubsequentMask(-1),
+    /^generateSquareSubsequentMask: expected a positive integer <= 2147483647 for size but received -1 of type number$/,
+    RangeError,
+  );
   const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 4 });
-  assertThrows(() => layer.forward(torch.randn([5, 2, 8]), { srcKeyPaddingMask: torch.zeros([5, 2], { dtype: 'bool' }) }),
-    /keyPaddingMask of shape \[2, 5\]/, RangeError);
+  assertThrows(
+    () => layer.forward(torch.randn([5, 2, 8]), { srcKeyPaddingMask: torch.zeros([5, 2], { dtype: 'bool' }) }),
+    /keyPaddingMask of shape \[2, 5\]/,
+    RangeError,
+  );
 });

@@ -6,7 +6,13 @@ import { assertArrayClose } from '../helpers.js';
 type Tensor = torch.Tensor;
 const STEPS = 5;
 
-interface Case { name: string; init: number[]; shape: number[]; grads: number[][]; opts: { weightDecay?: number; exclude?: boolean; trustCoefficient?: number; lr?: number } }
+interface Case {
+  name: string;
+  init: number[];
+  shape: number[];
+  grads: number[][];
+  opts: { weightDecay?: number; exclude?: boolean; trustCoefficient?: number; lr?: number };
+}
 
 /**
  * The formula of You et al. (2017) as SimCLR applies it, in plain float64:
@@ -46,7 +52,10 @@ test('LARS matches its formula, including excluded groups and zero-norm weights 
   ];
   const defaults = { lr: 1.5, momentum: 0.9, weightDecay: 1e-6, trustCoefficient: 0.001 };
   const params = cases.map((c) => torch.tensor(c.init, { dtype: 'float64' }).reshape(c.shape).requiresGrad_());
-  const opt = new torch.optim.LARS(cases.map((c, i) => ({ params: [params[i]], ...c.opts })), { lr: 1.5 });
+  const opt = new torch.optim.LARS(
+    cases.map((c, i) => ({ params: [params[i]], ...c.opts })),
+    { lr: 1.5 },
+  );
   const expected = cases.map((c) => reference(c, defaults));
   for (let k = 0; k < STEPS; k++) {
     params.forEach((p, i) => (p.grad = torch.tensor(cases[i].grads[k], { dtype: 'float64' }).reshape(cases[i].shape)));
@@ -57,7 +66,11 @@ test('LARS matches its formula, including excluded groups and zero-norm weights 
   assert.ok(Math.abs(params[3].detach().toArray()[0]) > 0.1);
   assert.deepEqual(params[4].detach().toArray(), cases[4].init);
   // Adaptation matters: the adapted weight moved far less than lr·‖g‖ would.
-  const moved = params[0].detach().sub(torch.tensor(cases[0].init, { dtype: 'float64' }).reshape([3, 4])).norm().item();
+  const moved = params[0]
+    .detach()
+    .sub(torch.tensor(cases[0].init, { dtype: 'float64' }).reshape([3, 4]))
+    .norm()
+    .item();
   assert.ok(moved < 0.05, `trust ratio scales the step (moved ${moved})`);
 });
 
@@ -84,13 +97,27 @@ test('LARS resumes identically from its state dict', () => {
 });
 
 test('larsParamGroups excludes biases and normalisation parameters', () => {
-  const model = new torch.nn.Sequential(new torch.nn.Conv2d(1, 2, 3), new torch.nn.BatchNorm2d(2), new torch.nn.Flatten(), new torch.nn.Linear(8, 3));
+  const model = new torch.nn.Sequential(
+    new torch.nn.Conv2d(1, 2, 3),
+    new torch.nn.BatchNorm2d(2),
+    new torch.nn.Flatten(),
+    new torch.nn.Linear(8, 3),
+  );
   const groups = torch.optim.larsParamGroups(model);
   const names = new Map([...model.namedParameters()].map(([n, p]) => [p, n]));
-  assert.deepEqual(groups[0].params.map((p) => names.get(p)), ['0.weight', '3.weight']);
+  assert.deepEqual(
+    groups[0].params.map((p) => names.get(p)),
+    ['0.weight', '3.weight'],
+  );
   assert.equal(groups[0].exclude, undefined);
-  assert.deepEqual(groups[1].params.map((p) => names.get(p)), ['0.bias', '1.weight', '1.bias', '3.bias']);
+  assert.deepEqual(
+    groups[1].params.map((p) => names.get(p)),
+    ['0.bias', '1.weight', '1.bias', '3.bias'],
+  );
   assert.equal(groups[1].exclude, true);
   const opt = new torch.optim.LARS(groups, { lr: 0.1 });
-  assert.deepEqual(opt.paramGroups.map((g) => g.exclude), [false, true]);
+  assert.deepEqual(
+    opt.paramGroups.map((g) => g.exclude),
+    [false, true],
+  );
 });

@@ -59,8 +59,24 @@ function stateCount([, cls, defaults, groups]: Config): number {
 }
 
 test('the golden table covers every optimizer variant', () => {
-  assert.deepEqual(configs.map((c) => c[0]), ['sgd', 'sgd.momentum', 'sgd.dampening', 'sgd.nesterov', 'sgd.weight_decay', 'sgd.groups',
-    'adam', 'adam.weight_decay', 'adam.amsgrad', 'adamw', 'adamw.default_decay', 'adamw.amsgrad', 'adamw.groups']);
+  assert.deepEqual(
+    configs.map((c) => c[0]),
+    [
+      'sgd',
+      'sgd.momentum',
+      'sgd.dampening',
+      'sgd.nesterov',
+      'sgd.weight_decay',
+      'sgd.groups',
+      'adam',
+      'adam.weight_decay',
+      'adam.amsgrad',
+      'adamw',
+      'adamw.default_decay',
+      'adamw.amsgrad',
+      'adamw.groups',
+    ],
+  );
 });
 
 for (const config of configs) {
@@ -93,7 +109,9 @@ for (const config of configs) {
       b.opt.step();
       compare(name, k, b.params, b.opt);
     }
-    b.params.forEach((p, i) => assert.deepEqual(p.detach().toArray(), a.params[i].detach().toArray(), `${name}: resumed run is bit-identical`));
+    b.params.forEach((p, i) =>
+      assert.deepEqual(p.detach().toArray(), a.params[i].detach().toArray(), `${name}: resumed run is bit-identical`),
+    );
   });
 }
 
@@ -107,7 +125,7 @@ test('a parameter without a gradient is skipped and gets no state', () => {
   assert.equal(opt.state.get(p0)!.step, 1);
 });
 
-test('zeroGrad clears to null or zeroes in place; setLr keeps each group\'s ratio to the default lr', () => {
+test("zeroGrad clears to null or zeroes in place; setLr keeps each group's ratio to the default lr", () => {
   const p = g('p0').clone().requiresGrad_();
   const q = g('p1').clone().requiresGrad_();
   const opt = new torch.optim.SGD([{ params: [p] }, { params: [q], lr: 0.5 }], { lr: 0.1 });
@@ -120,23 +138,55 @@ test('zeroGrad clears to null or zeroes in place; setLr keeps each group\'s rati
   assert.equal(q.grad, null);
   // group 1 was built at 5× the default: a schedule's rate for the default applies 5× to it
   opt.setLr(0.25);
-  assert.deepEqual(opt.paramGroups.map((x) => x.lr), [0.25, 1.25]);
+  assert.deepEqual(
+    opt.paramGroups.map((x) => x.lr),
+    [0.25, 1.25],
+  );
   opt.setLr([0.3, 0.05]);
-  assert.deepEqual(opt.paramGroups.map((x) => x.lr), [0.3, 0.05]);
+  assert.deepEqual(
+    opt.paramGroups.map((x) => x.lr),
+    [0.3, 0.05],
+  );
   opt.setLr(0.1);
-  assert.deepEqual(opt.paramGroups.map((x) => x.lr), [0.1, 0.5], 'ratios are those at construction, not the current rates');
+  assert.deepEqual(
+    opt.paramGroups.map((x) => x.lr),
+    [0.1, 0.5],
+    'ratios are those at construction, not the current rates',
+  );
   opt.loadStateDict(opt.stateDict());
   opt.setLr(0);
-  assert.deepEqual(opt.paramGroups.map((x) => x.lr), [0, 0]);
+  assert.deepEqual(
+    opt.paramGroups.map((x) => x.lr),
+    [0, 0],
+  );
   assert.equal(opt.defaults.lr, 0.1);
   assertThrows(() => opt.setLr([0.1]), /^SGD\.setLr: expected 2 rates, one per parameter group, but received 1$/, RangeError);
-  assertThrows(() => opt.setLr([0.1, -1]), /^SGD: expected a finite number >= 0 for lr but received -1 of type number \(parameter group 1\)$/, RangeError);
-  assertThrows(() => opt.setLr('0.1' as unknown as number), /^SGD\.setLr: expected a number or an array of numbers \(one per parameter group\) but received "0\.1" of type string$/, TypeError);
-  assert.deepEqual(opt.paramGroups.map((x) => x.lr), [0, 0], 'a rejected setLr changes nothing');
+  assertThrows(
+    () => opt.setLr([0.1, -1]),
+    /^SGD: expected a finite number >= 0 for lr but received -1 of type number \(parameter group 1\)$/,
+    RangeError,
+  );
+  assertThrows(
+    () => opt.setLr('0.1' as unknown as number),
+    /^SGD\.setLr: expected a number or an array of numbers \(one per parameter group\) but received "0\.1" of type string$/,
+    TypeError,
+  );
+  assert.deepEqual(
+    opt.paramGroups.map((x) => x.lr),
+    [0, 0],
+    'a rejected setLr changes nothing',
+  );
   const zeroDefault = new torch.optim.SGD([{ params: [p] }, { params: [q], lr: 0.5 }], { lr: 0 });
-  assertThrows(() => zeroDefault.setLr(0.1), /^SGD\.setLr: parameter group 1 has its own lr but the default lr is 0, so it has no ratio to keep; pass one rate per group$/, RangeError);
+  assertThrows(
+    () => zeroDefault.setLr(0.1),
+    /^SGD\.setLr: parameter group 1 has its own lr but the default lr is 0, so it has no ratio to keep; pass one rate per group$/,
+    RangeError,
+  );
   zeroDefault.setLr([0.1, 0.2]);
-  assert.deepEqual(zeroDefault.paramGroups.map((x) => x.lr), [0.1, 0.2]);
+  assert.deepEqual(
+    zeroDefault.paramGroups.map((x) => x.lr),
+    [0.1, 0.2],
+  );
 });
 
 test('stateDict copies hyperparameters, numbers parameters in group order, and keys state by index', () => {
@@ -145,7 +195,10 @@ test('stateDict copies hyperparameters, numbers parameters in group order, and k
   p0.grad = g('grad.0.0').clone();
   opt.step();
   const sd = opt.stateDict();
-  assert.deepEqual(sd.paramGroups.map((x) => x.params), [[0], [1]]);
+  assert.deepEqual(
+    sd.paramGroups.map((x) => x.params),
+    [[0], [1]],
+  );
   assert.deepEqual(sd.paramGroups[1].betas, [0.5, 0.9]);
   sd.paramGroups[1].betas[0] = 0.1;
   assert.equal(opt.paramGroups[1].betas[0], 0.5, 'hyperparameters are copied');

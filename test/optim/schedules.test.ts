@@ -19,7 +19,10 @@ test('warmupCosine: linear warm-up from 0, then cosine to finalLr; updates 1 …
   near(lr(500), 0.02, 'after the end');
   for (let s = 10; s < 110; s++) assert.ok(lr(s + 1) <= lr(s), `monotone decay at ${s}`);
   const noWarm = warmupCosine({ baseLr: 1, warmupSteps: 0, totalSteps: 4 });
-  assert.deepEqual([0, 1, 2, 3, 4].map((s) => Number(noWarm(s).toFixed(12))), [1, 0.853553390593, 0.5, 0.146446609407, 0]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((s) => Number(noWarm(s).toFixed(12))),
+    [1, 0.853553390593, 0.5, 0.146446609407, 0],
+  );
 });
 
 test('stepDecay and constant', () => {
@@ -70,13 +73,25 @@ test('EMA follows shadow ← d·shadow + (1−d)·param and copies integer buffe
   const fresh = new torch.nn.Sequential(new torch.nn.Linear(3, 2), new torch.nn.BatchNorm1d(2));
   ema.copyTo(fresh);
   assert.deepEqual(fresh.stateDict()['0.bias'].detach().toArray(), ema.shadow['0.bias'].toArray());
-  assert.throws(() => ema.update(new torch.nn.Linear(3, 2)), /^Error: EMA.update: the model's keys differ from the shadow's \(missing: 0.weight, 0.bias, .*; new: weight, bias\)$/);
+  assert.throws(
+    () => ema.update(new torch.nn.Linear(3, 2)),
+    /^Error: EMA.update: the model's keys differ from the shadow's \(missing: 0.weight, 0.bias, .*; new: weight, bias\)$/,
+  );
 });
 
 test('clipGradNorm_ matches torch.nn.utils.clip_grad_norm_ (2-, 1- and inf-norm, and no clipping)', () => {
   const g = golden('optim');
-  for (const [name, maxNorm, normType] of [['l2', 1, 2], ['inf', 0.5, Infinity], ['l1', 2, 1], ['none', 100, 2]] as const) {
-    const params = [torch.zeros([3, 4], { requiresGrad: true }), torch.zeros([5], { requiresGrad: true }), torch.zeros([2], { requiresGrad: true })];
+  for (const [name, maxNorm, normType] of [
+    ['l2', 1, 2],
+    ['inf', 0.5, Infinity],
+    ['l1', 2, 1],
+    ['none', 100, 2],
+  ] as const) {
+    const params = [
+      torch.zeros([3, 4], { requiresGrad: true }),
+      torch.zeros([5], { requiresGrad: true }),
+      torch.zeros([2], { requiresGrad: true }),
+    ];
     params[0].grad = g('clip.g0').clone();
     params[1].grad = g('clip.g1').clone();
     const total = clipGradNorm_(params, maxNorm, normType);

@@ -22,8 +22,19 @@ test('multi-label manifest: fine-tuning and linear probe give per-class and mean
     const classes = [...new Set(pick.flatMap((r) => [r.label, r.domain]))].sort();
     assert.deepEqual(set.classes, classes);
     assert.deepEqual(set.multiLabel!.sum(1).unique().toArray(), [2]);
-    const common = { data: { name: 'manifest', path: manifest, split: 'train', size: 24 }, test: { name: 'manifest', path: manifest, split: 'test', size: 24 } };
-    const ft = { ...common, model: { width: 0.125, smallStem: false }, fractions: [1], epochs: 4, minSteps: 0, batchSize: 64, optim: { lr: 0.4 } };
+    const common = {
+      data: { name: 'manifest', path: manifest, split: 'train', size: 24 },
+      test: { name: 'manifest', path: manifest, split: 'test', size: 24 },
+    };
+    const ft = {
+      ...common,
+      model: { width: 0.125, smallStem: false },
+      fractions: [1],
+      epochs: 4,
+      minSteps: 0,
+      batchSize: 64,
+      optim: { lr: 0.4 },
+    };
     const out = join(dir, 'ft');
     await pipeline.finetune(ft, out, {});
     const events = new train.RunDir(out, { resume: true }).events();
@@ -33,7 +44,11 @@ test('multi-label manifest: fine-tuning and linear probe give per-class and mean
     assert.ok((r.meanAuc as number) > 0.65, `fine-tuned mean AUC ${r.meanAuc}`);
     const ev = { ...common, probeEpochs: 30 };
     const probes = await pipeline.evaluateRun(out, ev);
-    assert.deepEqual(probes.map((p) => p.kind), ['linear'], 'no kNN for multi-label sets');
+    assert.deepEqual(
+      probes.map((p) => p.kind),
+      ['linear'],
+      'no kNN for multi-label sets',
+    );
     assert.ok((probes[0].meanAuc as number) > 0.65, `probe mean AUC ${probes[0].meanAuc}`);
     // The report takes AUC-only results: a results table with the mean AUC, no top-1 label-efficiency curve.
     const page = await report.writeReport([out], join(dir, 'report.html'));

@@ -11,16 +11,33 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Loads the file `path` in Chromium, runs `fn(page, requests)` (requests: every
  * URL the page asked for), then closes the browser and removes its profile.
  */
 export async function withPage<T>(path: string, fn: (page: Page, requests: string[]) => Promise<T>): Promise<T> {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: the report tests need Debian's chromium; run \`npm run setup\` (as root) to install it`);
+  assert.ok(
+    existsSync(CHROMIUM),
+    `${CHROMIUM} is missing: the report tests need Debian's chromium; run \`npm run setup\` (as root) to install it`,
+  );
   const profile = mkdtempSync(join(tmpdir(), 'selfsup-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1100, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1100, height: 900 },
+  });
   try {
     const page = await context.newPage();
     const requests: string[] = [];

@@ -1,7 +1,18 @@
 /** Scales, SVG charts (text escaping, gaps, thinning) and the seeded 2-D embedding. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { embed2d, esc, formatTick, lineChart, linearScale, logScale, sampleIndices, scatterChart, seededRandom, thin } from '../../src/report/index.js';
+import {
+  embed2d,
+  esc,
+  formatTick,
+  lineChart,
+  linearScale,
+  logScale,
+  sampleIndices,
+  scatterChart,
+  seededRandom,
+  thin,
+} from '../../src/report/index.js';
 import { assertThrows } from '../helpers.js';
 
 test('linear scales have nice ticks covering the data', () => {
@@ -23,14 +34,34 @@ test('log scales tick at 1-2-5 over few decades, at powers of ten over many', ()
 });
 
 test('tick labels use the decimals of the step', () => {
-  assert.deepEqual([formatTick(0.65, 0.05), formatTick(3, 1), formatTick(12000, 2000), formatTick(0.00002, 0.00001)], ['0.65', '3', '12k', '2e-5']);
+  assert.deepEqual(
+    [formatTick(0.65, 0.05), formatTick(3, 1), formatTick(12000, 2000), formatTick(0.00002, 0.00001)],
+    ['0.65', '3', '12k', '2e-5'],
+  );
 });
 
 test('text is escaped everywhere: titles, axis labels, series and legend names', () => {
   const evil = '<script>alert("x")</script> & \'y\'';
   assert.equal(esc(evil), '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;');
-  const line = lineChart([{ name: evil, points: [[1, 2], [2, 3]] }], { title: evil, xLabel: evil, yLabel: evil });
-  const scatter = scatterChart([{ x: 0, y: 0, group: 0, label: evil }, { x: 1, y: 1, group: 0 }], { title: evil, xLabel: 'a', yLabel: 'b', groups: [evil] });
+  const line = lineChart(
+    [
+      {
+        name: evil,
+        points: [
+          [1, 2],
+          [2, 3],
+        ],
+      },
+    ],
+    { title: evil, xLabel: evil, yLabel: evil },
+  );
+  const scatter = scatterChart(
+    [
+      { x: 0, y: 0, group: 0, label: evil },
+      { x: 1, y: 1, group: 0 },
+    ],
+    { title: evil, xLabel: 'a', yLabel: 'b', groups: [evil] },
+  );
   for (const svg of [line, scatter]) {
     assert.ok(!svg.includes('<script'), 'no raw markup from the text');
     assert.ok(svg.includes(esc(evil)));
@@ -39,10 +70,36 @@ test('text is escaped everywhere: titles, axis labels, series and legend names',
 });
 
 test('a non-finite value leaves a gap in the line; a log axis drops x ≤ 0', () => {
-  const svg = lineChart([{ name: 's', points: [[1, 1], [2, 2], [3, NaN], [4, 1], [5, 2]] }], { title: 't', xLabel: 'x', yLabel: 'y' });
+  const svg = lineChart(
+    [
+      {
+        name: 's',
+        points: [
+          [1, 1],
+          [2, 2],
+          [3, NaN],
+          [4, 1],
+          [5, 2],
+        ],
+      },
+    ],
+    { title: 't', xLabel: 'x', yLabel: 'y' },
+  );
   const d = /class="line" d="([^"]+)"/.exec(svg)![1];
   assert.equal(d.match(/M/g)!.length, 2, 'two segments');
-  const log = lineChart([{ name: 's', points: [[0, 1], [0.1, 2], [1, 3]] }], { title: 't', xLabel: 'x', yLabel: 'y', logX: true, markers: true });
+  const log = lineChart(
+    [
+      {
+        name: 's',
+        points: [
+          [0, 1],
+          [0.1, 2],
+          [1, 3],
+        ],
+      },
+    ],
+    { title: 't', xLabel: 'x', yLabel: 'y', logX: true, markers: true },
+  );
   assert.equal(log.match(/class="pt"/g)!.length, 2);
 });
 
@@ -55,13 +112,20 @@ test('long series are averaged down to maxPoints', () => {
 });
 
 test('scatter points must name one of the groups', () => {
-  assertThrows(() => scatterChart([{ x: 0, y: 0, group: 2 }], { title: 't', xLabel: 'x', yLabel: 'y', groups: ['a', 'b'] }), /point group 2 is not an index into the 2 groups/, RangeError);
+  assertThrows(
+    () => scatterChart([{ x: 0, y: 0, group: 2 }], { title: 't', xLabel: 'x', yLabel: 'y', groups: ['a', 'b'] }),
+    /point group 2 is not an index into the 2 groups/,
+    RangeError,
+  );
 });
 
 test('sampling and UMAP are seeded: the same seed gives the same result', () => {
   const s = sampleIndices(1000, 10, 7);
   assert.equal(new Set(s).size, 10);
-  assert.deepEqual(s, [...s].sort((a, b) => a - b));
+  assert.deepEqual(
+    s,
+    [...s].sort((a, b) => a - b),
+  );
   assert.deepEqual(sampleIndices(1000, 10, 7), s);
   assert.notDeepEqual(sampleIndices(1000, 10, 8), s);
   assert.deepEqual(sampleIndices(5, 10, 7), [0, 1, 2, 3, 4]);

@@ -37,7 +37,10 @@ test('events are sorted by kind; blank lines and unknown events are skipped; NaN
   const r = readRun(dir);
   assert.equal(r.name, 'ok', 'the name defaults to the folder name');
   assert.equal(r.config.method, 'simclr');
-  assert.deepEqual(r.train.map((e) => e.step), [1, 2]);
+  assert.deepEqual(
+    r.train.map((e) => e.step),
+    [1, 2],
+  );
   assert.ok(Number.isNaN(r.train[1].loss));
   assert.deepEqual(r.knn, [{ stage: 'pretrain', step: 2, top1: 0.5, top5: undefined, k: 20, seconds: 1.5, normalizedStd: undefined }]);
   assert.deepEqual(r.warnings, [{ stage: 'pretrain', message: 'collapse' }]);
@@ -54,7 +57,10 @@ test('a malformed metrics line is reported as file:line', () => {
 
 test('a line that is not an event, or an event missing a field, names file:line and the field', () => {
   const notEvent = run('not-event', {}, [train(1, 5), '[1, 2]']);
-  assertThrows(() => readRun(notEvent), /metrics\.jsonl:2: expected a JSON object with a string "event" field but found \[1 of type number, 2 of type number\] of type array/);
+  assertThrows(
+    () => readRun(notEvent),
+    /metrics\.jsonl:2: expected a JSON object with a string "event" field but found \[1 of type number, 2 of type number\] of type array/,
+  );
   const noLoss = run('no-loss', {}, [JSON.stringify({ event: 'train', step: 4 })]);
   assertThrows(() => readRun(noLoss), /metrics\.jsonl:1: "train" event needs a number for "loss" but has none/);
   const badInit = run('bad-init', {}, [train(1, 5), JSON.stringify({ event: 'finetune', init: 3, fraction: 0.1, top1: 0.5 })]);
@@ -77,7 +83,11 @@ test('embeddings: dtype, shape and metadata are checked', () => {
   const path = join(dir, 'embeddings.safetensors');
   torch.scope(() => {
     const embeddings = torch.zeros([3, 2]);
-    torch.safetensors.saveFile(path, { embeddings, labels: torch.tensor([0, 1, 1], { dtype: 'int64' }) }, { ids: '["a","b","c"]', classes: '["x","y"]' });
+    torch.safetensors.saveFile(
+      path,
+      { embeddings, labels: torch.tensor([0, 1, 1], { dtype: 'int64' }) },
+      { ids: '["a","b","c"]', classes: '["x","y"]' },
+    );
     const e = readEmbeddings(path);
     assert.deepEqual([e.n, e.dim, e.labels, e.ids, e.classes], [3, 2, [0, 1, 1], ['a', 'b', 'c'], ['x', 'y']]);
     torch.safetensors.saveFile(path, { embeddings: torch.zeros([3, 2], { dtype: 'float64' }) });

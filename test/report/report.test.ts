@@ -13,7 +13,12 @@ import { writeReport } from '../../src/report/index.js';
 import { withPage } from './browser.js';
 import { makeRun, writeBlobs } from './synthetic.js';
 
-interface Box { w: number; h: number; x: number; y: number }
+interface Box {
+  w: number;
+  h: number;
+  x: number;
+  y: number;
+}
 interface Rendered {
   id: string;
   box: Box;
@@ -57,7 +62,10 @@ test('the report renders every chart in Chromium', async (t) => {
   assert.ok(!/<script|<link|<img|<iframe|@import|url\(/i.test(html), 'the page loads nothing and runs no script');
   assert.ok(html.includes('simclr &lt;r18&gt; &amp; co') && !html.includes('<r18>'), 'run names are escaped');
   assert.match(html, /micle has no embeddings\.safetensors/);
-  assert.match(html, /<h2>Warnings<\/h2><ul class="warnings"><li><strong>[^<]+<\/strong> \(pretrain\): collapse warning: &lt;std&gt; ×√D = 0.010<\/li><\/ul>/);
+  assert.match(
+    html,
+    /<h2>Warnings<\/h2><ul class="warnings"><li><strong>[^<]+<\/strong> \(pretrain\): collapse warning: &lt;std&gt; ×√D = 0.010<\/li><\/ul>/,
+  );
   assert.match(html, /<td>linear probe, 10% of labels<\/td><td>test<\/td><td class="num">6000<\/td>/);
 
   const shot = join(root, 'report.png');
@@ -101,30 +109,56 @@ test('the report renders every chart in Chromium', async (t) => {
     loss: { names: [`${a.name} · pretrain`, `${a.name} · finetune`, b.name], axes: ['step', 'loss'] },
     knn: { names: [a.name, b.name], points: [30, 12], axes: ['step', 'kNN top-1 accuracy'] },
     'knn-time': { names: [a.name, b.name], points: [30, 12], axes: ['training time (minutes)', 'kNN top-1 accuracy'] },
-    'label-efficiency': { names: ['simclr', `${a.name}: random`, 'micle', `${b.name}: random`], points: [3, 3, 3, 3], axes: ['fraction of labels (log scale)', 'top-1 accuracy (test)'] },
+    'label-efficiency': {
+      names: ['simclr', `${a.name}: random`, 'micle', `${b.name}: random`],
+      points: [3, 3, 3, 3],
+      axes: ['fraction of labels (log scale)', 'top-1 accuracy (test)'],
+    },
     'embedding-0': { names: ['cat <1>', 'dog & co'], axes: ['UMAP 1', 'UMAP 2'] },
   };
   for (const [id, want] of Object.entries(expected)) {
     const r = byId.get(id)!;
     assert.ok(r.box.w > 500 && r.box.h > 300, `${id}: the chart has a visible size (${r.box.w}×${r.box.h})`);
-    assert.deepEqual(r.series.map((s) => s.name), want.names, `${id}: series`);
+    assert.deepEqual(
+      r.series.map((s) => s.name),
+      want.names,
+      `${id}: series`,
+    );
     assert.deepEqual(r.legend, want.names, `${id}: legend`);
     assert.deepEqual(r.axisLabels, want.axes, `${id}: axis labels`);
     for (const s of r.series) {
       if (!id.startsWith('embedding')) assert.ok(s.line && s.line.w > 0 && s.line.h > 0, `${id}/${s.name}: the line is drawn`);
       for (const p of s.points) assert.ok(p.w > 0 && p.h > 0, `${id}/${s.name}: markers have a size`);
     }
-    if (want.points) assert.deepEqual(r.series.map((s) => s.points.length), want.points, `${id}: markers per series`);
-    for (const [axis, ticks] of [['x', r.xTicks], ['y', r.yTicks]] as const) {
+    if (want.points)
+      assert.deepEqual(
+        r.series.map((s) => s.points.length),
+        want.points,
+        `${id}: markers per series`,
+      );
+    for (const [axis, ticks] of [
+      ['x', r.xTicks],
+      ['y', r.yTicks],
+    ] as const) {
       assert.ok(ticks.length >= 3, `${id}: at least 3 ${axis} tick labels`);
       for (const tk of ticks) assert.ok(tk.text && tk.box.w > 0 && tk.box.h > 0, `${id}: ${axis} tick label "${tk.text}" is visible`);
     }
   }
-  assert.deepEqual(byId.get('label-efficiency')!.xTicks.map((tk) => tk.text), ['1%', '2%', '5%', '10%', '20%', '50%', '100%']);
-  assert.deepEqual(byId.get('loss')!.yTicks.map((tk) => tk.text), ['0', '1', '2', '3', '4', '5', '6']);
+  assert.deepEqual(
+    byId.get('label-efficiency')!.xTicks.map((tk) => tk.text),
+    ['1%', '2%', '5%', '10%', '20%', '50%', '100%'],
+  );
+  assert.deepEqual(
+    byId.get('loss')!.yTicks.map((tk) => tk.text),
+    ['0', '1', '2', '3', '4', '5', '6'],
+  );
 
   const map = byId.get('embedding-0')!;
-  assert.equal(map.series.reduce((n, s) => n + s.points.length, 0), 200, 'maxPoints embeddings are drawn');
+  assert.equal(
+    map.series.reduce((n, s) => n + s.points.length, 0),
+    200,
+    'maxPoints embeddings are drawn',
+  );
   const agreement = neighbourAgreement(map.series.map((s) => s.points));
   t.diagnostic(`embedding map nearest-neighbour label agreement: ${agreement.toFixed(3)}`);
   assert.ok(agreement > 0.9, `the map keeps the two blobs apart (agreement ${agreement})`);

@@ -35,28 +35,70 @@ function writeMetrics(dir: string, events: object[]): void {
  * `finetune`), kNN every 50 steps, fine-tuning of `init` and of "random" on
  * 1 %, 10 % and 100 % of the labels, and probes.
  */
-export function makeRun(root: string, folder: string, o: { name: string; method: string; steps: number; finetune: boolean; seed: number }): SyntheticRun {
+export function makeRun(
+  root: string,
+  folder: string,
+  o: { name: string; method: string; steps: number; finetune: boolean; seed: number },
+): SyntheticRun {
   const dir = join(root, folder);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ name: o.name, command: 'recipe', method: o.method, seed: o.seed, optimizer: { name: 'lars', lr: 0.3 } }, null, 2));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ name: o.name, command: 'recipe', method: o.method, seed: o.seed, optimizer: { name: 'lars', lr: 0.3 } }, null, 2),
+  );
   const random = seededRandom(o.seed);
   const events: object[] = [];
   const time = (s: number) => new Date(Date.UTC(2026, 10, 28, 1) + s * 500).toISOString();
   for (let step = 1; step <= o.steps; step++) {
     const loss = 2 + 3.5 * Math.exp(-step / (o.steps / 4)) + 0.15 * gauss(random);
-    events.push({ event: 'train', stage: 'pretrain', step, epoch: Math.floor(step / 100), loss, lr: 0.3, imagesPerSec: 800 + 20 * gauss(random), time: time(step) });
+    events.push({
+      event: 'train',
+      stage: 'pretrain',
+      step,
+      epoch: Math.floor(step / 100),
+      loss,
+      lr: 0.3,
+      imagesPerSec: 800 + 20 * gauss(random),
+      time: time(step),
+    });
     if (step % 50 === 0)
-      events.push({ event: 'knn', stage: 'pretrain', step, epoch: Math.floor(step / 100), top1: 0.3 + (0.4 + 0.05 * o.seed) * (1 - Math.exp(-step / 150)), top5: 0.9, k: 200, seconds: step * (0.4 + 0.2 * o.seed) });
+      events.push({
+        event: 'knn',
+        stage: 'pretrain',
+        step,
+        epoch: Math.floor(step / 100),
+        top1: 0.3 + (0.4 + 0.05 * o.seed) * (1 - Math.exp(-step / 150)),
+        top5: 0.9,
+        k: 200,
+        seconds: step * (0.4 + 0.2 * o.seed),
+      });
     if (step === 100 && o.seed === 1) events.push({ event: 'warning', stage: 'pretrain', message: 'collapse warning: <std> ×√D = 0.010' });
   }
   if (o.finetune)
     for (let step = 1; step <= 80; step++)
-      events.push({ event: 'train', stage: 'finetune', step, epoch: 0, loss: 0.4 + Math.exp(-step / 20) + 0.05 * gauss(random), lr: 0.01, imagesPerSec: 1500, time: time(o.steps + step) });
+      events.push({
+        event: 'train',
+        stage: 'finetune',
+        step,
+        epoch: 0,
+        loss: 0.4 + Math.exp(-step / 20) + 0.05 * gauss(random),
+        lr: 0.01,
+        imagesPerSec: 1500,
+        time: time(o.steps + step),
+      });
   const inits = [o.method, 'random'];
   for (const init of inits)
     for (const fraction of [0.01, 0.1, 1]) {
       const base = (init === 'random' ? 0.35 : 0.55) + 0.03 * o.seed;
-      events.push({ event: 'finetune', init, fraction, labels: Math.round(60000 * fraction), top1: base + 0.15 * Math.log10(fraction * 100), top5: 0.95, split: 'test' });
+      events.push({
+        event: 'finetune',
+        init,
+        fraction,
+        labels: Math.round(60000 * fraction),
+        top1: base + 0.15 * Math.log10(fraction * 100),
+        top5: 0.95,
+        split: 'test',
+      });
     }
   events.push({ event: 'finetune', init: o.method, fraction: 0.1, labels: 6000, top1: 0.5, top5: 0.9, split: 'val' });
   events.push({ event: 'probe', kind: 'linear', fraction: 0.1, labels: 6000, split: 'test', top1: 0.71, top5: 0.95, meanAuc: 0.93 });
@@ -79,7 +121,7 @@ export function writeBlobs(dir: string, o: { perClass: number; dim: number; clas
   for (let i = 0; i < n; i++) {
     const c = i % 2;
     labels.push(c);
-    for (let j = 0; j < o.dim; j++) x[i * o.dim + j] = ((j < o.dim / 2) === (c === 0) ? 4 : 0) + gauss(random);
+    for (let j = 0; j < o.dim; j++) x[i * o.dim + j] = (j < o.dim / 2 === (c === 0) ? 4 : 0) + gauss(random);
   }
   torch.scope(() => {
     const embeddings = torch.tensor(x, { shape: [n, o.dim] });

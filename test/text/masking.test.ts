@@ -7,7 +7,10 @@ import { IGNORE_INDEX, maskTokens, specialTokensMask } from '../../src/text/mask
 import { assertThrows } from '../helpers.js';
 
 const docs = loadBrown({ limit: 60 }).items;
-const tok = Tokenizer.train(docs.map((d) => d.text), { vocabSize: 1500 });
+const tok = Tokenizer.train(
+  docs.map((d) => d.text),
+  { vocabSize: 1500 },
+);
 const sentences = docs.flatMap((d) => d.sentences.map((s) => s.join(' '))).slice(0, 1024);
 const { inputIds } = tok.encodeBatch(sentences, { maxLength: 48 }); // [1024, ≤48] with [CLS] [SEP] [PAD]
 
@@ -52,9 +55,14 @@ test('BERT 80/10/10 split with random replacements from non-special tokens', () 
   assert.ok(Math.abs(s.masked / s.selected - 0.8) < 0.03, `[MASK] share ${s.masked / s.selected}`);
   assert.ok(Math.abs(replaced / s.selected - 0.1) < 0.02, `random share ${replaced / s.selected}`);
   assert.equal(s.selectedSpecial + s.changedUnselected + s.labelsWrong, 0);
-  const randomIds = torch.scope(() => ids.maskedSelect(labels.ne(IGNORE_INDEX).logicalAnd(ids.ne(tok.maskId)).logicalAnd(ids.ne(inputIds))));
+  const randomIds = torch.scope(() =>
+    ids.maskedSelect(labels.ne(IGNORE_INDEX).logicalAnd(ids.ne(tok.maskId)).logicalAnd(ids.ne(inputIds))),
+  );
   const r = randomIds.toArray();
-  assert.ok(r.every((id) => id >= 5 && id < tok.vocabSize), 'random tokens are real tokens');
+  assert.ok(
+    r.every((id) => id >= 5 && id < tok.vocabSize),
+    'random tokens are real tokens',
+  );
   assert.ok(new Set(r).size > 100, 'random tokens spread over the vocabulary');
 });
 
@@ -70,6 +78,14 @@ test('masking is seeded and configurable; bad rates are named', () => {
   const none = maskTokens(inputIds, tok, { maskProb: 0 });
   assert.equal(stats(none.inputIds, none.labels).selected, 0);
   assertThrows(() => maskTokens(inputIds, tok, { maskProb: 1.5 }), /expected maskProb in \[0, 1\] but received 1\.5/, RangeError);
-  assertThrows(() => maskTokens(inputIds, tok, { maskRate: 0.8, randomRate: 0.3 }), /expected maskRate \+ randomRate <= 1 but received 0\.8 \+ 0\.3/, RangeError);
-  assertThrows(() => maskTokens(inputIds.float(), tok), /expected inputIds as an int64 Tensor \[B, T\] but received dtype float32/, TypeError);
+  assertThrows(
+    () => maskTokens(inputIds, tok, { maskRate: 0.8, randomRate: 0.3 }),
+    /expected maskRate \+ randomRate <= 1 but received 0\.8 \+ 0\.3/,
+    RangeError,
+  );
+  assertThrows(
+    () => maskTokens(inputIds.float(), tok),
+    /expected inputIds as an int64 Tensor \[B, T\] but received dtype float32/,
+    TypeError,
+  );
 });

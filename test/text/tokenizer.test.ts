@@ -21,10 +21,20 @@ test('pre-tokens concatenate back to the text', () => {
 
 test('BPE training merges the most frequent pair first, ties to the more frequent symbols', () => {
   // Pair counts: es 9, st 9, we 8, ' l' 7, lo 7, ow 7, ' n' 6, … After e+s: es+t 9, then ' l' 7 and ow 7.
-  const counts = new Map([[' low', 5], [' lower', 2], [' newest', 6], [' widest', 3]]);
+  const counts = new Map([
+    [' low', 5],
+    [' lower', 2],
+    [' newest', 6],
+    [' widest', 3],
+  ]);
   const model = trainBpe(counts, { vocabSize: 5 + 11 + 4, reserved: 5 });
   assert.deepEqual(model.alphabet, ['e', ' ', 'w', 's', 't', 'l', 'o', 'n', 'd', 'i', 'r'], 'by frequency, ties by character');
-  assert.deepEqual(model.merges, [['e', 's'], ['es', 't'], [' ', 'l'], ['o', 'w']]);
+  assert.deepEqual(model.merges, [
+    ['e', 's'],
+    ['es', 't'],
+    [' ', 'l'],
+    ['o', 'w'],
+  ]);
   const ranks = new Map(model.merges.map(([a, b], r) => [`${a}\u0000${b}`, r]));
   assert.deepEqual(bpeWord(' newest', ranks), [' ', 'n', 'e', 'w', 'est']);
   assert.deepEqual(bpeWord(' lowest', ranks), [' l', 'ow', 'est']);
@@ -42,7 +52,10 @@ test('a tokenizer trained on Brown honours the vocabulary size and round-trips h
   for (const text of heldOut) {
     const ids = tok.encode(text);
     assert.equal(tok.decode(ids), text);
-    assert.ok(ids.every((id) => id >= 5 && id < 4000), 'no [UNK] or specials in Brown text');
+    assert.ok(
+      ids.every((id) => id >= 5 && id < 4000),
+      'no [UNK] or specials in Brown text',
+    );
     tokens += ids.length;
     words += text.split(/\s+/).length;
   }
@@ -56,7 +69,11 @@ test('a tokenizer trained on Brown honours the vocabulary size and round-trips h
   assert.ok(ids.includes(tok.unkId), '☃ is outside the Brown alphabet');
   assert.equal(tok.decode(ids, { skipSpecialTokens: false }).startsWith('[CLS]'), true);
   assertThrows(() => tok.decode([4000]), /id 4000 is outside the vocabulary \[0, 4000\)/, RangeError);
-  assertThrows(() => Tokenizer.train(train, { vocabSize: 5 }), /expected an integer vocabSize > 5 \(the special tokens\) but received 5/, RangeError);
+  assertThrows(
+    () => Tokenizer.train(train, { vocabSize: 5 }),
+    /expected an integer vocabSize > 5 \(the special tokens\) but received 5/,
+    RangeError,
+  );
 });
 
 test('batch encoding pads, truncates and masks attention', () => {

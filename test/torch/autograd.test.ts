@@ -37,7 +37,11 @@ test('backward with a gradient seed on a non-scalar; without a seed it is a Torc
   assert.equal(x.grad, null, 'failed calls leave no gradient');
   y.backward(v);
   assertClose(grad(x), g('seed.grad'), { rtol: 1e-12, atol: 1e-12 });
-  assertThrows(() => y.backward(2 as unknown as Tensor), /^backward: expected a Tensor or undefined for gradient but received 2 of type number/, TypeError);
+  assertThrows(
+    () => y.backward(2 as unknown as Tensor),
+    /^backward: expected a Tensor or undefined for gradient but received 2 of type number/,
+    TypeError,
+  );
 });
 
 test('gradients accumulate over two backward calls and can be reset', () => {
@@ -108,10 +112,22 @@ test('noGrad/enableGrad nest and restore the previous mode, even when fn throws'
   assert.equal(torch.isGradEnabled(), true);
   assertClose(torch.autograd.grad(r, x)[0]!, g('enableGrad.grad'), { rtol: 1e-12, atol: 1e-12 });
 
-  assert.throws(() => torch.noGrad(() => { throw new Error('boom'); }), /^Error: boom$/);
+  assert.throws(
+    () =>
+      torch.noGrad(() => {
+        throw new Error('boom');
+      }),
+    /^Error: boom$/,
+  );
   assert.equal(torch.isGradEnabled(), true, 'restored after a throw in noGrad');
   torch.noGrad(() => {
-    assert.throws(() => torch.enableGrad(() => { throw new RangeError('inner'); }), RangeError);
+    assert.throws(
+      () =>
+        torch.enableGrad(() => {
+          throw new RangeError('inner');
+        }),
+      RangeError,
+    );
     assert.equal(torch.isGradEnabled(), false, 'restored to noGrad after a throw in enableGrad');
   });
   assert.equal(torch.isGradEnabled(), true);
@@ -127,11 +143,31 @@ test('autograd.grad with gradOutputs over two outputs and two inputs leaves .gra
   assertClose(gb!, g('grad.b'), { rtol: 1e-12, atol: 1e-12 });
   assert.equal(a.grad, null);
   assert.equal(b.grad, null);
-  assertThrows(() => torch.autograd.grad(a.mul(b), a), /^autogradGrad: grad can be implicitly created only for scalar outputs/, torch.TorchError);
-  assertThrows(() => torch.autograd.grad(a.sum(), a, { gradOutputs: [] }), /^grad: gradOutputs has 0 entries but there are 1 outputs/, RangeError);
-  assertThrows(() => torch.autograd.grad(a.sum(), a, { gradOutputs: [3 as unknown as Tensor] }), /^grad: gradOutputs\[0\] must be a Tensor or null but received 3 of type number/, TypeError);
-  assertThrows(() => torch.autograd.grad(a.sum(), [] as Tensor[]), /Expected a Tensor or a non-empty array of Tensors for grad inputs/, TypeError);
-  assertThrows(() => torch.autograd.grad(a.sum(), torch.zeros([2])), /^autogradGrad: One of the differentiated Tensors does not require grad/, torch.TorchError);
+  assertThrows(
+    () => torch.autograd.grad(a.mul(b), a),
+    /^autogradGrad: grad can be implicitly created only for scalar outputs/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => torch.autograd.grad(a.sum(), a, { gradOutputs: [] }),
+    /^grad: gradOutputs has 0 entries but there are 1 outputs/,
+    RangeError,
+  );
+  assertThrows(
+    () => torch.autograd.grad(a.sum(), a, { gradOutputs: [3 as unknown as Tensor] }),
+    /^grad: gradOutputs\[0\] must be a Tensor or null but received 3 of type number/,
+    TypeError,
+  );
+  assertThrows(
+    () => torch.autograd.grad(a.sum(), [] as Tensor[]),
+    /Expected a Tensor or a non-empty array of Tensors for grad inputs/,
+    TypeError,
+  );
+  assertThrows(
+    () => torch.autograd.grad(a.sum(), torch.zeros([2])),
+    /^autogradGrad: One of the differentiated Tensors does not require grad/,
+    torch.TorchError,
+  );
 });
 
 test('autograd.grad allowUnused gives null for an unused input; without it a TorchError', () => {
@@ -140,8 +176,11 @@ test('autograd.grad allowUnused gives null for an unused input; without it a Tor
   const [ga, gu] = torch.autograd.grad(a.mul(a).sum(), [a, unused], { allowUnused: true });
   assertClose(ga!, x0.mul(2), { rtol: 1e-12, atol: 1e-12 });
   assert.equal(gu, null);
-  assertThrows(() => torch.autograd.grad(a.mul(a).sum(), [a, unused]),
-    /^autogradGrad: One of the differentiated Tensors appears to not have been used in the graph\. Set allow_unused=True/, torch.TorchError);
+  assertThrows(
+    () => torch.autograd.grad(a.mul(a).sum(), [a, unused]),
+    /^autogradGrad: One of the differentiated Tensors appears to not have been used in the graph\. Set allow_unused=True/,
+    torch.TorchError,
+  );
 });
 
 test('createGraph gives higher derivatives: d/dx x^3 = 3x^2, d2/dx2 = 6x', () => {
@@ -171,7 +210,11 @@ test('retainGrad keeps the gradient of a non-leaf', () => {
   h.pow(2).sum().backward();
   assertClose(grad(h), g('retainGrad.h'), { rtol: 1e-12, atol: 1e-12 });
   assertClose(grad(x), g('retainGrad.x'), { rtol: 1e-12, atol: 1e-12 });
-  assertThrows(() => torch.zeros([2]).retainGrad(), /^retainGrad: can't retain_grad on Tensor that has requires_grad=False/, torch.TorchError);
+  assertThrows(
+    () => torch.zeros([2]).retainGrad(),
+    /^retainGrad: can't retain_grad on Tensor that has requires_grad=False/,
+    torch.TorchError,
+  );
 });
 
 test('isLeaf and gradFn name the autograd nodes', () => {
@@ -181,9 +224,14 @@ test('isLeaf and gradFn name the autograd nodes', () => {
   assert.equal(c.isLeaf, true, 'tensors that do not require grad are leaves');
   assert.equal(x.gradFn, '');
   const cases: [Tensor, string][] = [
-    [x.mul(x), 'MulBackward0'], [x.mul(2), 'MulBackward1'], [x.add(1), 'AddBackward1'],
-    [x.pow(3), 'PowBackward0'], [x.sum(), 'SumBackward0'], [x.mean(), 'MeanBackward0'],
-    [x.sin(), 'SinBackward0'], [x.exp(), 'ExpBackward0'],
+    [x.mul(x), 'MulBackward0'],
+    [x.mul(2), 'MulBackward1'],
+    [x.add(1), 'AddBackward1'],
+    [x.pow(3), 'PowBackward0'],
+    [x.sum(), 'SumBackward0'],
+    [x.mean(), 'MeanBackward0'],
+    [x.sin(), 'SinBackward0'],
+    [x.exp(), 'ExpBackward0'],
   ];
   for (const [t, name] of cases) {
     assert.equal(t.gradFn, name);
@@ -194,13 +242,29 @@ test('isLeaf and gradFn name the autograd nodes', () => {
 
 test('requiresGrad on integer and bool tensors is a TorchError', () => {
   const i = torch.tensor([1, 2], { dtype: 'int64' });
-  assertThrows(() => { i.requiresGrad = true; }, /^setRequiresGrad: Only Tensors of floating point and complex dtype can require gradients/, torch.TorchError);
+  assertThrows(
+    () => {
+      i.requiresGrad = true;
+    },
+    /^setRequiresGrad: Only Tensors of floating point and complex dtype can require gradients/,
+    torch.TorchError,
+  );
   assertThrows(() => i.requiresGrad_(), /^setRequiresGrad: Only Tensors of floating point/, torch.TorchError);
-  assertThrows(() => torch.zeros([2], { dtype: 'bool', requiresGrad: true }), /^setRequiresGrad: Only Tensors of floating point/, torch.TorchError);
+  assertThrows(
+    () => torch.zeros([2], { dtype: 'bool', requiresGrad: true }),
+    /^setRequiresGrad: Only Tensors of floating point/,
+    torch.TorchError,
+  );
   assert.equal(i.requiresGrad, false);
   // a non-leaf cannot change its flag
   const h = leaf(x0).mul(2);
-  assertThrows(() => { h.requiresGrad = false; }, /^setRequiresGrad: you can only change requires_grad flags of leaf variables/, torch.TorchError);
+  assertThrows(
+    () => {
+      h.requiresGrad = false;
+    },
+    /^setRequiresGrad: you can only change requires_grad flags of leaf variables/,
+    torch.TorchError,
+  );
 });
 
 test('autograd.backward runs several outputs with seeds in one pass', () => {
@@ -213,7 +277,11 @@ test('autograd.backward runs several outputs with seeds in one pass', () => {
   torch.autograd.backward(a.mul(b).sum(), undefined, { inputs: [b] });
   assert.equal(a.grad, null);
   assertClose(grad(b), x0, { rtol: 0, atol: 0 });
-  assertThrows(() => torch.autograd.backward([x.mul(2)], [v, w]), /^backward: gradOutputs has 2 entries but there are 1 outputs/, RangeError);
+  assertThrows(
+    () => torch.autograd.backward([x.mul(2)], [v, w]),
+    /^backward: gradOutputs has 2 entries but there are 1 outputs/,
+    RangeError,
+  );
 });
 
 test('assigning .grad checks shape, dtype and identity', () => {
@@ -222,42 +290,76 @@ test('assigning .grad checks shape, dtype and identity', () => {
   assert.deepEqual(grad(x).toArray(), new Array(12).fill(1));
   x.mul(2).sum().backward();
   assert.deepEqual(grad(x).toArray(), new Array(12).fill(3), 'backward accumulates into an assigned grad');
-  assertThrows(() => { x.grad = torch.zeros([4], { dtype: 'float64' }); }, /^setGrad: assigned grad has shape \[4\] but the tensor has shape \[3, 4\]/, torch.TorchError);
-  assertThrows(() => { x.grad = torch.zeros([3, 4]); }, /^setGrad: assigned grad has dtype Float but the tensor has dtype Double/, torch.TorchError);
-  assertThrows(() => { x.grad = x; }, /^setGrad: cannot assign a tensor as its own gradient/, torch.TorchError);
-  assertThrows(() => { x.grad = 1 as unknown as Tensor; }, /^grad: expected a Tensor or null but received 1 of type number/, TypeError);
+  assertThrows(
+    () => {
+      x.grad = torch.zeros([4], { dtype: 'float64' });
+    },
+    /^setGrad: assigned grad has shape \[4\] but the tensor has shape \[3, 4\]/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => {
+      x.grad = torch.zeros([3, 4]);
+    },
+    /^setGrad: assigned grad has dtype Float but the tensor has dtype Double/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => {
+      x.grad = x;
+    },
+    /^setGrad: cannot assign a tensor as its own gradient/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => {
+      x.grad = 1 as unknown as Tensor;
+    },
+    /^grad: expected a Tensor or null but received 1 of type number/,
+    TypeError,
+  );
   assert.deepEqual(grad(x).toArray(), new Array(12).fill(3), 'failed assignments leave the gradient');
 });
 
 /** Same formula as g_autograd.py: broadcast multiply + sum (matching float32 rounding). */
 const lin = (inp: Tensor, W: Tensor, b: Tensor): Tensor => inp.unsqueeze(1).mul(W).sum(2).add(b);
 const mlpLoss = (x: Tensor, y: Tensor, [W1, b1, W2, b2]: Tensor[]): Tensor =>
-  lin(lin(x, W1, b1).clampMin(0), W2, b2).sub(y).pow(2).mean();
+  lin(lin(x, W1, b1).clampMin(0), W2, b2)
+    .sub(y)
+    .pow(2)
+    .mean();
 
 test('a 2-layer MLP: gradients and 25 steps of manual SGD match PyTorch', () => {
   const x = g('mlp.x');
   const y = g('mlp.y');
   const names = ['W1', 'b1', 'W2', 'b2'];
   const params = names.map((k) => leaf(g(`mlp.${k}`)));
-  const step = (): number => torch.scope(() => {
-    const loss = mlpLoss(x, y, params);
-    loss.backward();
-    const value = loss.item();
-    torch.noGrad(() => {
-      for (const p of params) {
-        const gp = grad(p);
-        p.add_(gp, -0.05);
-        gp.zero_();
-      }
+  const step = (): number =>
+    torch.scope(() => {
+      const loss = mlpLoss(x, y, params);
+      loss.backward();
+      const value = loss.item();
+      torch.noGrad(() => {
+        for (const p of params) {
+          const gp = grad(p);
+          p.add_(gp, -0.05);
+          gp.zero_();
+        }
+      });
+      return value;
     });
-    return value;
-  });
   // first step: loss and gradients
   const loss0 = torch.scope(() => {
     const loss = mlpLoss(x, y, params);
     loss.backward();
     names.forEach((k, i) => assertClose(grad(params[i]), g(`mlp.grad.${k}`), { rtol: 1e-5, atol: 1e-6, msg: `grad ${k}` }));
-    torch.noGrad(() => params.forEach((p) => { const gp = grad(p); p.add_(gp, -0.05); gp.zero_(); }));
+    torch.noGrad(() =>
+      params.forEach((p) => {
+        const gp = grad(p);
+        p.add_(gp, -0.05);
+        gp.zero_();
+      }),
+    );
     return loss.item();
   });
   assert.ok(Math.abs(loss0 - g('mlp.loss0').item()) <= 1e-6 * Math.abs(loss0), `loss0 ${loss0}`);

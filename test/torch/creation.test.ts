@@ -8,8 +8,14 @@ type DType = torch.DType;
 const DTYPES: DType[] = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
 const FLOATING = new Set<DType>(['float32', 'float64', 'float16', 'bfloat16']);
 // Same literals as tools/goldens/g_creation.py.
-const NESTED_F = [[1.5, -2.0, 3.25], [0.1, 1 / 3, -0.5]];
-const NESTED_I = [[1, 0, 3], [0, 7, 100]];
+const NESTED_F = [
+  [1.5, -2.0, 3.25],
+  [0.1, 1 / 3, -0.5],
+];
+const NESTED_I = [
+  [1, 0, 3],
+  [0, 7, 100],
+];
 
 /** Exact equality of values, dtype and shape (int64 compared as BigInt). */
 function assertExact(actual: torch.Tensor, expected: torch.Tensor, msg: string): void {
@@ -54,7 +60,14 @@ test('tensor() from nested arrays: float32 by default, any dtype on request', ()
     const t = torch.tensor(FLOATING.has(d) ? NESTED_F : NESTED_I, { dtype: d });
     assertExact(t, g(`tensor.nested.${d}`), `nested ${d}`);
   }
-  assertExact(torch.tensor([[true, false], [false, true]]), g('tensor.bools'), 'bools');
+  assertExact(
+    torch.tensor([
+      [true, false],
+      [false, true],
+    ]),
+    g('tensor.bools'),
+    'bools',
+  );
   assertExact(torch.tensor(2.5), g('tensor.scalar'), '0-d');
   assertExact(torch.tensor(-7, { dtype: 'int64' }), g('tensor.scalar.int64'), '0-d int64');
   assertExact(torch.tensor([]), g('tensor.empty'), 'empty');
@@ -86,13 +99,25 @@ test('tensor() from every typed array keeps its dtype and takes a shape', () => 
 });
 
 test('tensor() rejects bad data with named errors', () => {
-  assertThrows(() => torch.tensor(new Uint8Array(6), { shape: [2, 2] }), /^tensor: shape \[2, 2\] holds 4 elements but the data has 6$/, RangeError);
-  assertThrows(() => torch.tensor(new Float32Array(4), { shape: [2, -2] }), /Expected an array of non-negative integers for shape but received \[2 of type number, -2 of type number\]/, RangeError);
+  assertThrows(
+    () => torch.tensor(new Uint8Array(6), { shape: [2, 2] }),
+    /^tensor: shape \[2, 2\] holds 4 elements but the data has 6$/,
+    RangeError,
+  );
+  assertThrows(
+    () => torch.tensor(new Float32Array(4), { shape: [2, -2] }),
+    /Expected an array of non-negative integers for shape but received \[2 of type number, -2 of type number\]/,
+    RangeError,
+  );
   assertThrows(() => torch.tensor(new Uint16Array(2)), /^tensor: unsupported typed array Uint16Array/, TypeError);
   assertThrows(() => torch.tensor([[1, 2], [3]]), /ragged nested array: expected length 2 at depth 1/, TypeError);
   assertThrows(() => torch.tensor([1, true]), /mixed booleans and numbers/, TypeError);
   assertThrows(() => torch.tensor([1, 2], { shape: [2] }), /shape is only for flat typed arrays/, TypeError);
-  assertThrows(() => torch.tensor(['a'] as unknown as number[]), /expected a number or boolean at depth 1 but received "a" of type string/, TypeError);
+  assertThrows(
+    () => torch.tensor(['a'] as unknown as number[]),
+    /expected a number or boolean at depth 1 but received "a" of type string/,
+    TypeError,
+  );
 });
 
 test('zeros, ones, full, empty give PyTorch dtypes and values', () => {
@@ -106,11 +131,18 @@ test('zeros, ones, full, empty give PyTorch dtypes and values', () => {
   assertExact(torch.full([2], 7, { dtype: 'int64' }), g('full.int64'), 'full int64');
   assertExact(torch.full([], -1.5), g('full.scalar'), 'full 0-d');
   assertExact(torch.full([2], 0.1, { dtype: 'float16' }), g('full.float16'), 'full float16');
-  for (const [t, name] of [[torch.empty([2, 0, 3]), 'empty'], [torch.empty([3, 2], { dtype: 'int16' }), 'empty.int16']] as const) {
+  for (const [t, name] of [
+    [torch.empty([2, 0, 3]), 'empty'],
+    [torch.empty([3, 2], { dtype: 'int16' }), 'empty.int16'],
+  ] as const) {
     assert.deepEqual(t.shape, g(name).shape);
     assert.equal(t.dtype, g(name).dtype);
   }
-  assertThrows(() => torch.zeros([2, -1]), /Expected an array of non-negative integers for shape but received \[2 of type number, -1 of type number\]/, RangeError);
+  assertThrows(
+    () => torch.zeros([2, -1]),
+    /Expected an array of non-negative integers for shape but received \[2 of type number, -1 of type number\]/,
+    RangeError,
+  );
   assertThrows(() => torch.ones([1.5]), /for shape/, RangeError);
 });
 
@@ -138,7 +170,7 @@ test('arange, linspace and eye match PyTorch, including negative steps', () => {
   assertThrows(() => torch.eye(-1), /Expected a non-negative integer for n but received -1 of type number/, RangeError);
 });
 
-test('manualSeed gives PyTorch\'s numbers for the same seed and call order: uniform and integer draws bit for bit', () => {
+test("manualSeed gives PyTorch's numbers for the same seed and call order: uniform and integer draws bit for bit", () => {
   torch.manualSeed(7);
   assertExact(torch.rand([2, 3]), g('seed7.rand'), 'rand');
   assertNormal(torch.randn([4]), g('seed7.randn'), 'randn');
@@ -162,7 +194,7 @@ test('manualSeed gives PyTorch\'s numbers for the same seed and call order: unif
   assertExact(torch.rand([2, 3]), g('seed7.rand'), 'rand after reseed');
 });
 
-test('Generator draws PyTorch\'s numbers and leaves the global generator alone', () => {
+test("Generator draws PyTorch's numbers and leaves the global generator alone", () => {
   torch.manualSeed(5);
   assertExact(torch.rand([2]), g('seed5.first'), 'global first');
   const gen = new torch.Generator(123);
@@ -190,24 +222,56 @@ test('*Like variants take shape, dtype and device from their input', () => {
   assert.deepEqual([e.shape, e.dtype], [g('emptyLike').shape, g('emptyLike').dtype]);
   const f = torch.zeros([2], { dtype: 'float64', requiresGrad: true });
   assert.equal(torch.onesLike(f).requiresGrad, false, 'requiresGrad is not inherited');
-  assertThrows(() => torch.onesLike(f, { dtype: undefined }), /^Expected a dtype such as torch\.float32 or 'int64' \(one of .*\) for dtype but received undefined of type undefined$/, TypeError);
-  assertThrows(() => torch.zerosLike([1, 2] as unknown as torch.Tensor), /Expected a Tensor for input but received \[1 of type number, 2 of type number\]/, TypeError);
+  assertThrows(
+    () => torch.onesLike(f, { dtype: undefined }),
+    /^Expected a dtype such as torch\.float32 or 'int64' \(one of .*\) for dtype but received undefined of type undefined$/,
+    TypeError,
+  );
+  assertThrows(
+    () => torch.zerosLike([1, 2] as unknown as torch.Tensor),
+    /Expected a Tensor for input but received \[1 of type number, 2 of type number\]/,
+    TypeError,
+  );
 });
 
 test('every dtype round-trips through data(), toArray(), tolist() and item()', () => {
   const arrays: Record<DType, string> = {
-    float32: 'Float32Array', float64: 'Float64Array', float16: 'Float32Array', bfloat16: 'Float32Array',
-    int64: 'BigInt64Array', int32: 'Int32Array', int16: 'Int16Array', int8: 'Int8Array', uint8: 'Uint8Array',
-    bool: 'Uint8Array', complex64: '', complex128: '',
+    float32: 'Float32Array',
+    float64: 'Float64Array',
+    float16: 'Float32Array',
+    bfloat16: 'Float32Array',
+    int64: 'BigInt64Array',
+    int32: 'Int32Array',
+    int16: 'Int16Array',
+    int8: 'Int8Array',
+    uint8: 'Uint8Array',
+    bool: 'Uint8Array',
+    complex64: '',
+    complex128: '',
   };
   for (const d of DTYPES) {
-    const t = torch.tensor([[0, 1, 2], [3, 4, 5]], { dtype: d });
+    const t = torch.tensor(
+      [
+        [0, 1, 2],
+        [3, 4, 5],
+      ],
+      { dtype: d },
+    );
     assertExact(t, g(`dtype.${d}`), d);
     const data = t.data();
     assert.equal(data.constructor.name, arrays[d], `${d} data() class`);
     const expected = d === 'bool' ? [0, 1, 1, 1, 1, 1] : [0, 1, 2, 3, 4, 5];
     assert.deepEqual(t.toArray(), expected, `${d} toArray`);
-    const nested = d === 'bool' ? [[false, true, true], [true, true, true]] : [[0, 1, 2], [3, 4, 5]];
+    const nested =
+      d === 'bool'
+        ? [
+            [false, true, true],
+            [true, true, true],
+          ]
+        : [
+            [0, 1, 2],
+            [3, 4, 5],
+          ];
     assert.deepEqual(t.tolist(), nested, `${d} tolist`);
     const s = torch.tensor(d === 'bool' ? true : 3, { dtype: d });
     assert.deepEqual(s.shape, [], `${d} 0-d shape`);
@@ -227,16 +291,27 @@ test('devices: CUDA is reported as unavailable, bad names are TypeErrors naming 
   assert.equal(torch.zeros([1], { device: 'cpu' }).device, 'cpu');
   if (!torch.cuda.isAvailable()) {
     for (const dev of ['cuda', 'cuda:1']) {
-      assertThrows(() => torch.zeros([2], { device: dev }), new RegExp(`^Device ${dev} is not available: torch.cuda.isAvailable\\(\\) is false`));
+      assertThrows(
+        () => torch.zeros([2], { device: dev }),
+        new RegExp(`^Device ${dev} is not available: torch.cuda.isAvailable\\(\\) is false`),
+      );
       assertThrows(() => torch.tensor([1, 2], { device: dev }), /is not available/);
       assertThrows(() => torch.randn([2], { device: dev }), /is not available/);
     }
   } else {
     assert.equal(torch.zeros([2], { device: 'cuda' }).device, 'cuda:0');
   }
-  assertThrows(() => torch.zeros([2], { device: 'gpu' }), /^Expected "cpu", "cuda" or "cuda:N" for device but received "gpu" of type string$/, TypeError);
+  assertThrows(
+    () => torch.zeros([2], { device: 'gpu' }),
+    /^Expected "cpu", "cuda" or "cuda:N" for device but received "gpu" of type string$/,
+    TypeError,
+  );
   assertThrows(() => torch.ones([2], { device: 'cuda:x' }), /for device but received "cuda:x"/, TypeError);
-  assertThrows(() => torch.zeros([2], { dtype: 'float' as DType }), /^Expected one of .* for dtype but received "float" of type string$/, TypeError);
+  assertThrows(
+    () => torch.zeros([2], { dtype: 'float' as DType }),
+    /^Expected one of .* for dtype but received "float" of type string$/,
+    TypeError,
+  );
 });
 
 test('requiresGrad option makes a leaf that collects gradients', () => {

@@ -88,7 +88,11 @@ test('istft matches PyTorch and inverts stft', () => {
   const spec12 = torch.viewAsComplex(g('stft.win12'));
   assertClose(torch.istft(spec12, 16, { hopLength: 5, winLength: 12, window: win12, length: 40 }), g('istft.win12'), F64);
   // round trips: istft(stft(x)) ≈ x
-  for (const [hop, window] of [[4, win], [5, win], [8, win]] as const) {
+  for (const [hop, window] of [
+    [4, win],
+    [5, win],
+    [8, win],
+  ] as const) {
     const s = torch.stft(sig, 16, { hopLength: hop, window });
     assertClose(torch.istft(s, 16, { hopLength: hop, window, length: 40 }), sig, { ...F64, msg: `hop ${hop}` });
   }
@@ -110,19 +114,36 @@ test('gradients of rfft, irfft and the stft magnitude match finite differences (
 });
 
 test('bad arguments raise named errors', () => {
-  assertThrows(() => F.fft(x, null, -1, 'bad' as 'ortho'),
-    /^Expected one of backward, forward, ortho for norm but received "bad"/, TypeError);
+  assertThrows(
+    () => F.fft(x, null, -1, 'bad' as 'ortho'),
+    /^Expected one of backward, forward, ortho for norm but received "bad"/,
+    TypeError,
+  );
   assertThrows(() => F.rfft(x, 0), /^Expected a positive integer <= 2147483647 for n but received 0 of type number$/, RangeError);
   assertThrows(() => F.rfft(z), /^rfft: .*real/, torch.TorchError);
   assertThrows(() => F.fft(x, null, 5), /^fft: .*[Dd]imension out of range/, torch.TorchError);
-  assertThrows(() => torch.stft(sig, 16, { padMode: 'wrap' as 'reflect' }),
-    /reflect, constant, replicate, circular for padMode/, TypeError);
-  assertThrows(() => torch.stft(sig, 16, { winLength: 20 }), /^Expected a positive integer <= 16 for winLength but received 20 of type number$/, RangeError);
-  assertThrows(() => torch.stft(sig, 16, { window: torch.hannWindow(8, { dtype: 'float64' }) }), /^stft: .*window tensor of size equal to win_length=16/, torch.TorchError);
+  assertThrows(
+    () => torch.stft(sig, 16, { padMode: 'wrap' as 'reflect' }),
+    /reflect, constant, replicate, circular for padMode/,
+    TypeError,
+  );
+  assertThrows(
+    () => torch.stft(sig, 16, { winLength: 20 }),
+    /^Expected a positive integer <= 16 for winLength but received 20 of type number$/,
+    RangeError,
+  );
+  assertThrows(
+    () => torch.stft(sig, 16, { window: torch.hannWindow(8, { dtype: 'float64' }) }),
+    /^stft: .*window tensor of size equal to win_length=16/,
+    torch.TorchError,
+  );
   assertThrows(() => torch.stft(sig, 64, { center: false }), /^stft: .*expected 0 < n_fft < 40/, torch.TorchError);
   assertThrows(() => torch.stft(sig, 128), /^stft: .*[Pp]adding size/, torch.TorchError);
   const nc = torch.stft(sig, 16, { hopLength: 4, window: torch.hannWindow(16, { dtype: 'float64' }), center: false });
-  assertThrows(() => torch.istft(nc, 16, { hopLength: 4, window: torch.hannWindow(16, { dtype: 'float64' }), center: false }),
-    /^istft: .*overlap add/, torch.TorchError);
+  assertThrows(
+    () => torch.istft(nc, 16, { hopLength: 4, window: torch.hannWindow(16, { dtype: 'float64' }), center: false }),
+    /^istft: .*overlap add/,
+    torch.TorchError,
+  );
   assertThrows(() => torch.hannWindow(-1), /non-negative integer for windowLength/, RangeError);
 });

@@ -8,8 +8,25 @@ const g = golden('nn');
 const gen = new torch.Generator(5);
 const rnd = (shape: number[]): torch.Tensor => torch.randn(shape, { dtype: 'float64', generator: gen }).mul(2);
 
-const PLAIN = ['relu', 'relu6', 'gelu', 'silu', 'mish', 'elu', 'selu', 'celu', 'hardswish', 'hardsigmoid', 'hardtanh',
-  'sigmoid', 'tanh', 'softplus', 'softsign', 'leakyRelu', 'logSigmoid'] as const;
+const PLAIN = [
+  'relu',
+  'relu6',
+  'gelu',
+  'silu',
+  'mish',
+  'elu',
+  'selu',
+  'celu',
+  'hardswish',
+  'hardsigmoid',
+  'hardtanh',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'softsign',
+  'leakyRelu',
+  'logSigmoid',
+] as const;
 type Act = (x: torch.Tensor) => torch.Tensor;
 
 test('activations with default options match PyTorch', () => {
@@ -46,7 +63,13 @@ test('softmax, logSoftmax and softmin match PyTorch along each dim', () => {
 test('activation gradients match finite differences', () => {
   torch.scope(() => {
     // Inputs kept away from the kinks of relu-like functions (|x| > 1e-3 and away from ±3, ±1, 6).
-    const x = torch.tensor([[-4.2, -2.1, -0.7, -0.2, 0.3], [0.8, 1.6, 2.4, 3.7, 7.1]], { dtype: 'float64' });
+    const x = torch.tensor(
+      [
+        [-4.2, -2.1, -0.7, -0.2, 0.3],
+        [0.8, 1.6, 2.4, 3.7, 7.1],
+      ],
+      { dtype: 'float64' },
+    );
     for (const name of PLAIN) gradcheck(F[name] as Act, [x], { msg: name });
     gradcheck((u) => F.gelu(u, { approximate: 'tanh' }), [x], { msg: 'gelu tanh' });
     gradcheck((u) => F.elu(u, { alpha: 0.5 }), [x], { msg: 'elu alpha' });
@@ -63,10 +86,22 @@ test('activation gradients match finite differences', () => {
 
 test('activation option errors name the option', () => {
   const x = g('act.x');
-  assertThrows(() => F.gelu(x, { approximate: 'fast' as 'tanh' }), /^Expected one of none, tanh for approximate but received "fast" of type string$/, TypeError);
+  assertThrows(
+    () => F.gelu(x, { approximate: 'fast' as 'tanh' }),
+    /^Expected one of none, tanh for approximate but received "fast" of type string$/,
+    TypeError,
+  );
   assertThrows(() => F.softmax(x, undefined as unknown as number), /Expected an integer for dim but received undefined/, TypeError);
-  assertThrows(() => F.softmax(x, 2), /^softmax: Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)/, torch.TorchError);
-  assertThrows(() => F.logSoftmax(x, 0, { dtype: 'float128' as 'float64' }), /Expected one of .*float64.* for dtype but received "float128"/, TypeError);
+  assertThrows(
+    () => F.softmax(x, 2),
+    /^softmax: Dimension out of range \(expected to be in range of \[-2, 1\], but got 2\)/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.logSoftmax(x, 0, { dtype: 'float128' as 'float64' }),
+    /Expected one of .*float64.* for dtype but received "float128"/,
+    TypeError,
+  );
   assertThrows(() => F.leakyRelu(x, { slope: 0.1 } as never), /unknown option "slope"/, TypeError);
   assertThrows(() => F.elu(x, { alpha: '1' as unknown as number }), /Expected a number for alpha but received "1"/, TypeError);
   assertThrows(() => F.relu(5 as unknown as torch.Tensor), /Expected a Tensor for input but received 5 of type number/, TypeError);

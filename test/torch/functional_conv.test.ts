@@ -79,10 +79,14 @@ test('conv gradients match finite differences (stride, dilation, groups, transpo
     gradcheck((u, w, b) => F.conv2d(u, w, b, { stride: 2, padding: 1 }), [x, rnd([3, 2, 3, 3]), rnd([3])], { msg: 'conv2d stride' });
     gradcheck((u, w) => F.conv2d(u, w, null, { dilation: 2, groups: 2 }), [x, rnd([2, 1, 2, 2])], { msg: 'conv2d groups/dilation' });
     gradcheck((u, w) => F.conv2d(u, w, null, { padding: 'same' }), [x, rnd([1, 2, 2, 3])], { msg: 'conv2d same' });
-    gradcheck((u, w, b) => F.convTranspose2d(u, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
-      [rnd([1, 2, 3, 3]), rnd([2, 2, 3, 3]), rnd([2])], { msg: 'convTranspose2d' });
-    gradcheck((u, w) => F.convTranspose2d(u, w, null, { groups: 2, dilation: 2 }), [rnd([1, 2, 3, 3]), rnd([2, 1, 2, 2])],
-      { msg: 'convTranspose2d groups' });
+    gradcheck(
+      (u, w, b) => F.convTranspose2d(u, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+      [rnd([1, 2, 3, 3]), rnd([2, 2, 3, 3]), rnd([2])],
+      { msg: 'convTranspose2d' },
+    );
+    gradcheck((u, w) => F.convTranspose2d(u, w, null, { groups: 2, dilation: 2 }), [rnd([1, 2, 3, 3]), rnd([2, 1, 2, 2])], {
+      msg: 'convTranspose2d groups',
+    });
   });
 });
 
@@ -104,18 +108,58 @@ test('pool gradients match finite differences', () => {
 test('conv and pool errors name the op or the option', () => {
   const x = g('x2d');
   const w = g('w2d');
-  assertThrows(() => F.conv2d(torch.ones([4, 7]), w), /^conv2d: Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d/, torch.TorchError);
-  assertThrows(() => F.conv2d(torch.ones([1, 3, 7, 7]), w), /^conv2d: Given groups=1, weight of size \[6, 4, 3, 3\], expected input\[1, 3, 7, 7\] to have 4 channels, but got 3 channels/, torch.TorchError);
-  assertThrows(() => F.conv1d(g('x1d'), w), /^conv1d: Expected 4-dimensional input for 4-dimensional weight \[6, 4, 3, 3\]/, torch.TorchError);
-  assertThrows(() => F.conv2d(x, w, null, { padding: 'same', stride: 2 }), /^conv2d: padding='same' is not supported for strided convolutions/, torch.TorchError);
-  assertThrows(() => F.conv2d(x, w, null, { padding: 'full' as 'same' }), /Expected one of same, valid for padding but received "full"/, TypeError);
-  assertThrows(() => F.conv2d(x, w, null, { stride: [1, 2, 3] }), /Expected a positive integer <= 2147483647 or an array of 2 such integers for stride/, TypeError);
-  assertThrows(() => F.conv2d(x, w, null, { groups: 0 }), /Expected a positive integer <= 2147483647 for groups but received 0/, RangeError);
+  assertThrows(
+    () => F.conv2d(torch.ones([4, 7]), w),
+    /^conv2d: Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.conv2d(torch.ones([1, 3, 7, 7]), w),
+    /^conv2d: Given groups=1, weight of size \[6, 4, 3, 3\], expected input\[1, 3, 7, 7\] to have 4 channels, but got 3 channels/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.conv1d(g('x1d'), w),
+    /^conv1d: Expected 4-dimensional input for 4-dimensional weight \[6, 4, 3, 3\]/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.conv2d(x, w, null, { padding: 'same', stride: 2 }),
+    /^conv2d: padding='same' is not supported for strided convolutions/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.conv2d(x, w, null, { padding: 'full' as 'same' }),
+    /Expected one of same, valid for padding but received "full"/,
+    TypeError,
+  );
+  assertThrows(
+    () => F.conv2d(x, w, null, { stride: [1, 2, 3] }),
+    /Expected a positive integer <= 2147483647 or an array of 2 such integers for stride/,
+    TypeError,
+  );
+  assertThrows(
+    () => F.conv2d(x, w, null, { groups: 0 }),
+    /Expected a positive integer <= 2147483647 for groups but received 0/,
+    RangeError,
+  );
   assertThrows(() => F.conv2d(x, 'w' as unknown as torch.Tensor), /Expected a Tensor for weight but received "w"/, TypeError);
   assertThrows(() => F.maxPool2d(x, 2, { kernel_size: 3 } as never), /unknown option "kernel_size"/, TypeError);
   assertThrows(() => F.maxPool2d(x, 0), /for kernelSize but received 0/, RangeError);
-  assertThrows(() => F.maxPool2d(x, 2, { padding: 2 }), /^maxPool2d: pad should be (at most|smaller than or equal to) half/, torch.TorchError);
-  assertThrows(() => F.avgPool2d(x, 2, { ceilMode: 'yes' as unknown as boolean }), /Expected a boolean for ceilMode but received "yes"/, TypeError);
+  assertThrows(
+    () => F.maxPool2d(x, 2, { padding: 2 }),
+    /^maxPool2d: pad should be (at most|smaller than or equal to) half/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.avgPool2d(x, 2, { ceilMode: 'yes' as unknown as boolean }),
+    /Expected a boolean for ceilMode but received "yes"/,
+    TypeError,
+  );
   assertThrows(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), /for divisorOverride but received 0/, RangeError);
-  assertThrows(() => F.adaptiveAvgPool2d(torch.ones([3]), 2), /^adaptiveAvgPool2d: expected a 3-D or 4-D input but got input of size \[3\]/, torch.TorchError);
+  assertThrows(
+    () => F.adaptiveAvgPool2d(torch.ones([3]), 2),
+    /^adaptiveAvgPool2d: expected a 3-D or 4-D input but got input of size \[3\]/,
+    torch.TorchError,
+  );
 });

@@ -101,7 +101,22 @@ test('loss gradients match finite differences', () => {
     gradcheck((u) => F.crossEntropy(u, y, { weight: w, labelSmoothing: 0.2 }), [z], { msg: 'crossEntropy weight+smoothing' });
     gradcheck((u) => F.crossEntropy(u, long([1, -100, 2]), { reduction: 'sum' }), [z], { msg: 'crossEntropy ignore' });
     gradcheck((u, p) => F.crossEntropy(u, p, { labelSmoothing: 0.1 }), [z, probs], { msg: 'crossEntropy probabilities' });
-    gradcheck((u) => F.crossEntropy(u, torch.tensor([[0, 2], [1, 1]], { dtype: 'int64' }), { reduction: 'none' }), [rnd([2, 4, 2])], { msg: 'crossEntropy K-dim' });
+    gradcheck(
+      (u) =>
+        F.crossEntropy(
+          u,
+          torch.tensor(
+            [
+              [0, 2],
+              [1, 1],
+            ],
+            { dtype: 'int64' },
+          ),
+          { reduction: 'none' },
+        ),
+      [rnd([2, 4, 2])],
+      { msg: 'crossEntropy K-dim' },
+    );
     gradcheck((u) => F.nllLoss(u, y, { weight: w }), [z], { msg: 'nllLoss' });
     const [a, b] = [rnd([2, 3]), rnd([2, 3])];
     gradcheck((u, v) => F.mseLoss(u, v), [a, b], { msg: 'mseLoss' });
@@ -124,20 +139,50 @@ test('loss gradients match finite differences', () => {
 test('loss errors: bad targets are TorchErrors, bad options TypeErrors', () => {
   const [z, y] = [g('ce.x'), g('ce.y')];
   assertThrows(() => F.crossEntropy(z, long([1, 0, 5, 2])), /^crossEntropy: Target 5 is out of bounds/, torch.TorchError);
-  assertThrows(() => F.crossEntropy(z, long([1, 0, -3, 2]), { labelSmoothing: 0.1 }), /^crossEntropy: Target -3 is out of bounds/, torch.TorchError);
-  assertThrows(() => F.crossEntropy(z, long([1, 0])), /^crossEntropy: Expected input batch_size \(4\) to match target batch_size \(2\)/, torch.TorchError);
+  assertThrows(
+    () => F.crossEntropy(z, long([1, 0, -3, 2]), { labelSmoothing: 0.1 }),
+    /^crossEntropy: Target -3 is out of bounds/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.crossEntropy(z, long([1, 0])),
+    /^crossEntropy: Expected input batch_size \(4\) to match target batch_size \(2\)/,
+    torch.TorchError,
+  );
   assertThrows(() => F.crossEntropy(z, y.float()), /^crossEntropy: expected scalar type Long but found Float/, torch.TorchError);
-  assertThrows(() => F.crossEntropy(z, g('ce.p'), { ignoreIndex: 3 }), /^crossEntropy: ignore_index is not supported for floating point target/, torch.TorchError);
+  assertThrows(
+    () => F.crossEntropy(z, g('ce.p'), { ignoreIndex: 3 }),
+    /^crossEntropy: ignore_index is not supported for floating point target/,
+    torch.TorchError,
+  );
   assertThrows(() => F.nllLoss(z, long([1, 0, 7, 2])), /^nllLoss: Target 7 is out of bounds/, torch.TorchError);
-  assertThrows(() => F.crossEntropy(z, y, { reduction: 'avg' as 'mean' }), /^Expected one of none, mean, sum for reduction but received "avg"/, TypeError);
-  assertThrows(() => F.crossEntropy(z, y, { labelSmoothing: 1.5 }), /Expected a number in \[0, 1\] for labelSmoothing but received 1.5/, RangeError);
+  assertThrows(
+    () => F.crossEntropy(z, y, { reduction: 'avg' as 'mean' }),
+    /^Expected one of none, mean, sum for reduction but received "avg"/,
+    TypeError,
+  );
+  assertThrows(
+    () => F.crossEntropy(z, y, { labelSmoothing: 1.5 }),
+    /Expected a number in \[0, 1\] for labelSmoothing but received 1.5/,
+    RangeError,
+  );
   assertThrows(() => F.crossEntropy(z, y, { ignore_index: 1 } as never), /unknown option "ignore_index"/, TypeError);
   assertThrows(() => F.klDiv(z, z, { reduction: 'batch' as 'sum' }), /Expected one of none, batchmean, sum, mean for reduction/, TypeError);
-  assertThrows(() => F.mseLoss(z, g('reg.a')), /^mseLoss: The size of tensor a \(5\) must match the size of tensor b \(4\)/, torch.TorchError);
-  assertThrows(() => F.binaryCrossEntropy(g('bce.p'), g('bce.t').narrow(0, 0, 2)),
-    /^binaryCrossEntropy: target size \[2, 4\] must be the same as input size \[3, 4\]/, torch.TorchError);
-  assertThrows(() => F.binaryCrossEntropyWithLogits(g('reg.a'), g('bce.t').view([4, 3])),
-    /^binaryCrossEntropyWithLogits: target size \[4, 3\] must be the same as input size \[3, 4\]/, torch.TorchError);
+  assertThrows(
+    () => F.mseLoss(z, g('reg.a')),
+    /^mseLoss: The size of tensor a \(5\) must match the size of tensor b \(4\)/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.binaryCrossEntropy(g('bce.p'), g('bce.t').narrow(0, 0, 2)),
+    /^binaryCrossEntropy: target size \[2, 4\] must be the same as input size \[3, 4\]/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.binaryCrossEntropyWithLogits(g('reg.a'), g('bce.t').view([4, 3])),
+    /^binaryCrossEntropyWithLogits: target size \[4, 3\] must be the same as input size \[3, 4\]/,
+    torch.TorchError,
+  );
   assertThrows(() => F.huberLoss(z, z, { delta: 0 }), /Expected a positive number for delta but received 0/, TypeError);
   assertThrows(() => F.smoothL1Loss(z, z, { beta: -1 }), /Expected a number >= 0 for beta but received -1/, RangeError);
   assertThrows(() => F.cosineSimilarity(z, g('reg.a')), /^cosineSimilarity: The size of tensor a \(5\) must match/, torch.TorchError);

@@ -69,7 +69,15 @@ test('dropout: statistics in training, identity when p = 0 or not training, vali
       assert.ok(Math.abs(y.mean().item() - 1) < 0.01, `p=${p}: mean ${y.mean().item()} preserved`);
       const kept = y.max().item();
       assert.ok(Math.abs(kept - 1 / (1 - p)) < 1e-5, `p=${p}: kept values scaled to ${kept}`);
-      assert.equal(y.ne(0).logicalAnd(y.ne(1 / (1 - p))).any().item(), false, 'only zeros and scaled values');
+      assert.equal(
+        y
+          .ne(0)
+          .logicalAnd(y.ne(1 / (1 - p)))
+          .any()
+          .item(),
+        false,
+        'only zeros and scaled values',
+      );
     }
     const r = torch.randn([50]);
     assertClose(F.dropout(r, { p: 0 }), r, { msg: 'p = 0 is the identity' });
@@ -85,12 +93,22 @@ test('linear, embedding and normalization gradients match finite differences', (
   torch.scope(() => {
     gradcheck((x, w, b) => F.linear(x, w, b), [rnd([2, 3]), rnd([4, 3]), rnd([4])], { msg: 'linear' });
     gradcheck((a, c, w, b) => F.bilinear(a, c, w, b), [rnd([2, 3]), rnd([2, 2]), rnd([2, 3, 2]), rnd([2])], { msg: 'bilinear' });
-    const idx = torch.tensor([[0, 2, 2], [4, 1, 0]], { dtype: 'int64' });
+    const idx = torch.tensor(
+      [
+        [0, 2, 2],
+        [4, 1, 0],
+      ],
+      { dtype: 'int64' },
+    );
     gradcheck((i, w) => F.embedding(i, w), [idx, rnd([5, 3])], { msg: 'embedding weight' });
-    gradcheck((x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }),
-      [rnd([3, 2, 2]), rnd([2]), rnd([2])], { msg: 'batchNorm training' });
-    gradcheck((x, w, b) => F.batchNorm(x, torch.zeros([2], { dtype: 'float64' }), torch.ones([2], { dtype: 'float64' }),
-      { weight: w, bias: b }), [rnd([3, 2]), rnd([2]), rnd([2])], { msg: 'batchNorm eval' });
+    gradcheck((x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }), [rnd([3, 2, 2]), rnd([2]), rnd([2])], {
+      msg: 'batchNorm training',
+    });
+    gradcheck(
+      (x, w, b) => F.batchNorm(x, torch.zeros([2], { dtype: 'float64' }), torch.ones([2], { dtype: 'float64' }), { weight: w, bias: b }),
+      [rnd([3, 2]), rnd([2]), rnd([2])],
+      { msg: 'batchNorm eval' },
+    );
     gradcheck((x, w, b) => F.layerNorm(x, [3], { weight: w, bias: b }), [rnd([2, 2, 3]), rnd([3]), rnd([3])], { msg: 'layerNorm' });
     gradcheck((x, w, b) => F.groupNorm(x, 2, { weight: w, bias: b }), [rnd([2, 4, 2]), rnd([4]), rnd([4])], { msg: 'groupNorm' });
     gradcheck((x) => F.normalize(x, { dim: 1 }), [rnd([3, 4])], { msg: 'normalize' });
@@ -100,16 +118,43 @@ test('linear, embedding and normalization gradients match finite differences', (
 
 test('normalization and embedding errors', () => {
   const x = g('bn.x');
-  assertThrows(() => F.batchNorm(torch.ones([1, 3]), null, null, { training: true }),
-    /^batchNorm: Expected more than 1 value per channel when training, got input size \[1, 3\]/, torch.TorchError);
-  assertThrows(() => F.batchNorm(x, torch.zeros([4]), torch.ones([4])), /^batchNorm: running_mean should contain 3 elements not 4/, torch.TorchError);
+  assertThrows(
+    () => F.batchNorm(torch.ones([1, 3]), null, null, { training: true }),
+    /^batchNorm: Expected more than 1 value per channel when training, got input size \[1, 3\]/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.batchNorm(x, torch.zeros([4]), torch.ones([4])),
+    /^batchNorm: running_mean should contain 3 elements not 4/,
+    torch.TorchError,
+  );
   assertThrows(() => F.batchNorm(x, null, null, { momentun: 0.1 } as never), /unknown option "momentun"/, TypeError);
-  assertThrows(() => F.layerNorm(g('ln.x'), [5]), /^layerNorm: Given normalized_shape=\[5\], expected input with shape \[\*, 5\]/, torch.TorchError);
-  assertThrows(() => F.groupNorm(g('gn.x'), 4), /^groupNorm: Expected number of channels in input to be divisible by num_groups/, torch.TorchError);
+  assertThrows(
+    () => F.layerNorm(g('ln.x'), [5]),
+    /^layerNorm: Given normalized_shape=\[5\], expected input with shape \[\*, 5\]/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.groupNorm(g('gn.x'), 4),
+    /^groupNorm: Expected number of channels in input to be divisible by num_groups/,
+    torch.TorchError,
+  );
   assertThrows(() => F.groupNorm(g('gn.x'), 0), /Expected a positive integer <= 2147483647 for numGroups but received 0/, RangeError);
-  assertThrows(() => F.embedding(g('emb.idx'), g('emb.w'), { paddingIdx: 10 }), /Expected an integer in \[-10, 9\] for paddingIdx but received 10/, TypeError);
+  assertThrows(
+    () => F.embedding(g('emb.idx'), g('emb.w'), { paddingIdx: 10 }),
+    /Expected an integer in \[-10, 9\] for paddingIdx but received 10/,
+    TypeError,
+  );
   assertThrows(() => F.embedding(torch.tensor([12], { dtype: 'int64' }), g('emb.w')), /^embedding: index out of range/, torch.TorchError);
-  assertThrows(() => F.linear(g('lin.x'), torch.ones([5, 3])), /^linear: mat1 and mat2 shapes cannot be multiplied \(6x4 and 3x5\)/, torch.TorchError);
-  assertThrows(() => F.oneHot(torch.tensor([0, 3], { dtype: 'int64' }), 2), /^oneHot: Class values must be smaller than num_classes/, torch.TorchError);
+  assertThrows(
+    () => F.linear(g('lin.x'), torch.ones([5, 3])),
+    /^linear: mat1 and mat2 shapes cannot be multiplied \(6x4 and 3x5\)/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.oneHot(torch.tensor([0, 3], { dtype: 'int64' }), 2),
+    /^oneHot: Class values must be smaller than num_classes/,
+    torch.TorchError,
+  );
   assertThrows(() => F.pixelShuffle(g('ps.x'), 3), /^pixelShuffle: .*divisible by the square of upscale_factor/, torch.TorchError);
 });

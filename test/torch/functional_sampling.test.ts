@@ -44,8 +44,10 @@ test('gridSample matches PyTorch for every mode, padding mode and alignCorners',
   for (const mode of ['bilinear', 'nearest', 'bicubic'] as const) {
     for (const paddingMode of ['zeros', 'border', 'reflection'] as const) {
       for (const alignCorners of [false, true]) {
-        assertClose(F.gridSample(x, grid, { mode, paddingMode, alignCorners }), g(`gs.${mode}.${paddingMode}.${Number(alignCorners)}`),
-          { ...close, msg: `${mode} ${paddingMode} ${alignCorners}` });
+        assertClose(F.gridSample(x, grid, { mode, paddingMode, alignCorners }), g(`gs.${mode}.${paddingMode}.${Number(alignCorners)}`), {
+          ...close,
+          msg: `${mode} ${paddingMode} ${alignCorners}`,
+        });
       }
     }
   }
@@ -56,7 +58,12 @@ test('affineGrid matches PyTorch, and identity theta with gridSample reproduces 
   assertClose(F.affineGrid(th, [2, 3, 4, 5]), g('ag'), close);
   assertClose(F.affineGrid(th, [2, 1, 3, 2], { alignCorners: true }), g('ag.ac'), close);
   const x = g('gs.x');
-  const identity = torch.tensor([[[1, 0, 0], [0, 1, 0]]]);
+  const identity = torch.tensor([
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+    ],
+  ]);
   const grid = F.affineGrid(identity, [1, 2, 4, 5], { alignCorners: false });
   assertClose(F.gridSample(x, grid, { alignCorners: false }), x, close);
 });
@@ -95,21 +102,69 @@ test('sampling gradients match finite differences', () => {
 
 test('sampling errors', () => {
   const [x3, x4] = [g('pad.x3'), g('pad.x4')];
-  assertThrows(() => F.pad(x4, [1, 2, 3]), /Expected an even-length array of integers for pad but received \[1 of type number, 2 of type number, 3 of type number\]/, TypeError);
-  assertThrows(() => F.pad(x4, [1, 1], { mode: 'mirror' as 'reflect' }), /^Expected one of constant, reflect, replicate, circular for mode but received "mirror"/, TypeError);
+  assertThrows(
+    () => F.pad(x4, [1, 2, 3]),
+    /Expected an even-length array of integers for pad but received \[1 of type number, 2 of type number, 3 of type number\]/,
+    TypeError,
+  );
+  assertThrows(
+    () => F.pad(x4, [1, 1], { mode: 'mirror' as 'reflect' }),
+    /^Expected one of constant, reflect, replicate, circular for mode but received "mirror"/,
+    TypeError,
+  );
   assertThrows(() => F.pad(x4, [1, 1], { mode: 'reflect', value: 2 }), /Expected no value for pad with mode "reflect"/, TypeError);
-  assertThrows(() => F.pad(x3, [5, 5], { mode: 'reflect' }), /^pad: Argument #4: Padding size should be less than the corresponding input dimension/, torch.TorchError);
-  assertThrows(() => F.interpolate(x3, { size: [4, 4], mode: 'bilinear' }), /^interpolate: Got 3D input, but bilinear mode needs 4D input/, torch.TorchError);
-  assertThrows(() => F.interpolate(x4, { size: 4, mode: 'linear' }), /^interpolate: Got 4D input, but linear mode needs 3D input/, torch.TorchError);
-  assertThrows(() => F.interpolate(x4, { size: 4, mode: 'cubic' as 'bicubic' }), /Expected one of nearest, nearest-exact, linear, bilinear, bicubic, area for mode/, TypeError);
+  assertThrows(
+    () => F.pad(x3, [5, 5], { mode: 'reflect' }),
+    /^pad: Argument #4: Padding size should be less than the corresponding input dimension/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.interpolate(x3, { size: [4, 4], mode: 'bilinear' }),
+    /^interpolate: Got 3D input, but bilinear mode needs 4D input/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.interpolate(x4, { size: 4, mode: 'linear' }),
+    /^interpolate: Got 4D input, but linear mode needs 3D input/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.interpolate(x4, { size: 4, mode: 'cubic' as 'bicubic' }),
+    /Expected one of nearest, nearest-exact, linear, bilinear, bicubic, area for mode/,
+    TypeError,
+  );
   assertThrows(() => F.interpolate(x4, { size: 4, alignCorners: true }), /Expected no alignCorners for mode "nearest"/, TypeError);
   assertThrows(() => F.interpolate(x4, {}), /Expected exactly one of size or scaleFactor for interpolate but received neither/, TypeError);
   assertThrows(() => F.interpolate(x4, { size: 4, scaleFactor: 2 }), /received both/, TypeError);
-  assertThrows(() => F.interpolate(x4, { scaleFactor: [2, 2, 2] }), /Expected a positive number or an array of 2 positive numbers for scaleFactor/, TypeError);
-  assertThrows(() => F.gridSample(x4, g('gs.grid'), { paddingMode: 'wrap' as 'zeros' }), /Expected one of zeros, border, reflection for paddingMode/, TypeError);
-  assertThrows(() => F.gridSample(x4, torch.ones([1, 3, 4, 3])), /^gridSample: grid_sampler\(\): expected grid to have size 2 in last dimension/, torch.TorchError);
-  assertThrows(() => F.affineGrid(torch.ones([2, 3, 3]), [2, 3, 4, 5]), /^affineGrid: Expected a batch of 2D affine matrices of shape Nx2x3 for size \[2, 3, 4, 5\]. Got \[2, 3, 3\]/, torch.TorchError);
-  assertThrows(() => F.affineGrid(torch.ones([2, 2, 3]), [2, 3, 0, 5]), /^affineGrid: Expected non-zero, positive output size/, torch.TorchError);
+  assertThrows(
+    () => F.interpolate(x4, { scaleFactor: [2, 2, 2] }),
+    /Expected a positive number or an array of 2 positive numbers for scaleFactor/,
+    TypeError,
+  );
+  assertThrows(
+    () => F.gridSample(x4, g('gs.grid'), { paddingMode: 'wrap' as 'zeros' }),
+    /Expected one of zeros, border, reflection for paddingMode/,
+    TypeError,
+  );
+  assertThrows(
+    () => F.gridSample(x4, torch.ones([1, 3, 4, 3])),
+    /^gridSample: grid_sampler\(\): expected grid to have size 2 in last dimension/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.affineGrid(torch.ones([2, 3, 3]), [2, 3, 4, 5]),
+    /^affineGrid: Expected a batch of 2D affine matrices of shape Nx2x3 for size \[2, 3, 4, 5\]. Got \[2, 3, 3\]/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => F.affineGrid(torch.ones([2, 2, 3]), [2, 3, 0, 5]),
+    /^affineGrid: Expected non-zero, positive output size/,
+    torch.TorchError,
+  );
   assertThrows(() => F.unfold(torch.ones([2, 5]), 2), /^unfold: Dimension out of range/, torch.TorchError);
-  assertThrows(() => F.fold(g('fold.cols'), [5, 6], 2), /^fold: Given output_size=\(5, 6\), kernel_size=\(2, 2\).* calculated number of sliding blocks 4 \* 5 = 20/, torch.TorchError);
+  assertThrows(
+    () => F.fold(g('fold.cols'), [5, 6], 2),
+    /^fold: Given output_size=\(5, 6\), kernel_size=\(2, 2\).* calculated number of sliding blocks 4 \* 5 = 20/,
+    torch.TorchError,
+  );
 });

@@ -103,20 +103,39 @@ test('linalg norms match PyTorch (vector, matrix, dims, keepdim)', () => {
 
 test('svd: singular values match PyTorch, factors reconstruct and are orthonormal', () => {
   const { U, S, Vh } = LA.svd(tall, { fullMatrices: false });
-  assert.deepEqual([U.shape, S.shape, Vh.shape], [[2, 5, 3], [2, 3], [2, 3, 3]]);
+  assert.deepEqual(
+    [U.shape, S.shape, Vh.shape],
+    [
+      [2, 5, 3],
+      [2, 3],
+      [2, 3, 3],
+    ],
+  );
   assertClose(S, g('svd.S'), F64);
   assertClose(U.mul(S.unsqueeze(-2)).matmul(Vh), tall, F64);
   assertClose(mT(U).matmul(U), eye(3).expand([2, 3, 3]), F64);
   assertClose(Vh.matmul(mT(Vh)), eye(3).expand([2, 3, 3]), F64);
   const full = LA.svd(tall);
-  assert.deepEqual([full.U.shape, full.Vh.shape], [[2, 5, 5], [2, 3, 3]]);
+  assert.deepEqual(
+    [full.U.shape, full.Vh.shape],
+    [
+      [2, 5, 5],
+      [2, 3, 3],
+    ],
+  );
   assertClose(mT(full.U).matmul(full.U), eye(5).expand([2, 5, 5]), F64);
   assertClose(LA.svdvals(A), g('svdvals'), F64);
 });
 
 test('qr: |R| matches PyTorch, Q R = A with orthonormal Q, all modes', () => {
   const { Q, R } = LA.qr(tall);
-  assert.deepEqual([Q.shape, R.shape], [[2, 5, 3], [2, 3, 3]]);
+  assert.deepEqual(
+    [Q.shape, R.shape],
+    [
+      [2, 5, 3],
+      [2, 3, 3],
+    ],
+  );
   assertClose(R.abs(), g('qr.absR'), F64);
   assertClose(Q.matmul(R), tall, F64);
   assertClose(mT(Q).matmul(Q), eye(3).expand([2, 3, 3]), F64);
@@ -170,8 +189,11 @@ test('gradients of products and linalg match finite differences (float64)', () =
 });
 
 test('errors name the op and carry libtorch text, never crash', () => {
-  assertThrows(() => torch.matmul(torch.ones([2, 3]), torch.ones([4, 5])),
-    /^matmul: .*shapes cannot be multiplied \(2x3 and 4x5\)/, torch.TorchError);
+  assertThrows(
+    () => torch.matmul(torch.ones([2, 3]), torch.ones([4, 5])),
+    /^matmul: .*shapes cannot be multiplied \(2x3 and 4x5\)/,
+    torch.TorchError,
+  );
   assertThrows(() => torch.bmm(torch.ones([2, 3, 4]), torch.ones([3, 4, 5])), /^bmm: /, torch.TorchError);
   assertThrows(() => torch.einsum('ij,jk->ik', a), /^einsum: .*operands/, torch.TorchError);
   assertThrows(() => torch.einsum('ij->ij', ba), /^einsum: .*subscripts/, torch.TorchError);
@@ -179,8 +201,20 @@ test('errors name the op and carry libtorch text, never crash', () => {
   assertThrows(() => LA.norm(M, 'foo' as 'fro'), /^Expected one of fro, nuc for ord but received "foo"/, TypeError);
   assertThrows(() => LA.matrixNorm(M, 'inf' as 'fro'), /for ord/, TypeError);
   assertThrows(() => LA.qr(M, { mode: 'full' as 'r' }), /reduced, complete, r for mode/, TypeError);
-  assertThrows(() => LA.cholesky(torch.tensor([[1, 2], [2, 1]], { dtype: 'float64' })),
-    /^cholesky: .*not positive-definite/, torch.TorchError);
+  assertThrows(
+    () =>
+      LA.cholesky(
+        torch.tensor(
+          [
+            [1, 2],
+            [2, 1],
+          ],
+          { dtype: 'float64' },
+        ),
+      ),
+    /^cholesky: .*not positive-definite/,
+    torch.TorchError,
+  );
   assertThrows(() => LA.inv(torch.zeros([2, 2], { dtype: 'float64' })), /^inv: .*singular/, torch.TorchError);
   assertThrows(() => LA.det(M), /^det: .*square/, torch.TorchError);
   assertThrows(() => torch.topk(v, 9), /^topk: .*k out of range/, torch.TorchError);

@@ -10,9 +10,37 @@ const p = g('p');
 const ia = g('ia');
 const ib = g('ib');
 
-const UNARY = ['neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'rsqrt',
-  'reciprocal', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh',
-  'sigmoid', 'erf', 'floor', 'ceil', 'round', 'trunc', 'frac', 'square'] as const;
+const UNARY = [
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'log2',
+  'log10',
+  'sqrt',
+  'rsqrt',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'floor',
+  'ceil',
+  'round',
+  'trunc',
+  'frac',
+  'square',
+] as const;
 const POSITIVE = new Set(['log', 'log1p', 'log2', 'log10', 'sqrt', 'rsqrt', 'asin', 'acos', 'reciprocal']);
 
 test('unary ops match PyTorch', () => {
@@ -111,7 +139,11 @@ test('gradients of elementwise ops and reductions pass finite differences (float
 
 test('errors name the op and carry libtorch text', () => {
   assertThrows(() => a.add(torch.ones([5])), /^add: The size of tensor a \(4\) must match the size of tensor b \(5\)/, torch.TorchError);
-  assertThrows(() => a.add('x' as unknown as number), /Expected a Tensor, a number or a boolean for other but received "x" of type string/, TypeError);
+  assertThrows(
+    () => a.add('x' as unknown as number),
+    /Expected a Tensor, a number or a boolean for other but received "x" of type string/,
+    TypeError,
+  );
   assertThrows(() => a.clamp(), /clamp: at least one of min or max/, TypeError);
   assertThrows(() => a.sum(5), /^sum: Dimension out of range/, torch.TorchError);
 });

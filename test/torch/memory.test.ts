@@ -35,9 +35,21 @@ test('dispose is idempotent and use after dispose is a TorchError mentioning "di
   assert.deepEqual(stats(), before, 'a second dispose frees nothing else');
   assert.equal(t.isDisposed, true);
   assert.equal(String(t), 'Tensor(disposed)');
-  assertThrows(() => t.shape, /^shape: argument 0: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/, torch.TorchError);
-  assertThrows(() => t.add(1), /: argument 0: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/, torch.TorchError);
-  assertThrows(() => torch.ones([10]).add(t), /^add: argument 1: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/, torch.TorchError);
+  assertThrows(
+    () => t.shape,
+    /^shape: argument 0: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => t.add(1),
+    /: argument 0: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/,
+    torch.TorchError,
+  );
+  assertThrows(
+    () => torch.ones([10]).add(t),
+    /^add: argument 1: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/,
+    torch.TorchError,
+  );
   assertThrows(() => t.toArray(), /tensor was disposed/, torch.TorchError);
   assertThrows(() => t.sum().backward(), /tensor was disposed/, torch.TorchError);
 });
@@ -70,8 +82,15 @@ test('scope frees everything created inside except what the result reaches', () 
     inner = [a, c, d, outside.mul(2)];
     return { tensor: b, list: [k1, 5, 'x'], nested: { deep: { t: k2 } }, map: new Map([['k', k3]]), set: new Set([d]), input: outside };
   });
-  assert.deepEqual(inner.map((t) => t.isDisposed), [true, true, false, true]);
-  assertThrows(() => inner[0].add(1), /tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/, torch.TorchError);
+  assert.deepEqual(
+    inner.map((t) => t.isDisposed),
+    [true, true, false, true],
+  );
+  assertThrows(
+    () => inner[0].add(1),
+    /tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/,
+    torch.TorchError,
+  );
   assert.deepEqual(r.tensor.toArray(), [4, 4]);
   assert.deepEqual(r.list[0] instanceof torch.Tensor && (r.list[0] as Tensor).toArray(), [7]);
   assert.deepEqual(r.nested.deep.t.toArray(), [8]);
@@ -138,14 +157,18 @@ test('nested scopes move kept tensors to the parent', () => {
 test('a throwing fn frees every tensor it created, including in nested scopes', () => {
   const s0 = stats();
   const made: Tensor[] = [];
-  assert.throws(() => torch.scope(() => {
-    made.push(torch.ones([4]));
-    made.push(torch.scope(() => torch.zeros([4]).add(1)));
-    torch.scope(() => {
-      made.push(torch.full([2], 3));
-      throw new RangeError('fail inside');
-    });
-  }), /^RangeError: fail inside$/);
+  assert.throws(
+    () =>
+      torch.scope(() => {
+        made.push(torch.ones([4]));
+        made.push(torch.scope(() => torch.zeros([4]).add(1)));
+        torch.scope(() => {
+          made.push(torch.full([2], 3));
+          throw new RangeError('fail inside');
+        });
+      }),
+    /^RangeError: fail inside$/,
+  );
   assert.equal(made.length, 3);
   assert.ok(made.every((t) => t.isDisposed));
   assert.deepEqual(stats(), s0);
@@ -159,22 +182,34 @@ test('a throwing fn frees every tensor it created, including in nested scopes', 
 test('an async fn is rejected with a TypeError and frees what it made; no unhandled rejection', async () => {
   const s0 = stats();
   const rejections: unknown[] = [];
-  const onRejection = (r: unknown): void => { rejections.push(r); };
+  const onRejection = (r: unknown): void => {
+    rejections.push(r);
+  };
   process.on('unhandledRejection', onRejection);
   try {
     let early: Tensor | undefined;
-    assertThrows(() => torch.scope((async () => {
-      early = torch.ones([2]);
-      await null;
-      throw new Error('late failure');
-    }) as unknown as () => number), /^scope: fn is async \(returns a Promise\)/, TypeError);
+    assertThrows(
+      () =>
+        torch.scope((async () => {
+          early = torch.ones([2]);
+          await null;
+          throw new Error('late failure');
+        }) as unknown as () => number),
+      /^scope: fn is async \(returns a Promise\)/,
+      TypeError,
+    );
     assert.equal(early, undefined, 'an async function is refused before it runs');
     // a sync function that returns a promise: refused after it ran; its tensors are freed
     let made: Tensor | undefined;
-    assertThrows(() => torch.scope(() => {
-      made = torch.ones([2]);
-      return Promise.reject(new Error('late failure'));
-    }), /^scope: fn is async/, TypeError);
+    assertThrows(
+      () =>
+        torch.scope(() => {
+          made = torch.ones([2]);
+          return Promise.reject(new Error('late failure'));
+        }),
+      /^scope: fn is async/,
+      TypeError,
+    );
     assert.equal(made!.isDisposed, true);
     assert.deepEqual(stats(), s0);
     await new Promise((r) => setTimeout(r, 20));
@@ -200,7 +235,7 @@ test('keep() takes a tensor out of every open scope', () => {
   assertThrows(() => keep(kept!), /^keep: the tensor was disposed/, TypeError);
 });
 
-test('a stale handle (late finalizer) never frees the slot\'s next tenant', () => {
+test("a stale handle (late finalizer) never frees the slot's next tenant", () => {
   const s0 = stats();
   const t1 = torch.full([3], 1);
   const h1 = t1._h;
@@ -212,7 +247,11 @@ test('a stale handle (late finalizer) never frees the slot\'s next tenant', () =
   native.free(h1);
   assert.deepEqual(t2.toArray(), [2, 2, 2]);
   assert.equal(stats().tensors, s0.tensors + 1);
-  assertThrows(() => native.shape(h1), /^shape: argument 0: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/, torch.TorchError);
+  assertThrows(
+    () => native.shape(h1),
+    /^shape: argument 0: tensor was disposed \(used after dispose\(\), or after the scope\(\) that created it ended\)$/,
+    torch.TorchError,
+  );
   t2.dispose();
   assert.deepEqual(stats(), s0);
 });
@@ -267,9 +306,14 @@ test('KEY: 35,000 training steps in scopes leak no tensors and no memory', (t) =
   gc();
   const growth = process.memoryUsage().rss - rssAtFrom;
   const seconds = (performance.now() - t0) / 1000;
-  t.diagnostic(`RSS growth step ${from} -> ${steps}: ${(growth / 2 ** 20).toFixed(2)} MiB; ${seconds.toFixed(1)} s; loss ${firstLoss.toExponential(3)} -> ${lastLoss.toExponential(3)}`);
+  t.diagnostic(
+    `RSS growth step ${from} -> ${steps}: ${(growth / 2 ** 20).toFixed(2)} MiB; ${seconds.toFixed(1)} s; loss ${firstLoss.toExponential(3)} -> ${lastLoss.toExponential(3)}`,
+  );
   assert.ok(Number.isFinite(lastLoss) && lastLoss < firstLoss / 100, `the model trained (loss ${firstLoss} -> ${lastLoss})`);
-  assert.ok(growth < 6 * 2 ** 20, `RSS grew ${(growth / 2 ** 20).toFixed(2)} MiB between step ${from} and ${steps} (a leak of 300 bytes per step)`);
+  assert.ok(
+    growth < 6 * 2 ** 20,
+    `RSS grew ${(growth / 2 ** 20).toFixed(2)} MiB between step ${from} and ${steps} (a leak of 300 bytes per step)`,
+  );
   assert.ok(seconds < 30, `took ${seconds.toFixed(1)} s`);
   for (const p of params) p.dispose();
   for (const u of [x, y]) u.dispose();
@@ -300,7 +344,9 @@ test('KEY: param.grad read outside any scope is one Tensor per gradient: 20,000 
   }
   gc();
   const growth = process.memoryUsage().rss - rssAt1000;
-  t.diagnostic(`RSS growth step 1000 -> ${steps}: ${(growth / 2 ** 20).toFixed(2)} MiB (a buffer per read would be ${(19_000 * 16 / 1024).toFixed(0)} MiB)`);
+  t.diagnostic(
+    `RSS growth step 1000 -> ${steps}: ${(growth / 2 ** 20).toFixed(2)} MiB (a buffer per read would be ${((19_000 * 16) / 1024).toFixed(0)} MiB)`,
+  );
   assert.ok(growth < 10 * 2 ** 20, `RSS grew ${(growth / 2 ** 20).toFixed(2)} MiB between step 1000 and ${steps}`);
   w.dispose();
   x.dispose();
@@ -325,7 +371,7 @@ test('.grad belongs to its tensor: scopes leave it alive; clearing or replacing 
   const mine = torch.full([3], 7);
   w.grad = mine;
   assert.deepEqual(w.grad!.toArray(), [7, 7, 7]);
-  assert.equal(mine.isDisposed, false, 'a Tensor the caller assigned stays the caller\'s');
+  assert.equal(mine.isDisposed, false, "a Tensor the caller assigned stays the caller's");
   const before = stats().tensors;
   w.dispose();
   assert.equal(stats().tensors, before - 2, 'disposing the tensor disposes its .grad Tensor');
@@ -339,13 +385,16 @@ function runWithGc(body: string): Record<string, unknown> {
     const file = join(dir, 'child.mjs');
     const index = pathToFileURL(join(root, 'dist', 'src', 'index.js')).href;
     const nat = pathToFileURL(join(root, 'dist', 'src', 'torch', 'native.js')).href;
-    writeFileSync(file, `import { torch } from ${JSON.stringify(index)};
+    writeFileSync(
+      file,
+      `import { torch } from ${JSON.stringify(index)};
 import { native } from ${JSON.stringify(nat)};
 const settle = async () => {
   for (let i = 0; i < 10; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 5)); }
 };
 ${body}
-`);
+`,
+    );
     const r = spawnSync(process.execPath, ['--expose-gc', file], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.status, 0, `child failed (${r.status} ${r.signal}):\n${r.stdout}\n${r.stderr}`);
     const line = r.stdout.trim().split('\n').pop()!;
@@ -397,7 +446,11 @@ await settle();
 console.log(JSON.stringify({ reused, values, live, reused2, tenant: tenant.toArray() }));
 `);
   assert.equal(out.reused, true, 'a fresh tensor reused the stale slot');
-  assert.deepEqual(out.values, Array.from({ length: 50 }, (_, i) => i + 2), 'every fresh tensor is intact');
+  assert.deepEqual(
+    out.values,
+    Array.from({ length: 50 }, (_, i) => i + 2),
+    'every fresh tensor is intact',
+  );
   assert.equal(out.live, 50, 'the control tensor was finalized; the 50 fresh ones are alive');
   assert.equal(out.reused2, true);
   assert.deepEqual(out.tenant, [6, 6]);

@@ -64,11 +64,17 @@ test('freed blocks of 1 MiB or more are reused without page faults; SELFSUP_CPU_
   const cached = withNative({});
   const faults = cached.faults as number[];
   assert.ok(faults[0] >= 16000, `the first fill faults the 16384 fresh pages in (${faults[0]})`);
-  assert.ok(faults.slice(1).every((f) => f < 1000), `reuses fault no pages: ${faults}`);
+  assert.ok(
+    faults.slice(1).every((f) => f < 1000),
+    `reuses fault no pages: ${faults}`,
+  );
   const [live, held, peak, hits, misses] = cached.stats as number[];
   assert.deepEqual([live, held, peak, hits, misses], [0, 1 << 26, 1 << 26, 3, 1]);
   const plain = withNative({ SELFSUP_CPU_CACHE: '0' });
-  assert.ok((plain.faults as number[]).every((f) => f >= 16000), `glibc maps the block afresh each time: ${plain.faults}`);
+  assert.ok(
+    (plain.faults as number[]).every((f) => f >= 16000),
+    `glibc maps the block afresh each time: ${plain.faults}`,
+  );
   assert.deepEqual(plain.stats, [0, 0, 0, 0, 0]);
 });
 

@@ -86,47 +86,59 @@ function tempDir(): string {
 
 const META = { writer: 'selfsup', note: 'unicode \u00fc\u2713 pads by bytes', empty: '' };
 
-test('round trip of every dtype, 0-d and empty tensors, with metadata (buffer and file)', () => torch.scope(() => {
-  const sample = makeSample();
-  const buf = st.serialize(sample, META);
-  const back = st.deserialize(buf);
-  assert.deepEqual({ ...back.metadata }, META);
-  assert.equal(Object.getPrototypeOf(back.metadata), null, 'metadata keys cannot collide with Object.prototype');
-  assert.deepEqual(Object.keys(back.tensors).sort(), Object.keys(SAMPLE).sort());
-  for (const [name, t] of Object.entries(sample)) {
-    assertSame(back.tensors[name], t, name);
-    assert.ok(bytesOf(back.tensors[name]).equals(bytesOf(t.contiguous())), `${name}: bit-identical`);
-  }
-  assert.deepEqual(back.tensors.transposed.tolist(), [[0, 3], [1, 4], [2, 5]]);
-  assert.deepEqual(back.tensors['scalar.f32'].item(), 3.5);
-  assert.deepEqual(back.tensors['scalar.bool'].tolist(), true);
-  assert.deepEqual(Array.from(back.tensors.i64.data() as BigInt64Array), I64);
-  const dir = tempDir();
-  try {
-    const path = join(dir, 'all.safetensors');
-    st.saveFile(path, sample, META);
-    assert.ok(readFileSync(path).equals(buf), 'saveFile writes exactly serialize()');
-    const loaded = st.loadFileWithMetadata(path);
-    assert.deepEqual({ ...loaded.metadata }, META);
-    for (const [name, t] of Object.entries(sample)) assertSame(loaded.tensors[name], t, `file ${name}`);
-    for (const t of Object.values(loaded.tensors)) t.dispose();
-    // no metadata: none written, {} read back
-    st.saveFile(path, { x: sample.f32 });
-    const plain = st.loadFileWithMetadata(path);
-    assert.deepEqual(Object.keys(plain.metadata), []);
-    assert.equal(JSON.parse(readFileSync(path).subarray(8, 8 + Number(readFileSync(path).readBigUInt64LE(0))).toString()).__metadata__, undefined);
-    plain.tensors.x.dispose();
-    // tensors that require grad are saved by value
-    const p = torch.tensor([1.25, -2]).requiresGrad_();
-    const pb = st.deserialize(st.serialize({ p })).tensors.p;
-    assert.deepEqual(pb.toArray(), [1.25, -2]);
-    assert.equal(pb.requiresGrad, false);
-    p.dispose();
-    pb.dispose();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}));
+test('round trip of every dtype, 0-d and empty tensors, with metadata (buffer and file)', () =>
+  torch.scope(() => {
+    const sample = makeSample();
+    const buf = st.serialize(sample, META);
+    const back = st.deserialize(buf);
+    assert.deepEqual({ ...back.metadata }, META);
+    assert.equal(Object.getPrototypeOf(back.metadata), null, 'metadata keys cannot collide with Object.prototype');
+    assert.deepEqual(Object.keys(back.tensors).sort(), Object.keys(SAMPLE).sort());
+    for (const [name, t] of Object.entries(sample)) {
+      assertSame(back.tensors[name], t, name);
+      assert.ok(bytesOf(back.tensors[name]).equals(bytesOf(t.contiguous())), `${name}: bit-identical`);
+    }
+    assert.deepEqual(back.tensors.transposed.tolist(), [
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
+    assert.deepEqual(back.tensors['scalar.f32'].item(), 3.5);
+    assert.deepEqual(back.tensors['scalar.bool'].tolist(), true);
+    assert.deepEqual(Array.from(back.tensors.i64.data() as BigInt64Array), I64);
+    const dir = tempDir();
+    try {
+      const path = join(dir, 'all.safetensors');
+      st.saveFile(path, sample, META);
+      assert.ok(readFileSync(path).equals(buf), 'saveFile writes exactly serialize()');
+      const loaded = st.loadFileWithMetadata(path);
+      assert.deepEqual({ ...loaded.metadata }, META);
+      for (const [name, t] of Object.entries(sample)) assertSame(loaded.tensors[name], t, `file ${name}`);
+      for (const t of Object.values(loaded.tensors)) t.dispose();
+      // no metadata: none written, {} read back
+      st.saveFile(path, { x: sample.f32 });
+      const plain = st.loadFileWithMetadata(path);
+      assert.deepEqual(Object.keys(plain.metadata), []);
+      assert.equal(
+        JSON.parse(
+          readFileSync(path)
+            .subarray(8, 8 + Number(readFileSync(path).readBigUInt64LE(0)))
+            .toString(),
+        ).__metadata__,
+        undefined,
+      );
+      plain.tensors.x.dispose();
+      // tensors that require grad are saved by value
+      const p = torch.tensor([1.25, -2]).requiresGrad_();
+      const pb = st.deserialize(st.serialize({ p })).tensors.p;
+      assert.deepEqual(pb.toArray(), [1.25, -2]);
+      assert.equal(pb.requiresGrad, false);
+      p.dispose();
+      pb.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }));
 
 test('a file written by Python (st.py) loads with identical values and dtypes', () => {
   const { tensors, metadata } = st.loadFileWithMetadata(join(root, 'fixtures', 'goldens', 'safetensors_fmt.safetensors'));
@@ -171,9 +183,22 @@ test('our files: little-endian u64 header length, 8-byte aligned data, contiguou
   const header = JSON.parse(text) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   assert.deepEqual(header.__metadata__, META);
   const size: Record<string, number> = { F64: 8, I64: 8, F32: 4, I32: 4, F16: 2, BF16: 2, I16: 2, I8: 1, U8: 1, BOOL: 1 };
-  const dtypes: Record<string, string> = { f32: 'F32', f64: 'F64', f16: 'F16', bf16: 'BF16', i64: 'I64', i32: 'I32', i16: 'I16', i8: 'I8', u8: 'U8', bool: 'BOOL' };
+  const dtypes: Record<string, string> = {
+    f32: 'F32',
+    f64: 'F64',
+    f16: 'F16',
+    bf16: 'BF16',
+    i64: 'I64',
+    i32: 'I32',
+    i16: 'I16',
+    i8: 'I8',
+    u8: 'U8',
+    bool: 'BOOL',
+  };
   for (const [k, f] of Object.entries(dtypes)) assert.equal(header[k].dtype, f, k);
-  const entries = Object.entries(header).filter(([k]) => k !== '__metadata__').sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
+  const entries = Object.entries(header)
+    .filter(([k]) => k !== '__metadata__')
+    .sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0]);
   let pos = 0;
   for (const [name, e] of entries) {
     assert.equal(e.data_offsets[0], pos, `${name} starts where the previous ended`);
@@ -211,11 +236,23 @@ test('corrupt files give Errors naming the file and the tensor, and leak nothing
     alpha.dispose();
     beta.dispose();
     const cases: [string, Buffer, RegExp][] = [];
-    cases.push(['truncated', good.subarray(0, good.length - 10), /truncated\.safetensors: tensor "(alpha|beta)" has data_offsets \[\d+,\d+\] that do not fit shape \[\d\] of (F32|I64) \(\d+ bytes\) within \d+ data bytes/]);
-    cases.push(['tiny', good.subarray(0, 5), /tiny\.safetensors: not a safetensors file \(5 bytes, shorter than the 8-byte header length\)/]);
+    cases.push([
+      'truncated',
+      good.subarray(0, good.length - 10),
+      /truncated\.safetensors: tensor "(alpha|beta)" has data_offsets \[\d+,\d+\] that do not fit shape \[\d\] of (F32|I64) \(\d+ bytes\) within \d+ data bytes/,
+    ]);
+    cases.push([
+      'tiny',
+      good.subarray(0, 5),
+      /tiny\.safetensors: not a safetensors file \(5 bytes, shorter than the 8-byte header length\)/,
+    ]);
     const big = Buffer.from(good);
     big.writeBigUInt64LE(BigInt(good.length));
-    cases.push(['biglen', big, /biglen\.safetensors: truncated or not a safetensors file \(header length \d+ exceeds the \d+ bytes after the length field\)/]);
+    cases.push([
+      'biglen',
+      big,
+      /biglen\.safetensors: truncated or not a safetensors file \(header length \d+ exceeds the \d+ bytes after the length field\)/,
+    ]);
     const huge = Buffer.from(good);
     huge.writeBigUInt64LE(2n ** 64n - 1n);
     cases.push(['hugelen', huge, /hugelen\.safetensors: truncated or not a safetensors file \(header length 18446744073709551615/]);
@@ -223,35 +260,77 @@ test('corrupt files give Errors naming the file and the tensor, and leak nothing
     badJson.write('{"alpha":', 8);
     cases.push(['badjson', badJson, /badjson\.safetensors: corrupt safetensors header \(invalid JSON\)/]);
     cases.push(['array', fileWith([1, 2], Buffer.alloc(0)), /array\.safetensors: corrupt safetensors header: expected a JSON object/]);
-    cases.push(['dtype', fileWith({ gamma: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, Buffer.alloc(2)),
-      /dtype\.safetensors: tensor "gamma" has unsupported dtype "F8_E4M3"/]);
-    cases.push(['nodtype', fileWith({ gamma: { shape: [2], data_offsets: [0, 2] } }, Buffer.alloc(2)), /nodtype\.safetensors: tensor "gamma" has unsupported dtype undefined/]);
-    cases.push(['offsets', fileWith({ delta: { dtype: 'F32', shape: [2, 3], data_offsets: [0, 20] } }, Buffer.alloc(24)),
-      /offsets\.safetensors: tensor "delta" has data_offsets \[0,20\] that do not fit shape \[2,3\] of F32 \(24 bytes\) within 24 data bytes/]);
-    cases.push(['beyond', fileWith({ delta: { dtype: 'U8', shape: [4], data_offsets: [4, 8] } }, Buffer.alloc(6)),
-      /beyond\.safetensors: tensor "delta" has data_offsets \[4,8\] that do not fit/]);
-    cases.push(['reversed', fileWith({ delta: { dtype: 'U8', shape: [0], data_offsets: [4, 4] } , eps: { dtype: 'U8', shape: [1], data_offsets: [3, 2] } }, Buffer.alloc(6)),
-      /reversed\.safetensors: tensor "eps" has data_offsets \[3,2\]/]);
-    cases.push(['fracoff', fileWith({ delta: { dtype: 'U8', shape: [1], data_offsets: [0.5, 1.5] } }, Buffer.alloc(2)),
-      /fracoff\.safetensors: tensor "delta" has invalid data_offsets \[0\.5,1\.5\]/]);
-    cases.push(['shape', fileWith({ eps: { dtype: 'U8', shape: [-1], data_offsets: [0, 1] } }, Buffer.alloc(1)),
-      /shape\.safetensors: tensor "eps" has an invalid shape \[-1\]/]);
+    cases.push([
+      'dtype',
+      fileWith({ gamma: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, Buffer.alloc(2)),
+      /dtype\.safetensors: tensor "gamma" has unsupported dtype "F8_E4M3"/,
+    ]);
+    cases.push([
+      'nodtype',
+      fileWith({ gamma: { shape: [2], data_offsets: [0, 2] } }, Buffer.alloc(2)),
+      /nodtype\.safetensors: tensor "gamma" has unsupported dtype undefined/,
+    ]);
+    cases.push([
+      'offsets',
+      fileWith({ delta: { dtype: 'F32', shape: [2, 3], data_offsets: [0, 20] } }, Buffer.alloc(24)),
+      /offsets\.safetensors: tensor "delta" has data_offsets \[0,20\] that do not fit shape \[2,3\] of F32 \(24 bytes\) within 24 data bytes/,
+    ]);
+    cases.push([
+      'beyond',
+      fileWith({ delta: { dtype: 'U8', shape: [4], data_offsets: [4, 8] } }, Buffer.alloc(6)),
+      /beyond\.safetensors: tensor "delta" has data_offsets \[4,8\] that do not fit/,
+    ]);
+    cases.push([
+      'reversed',
+      fileWith(
+        { delta: { dtype: 'U8', shape: [0], data_offsets: [4, 4] }, eps: { dtype: 'U8', shape: [1], data_offsets: [3, 2] } },
+        Buffer.alloc(6),
+      ),
+      /reversed\.safetensors: tensor "eps" has data_offsets \[3,2\]/,
+    ]);
+    cases.push([
+      'fracoff',
+      fileWith({ delta: { dtype: 'U8', shape: [1], data_offsets: [0.5, 1.5] } }, Buffer.alloc(2)),
+      /fracoff\.safetensors: tensor "delta" has invalid data_offsets \[0\.5,1\.5\]/,
+    ]);
+    cases.push([
+      'shape',
+      fileWith({ eps: { dtype: 'U8', shape: [-1], data_offsets: [0, 1] } }, Buffer.alloc(1)),
+      /shape\.safetensors: tensor "eps" has an invalid shape \[-1\]/,
+    ]);
     cases.push(['entry', fileWith({ zeta: 5 }, Buffer.alloc(0)), /entry\.safetensors: tensor "zeta": header entry must be an object/]);
-    cases.push(['boolbyte', fileWith({ flags: { dtype: 'BOOL', shape: [3], data_offsets: [0, 3] } }, Buffer.from([0, 1, 2])),
-      /boolbyte\.safetensors: tensor "flags" is BOOL but element 2 holds byte 2/]);
-    cases.push(['meta', fileWith({ __metadata__: { a: 1 } }, Buffer.alloc(0)), /meta\.safetensors: __metadata__ entry "a" must be a string/]);
+    cases.push([
+      'boolbyte',
+      fileWith({ flags: { dtype: 'BOOL', shape: [3], data_offsets: [0, 3] } }, Buffer.from([0, 1, 2])),
+      /boolbyte\.safetensors: tensor "flags" is BOOL but element 2 holds byte 2/,
+    ]);
+    cases.push([
+      'meta',
+      fileWith({ __metadata__: { a: 1 } }, Buffer.alloc(0)),
+      /meta\.safetensors: __metadata__ entry "a" must be a string/,
+    ]);
     for (const [name, bytes, pattern] of cases) {
       const path = join(dir, `${name}.safetensors`);
       writeFileSync(path, bytes);
       assertThrows(() => st.loadFile(path), pattern);
-      assert.throws(() => st.loadFile(path), (e: Error) => e.message.startsWith(path), `${name}: message starts with the full path`);
+      assert.throws(
+        () => st.loadFile(path),
+        (e: Error) => e.message.startsWith(path),
+        `${name}: message starts with the full path`,
+      );
     }
     // a valid tensor before a broken one is not leaked
-    const mixed = fileWith({ ok: { dtype: 'U8', shape: [2], data_offsets: [0, 2] }, bad: { dtype: 'BOOL', shape: [1], data_offsets: [2, 3] } }, Buffer.from([1, 2, 9]));
+    const mixed = fileWith(
+      { ok: { dtype: 'U8', shape: [2], data_offsets: [0, 2] }, bad: { dtype: 'BOOL', shape: [1], data_offsets: [2, 3] } },
+      Buffer.from([1, 2, 9]),
+    );
     assertThrows(() => st.deserialize(mixed, 'mixed.st'), /^mixed\.st: tensor "bad" is BOOL/);
     assertThrows(() => st.deserialize('nope' as unknown as Uint8Array), /^safetensors: expected a Uint8Array or Buffer/, TypeError);
     const missing = join(dir, 'no', 'such.safetensors');
-    assertThrows(() => st.loadFile(missing), new RegExp(`^safetensors: cannot read ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOENT`));
+    assertThrows(
+      () => st.loadFile(missing),
+      new RegExp(`^safetensors: cannot read ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ENOENT`),
+    );
     assert.equal(torch.memoryStats().tensors, s0, 'no tensor leaked by a failed load');
     // and the intact file still loads
     const path = join(dir, 'good.safetensors');
@@ -272,12 +351,22 @@ test('hostile headers: __proto__ is a plain name; overlaps, uncovered bytes and 
   const u8 = (begin: number, end: number): object => ({ dtype: 'U8', shape: [end - begin], data_offsets: [begin, end] });
   // A tensor named __proto__ (or constructor) is an own entry, and the result has no prototype to pollute.
   const proto = torch.tensor([1, 2], { dtype: 'uint8' });
-  const back = st.deserialize(st.serialize(Object.fromEntries([['__proto__', proto], ['constructor', proto]])));
+  const back = st.deserialize(
+    st.serialize(
+      Object.fromEntries([
+        ['__proto__', proto],
+        ['constructor', proto],
+      ]),
+    ),
+  );
   assert.equal(Object.getPrototypeOf(back.tensors), null);
   assert.deepEqual(Object.keys(back.tensors).sort(), ['__proto__', 'constructor']);
   assert.deepEqual(back.tensors.__proto__.toArray(), [1, 2]);
   assert.ok(back.tensors.constructor instanceof torch.Tensor);
-  const hostile = st.deserialize(fileWith(JSON.parse('{"__proto__": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}}'), Buffer.from([5])), 'h.st');
+  const hostile = st.deserialize(
+    fileWith(JSON.parse('{"__proto__": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]}}'), Buffer.from([5])),
+    'h.st',
+  );
   assert.deepEqual(hostile.tensors.__proto__.toArray(), [5]);
   assert.equal(({} as Record<string, unknown>).dtype, undefined, 'Object.prototype untouched');
   assert.equal(Object.getPrototypeOf(hostile.metadata), null);
@@ -285,19 +374,55 @@ test('hostile headers: __proto__ is a plain name; overlaps, uncovered bytes and 
   const shuffled = st.deserialize(fileWith({ b: u8(2, 3), e1: u8(2, 2), a: u8(0, 2), e2: u8(3, 3) }, Buffer.from([1, 2, 3])), 'ok.st');
   assert.deepEqual([shuffled.tensors.a.toArray(), shuffled.tensors.b.toArray(), shuffled.tensors.e2.shape], [[1, 2], [3], [0]]);
   const bad: [string, Buffer, RegExp][] = [
-    ['overlap', fileWith({ a: u8(0, 4), b: u8(2, 6) }, Buffer.alloc(6)), /^overlap\.st: tensor "b" at \[2, 6\) overlaps tensor "a" at \[0, 4\)$/],
-    ['alias', fileWith({ a: u8(0, 4), b: u8(0, 4) }, Buffer.alloc(4)), /^alias\.st: tensor "(a|b)" at \[0, 4\) overlaps tensor "(a|b)" at \[0, 4\)$/],
-    ['inside', fileWith({ a: u8(0, 4), e: u8(2, 2) }, Buffer.alloc(4)), /^inside\.st: tensor "e" at \[2, 2\) overlaps tensor "a" at \[0, 4\)$/],
-    ['gap', fileWith({ a: u8(0, 2), b: u8(4, 6) }, Buffer.alloc(6)), /^gap\.st: data bytes \[2, 4\) belong to no tensor \(before tensor "b" at \[4, 6\)\)$/],
-    ['lead', fileWith({ a: u8(1, 3) }, Buffer.alloc(3)), /^lead\.st: data bytes \[0, 1\) belong to no tensor \(before tensor "a" at \[1, 3\)\)$/],
-    ['tail', fileWith({ a: u8(0, 2) }, Buffer.alloc(5)), /^tail\.st: data bytes \[2, 5\) belong to no tensor \(after tensor "a" at \[0, 2\)\)$/],
+    [
+      'overlap',
+      fileWith({ a: u8(0, 4), b: u8(2, 6) }, Buffer.alloc(6)),
+      /^overlap\.st: tensor "b" at \[2, 6\) overlaps tensor "a" at \[0, 4\)$/,
+    ],
+    [
+      'alias',
+      fileWith({ a: u8(0, 4), b: u8(0, 4) }, Buffer.alloc(4)),
+      /^alias\.st: tensor "(a|b)" at \[0, 4\) overlaps tensor "(a|b)" at \[0, 4\)$/,
+    ],
+    [
+      'inside',
+      fileWith({ a: u8(0, 4), e: u8(2, 2) }, Buffer.alloc(4)),
+      /^inside\.st: tensor "e" at \[2, 2\) overlaps tensor "a" at \[0, 4\)$/,
+    ],
+    [
+      'gap',
+      fileWith({ a: u8(0, 2), b: u8(4, 6) }, Buffer.alloc(6)),
+      /^gap\.st: data bytes \[2, 4\) belong to no tensor \(before tensor "b" at \[4, 6\)\)$/,
+    ],
+    [
+      'lead',
+      fileWith({ a: u8(1, 3) }, Buffer.alloc(3)),
+      /^lead\.st: data bytes \[0, 1\) belong to no tensor \(before tensor "a" at \[1, 3\)\)$/,
+    ],
+    [
+      'tail',
+      fileWith({ a: u8(0, 2) }, Buffer.alloc(5)),
+      /^tail\.st: data bytes \[2, 5\) belong to no tensor \(after tensor "a" at \[0, 2\)\)$/,
+    ],
     ['none', fileWith({}, Buffer.alloc(3)), /^none\.st: data bytes \[0, 3\) belong to no tensor \(the header lists none\)$/],
-    ['twice', fileWith('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"\\u0061":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}', Buffer.alloc(2)),
-      /^twice\.st: tensor "a" appears more than once in the header$/],
-    ['meta2', fileWith('{"__metadata__":{},"x":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"__metadata__":{"a":"b"}}', Buffer.alloc(0)),
-      /^meta2\.st: __metadata__ appears more than once in the header$/],
-    ['order', fileWith({ a: u8(0, 2), b: { dtype: 'U8', shape: [0], data_offsets: [2, 1] } }, Buffer.alloc(2)),
-      /^order\.st: tensor "b" has data_offsets \[2,1\] out of order \(end before begin\)$/],
+    [
+      'twice',
+      fileWith(
+        '{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"b":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"\\u0061":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}',
+        Buffer.alloc(2),
+      ),
+      /^twice\.st: tensor "a" appears more than once in the header$/,
+    ],
+    [
+      'meta2',
+      fileWith('{"__metadata__":{},"x":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"__metadata__":{"a":"b"}}', Buffer.alloc(0)),
+      /^meta2\.st: __metadata__ appears more than once in the header$/,
+    ],
+    [
+      'order',
+      fileWith({ a: u8(0, 2), b: { dtype: 'U8', shape: [0], data_offsets: [2, 1] } }, Buffer.alloc(2)),
+      /^order\.st: tensor "b" has data_offsets \[2,1\] out of order \(end before begin\)$/,
+    ],
   ];
   for (const [name, bytes, pattern] of bad) assertThrows(() => st.deserialize(bytes, `${name}.st`), pattern);
   // nested objects with the same keys are not top-level repeats
@@ -311,12 +436,24 @@ test('hostile headers: __proto__ is a plain name; overlaps, uncovered bytes and 
 
 test('serialize rejects what the format cannot hold before writing anything', () => {
   const ok = torch.ones([2]);
-  assertThrows(() => st.serialize({ a: ok, b: 'nope' as unknown as Tensor }), /^safetensors: entry "b" is not a Tensor \(received "nope" of type string\)/, TypeError);
-  assertThrows(() => st.serialize({ a: null as unknown as Tensor }), /^safetensors: entry "a" is not a Tensor \(received null\)/, TypeError);
+  assertThrows(
+    () => st.serialize({ a: ok, b: 'nope' as unknown as Tensor }),
+    /^safetensors: entry "b" is not a Tensor \(received "nope" of type string\)/,
+    TypeError,
+  );
+  assertThrows(
+    () => st.serialize({ a: null as unknown as Tensor }),
+    /^safetensors: entry "a" is not a Tensor \(received null\)/,
+    TypeError,
+  );
   const c = torch.complex(torch.ones([2]), torch.zeros([2]));
   assertThrows(() => st.serialize({ c }), /^safetensors: tensor "c" has dtype complex64, which the format cannot store/, TypeError);
   assertThrows(() => st.serialize({ __metadata__: ok }), /"__metadata__" is reserved/, TypeError);
-  assertThrows(() => st.serialize({ a: ok }, { n: 1 } as unknown as Record<string, string>), /^safetensors: __metadata__ entry "n" must be a string but received 1 of type number/, TypeError);
+  assertThrows(
+    () => st.serialize({ a: ok }, { n: 1 } as unknown as Record<string, string>),
+    /^safetensors: __metadata__ entry "n" must be a string but received 1 of type number/,
+    TypeError,
+  );
   const gone = torch.ones([1]);
   gone.dispose();
   assertThrows(() => st.serialize({ gone }), /^safetensors: tensor "gone" was disposed/, TypeError);
@@ -339,7 +476,10 @@ test('atomic writes: a failed save leaves the old file intact and no temp files'
     const target = join(dir, 'taken');
     mkdirSync(target);
     writeFileSync(join(target, 'keep.txt'), 'x');
-    assertThrows(() => st.saveFile(target, { a }), new RegExp(`^safetensors: cannot write ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: E(ISDIR|NOTEMPTY|EXIST)`));
+    assertThrows(
+      () => st.saveFile(target, { a }),
+      new RegExp(`^safetensors: cannot write ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: E(ISDIR|NOTEMPTY|EXIST)`),
+    );
     assert.deepEqual(readdirSync(dir).sort(), ['model.safetensors', 'taken']);
     assert.deepEqual(readdirSync(target), ['keep.txt']);
     // the folder does not exist: the error names the path, nothing is created

@@ -24,33 +24,73 @@ function assertParts(parts: Tensor[], name: string, count: number): void {
 
 test('views and rearranging match PyTorch', () => {
   const cases: [Tensor, string][] = [
-    [x.reshape([4, 6]), 'reshape.4x6'], [x.reshape([-1, 2]), 'reshape.-1x2'],
+    [x.reshape([4, 6]), 'reshape.4x6'],
+    [x.reshape([-1, 2]), 'reshape.-1x2'],
     [torch.tensor([5]).reshape([]), 'reshape.scalar'],
-    [x.view([6, 4]), 'view.6x4'], [x.view([-1]), 'view.-1'],
-    [x.permute([2, 0, 1]), 'permute'], [x.transpose(0, 2), 'transpose'], [m.t(), 't'], [v.t(), 't.1d'],
-    [y.squeeze(), 'squeeze'], [y.squeeze(2), 'squeeze.2'], [y.squeeze(1), 'squeeze.1'],
-    [x.unsqueeze(-1), 'unsqueeze.-1'], [v.unsqueeze(0), 'unsqueeze.0'],
-    [x.flatten(), 'flatten'], [x.flatten(1), 'flatten.1'], [x.flatten(0, 1), 'flatten.0.1'],
-    [x.unflatten(2, [2, 2]), 'unflatten'], [m.unflatten(1, [-1, 2]), 'unflatten.-1'],
-    [col.expand([2, 3, 4]), 'expand'], [col.expand([-1, 5]), 'expand.-1'], [v.expandAs(x), 'expandAs'],
-    [m.repeat([2, 1, 2]), 'repeat'], [v.repeatInterleave(2), 'repeatInterleave'],
-    [m.repeatInterleave(2, 0), 'repeatInterleave.dim0'], [m.repeatInterleave(L([1, 0, 2]), 0), 'repeatInterleave.counts'],
-    [x.movedim(0, -1), 'movedim'], [x.movedim([0, 1], [2, 0]), 'movedim.list'],
-    [torch.flip(x, [0, 2]), 'flip.0.2'], [m.flip(1), 'flip.1'],
-    [m.roll(1, 0), 'roll.1.0'], [m.roll([1, -2], [0, 1]), 'roll.multi'], [m.roll(3), 'roll.flat'],
-    [m.tril(), 'tril'], [m.tril(-1), 'tril.-1'], [m.triu(1), 'triu.1'], [x.tril(1), 'tril.batch'],
-    [v.diag(), 'diag.v'], [v.diag(1), 'diag.v.1'], [m.diag(), 'diag.m'], [m.diag(-1), 'diag.m.-1'],
-    [x.diagonal(0, 1, 2), 'diagonal'], [m.diagonal(1), 'diagonal.1'],
+    [x.view([6, 4]), 'view.6x4'],
+    [x.view([-1]), 'view.-1'],
+    [x.permute([2, 0, 1]), 'permute'],
+    [x.transpose(0, 2), 'transpose'],
+    [m.t(), 't'],
+    [v.t(), 't.1d'],
+    [y.squeeze(), 'squeeze'],
+    [y.squeeze(2), 'squeeze.2'],
+    [y.squeeze(1), 'squeeze.1'],
+    [x.unsqueeze(-1), 'unsqueeze.-1'],
+    [v.unsqueeze(0), 'unsqueeze.0'],
+    [x.flatten(), 'flatten'],
+    [x.flatten(1), 'flatten.1'],
+    [x.flatten(0, 1), 'flatten.0.1'],
+    [x.unflatten(2, [2, 2]), 'unflatten'],
+    [m.unflatten(1, [-1, 2]), 'unflatten.-1'],
+    [col.expand([2, 3, 4]), 'expand'],
+    [col.expand([-1, 5]), 'expand.-1'],
+    [v.expandAs(x), 'expandAs'],
+    [m.repeat([2, 1, 2]), 'repeat'],
+    [v.repeatInterleave(2), 'repeatInterleave'],
+    [m.repeatInterleave(2, 0), 'repeatInterleave.dim0'],
+    [m.repeatInterleave(L([1, 0, 2]), 0), 'repeatInterleave.counts'],
+    [x.movedim(0, -1), 'movedim'],
+    [x.movedim([0, 1], [2, 0]), 'movedim.list'],
+    [torch.flip(x, [0, 2]), 'flip.0.2'],
+    [m.flip(1), 'flip.1'],
+    [m.roll(1, 0), 'roll.1.0'],
+    [m.roll([1, -2], [0, 1]), 'roll.multi'],
+    [m.roll(3), 'roll.flat'],
+    [m.tril(), 'tril'],
+    [m.tril(-1), 'tril.-1'],
+    [m.triu(1), 'triu.1'],
+    [x.tril(1), 'tril.batch'],
+    [v.diag(), 'diag.v'],
+    [v.diag(1), 'diag.v.1'],
+    [m.diag(), 'diag.m'],
+    [m.diag(-1), 'diag.m.-1'],
+    [x.diagonal(0, 1, 2), 'diagonal'],
+    [m.diagonal(1), 'diagonal.1'],
   ];
   for (const [actual, name] of cases) assertClose(actual, g(name), { ...exact, msg: name });
 });
 
 test('views share storage; contiguous() copies a permuted layout', () => {
   const base = torch.zeros([2, 3]);
-  const views = [base.view([6]), base.reshape([3, 2]), base.t(), base.unsqueeze(0), base.narrow(1, 1, 2), base.select(0, 1),
-    base.expand([4, 2, 3]), base.diagonal(), base.index(slice(null, null, 2)), base.movedim(0, 1)];
+  const views = [
+    base.view([6]),
+    base.reshape([3, 2]),
+    base.t(),
+    base.unsqueeze(0),
+    base.narrow(1, 1, 2),
+    base.select(0, 1),
+    base.expand([4, 2, 3]),
+    base.diagonal(),
+    base.index(slice(null, null, 2)),
+    base.movedim(0, 1),
+  ];
   base.fill_(3);
-  for (const w of views) assert.ok(w.toArray().every((e) => e === 3), 'a view sees writes to its base');
+  for (const w of views)
+    assert.ok(
+      w.toArray().every((e) => e === 3),
+      'a view sees writes to its base',
+    );
   const p = x.permute([2, 0, 1]);
   assert.equal(p.isContiguous(), false);
   const c = p.contiguous();
@@ -85,17 +125,28 @@ test('index() matches PyTorch t[...] for ints, slices, null, "...", tensors and 
   const mask2 = g('idx.mask2');
   const mask4 = g('idx.mask4');
   const cases: [Tensor, string][] = [
-    [x.index(1), 'index.int'], [x.index(-1), 'index.neg'], [x.index(1, -2), 'index.int.int'],
-    [x.index(slice(), slice(1, 3)), 'index.slice'], [x.index('...', slice(null, null, 2)), 'index.step'],
+    [x.index(1), 'index.int'],
+    [x.index(-1), 'index.neg'],
+    [x.index(1, -2), 'index.int.int'],
+    [x.index(slice(), slice(1, 3)), 'index.slice'],
+    [x.index('...', slice(null, null, 2)), 'index.step'],
     [x.index(slice(), slice(null, null, 2), slice(1)), 'index.slices'],
-    [x.index(slice(), slice(-2), slice(null, -1)), 'index.negslice'], [x.index(slice(), slice(1, 100)), 'index.clamped'],
-    [x.index(null, 0), 'index.none'], [x.index(slice(), null, slice(), -1), 'index.none.mid'],
+    [x.index(slice(), slice(-2), slice(null, -1)), 'index.negslice'],
+    [x.index(slice(), slice(1, 100)), 'index.clamped'],
+    [x.index(null, 0), 'index.none'],
+    [x.index(slice(), null, slice(), -1), 'index.none.mid'],
     [x.index(1, '...', null), 'index.ellipsis.none'],
-    [x.index(i3), 'index.tensor'], [x.index(slice(), i2), 'index.tensor.dim1'],
-    [x.index(ia, slice(), ib), 'index.tensor.split'], [x.index(slice(), ia, ib), 'index.tensor.adjacent'],
-    [x.index(1, slice(), ib), 'index.int.tensor'], [x.index(slice(), g('idx.grid')), 'index.tensor.2d'],
-    [x.index(mask2), 'index.mask'], [x.index(x.gt(0)), 'index.mask.full'], [x.index('...', mask4), 'index.mask.last'],
-    [x.index([0, 1]), 'index.list'], [x.index(true), 'index.true'],
+    [x.index(i3), 'index.tensor'],
+    [x.index(slice(), i2), 'index.tensor.dim1'],
+    [x.index(ia, slice(), ib), 'index.tensor.split'],
+    [x.index(slice(), ia, ib), 'index.tensor.adjacent'],
+    [x.index(1, slice(), ib), 'index.int.tensor'],
+    [x.index(slice(), g('idx.grid')), 'index.tensor.2d'],
+    [x.index(mask2), 'index.mask'],
+    [x.index(x.gt(0)), 'index.mask.full'],
+    [x.index('...', mask4), 'index.mask.last'],
+    [x.index([0, 1]), 'index.list'],
+    [x.index(true), 'index.true'],
     [x.index(torch.tensor(1, { dtype: 'int64' })), 'index.scalar.tensor'],
     [x.index(i3, slice(1), slice(null, null, 3)), 'index.tensor.slice'],
   ];
@@ -152,7 +203,14 @@ test('gradients of shape and indexing ops pass finite differences (float64)', ()
   gradcheck((u) => u.repeat([2, 1, 2]), [md], { msg: 'repeat' });
   gradcheck((u, w) => torch.cat([u, w.mul(2)], 1), [md, m2.double()], { msg: 'cat' });
   gradcheck((u, w) => torch.stack([u, w], 2), [md, m2.double()], { msg: 'stack' });
-  gradcheck((u) => { const [a, b] = u.split([1, 2], 0); return a.mul(b.sum(0)); }, [md], { msg: 'split' });
+  gradcheck(
+    (u) => {
+      const [a, b] = u.split([1, 2], 0);
+      return a.mul(b.sum(0));
+    },
+    [md],
+    { msg: 'split' },
+  );
   gradcheck((u) => u.narrow(2, 1, 2).mul(u.select(2, -1).unsqueeze(2)), [xd], { msg: 'narrow/select' });
   gradcheck((u) => u.index(slice(), slice(null, null, 2), slice(1)), [xd], { msg: 'index slices' });
   gradcheck((u) => u.index(g('idx.i3'), slice(), g('idx.ib').index(slice(0, 1))), [xd], { msg: 'index tensor' });
@@ -166,7 +224,7 @@ test('gradients of shape and indexing ops pass finite differences (float64)', ()
   gradcheck((u) => u.tril(-1).add(u.triu(1).mul(3)), [md], { msg: 'tril/triu' });
 });
 
-test('shape errors carry PyTorch\'s text as TorchError, argument errors name the argument', () => {
+test("shape errors carry PyTorch's text as TorchError, argument errors name the argument", () => {
   const E = torch.TorchError;
   assertThrows(() => x.index(5), /^index: index 5 is out of bounds for dim 0 with size 2$/, RangeError);
   assertThrows(() => m.index(5), /^index: index 5 is out of bounds for dim 0 with size 3$/, RangeError);
@@ -174,11 +232,19 @@ test('shape errors carry PyTorch\'s text as TorchError, argument errors name the
   assertThrows(() => x.index(0, 0, 0, 0), /^index: too many indices \(4\) for a tensor of 3 dims$/, RangeError);
   assertThrows(() => x.index('...', 0, '...'), /at most one "\.\.\." is allowed/, RangeError);
   assertThrows(() => x.index(slice(null, null, -1)), /slice step must be a positive integer but received -1 of type number/, RangeError);
-  assertThrows(() => x.index('a' as unknown as null), /^Expected an integer, slice, null, "\.\.\.", boolean, array or Tensor for indices\[0\] but received "a" of type string$/, TypeError);
+  assertThrows(
+    () => x.index('a' as unknown as null),
+    /^Expected an integer, slice, null, "\.\.\.", boolean, array or Tensor for indices\[0\] but received "a" of type string$/,
+    TypeError,
+  );
   assertThrows(() => x.index([0.5]), /array of integers or of booleans for indices\[0\]/, TypeError);
   assertThrows(() => m.index(L([0, 5])), /^index: index 5 is out of bounds for dimension 0 with size 3/, E);
   assertThrows(() => m.index(torch.tensor([0, 1])), /^index: tensors used as indices must be long, byte or bool tensors/, E);
-  assertThrows(() => m.index(torch.tensor([true, false])), /^index: The shape of the mask \[2\] at index 0 does not match the shape of the indexed tensor \[3, 4\]/, E);
+  assertThrows(
+    () => m.index(torch.tensor([true, false])),
+    /^index: The shape of the mask \[2\] at index 0 does not match the shape of the indexed tensor \[3, 4\]/,
+    E,
+  );
   assertThrows(() => x.select(0, 5), /^select: select\(\): index 5 out of range for tensor of size \[2, 3, 4\] at dimension 0/, E);
   assertThrows(() => m.gather(1, L([4]).reshape([1, 1])), /^gather: index 4 is out of bounds for dimension 1 with size 4/, E);
   assertThrows(() => m.gather(1, torch.tensor([[0]])), /^gather: gather\(\): Expected dtype int64 for index/, E);
@@ -187,26 +253,66 @@ test('shape errors carry PyTorch\'s text as TorchError, argument errors name the
   assertThrows(() => x.transpose(0, 3), /^transpose: Dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)/, E);
   assertThrows(() => x.t(), /^t: t\(\) expects a tensor with <= 2 dimensions, but self is 3D/, E);
   assertThrows(() => x.view([5, 5]), /^view: shape '\[5, 5\]' is invalid for input of size 24/, E);
-  assertThrows(() => m.t().view([12]), /^view: view size is not compatible with input tensor's size and stride.*Use \.reshape\(\.\.\.\) instead/, E);
+  assertThrows(
+    () => m.t().view([12]),
+    /^view: view size is not compatible with input tensor's size and stride.*Use \.reshape\(\.\.\.\) instead/,
+    E,
+  );
   assertThrows(() => x.reshape([7, -1]), /^reshape: shape '\[7, -1\]' is invalid for input of size 24/, E);
   assertThrows(() => x.reshape([-1, -1]), /^reshape: only one dimension can be inferred/, E);
-  assertThrows(() => x.reshape([0.5]), /^Expected an array of integers >= -1 for shape but received \[0\.5 of type number\] of type array$/, RangeError);
+  assertThrows(
+    () => x.reshape([0.5]),
+    /^Expected an array of integers >= -1 for shape but received \[0\.5 of type number\] of type array$/,
+    RangeError,
+  );
   assertThrows(() => torch.cat([m, x]), /^cat: Tensors must have same number of dimensions: got 2 and 3/, E);
-  assertThrows(() => torch.cat([m, v.unsqueeze(0).repeat([1, 2])], 0), /^cat: Sizes of tensors must match except in dimension 0\. Expected size 4 but got size 8 for tensor number 1/, E);
+  assertThrows(
+    () => torch.cat([m, v.unsqueeze(0).repeat([1, 2])], 0),
+    /^cat: Sizes of tensors must match except in dimension 0\. Expected size 4 but got size 8 for tensor number 1/,
+    E,
+  );
   assertThrows(() => torch.cat([]), /^Expected a non-empty array of Tensors for tensors but received \[\] of type array$/, TypeError);
-  assertThrows(() => torch.stack([m, 3 as unknown as Tensor]), /for tensors but received \[an object of type Tensor, 3 of type number\]/, TypeError);
+  assertThrows(
+    () => torch.stack([m, 3 as unknown as Tensor]),
+    /for tensors but received \[an object of type Tensor, 3 of type number\]/,
+    TypeError,
+  );
   assertThrows(() => torch.stack([m, v]), /^stack: stack expects each tensor to be equal size/, E);
   assertThrows(() => m.chunk(-3), /^Expected a positive integer for chunks but received -3 of type number$/, RangeError);
   assertThrows(() => m.split(-1), /^Expected a non-negative integer for splitSize but received -1 of type number$/, RangeError);
   assertThrows(() => m.split([1, 1]), /^splitSizes: split_with_sizes expects split_sizes to sum exactly to 3/, E);
   assertThrows(() => m.narrow(0, 2, 5), /^narrow: start \(2\) \+ length \(5\) exceeds dimension size \(3\)/, E);
   assertThrows(() => m.expand([2, 4]), /^expand: The expanded size of the tensor \(2\) must match the existing size \(3\)/, E);
-  assertThrows(() => m.repeat([2]), /^repeat: Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor/, E);
+  assertThrows(
+    () => m.repeat([2]),
+    /^repeat: Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor/,
+    E,
+  );
   assertThrows(() => m.flip(0.5), /^Expected an integer for dims but received 0\.5 of type number$/, RangeError);
   assertThrows(() => m.unsqueeze(3), /^unsqueeze: Dimension out of range/, E);
-  assertThrows(() => m.gather(1, [[0]] as unknown as Tensor), /^Expected a Tensor for index but received \[\[0 of type number\] of type array\] of type array$/, TypeError);
-  assertThrows(() => m.scatterReduce(0, L([0]).reshape([1, 1]), m, 'max' as 'amax'), /^Expected one of sum, prod, mean, amax, amin for reduce but received "max" of type string$/, TypeError);
-  assertThrows(() => torch.meshgrid([v], 'zz' as 'ij'), /^Expected one of ij, xy for indexing but received "zz" of type string$/, TypeError);
-  assertThrows(() => m.clone().indexPut_([L([0, 1])], torch.ones([3])), /^indexPut_: shape mismatch: value tensor of shape \[3\] cannot be broadcast to indexing result of shape \[2, 4\]/, E);
-  assertThrows(() => m.maskedFill(torch.ones([2], { dtype: 'bool' }), 0), /^maskedFill: The size of tensor a \(2\) must match the size of tensor b \(4\)/, E);
+  assertThrows(
+    () => m.gather(1, [[0]] as unknown as Tensor),
+    /^Expected a Tensor for index but received \[\[0 of type number\] of type array\] of type array$/,
+    TypeError,
+  );
+  assertThrows(
+    () => m.scatterReduce(0, L([0]).reshape([1, 1]), m, 'max' as 'amax'),
+    /^Expected one of sum, prod, mean, amax, amin for reduce but received "max" of type string$/,
+    TypeError,
+  );
+  assertThrows(
+    () => torch.meshgrid([v], 'zz' as 'ij'),
+    /^Expected one of ij, xy for indexing but received "zz" of type string$/,
+    TypeError,
+  );
+  assertThrows(
+    () => m.clone().indexPut_([L([0, 1])], torch.ones([3])),
+    /^indexPut_: shape mismatch: value tensor of shape \[3\] cannot be broadcast to indexing result of shape \[2, 4\]/,
+    E,
+  );
+  assertThrows(
+    () => m.maskedFill(torch.ones([2], { dtype: 'bool' }), 0),
+    /^maskedFill: The size of tensor a \(2\) must match the size of tensor b \(4\)/,
+    E,
+  );
 });

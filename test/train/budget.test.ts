@@ -14,7 +14,9 @@ test('secondsPerStep times real steps and leaves the model (weights, BN statisti
   const rng = torch.getRngState();
   let steps = 0;
   const s = train.secondsPerStep({
-    model, optimizer: new torch.optim.SGD(model.parameters(), { lr: 0.5, momentum: 0.9 }), steps: 5,
+    model,
+    optimizer: new torch.optim.SGD(model.parameters(), { lr: 0.5, momentum: 0.9 }),
+    steps: 5,
     step: () => {
       steps++;
       F.mseLoss(model.forward(torch.randn([32, 8])) as torch.Tensor, torch.zeros([32, 1])).backward();
@@ -24,10 +26,16 @@ test('secondsPerStep times real steps and leaves the model (weights, BN statisti
   assert.ok(s > 0 && s < 5, `${s} s per step`);
   for (const [k, t] of Object.entries(model.stateDict())) assert.ok(torch.equal(t, before[k]), `${k} restored`);
   assert.ok(torch.equal(torch.getRngState(), rng), 'global RNG restored');
-  assert.ok(model.parameters().every((p) => p.grad === null), 'no gradients left behind');
+  assert.ok(
+    model.parameters().every((p) => p.grad === null),
+    'no gradients left behind',
+  );
   assert.equal(train.stepsForBudget(10, 0.3), 33);
   assert.equal(train.stepsForBudget(0.1, 0.3), 1);
-  assert.throws(() => train.secondsPerStep({ model, optimizer: new torch.optim.SGD(model.parameters(), { lr: 1 }), step: () => {}, steps: 2 }), /at least 3 steps but received 2/);
+  assert.throws(
+    () => train.secondsPerStep({ model, optimizer: new torch.optim.SGD(model.parameters(), { lr: 1 }), step: () => {}, steps: 2 }),
+    /at least 3 steps but received 2/,
+  );
 });
 
 test('pretrain with a time budget: the steps that fit are written into config.json, and training time is logged', async () => {
@@ -36,7 +44,15 @@ test('pretrain with a time budget: the steps that fit are written into config.js
   let said = '';
   process.stderr.write = ((s: string) => ((said += s), true)) as typeof process.stderr.write;
   try {
-    const r = await pipeline.pretrain({ data: { name: 'fashion-mnist', limit: 128 }, model: { width: 0.0625, smallStem: false }, train: { seconds: 1.5, batchSize: 16 }, monitor: { trainLimit: 32, test: { limit: 32 } } }, dir);
+    const r = await pipeline.pretrain(
+      {
+        data: { name: 'fashion-mnist', limit: 128 },
+        model: { width: 0.0625, smallStem: false },
+        train: { seconds: 1.5, batchSize: 16 },
+        monitor: { trainLimit: 32, test: { limit: 32 } },
+      },
+      dir,
+    );
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     assert.equal(config.train.seconds, 1.5);
     assert.equal(config.train.steps, r.step);

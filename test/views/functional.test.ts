@@ -5,8 +5,8 @@ import * as V from '../../src/views/index.js';
 import { assertClose, assertThrows, golden } from '../helpers.js';
 
 const g = golden('views');
-const x = g('x');  // [2, 3, 9, 12] in [0, 1], with grey pixels and channel ties
-const x1 = g('x1');  // [2, 1, 9, 12]
+const x = g('x'); // [2, 3, 9, 12] in [0, 1], with grey pixels and channel ties
+const x1 = g('x1'); // [2, 1, 9, 12]
 const each = (v: number[]): torch.Tensor => torch.tensor(v);
 
 test('rgbToGrayscale matches torchvision (1 and 3 output channels)', () => {
@@ -66,7 +66,11 @@ test('solarize matches torchvision, per batch and per sample', () => {
 
 test('resizedCrop matches torchvision resized_crop (bilinear, antialias=False)', () => {
   const boxes: [string, number, number, number, number, number | [number, number]][] = [
-    ['up', 2, 3, 5, 6, 16], ['down', 0, 1, 9, 11, [4, 5]], ['mixed', 1, 2, 7, 4, [5, 12]], ['whole', 0, 0, 9, 12, [9, 12]]];
+    ['up', 2, 3, 5, 6, 16],
+    ['down', 0, 1, 9, 11, [4, 5]],
+    ['mixed', 1, 2, 7, 4, [5, 12]],
+    ['whole', 0, 0, 9, 12, [9, 12]],
+  ];
   for (const [name, top, left, h, w, size] of boxes) {
     assertClose(V.resizedCrop(x, top, left, h, w, size), g(`crop.${name}`), { atol: 2e-6, msg: name });
   }
@@ -92,14 +96,34 @@ test('hflip and normalize match torchvision', () => {
 test('functional views reject bad arguments with named errors', () => {
   assertThrows(() => V.adjustBrightness(x, -1), /adjustBrightness: expected a non-negative factor but received -1/, RangeError);
   assertThrows(() => V.adjustContrast(x, each([1, -0.5])), /adjustContrast: expected a non-negative factor/, RangeError);
-  assertThrows(() => V.adjustSaturation(x, each([1, 2, 3])), /adjustSaturation: expected adjustSaturation factor to hold one value per sample \(2\) but received shape \[3\]/, RangeError);
+  assertThrows(
+    () => V.adjustSaturation(x, each([1, 2, 3])),
+    /adjustSaturation: expected adjustSaturation factor to hold one value per sample \(2\) but received shape \[3\]/,
+    RangeError,
+  );
   assertThrows(() => V.adjustHue(x, 0.7), /adjustHue: expected hueFactor in \[-0.5, 0.5\] but received 0.7/, RangeError);
   assertThrows(() => V.gaussianBlur(x, 4, 1), /gaussianBlur: expected an odd kernelSize but received 4/, RangeError);
   assertThrows(() => V.gaussianBlur(x, 21, 1), /gaussianBlur: kernelSize 21 needs images larger than 10 pixels/, RangeError);
   assertThrows(() => V.gaussianBlur(x, 3, 0), /gaussianBlur: expected sigma > 0 but received 0/, RangeError);
-  assertThrows(() => V.resizedCrop(x, 5, 0, 6, 4, 8), /resizedCrop: sample 0: box top 5, left 0, height 6, width 4 does not lie inside the 9×12 image/, RangeError);
-  assertThrows(() => V.rgbToGrayscale(x.view([6, 9, 12])), /rgbToGrayscale: expected images of shape \[N, C, H, W\] but received shape \[6,9,12\]/, RangeError);
+  assertThrows(
+    () => V.resizedCrop(x, 5, 0, 6, 4, 8),
+    /resizedCrop: sample 0: box top 5, left 0, height 6, width 4 does not lie inside the 9×12 image/,
+    RangeError,
+  );
+  assertThrows(
+    () => V.rgbToGrayscale(x.view([6, 9, 12])),
+    /rgbToGrayscale: expected images of shape \[N, C, H, W\] but received shape \[6,9,12\]/,
+    RangeError,
+  );
   assertThrows(() => V.adjustHue(torch.zeros([1, 2, 4, 4]), 0.1), /adjustHue: expected 1 or 3 channels \(dim 1\)/, RangeError);
-  assertThrows(() => V.solarize(torch.zeros([1, 3, 4, 4], { dtype: 'uint8' }), 0.5), /solarize: expected floating images in \[0, 1\] but received dtype uint8/, TypeError);
-  assertThrows(() => V.normalize(x, [0.5, 0.5], [1, 1, 1]), /Expected an array of 3 \(or 1\) finite numbers for mean but received \[0.5 of type number/, TypeError);
+  assertThrows(
+    () => V.solarize(torch.zeros([1, 3, 4, 4], { dtype: 'uint8' }), 0.5),
+    /solarize: expected floating images in \[0, 1\] but received dtype uint8/,
+    TypeError,
+  );
+  assertThrows(
+    () => V.normalize(x, [0.5, 0.5], [1, 1, 1]),
+    /Expected an array of 3 \(or 1\) finite numbers for mean but received \[0.5 of type number/,
+    TypeError,
+  );
 });

@@ -42,7 +42,11 @@ test('encodePng writes RGB and grayscale PNGs that decode to the rounded pixels'
   assert.deepEqual(Array.from(pixels), want);
   const gray = torch.tensor([[[0, 0.5, 1, 2, -1]]]);
   assert.deepEqual(decodePng(V.encodePng(gray)), [1, 1, 5, Uint8Array.of(0, 128, 255, 255, 0)]);
-  assertThrows(() => V.encodePng(torch.rand([2, 4, 4])), /Expected an image Tensor \[C, H, W\] with C = 1 or 3 for encodePng img but received "shape \[2,4,4\]"/, TypeError);
+  assertThrows(
+    () => V.encodePng(torch.rand([2, 4, 4])),
+    /Expected an image Tensor \[C, H, W\] with C = 1 or 3 for encodePng img but received "shape \[2,4,4\]"/,
+    TypeError,
+  );
 });
 
 test('imageGrid tiles like torchvision make_grid', () => {
@@ -60,11 +64,18 @@ test('examples/view-grid writes a PNG grid of Fashion-MNIST views', () => {
   const dir = mkdtempSync(join(tmpdir(), 'view-grid-'));
   try {
     const out = join(dir, 'grid.png');
-    const log = execFileSync(process.execPath, [join(root, 'dist', 'examples', 'view-grid.js'), '--out', out, '--images', '3', '--pairs', '2', '--zoom', '1'], { encoding: 'utf8' });
+    const log = execFileSync(
+      process.execPath,
+      [join(root, 'dist', 'examples', 'view-grid.js'), '--out', out, '--images', '3', '--pairs', '2', '--zoom', '1'],
+      { encoding: 'utf8' },
+    );
     assert.match(log, /3 images × \(original \+ 2 view pairs\)/);
     const [c, h, w, pixels] = decodePng(readFileSync(out));
     assert.deepEqual([c, h, w], [1, 3 * 30 + 2, 5 * 30 + 2]);
-    assert.ok(pixels.some((p) => p > 0 && p < 255), 'grid has grey levels');
+    assert.ok(
+      pixels.some((p) => p > 0 && p < 255),
+      'grid has grey levels',
+    );
   } finally {
     rmSync(dir, { recursive: true });
   }

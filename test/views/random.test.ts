@@ -7,7 +7,11 @@ import { assertClose, assertThrows, golden } from '../helpers.js';
 type Tensor = torch.Tensor;
 const gen = (seed: number): torch.Generator => new torch.Generator(seed);
 /** A batch of n copies of one image, so that any difference between samples comes from their parameters. */
-const copies = (n: number, c = 3, h = 24, w = 24): Tensor => torch.rand([1, c, h, w], { generator: gen(7) }).expand([n, c, h, w]).contiguous();
+const copies = (n: number, c = 3, h = 24, w = 24): Tensor =>
+  torch
+    .rand([1, c, h, w], { generator: gen(7) })
+    .expand([n, c, h, w])
+    .contiguous();
 /** Per-sample max |a - b|. */
 const sampleDiff = (a: Tensor, b: Tensor): number[] => a.sub(b).abs().flatten(1).amax(1).toArray();
 
@@ -36,14 +40,23 @@ test('each sample gets its own parameters', () => {
   const x = copies(8);
   for (const [name, view] of RANDOM.filter(([n]) => ['RandomResizedCrop', 'ColorJitter', 'simclr'].includes(n))) {
     const y = view.forward(x, gen(5));
-    const distinct = new Set(y.flatten(1).sum(1).toArray().map((v) => v.toFixed(4)));
+    const distinct = new Set(
+      y
+        .flatten(1)
+        .sum(1)
+        .toArray()
+        .map((v) => v.toFixed(4)),
+    );
     assert.equal(distinct.size, 8, `${name}: ${distinct.size} distinct samples out of 8`);
   }
 });
 
 test('randomResizedCropParams: boxes inside the image, area and aspect statistics as torchvision', () => {
   const g = golden('views');
-  for (const [h, w] of [[32, 32], [20, 50]]) {
+  for (const [h, w] of [
+    [32, 32],
+    [20, 50],
+  ]) {
     const n = 20000;
     const b = V.randomResizedCropParams(n, h, w, { generator: gen(11) });
     const area: number[] = [];
@@ -119,7 +132,14 @@ test('flip, grayscale, solarize and blur hit each sample with rate p, leaving th
 test('RandomGaussianBlur blurs with σ in range: between the σ = 0.1 and σ = 2 results in smoothness', () => {
   const x = torch.rand([64, 1, 16, 16], { generator: gen(8) });
   const y = new V.RandomGaussianBlur({ p: 1 }).forward(x, gen(1));
-  const rough = (t: Tensor): number[] => t.narrow(3, 1, 15).sub(t.narrow(3, 0, 15)).abs().flatten(1).mean(1).toArray();
+  const rough = (t: Tensor): number[] =>
+    t
+      .narrow(3, 1, 15)
+      .sub(t.narrow(3, 0, 15))
+      .abs()
+      .flatten(1)
+      .mean(1)
+      .toArray();
   const [lo, hi, got] = [rough(V.gaussianBlur(x, 3, 2)), rough(V.gaussianBlur(x, 3, 0.1)), rough(y)];
   got.forEach((r, i) => assert.ok(r >= lo[i] - 1e-6 && r <= hi[i] + 1e-6, `sample ${i}: roughness ${r} outside [${lo[i]}, ${hi[i]}]`));
 });
@@ -130,13 +150,17 @@ test('ColorJitter equals the torchvision-style per-sample loop over its drawn or
   const params = jitter.sample(12, 3, gen(21));
   const orders = new Set(params.order.map((o) => o.join('')));
   assert.ok(orders.size >= 8, `only ${orders.size} distinct orders among 12 samples`);
-  params.factors.forEach(([b, c, s, h]) => assert.ok(b >= 0.2 && b <= 1.8 && c >= 0.2 && c <= 1.8 && s >= 0.2 && s <= 1.8 && Math.abs(h) <= 0.2));
+  params.factors.forEach(([b, c, s, h]) =>
+    assert.ok(b >= 0.2 && b <= 1.8 && c >= 0.2 && c <= 1.8 && s >= 0.2 && s <= 1.8 && Math.abs(h) <= 0.2),
+  );
   const ops = [V.adjustBrightness, V.adjustContrast, V.adjustSaturation, V.adjustHue];
-  const want = torch.cat(params.order.map((order, i) => {
-    let img = x.narrow(0, i, 1);
-    if (params.apply[i]) for (const op of order) img = ops[op](img, params.factors[i][op]);
-    return img;
-  }));
+  const want = torch.cat(
+    params.order.map((order, i) => {
+      let img = x.narrow(0, i, 1);
+      if (params.apply[i]) for (const op of order) img = ops[op](img, params.factors[i][op]);
+      return img;
+    }),
+  );
   assertClose(jitter.forward(x, gen(21)), want, { atol: 1e-6 });
 });
 
@@ -149,16 +173,30 @@ test('ColorJitter on 1-channel images uses brightness and contrast only', () => 
 });
 
 test('large batches run in cache-sized slices with the same result as one sample at a time', () => {
-  const x = torch.rand([12, 3, 200, 200], { generator: gen(12) });  // 1.44 M elements: slices of 8 and 4 samples
+  const x = torch.rand([12, 3, 200, 200], { generator: gen(12) }); // 1.44 M elements: slices of 8 and 4 samples
   const one = (i: number): torch.Tensor => x.narrow(0, i, 1);
   const jitter = new V.ColorJitter({ brightness: 0.8, contrast: 0.8, saturation: 0.8, hue: 0.2 });
   const params = jitter.sample(12, 3, gen(1));
   const pick = (i: number): V.JitterParams => ({ apply: [params.apply[i]], order: [params.order[i]], factors: [params.factors[i]] });
   const each = (f: (i: number) => torch.Tensor): torch.Tensor => torch.cat(Array.from({ length: 12 }, (_, i) => f(i)));
-  assertClose(jitter.apply(x, params), each((i) => jitter.apply(one(i), pick(i))), { atol: 1e-6 });
-  const sigma = torch.rand([12], { generator: gen(2) }).mul(1.9).add(0.1);
-  assertClose(V.gaussianBlur(x, 9, sigma), each((i) => V.gaussianBlur(one(i), 9, sigma.index(i).item())), { atol: 1e-6 });
-  const flags = torch.rand([12, 1], { generator: gen(3) }).lt(0.5).view([12, 1, 1, 1]);
+  assertClose(
+    jitter.apply(x, params),
+    each((i) => jitter.apply(one(i), pick(i))),
+    { atol: 1e-6 },
+  );
+  const sigma = torch
+    .rand([12], { generator: gen(2) })
+    .mul(1.9)
+    .add(0.1);
+  assertClose(
+    V.gaussianBlur(x, 9, sigma),
+    each((i) => V.gaussianBlur(one(i), 9, sigma.index(i).item())),
+    { atol: 1e-6 },
+  );
+  const flags = torch
+    .rand([12, 1], { generator: gen(3) })
+    .lt(0.5)
+    .view([12, 1, 1, 1]);
   assertClose(new V.RandomGrayscale({ p: 0.5 }).forward(x, gen(3)), torch.where(flags, V.rgbToGrayscale(x, 3), x), { atol: 0, rtol: 0 });
 });
 
@@ -175,12 +213,32 @@ test('random views free their temporaries', () => {
 test('random views reject bad options with named errors', () => {
   assertThrows(() => new V.RandomHorizontalFlip({ p: 1.5 }), /Expected a number in \[0, 1\] for p but received 1.5/, RangeError);
   assertThrows(() => new V.ColorJitter({ hue: 0.7 }), /Expected a number in \[0, 0.5\] for hue but received 0.7/, RangeError);
-  assertThrows(() => new V.ColorJitter({ brightness: [1.2, 0.8] }), /for brightness but received \[1.2 of type number, 0.8 of type number\]/, TypeError);
-  assertThrows(() => new V.ColorJitter({ brigthness: 0.4 } as V.ColorJitterOptions), /Expected options of ColorJitter among brightness, contrast, saturation, hue, p but received unknown option "brigthness"/, TypeError);
+  assertThrows(
+    () => new V.ColorJitter({ brightness: [1.2, 0.8] }),
+    /for brightness but received \[1.2 of type number, 0.8 of type number\]/,
+    TypeError,
+  );
+  assertThrows(
+    () => new V.ColorJitter({ brigthness: 0.4 } as V.ColorJitterOptions),
+    /Expected options of ColorJitter among brightness, contrast, saturation, hue, p but received unknown option "brigthness"/,
+    TypeError,
+  );
   assertThrows(() => new V.RandomResizedCrop({ size: 0 }), /for size but received 0/, RangeError);
-  assertThrows(() => new V.RandomGaussianBlur({ kernelSize: 4 }), /RandomGaussianBlur: expected an odd kernelSize but received 4/, RangeError);
+  assertThrows(
+    () => new V.RandomGaussianBlur({ kernelSize: 4 }),
+    /RandomGaussianBlur: expected an odd kernelSize but received 4/,
+    RangeError,
+  );
   assertThrows(() => new V.RandomGaussianBlur({ sigma: [0, 1] }), /for sigma but received \[0 of type number/, TypeError);
-  assertThrows(() => new V.RandomResizedCrop({ size: 8 }).forward(torch.rand([2, 4, 8, 8])), /RandomResizedCrop: expected 1 or 3 channels/, RangeError);
+  assertThrows(
+    () => new V.RandomResizedCrop({ size: 8 }).forward(torch.rand([2, 4, 8, 8])),
+    /RandomResizedCrop: expected 1 or 3 channels/,
+    RangeError,
+  );
   const jitter = new V.ColorJitter({ hue: 0.1 });
-  assertThrows(() => jitter.apply(torch.rand([3, 3, 4, 4]), jitter.sample(2, 3)), /ColorJitter.apply: expected parameters for 3 samples but received 2/, RangeError);
+  assertThrows(
+    () => jitter.apply(torch.rand([3, 3, 4, 4]), jitter.sample(2, 3)),
+    /ColorJitter.apply: expected parameters for 3 samples but received 2/,
+    RangeError,
+  );
 });

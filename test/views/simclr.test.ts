@@ -10,22 +10,52 @@ test('simclrViews returns two [N, C, size, size] views in [0, 1], reproducible b
   const x = torch.rand([8, 3, 40, 36], { generator: gen(0) });
   const views = V.simclrViews({ size: 32, strength: 0.5 });
   const [a, b] = views.forward(x, gen(1));
-  assert.deepEqual([a.shape, b.shape], [[8, 3, 32, 32], [8, 3, 32, 32]]);
+  assert.deepEqual(
+    [a.shape, b.shape],
+    [
+      [8, 3, 32, 32],
+      [8, 3, 32, 32],
+    ],
+  );
   for (const v of [a, b]) assert.ok(v.min().item() >= 0 && v.max().item() <= 1);
-  assert.ok(a.sub(b).abs().flatten(1).amax(1).toArray().every((d) => d > 0), 'the two views of a sample must differ');
+  assert.ok(
+    a
+      .sub(b)
+      .abs()
+      .flatten(1)
+      .amax(1)
+      .toArray()
+      .every((d) => d > 0),
+    'the two views of a sample must differ',
+  );
   const [a2, b2] = views.forward(x, gen(1));
   assertClose(a2, a, { atol: 0, rtol: 0 });
   assertClose(b2, b, { atol: 0, rtol: 0 });
   const gray = V.simclrViews({ size: [20, 24], views: 3 }).forward(x.narrow(1, 0, 1), gen(2));
-  assert.deepEqual(gray.map((v) => v.shape), [[8, 1, 20, 24], [8, 1, 20, 24], [8, 1, 20, 24]]);
+  assert.deepEqual(
+    gray.map((v) => v.shape),
+    [
+      [8, 1, 20, 24],
+      [8, 1, 20, 24],
+      [8, 1, 20, 24],
+    ],
+  );
 });
 
 test('simclrPipeline follows Chen et al. 2020: crop + flip, jitter 0.8s/0.8s/0.8s/0.2s with p 0.8, grayscale 0.2, blur beyond 32 px', () => {
   const small = V.simclrPipeline({ size: 32, strength: 0.5 }).views;
-  assert.deepEqual(small.map((v) => v.constructor.name), ['RandomResizedCrop', 'ColorJitter', 'RandomGrayscale']);
+  assert.deepEqual(
+    small.map((v) => v.constructor.name),
+    ['RandomResizedCrop', 'ColorJitter', 'RandomGrayscale'],
+  );
   const [crop, jitter, gray] = small as [V.RandomResizedCrop, V.ColorJitter, V.RandomGrayscale];
   assert.deepEqual([crop.size, crop.scale, crop.ratio, crop.flip], [[32, 32], [0.08, 1], [3 / 4, 4 / 3], 0.5]);
-  assert.deepEqual(jitter.ranges, [[0.6, 1.4], [0.6, 1.4], [0.6, 1.4], [-0.1, 0.1]]);
+  assert.deepEqual(jitter.ranges, [
+    [0.6, 1.4],
+    [0.6, 1.4],
+    [0.6, 1.4],
+    [-0.1, 0.1],
+  ]);
   assert.equal(jitter.p, 0.8);
   assert.equal(gray.p, 0.2);
   const large = V.simclrPipeline({ size: 64 }).views;
@@ -60,9 +90,17 @@ test('Compose frees its intermediates (it keeps no temporaries alive between vie
 });
 
 test('views reject bad recipes and pipelines with named errors', () => {
-  assertThrows(() => V.simclrViews({ size: 32, strength: 2 }), /simclrViews: expected strength in \[0, 1.25\] .* but received 2/, RangeError);
+  assertThrows(
+    () => V.simclrViews({ size: 32, strength: 2 }),
+    /simclrViews: expected strength in \[0, 1.25\] .* but received 2/,
+    RangeError,
+  );
   assertThrows(() => V.simclrViews({ size: 32, blur: 2 }), /Expected a number in \[0, 1\] for blur but received 2/, RangeError);
   assertThrows(() => V.simclrViews({ size: 32, colour: 1 } as V.SimclrViewOptions), /unknown option "colour"/, TypeError);
-  assertThrows(() => new V.Compose([]), /Expected a non-empty array of views .* for Compose views but received \[\] of type array/, TypeError);
+  assertThrows(
+    () => new V.Compose([]),
+    /Expected a non-empty array of views .* for Compose views but received \[\] of type array/,
+    TypeError,
+  );
   assertThrows(() => new V.MultiView(new V.RandomGrayscale(), 0), /Expected a positive integer for n but received 0/, TypeError);
 });

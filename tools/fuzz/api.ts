@@ -20,11 +20,16 @@ export interface Target {
 // File I/O (safetensors files) is not fuzzed here.
 const SKIP = new Set(['torch.safetensors']);
 const NAMESPACES: [string, Record<string, unknown>][] = [
-  ['torch', torch], ['torch.linalg', torch.linalg], ['torch.fft', torch.fft], ['torch.autograd', torch.autograd],
-  ['torch.cuda', torch.cuda], ['F', torch.nn.functional], ['nn.init', torch.nn.init],
+  ['torch', torch],
+  ['torch.linalg', torch.linalg],
+  ['torch.fft', torch.fft],
+  ['torch.autograd', torch.autograd],
+  ['torch.cuda', torch.cuda],
+  ['F', torch.nn.functional],
+  ['nn.init', torch.nn.init],
 ];
 
-const isClass = (f: Function): boolean => /^class\b/.test(Function.prototype.toString.call(f));
+const isClass = (f: object): boolean => /^class\b/.test(Function.prototype.toString.call(f));
 
 /** Every target, in a fixed order (so a seed reproduces a run). */
 export function targets(): Target[] {

@@ -5,7 +5,12 @@
 import { num, type Call, type Recipe } from './values.js';
 
 const ones = (...shape: number[]): Recipe => ({ t: 'tensor', shape, dtype: 'float32', fill: 'ones' });
-const tensor = (dtype: Extract<Recipe, { t: 'tensor' }>['dtype'], ...shape: number[]): Recipe => ({ t: 'tensor', shape, dtype, fill: 'arange' });
+const tensor = (dtype: Extract<Recipe, { t: 'tensor' }>['dtype'], ...shape: number[]): Recipe => ({
+  t: 'tensor',
+  shape,
+  dtype,
+  fill: 'arange',
+});
 const opts = (v: Record<string, Recipe>): Recipe => ({ t: 'obj', v });
 const call = (target: string, args: Recipe[], self?: Recipe): Call => (self ? { target, args, self } : { target, args });
 const big = [2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 40, 2 ** 53].map(num);

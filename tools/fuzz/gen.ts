@@ -32,17 +32,103 @@ export class Rng {
   }
 }
 
-const EDGE_INTS = [2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 32 + 1, 2 ** 40, 2 ** 53, 2 ** 53 + 2, -(2 ** 31), -(2 ** 63), 1e300, 2 ** 16, 2 ** 20, -1, -2, 0];
+const EDGE_INTS = [
+  2 ** 31 - 1,
+  2 ** 31,
+  2 ** 32,
+  2 ** 32 + 1,
+  2 ** 40,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 31),
+  -(2 ** 63),
+  1e300,
+  2 ** 16,
+  2 ** 20,
+  -1,
+  -2,
+  0,
+];
 const EDGE_NUMBERS = [0.5, 1.5, -0.5, -0, NaN, Infinity, -Infinity, 1e-300];
 const SMALL_INTS = [0, 1, 1, 2, 2, 3, 4, -1];
-const SHAPES = [[], [0], [1], [2], [3], [4], [2, 3], [3, 3], [4, 4], [2, 0, 3], [1, 2, 4], [1, 8, 9], [1, 1, 3, 3], [1, 4, 2, 2], [1, 2, 4, 4], [2, 3, 4, 5]];
+const SHAPES = [
+  [],
+  [0],
+  [1],
+  [2],
+  [3],
+  [4],
+  [2, 3],
+  [3, 3],
+  [4, 4],
+  [2, 0, 3],
+  [1, 2, 4],
+  [1, 8, 9],
+  [1, 1, 3, 3],
+  [1, 4, 2, 2],
+  [1, 2, 4, 4],
+  [2, 3, 4, 5],
+];
 const FILLS: Fill[] = ['ones', 'arange', 'arange', 'zeros', 'neg'];
 /** Option names found in the API, plus misspellings. */
-const KEYS = ['dtype', 'device', 'requiresGrad', 'generator', 'stride', 'padding', 'dilation', 'groups', 'outputPadding', 'ceilMode',
-  'returnIndices', 'countIncludePad', 'divisorOverride', 'dim', 'keepdim', 'reduction', 'weight', 'bias', 'eps', 'momentum', 'p', 'training',
-  'alpha', 'beta', 'threshold', 'mode', 'value', 'size', 'scaleFactor', 'alignCorners', 'bigint', 'copy', 'retainGraph', 'createGraph',
-  'inputs', 'gradOutputs', 'sorted', 'returnCounts', 'minlength', 'weights', 'hopLength', 'winLength', 'window', 'center', 'length',
-  'ignoreIndex', 'labelSmoothing', 'paddingIdx', 'maxNorm', 'start', 'stop', 'step', 'shape', 'dtpye', 'kernel_size', '__proto__'];
+const KEYS = [
+  'dtype',
+  'device',
+  'requiresGrad',
+  'generator',
+  'stride',
+  'padding',
+  'dilation',
+  'groups',
+  'outputPadding',
+  'ceilMode',
+  'returnIndices',
+  'countIncludePad',
+  'divisorOverride',
+  'dim',
+  'keepdim',
+  'reduction',
+  'weight',
+  'bias',
+  'eps',
+  'momentum',
+  'p',
+  'training',
+  'alpha',
+  'beta',
+  'threshold',
+  'mode',
+  'value',
+  'size',
+  'scaleFactor',
+  'alignCorners',
+  'bigint',
+  'copy',
+  'retainGraph',
+  'createGraph',
+  'inputs',
+  'gradOutputs',
+  'sorted',
+  'returnCounts',
+  'minlength',
+  'weights',
+  'hopLength',
+  'winLength',
+  'window',
+  'center',
+  'length',
+  'ignoreIndex',
+  'labelSmoothing',
+  'paddingIdx',
+  'maxNorm',
+  'start',
+  'stop',
+  'step',
+  'shape',
+  'dtpye',
+  'kernel_size',
+  '__proto__',
+];
 
 /** Option keys learned from "Expected options of f among a, b, c" errors, per target. */
 export type Learned = Map<string, string[]>;
@@ -51,7 +137,10 @@ export class CallGenerator {
   /** Calls that returned normally, per target: mutating one value of them reaches the deep checks. */
   private readonly working = new Map<string, Call[]>();
 
-  constructor(private readonly rng: Rng, private readonly learned: Learned) {}
+  constructor(
+    private readonly rng: Rng,
+    private readonly learned: Learned,
+  ) {}
 
   /** Remembers a call that returned normally (at most 64 per target). */
   worked(call: Call): void {
@@ -63,7 +152,11 @@ export class CallGenerator {
 
   /** An edge integer most of the time, else a malformed value. */
   edge(): Recipe {
-    return this.rng.chance(0.6) ? num(this.rng.pick(EDGE_INTS)) : this.rng.chance(0.3) ? num(this.rng.pick(EDGE_NUMBERS)) : this.malformed();
+    return this.rng.chance(0.6)
+      ? num(this.rng.pick(EDGE_INTS))
+      : this.rng.chance(0.3)
+        ? num(this.rng.pick(EDGE_NUMBERS))
+        : this.malformed();
   }
 
   /**
@@ -109,19 +202,33 @@ export class CallGenerator {
   malformed(depth = 1): Recipe {
     const r = this.rng;
     switch (r.int(14)) {
-      case 0: case 1: return num(r.pick(EDGE_INTS));
-      case 2: return num(r.pick(EDGE_NUMBERS));
-      case 3: return { t: 'null' };
-      case 4: return { t: 'undef' };
-      case 5: return { t: 'obj', v: depth > 0 && r.chance(0.5) ? { foo: this.any(depth - 1) } : {} };
-      case 6: return { t: 'str', v: r.pick(['abc', '2', '', 'float32', 'cpu', 'mean']) };
-      case 7: return { t: 'bool', v: r.chance(0.5) };
-      case 8: return { t: 'big', v: r.pick(['0', '3', '9007199254740993']) };
-      case 9: return r.chance(0.5) ? { t: 'sym' } : { t: 'fn' };
-      case 10: return depth > 0 ? { t: 'arr', v: Array.from({ length: r.int(3) }, () => this.any(depth - 1)) } : { t: 'arr', v: [] };
-      case 11: return this.tensor(false);
-      case 12: return { t: 'tensor', shape: r.pick(SHAPES), dtype: r.pick(torch.dtypeNames), fill: r.pick(FILLS) };
-      default: return this.shape();
+      case 0:
+      case 1:
+        return num(r.pick(EDGE_INTS));
+      case 2:
+        return num(r.pick(EDGE_NUMBERS));
+      case 3:
+        return { t: 'null' };
+      case 4:
+        return { t: 'undef' };
+      case 5:
+        return { t: 'obj', v: depth > 0 && r.chance(0.5) ? { foo: this.any(depth - 1) } : {} };
+      case 6:
+        return { t: 'str', v: r.pick(['abc', '2', '', 'float32', 'cpu', 'mean']) };
+      case 7:
+        return { t: 'bool', v: r.chance(0.5) };
+      case 8:
+        return { t: 'big', v: r.pick(['0', '3', '9007199254740993']) };
+      case 9:
+        return r.chance(0.5) ? { t: 'sym' } : { t: 'fn' };
+      case 10:
+        return depth > 0 ? { t: 'arr', v: Array.from({ length: r.int(3) }, () => this.any(depth - 1)) } : { t: 'arr', v: [] };
+      case 11:
+        return this.tensor(false);
+      case 12:
+        return { t: 'tensor', shape: r.pick(SHAPES), dtype: r.pick(torch.dtypeNames), fill: r.pick(FILLS) };
+      default:
+        return this.shape();
     }
   }
 
@@ -170,10 +277,24 @@ export class CallGenerator {
     const idx = (...shape: number[]): Recipe => ({ t: 'tensor', shape, dtype: 'int64', fill: 'zeros' });
     const n = (v: number): Recipe => num(v);
     const patterns: Recipe[][] = [
-      [f(1, 2, 4, 4)], [f(1, 2, 4, 4), n(2)], [f(1, 2, 4, 4), f(2, 2, 1, 1)], [f(1, 2, 4, 4), f(2, 2, 1, 1), f(2)],
-      [f(1, 2, 4)], [f(1, 2, 4), n(2)], [f(1, 2, 4), f(2, 2, 1)], [f(3, 3)], [f(3, 3), f(3, 3)], [f(3, 3), n(1)],
-      [f(3, 3), n(0), idx(3, 3)], [f(4)], [f(4), f(4)], [f(1, 8, 9), n(4), n(2)],
-      [{ t: 'arr', v: [n(2), n(3)] }], [n(3)], [n(3), n(3)], [{ t: 'arr', v: [f(2, 3), f(2, 3)] }],
+      [f(1, 2, 4, 4)],
+      [f(1, 2, 4, 4), n(2)],
+      [f(1, 2, 4, 4), f(2, 2, 1, 1)],
+      [f(1, 2, 4, 4), f(2, 2, 1, 1), f(2)],
+      [f(1, 2, 4)],
+      [f(1, 2, 4), n(2)],
+      [f(1, 2, 4), f(2, 2, 1)],
+      [f(3, 3)],
+      [f(3, 3), f(3, 3)],
+      [f(3, 3), n(1)],
+      [f(3, 3), n(0), idx(3, 3)],
+      [f(4)],
+      [f(4), f(4)],
+      [f(1, 8, 9), n(4), n(2)],
+      [{ t: 'arr', v: [n(2), n(3)] }],
+      [n(3)],
+      [n(3), n(3)],
+      [{ t: 'arr', v: [f(2, 3), f(2, 3)] }],
     ];
     return patterns.map((args) => {
       const call: Call = { target: t.name, args: structuredClone(args) };

@@ -28,8 +28,7 @@ function simpler(r: Recipe): Recipe[] {
 
 function* candidates(c: Call): Generator<Call> {
   if (c.args.length > 0) yield { ...c, args: c.args.slice(0, -1) };
-  for (let i = 0; i < c.args.length; i++)
-    for (const s of simpler(c.args[i])) yield { ...c, args: c.args.map((a, j) => (j === i ? s : a)) };
+  for (let i = 0; i < c.args.length; i++) for (const s of simpler(c.args[i])) yield { ...c, args: c.args.map((a, j) => (j === i ? s : a)) };
   if (c.self) for (const s of simpler(c.self)) yield { ...c, self: s };
   if (c.forward) for (const s of simpler(c.forward)) yield { ...c, forward: s };
 }

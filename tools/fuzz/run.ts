@@ -46,7 +46,15 @@ export interface FuzzOptions extends ChildOptions {
 }
 
 export const defaults: FuzzOptions = {
-  seed: 1, calls: 10000, time: 1800, batch: 500, corpus: true, warmup: true, callTimeout: 20, memory: 4 * 2 ** 30, log: () => {},
+  seed: 1,
+  calls: 10000,
+  time: 1800,
+  batch: 500,
+  corpus: true,
+  warmup: true,
+  callTimeout: 20,
+  memory: 4 * 2 ** 30,
+  log: () => {},
 };
 
 /** A bad call: its outcome, where, the message and a one-line repro. */
@@ -102,7 +110,9 @@ export async function fuzz(opts: Partial<FuzzOptions> = {}): Promise<Summary> {
   const first = [...(o.corpus ? corpus() : []), ...(o.warmup ? all.flatMap((t) => [...gen.probes(t), ...gen.seeds(t)]) : [])];
   if (first.length) {
     await record(first, await runCalls(first, o));
-    o.log(`${o.corpus ? 'corpus' : ''}${o.corpus && o.warmup ? ', ' : ''}${o.warmup ? 'option probes and seed calls' : ''}: ${first.length} calls`);
+    o.log(
+      `${o.corpus ? 'corpus' : ''}${o.corpus && o.warmup ? ', ' : ''}${o.warmup ? 'option probes and seed calls' : ''}: ${first.length} calls`,
+    );
   }
   while (made < o.calls && (Date.now() - t0) / 1000 < o.time) {
     const n = Math.min(o.batch, o.calls - made);
@@ -120,15 +130,26 @@ export function markdown(s: Summary, command: string): string {
   const rows = OUTCOMES.map((k) => `| ${k}${BAD.includes(k) ? ' (bad)' : ''} | ${s.counts[k]} |`);
   const found = s.findings.map((f) => `- **${f.outcome}** \`${f.repro}\` — ${f.message.replace(/\n/g, ' ').slice(0, 200)}`);
   return [
-    `Fuzzer result: \`${command}\` — ${s.calls} calls in ${s.seconds} s (seed ${s.seed}).`, '',
-    '| outcome | calls |', '|---|---|', ...rows, '',
-    found.length ? `Bad and native-arg calls (one per target and message):\n\n${found.join('\n')}` : 'No bad or native-arg calls.', '',
+    `Fuzzer result: \`${command}\` — ${s.calls} calls in ${s.seconds} s (seed ${s.seed}).`,
+    '',
+    '| outcome | calls |',
+    '|---|---|',
+    ...rows,
+    '',
+    found.length ? `Bad and native-arg calls (one per target and message):\n\n${found.join('\n')}` : 'No bad or native-arg calls.',
+    '',
   ].join('\n');
 }
 
 function parseArgs(argv: string[]): Partial<FuzzOptions> & { out: string } {
   const out: Partial<FuzzOptions> & { out: string } = { out: 'fuzz-results' };
-  const numbers: Record<string, keyof FuzzOptions> = { '--seed': 'seed', '--calls': 'calls', '--time': 'time', '--batch': 'batch', '--timeout': 'callTimeout' };
+  const numbers: Record<string, keyof FuzzOptions> = {
+    '--seed': 'seed',
+    '--calls': 'calls',
+    '--time': 'time',
+    '--batch': 'batch',
+    '--timeout': 'callTimeout',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') out.out = argv[++i];
@@ -138,7 +159,10 @@ function parseArgs(argv: string[]): Partial<FuzzOptions> & { out: string } {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v) || v < 0) throw new RangeError(`fuzz: expected a non-negative number after ${a} but received ${argv[i]}`);
       (out as Record<string, unknown>)[numbers[a]] = v;
-    } else throw new TypeError(`fuzz: unknown option ${a} (options: --seed, --calls, --time, --batch, --timeout, --out, --no-corpus, --no-warmup)`);
+    } else
+      throw new TypeError(
+        `fuzz: unknown option ${a} (options: --seed, --calls, --time, --batch, --timeout, --out, --no-corpus, --no-warmup)`,
+      );
   }
   return out;
 }

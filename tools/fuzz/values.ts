@@ -42,8 +42,15 @@ const FLOATING = new Set(['float16', 'bfloat16', 'float32', 'float64', 'complex6
 
 function makeTensor(r: Extract<Recipe, { t: 'tensor' }>): torch.Tensor {
   const n = r.shape.reduce((a, b) => a * b, 1);
-  const base = r.fill === 'ones' ? torch.ones(r.shape) : r.fill === 'zeros' ? torch.zeros(r.shape)
-    : torch.arange(n, { dtype: 'float32' }).mul(r.fill === 'neg' ? -1 : 1).reshape(r.shape);
+  const base =
+    r.fill === 'ones'
+      ? torch.ones(r.shape)
+      : r.fill === 'zeros'
+        ? torch.zeros(r.shape)
+        : torch
+            .arange(n, { dtype: 'float32' })
+            .mul(r.fill === 'neg' ? -1 : 1)
+            .reshape(r.shape);
   const t = base.to({ dtype: r.dtype });
   if (t !== base) base.dispose();
   if (r.grad && FLOATING.has(r.dtype)) t.requiresGrad_(true);
@@ -54,17 +61,28 @@ function makeTensor(r: Extract<Recipe, { t: 'tensor' }>): torch.Tensor {
 /** The value a recipe describes (tensors are new each time). */
 export function materialize(r: Recipe): unknown {
   switch (r.t) {
-    case 'num': return typeof r.v === 'number' ? r.v : r.v === '-0' ? -0 : Number(r.v);
-    case 'big': return BigInt(r.v);
-    case 'str': return r.v;
-    case 'bool': return r.v;
-    case 'null': return null;
-    case 'undef': return undefined;
-    case 'sym': return Symbol('fuzz');
-    case 'fn': return () => 1;
-    case 'arr': return r.v.map(materialize);
-    case 'obj': return Object.fromEntries(Object.entries(r.v).map(([k, v]) => [k, materialize(v)]));
-    case 'tensor': return makeTensor(r);
+    case 'num':
+      return typeof r.v === 'number' ? r.v : r.v === '-0' ? -0 : Number(r.v);
+    case 'big':
+      return BigInt(r.v);
+    case 'str':
+      return r.v;
+    case 'bool':
+      return r.v;
+    case 'null':
+      return null;
+    case 'undef':
+      return undefined;
+    case 'sym':
+      return Symbol('fuzz');
+    case 'fn':
+      return () => 1;
+    case 'arr':
+      return r.v.map(materialize);
+    case 'obj':
+      return Object.fromEntries(Object.entries(r.v).map(([k, v]) => [k, materialize(v)]));
+    case 'tensor':
+      return makeTensor(r);
   }
 }
 
@@ -83,15 +101,24 @@ function renderNumber(v: number): string {
 /** JavaScript source that builds the value. */
 export function render(r: Recipe): string {
   switch (r.t) {
-    case 'num': return typeof r.v === 'number' ? renderNumber(r.v) : r.v;
-    case 'big': return `${r.v}n`;
-    case 'str': return JSON.stringify(r.v);
-    case 'bool': return String(r.v);
-    case 'null': return 'null';
-    case 'undef': return 'undefined';
-    case 'sym': return "Symbol('fuzz')";
-    case 'fn': return '() => 1';
-    case 'arr': return `[${r.v.map(render).join(', ')}]`;
+    case 'num':
+      return typeof r.v === 'number' ? renderNumber(r.v) : r.v;
+    case 'big':
+      return `${r.v}n`;
+    case 'str':
+      return JSON.stringify(r.v);
+    case 'bool':
+      return String(r.v);
+    case 'null':
+      return 'null';
+    case 'undef':
+      return 'undefined';
+    case 'sym':
+      return "Symbol('fuzz')";
+    case 'fn':
+      return '() => 1';
+    case 'arr':
+      return `[${r.v.map(render).join(', ')}]`;
     case 'obj': {
       const entries = Object.entries(r.v).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${render(v)}`);
       return entries.length ? `{ ${entries.join(', ')} }` : '{}';
@@ -99,8 +126,10 @@ export function render(r: Recipe): string {
     case 'tensor': {
       const shape = `[${r.shape.join(', ')}]`;
       const dtype = r.dtype === 'float32' ? '' : `, { dtype: '${r.dtype}' }`;
-      let s = r.fill === 'ones' || r.fill === 'zeros' ? `torch.${r.fill}(${shape}${dtype})`
-        : `torch.arange(${r.shape.reduce((a, b) => a * b, 1)}${r.fill === 'neg' ? ', { dtype: \'float32\' }).neg()' : ', { dtype: \'float32\' })'}.reshape(${shape})${dtype ? `.to('${r.dtype}')` : ''}`;
+      let s =
+        r.fill === 'ones' || r.fill === 'zeros'
+          ? `torch.${r.fill}(${shape}${dtype})`
+          : `torch.arange(${r.shape.reduce((a, b) => a * b, 1)}${r.fill === 'neg' ? ", { dtype: 'float32' }).neg()" : ", { dtype: 'float32' })"}.reshape(${shape})${dtype ? `.to('${r.dtype}')` : ''}`;
       if (r.grad && FLOATING.has(r.dtype)) s += '.requiresGrad_()';
       return r.disposed ? `disposed(${s})` : s;
     }
@@ -113,7 +142,9 @@ export function renderCall(c: Call): string {
   const dot = c.target.lastIndexOf('.');
   const key = c.target.slice(dot + 1);
   if (c.target.startsWith('Tensor.')) {
-    return key.endsWith('=') ? `${render(c.self!)}.${key.slice(0, -1)} = ${render(c.args[0] ?? { t: 'undef' })}` : `${render(c.self!)}.${key}(${args})`;
+    return key.endsWith('=')
+      ? `${render(c.self!)}.${key.slice(0, -1)} = ${render(c.args[0] ?? { t: 'undef' })}`
+      : `${render(c.self!)}.${key}(${args})`;
   }
   if (c.target.startsWith('nn.') && !c.target.startsWith('nn.init.')) {
     return `new ${c.target}(${args})${c.forward ? `.forward(${render(c.forward)})` : ''}`;

@@ -28,8 +28,12 @@ function conv(op: 'conv1d' | 'conv2d', n: number, x: Tensor, weight: Tensor, bia
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options(o, op, CONV_KEYS);
   const handles = [handle(x), handle(weight, 'weight'), optHandle(bias, 'bias')];
   const mode = typeof padding === 'string' ? oneOf(padding, 'padding', ['same', 'valid']) : null;
-  const w: Window = { kernel: [], stride: tuple(stride, 'stride', n, 1), padding: mode === null ? tuple(padding, 'padding', n) : Array(n).fill(0),
-    dilation: tuple(dilation, 'dilation', n, 1) };
+  const w: Window = {
+    kernel: [],
+    stride: tuple(stride, 'stride', n, 1),
+    padding: mode === null ? tuple(padding, 'padding', n) : Array(n).fill(0),
+    dilation: tuple(dilation, 'dilation', n, 1),
+  };
   const g = int(groups, 'groups', 1, INT32_MAX);
   const sizes = spatial(x, n);
   const ws = weight.shape;
@@ -65,7 +69,12 @@ const CONVT_KEYS = ['stride', 'padding', 'outputPadding', 'groups', 'dilation'] 
 function convT(op: string, n: number, x: Tensor, weight: Tensor, bias: Tensor | null, o?: ConvTransposeOptions): Tensor {
   const { stride = 1, padding = 0, outputPadding = 0, groups = 1, dilation = 1 } = options(o, op, CONVT_KEYS);
   const handles = [handle(x), handle(weight, 'weight'), optHandle(bias, 'bias')];
-  const w: Window = { kernel: [], stride: tuple(stride, 'stride', n, 1), padding: tuple(padding, 'padding', n), dilation: tuple(dilation, 'dilation', n, 1) };
+  const w: Window = {
+    kernel: [],
+    stride: tuple(stride, 'stride', n, 1),
+    padding: tuple(padding, 'padding', n),
+    dilation: tuple(dilation, 'dilation', n, 1),
+  };
   const extra = tuple(outputPadding, 'outputPadding', n);
   const g = int(groups, 'groups', 1, INT32_MAX);
   const sizes = spatial(x, n);
@@ -113,7 +122,12 @@ function maxPool(op: string, n: number, x: Tensor, kernelSize: Size, o?: MaxPool
   const { stride, padding = 0, dilation = 1, ceilMode = false, returnIndices = false } = options(o, op, MAXPOOL_KEYS);
   const h = handle(x);
   const kernel = tuple(kernelSize, 'kernelSize', n, 1);
-  const w = { kernel, stride: strideOr(stride, kernel, n), padding: tuple(padding, 'padding', n), dilation: tuple(dilation, 'dilation', n, 1) };
+  const w = {
+    kernel,
+    stride: strideOr(stride, kernel, n),
+    padding: tuple(padding, 'padding', n),
+    dilation: tuple(dilation, 'dilation', n, 1),
+  };
   pool(op, n, x, w, bool(ceilMode, 'ceilMode'), bool(returnIndices, 'returnIndices') ? 3 : 1);
   const out = wrapAll(native[op](h, w.kernel, w.stride, w.padding, w.dilation, ceilMode, returnIndices));
   return returnIndices ? [out[0], out[1]] : out[0];
@@ -143,8 +157,12 @@ export interface AvgPoolOptions {
 
 /** 1-D average pooling. x: [N, C, L] -> [N, C, Lout]. */
 export function avgPool1d(x: Tensor, kernelSize: Size, o?: AvgPoolOptions): Tensor {
-  const { stride, padding = 0, ceilMode = false, countIncludePad = true } =
-    options(o, 'avgPool1d', ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+  const {
+    stride,
+    padding = 0,
+    ceilMode = false,
+    countIncludePad = true,
+  } = options(o, 'avgPool1d', ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   const h = handle(x);
   const kernel = tuple(kernelSize, 'kernelSize', 1, 1);
   const w = { kernel, stride: strideOr(stride, kernel, 1), padding: tuple(padding, 'padding', 1), dilation: [1] };
@@ -153,8 +171,13 @@ export function avgPool1d(x: Tensor, kernelSize: Size, o?: AvgPoolOptions): Tens
 }
 /** 2-D average pooling; `divisorOverride` replaces the window size as divisor. x: [N, C, H, W] -> [N, C, Hout, Wout]. */
 export function avgPool2d(x: Tensor, kernelSize: Size, o?: AvgPoolOptions & { divisorOverride?: number | null }): Tensor {
-  const { stride, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null } =
-    options(o, 'avgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+  const {
+    stride,
+    padding = 0,
+    ceilMode = false,
+    countIncludePad = true,
+    divisorOverride = null,
+  } = options(o, 'avgPool2d', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   const h = handle(x);
   const kernel = tuple(kernelSize, 'kernelSize', 2, 1);
   const w = { kernel, stride: strideOr(stride, kernel, 2), padding: tuple(padding, 'padding', 2), dilation: [1, 1] };
@@ -172,8 +195,10 @@ function adaptiveSize(op: string, x: Tensor, outputSize: number | (number | null
   const shape = x.shape;
   if (shape.length < n + 1) shapeError(op, `expected a ${n + 1}-D or ${n + 2}-D input but got input of size ${JSON.stringify(shape)}`);
   const list = typeof outputSize === 'number' ? Array(n).fill(outputSize) : outputSize;
-  const size = !Array.isArray(list) || list.length !== n ? tuple(outputSize, 'outputSize', n)
-    : list.map((s, i) => (s === null ? shape[shape.length - n + i] : int(s, 'outputSize', 0, INT32_MAX)));
+  const size =
+    !Array.isArray(list) || list.length !== n
+      ? tuple(outputSize, 'outputSize', n)
+      : list.map((s, i) => (s === null ? shape[shape.length - n + i] : int(s, 'outputSize', 0, INT32_MAX)));
   fits(op, x, rows(x, n) * extraRows, size);
   return size;
 }
@@ -196,10 +221,20 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], o?: 
 /** Max pooling to a fixed output size (null keeps a dim). x: [N, C, H, W] -> [N, C, oH, oW] (and indices with returnIndices). */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: number | (number | null)[], o: { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool2d(x: Tensor, outputSize: number | (number | null)[], o?: { returnIndices?: false }): Tensor;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: number | (number | null)[], o?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: number | (number | null)[],
+  o?: { returnIndices?: boolean },
+): Tensor | [Tensor, Tensor] {
   return adaptiveMax('adaptiveMaxPool2d', 2, x, outputSize, o);
 }
-function adaptiveMax(op: string, n: number, x: Tensor, outputSize: number | (number | null)[], o?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
+function adaptiveMax(
+  op: string,
+  n: number,
+  x: Tensor,
+  outputSize: number | (number | null)[],
+  o?: { returnIndices?: boolean },
+): Tensor | [Tensor, Tensor] {
   const { returnIndices = false } = options(o, op, ['returnIndices']);
   const size = adaptiveSize(op, x, outputSize, n, bool(returnIndices, 'returnIndices') ? 3 : 1);
   const out = wrapAll(native[op](x._h, size, returnIndices));

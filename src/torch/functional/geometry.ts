@@ -28,7 +28,8 @@ export function spatial(x: Tensor, n: number): number[] | null {
 function padded(op: string, sizes: number[], padding: number[]): number[] {
   return sizes.map((l, i) => {
     const p = l + 2 * padding[i];
-    if (p > INT32_MAX) shapeError(op, `padding ${padding[i]} makes spatial dim ${i} of size ${l} ${p} long; at most ${INT32_MAX} is supported`);
+    if (p > INT32_MAX)
+      shapeError(op, `padding ${padding[i]} makes spatial dim ${i} of size ${l} ${p} long; at most ${INT32_MAX} is supported`);
     return p;
   });
 }
@@ -38,7 +39,10 @@ export function convOutput(op: string, sizes: number[], w: Window): number[] {
   return padded(op, sizes, w.padding).map((p, i) => {
     const extent = w.dilation[i] * (w.kernel[i] - 1) + 1;
     if (extent > p)
-      shapeError(op, `Calculated padded input size per channel: (${p}). Kernel size: (${extent}). Kernel size can't be greater than actual input size`);
+      shapeError(
+        op,
+        `Calculated padded input size per channel: (${p}). Kernel size: (${extent}). Kernel size can't be greater than actual input size`,
+      );
     return Math.floor((p - extent) / w.stride[i]) + 1;
   });
 }
@@ -49,7 +53,8 @@ export function poolOutput(op: string, sizes: number[], w: Window, ceil: boolean
     const s = w.stride[i];
     let out = Math.floor((p - w.dilation[i] * (w.kernel[i] - 1) - 1 + (ceil ? s - 1 : 0)) / s) + 1;
     if (ceil && (out - 1) * s >= sizes[i] + w.padding[i]) out--;
-    if (out < 1) shapeError(op, `Given input size (${sizes.join('x')}), calculated output size (${out}) along spatial dim ${i} is too small`);
+    if (out < 1)
+      shapeError(op, `Given input size (${sizes.join('x')}), calculated output size (${out}) along spatial dim ${i} is too small`);
     return out;
   });
 }
@@ -58,7 +63,8 @@ export function poolOutput(op: string, sizes: number[], w: Window, ceil: boolean
 export function convTransposeOutput(op: string, sizes: number[], w: Window, outputPadding: number[]): number[] {
   return sizes.map((l, i) => {
     const out = (l - 1) * w.stride[i] - 2 * w.padding[i] + w.dilation[i] * (w.kernel[i] - 1) + outputPadding[i] + 1;
-    if (out < 1) shapeError(op, `Given input size (${sizes.join('x')}), calculated output size (${out}) along spatial dim ${i} is too small`);
+    if (out < 1)
+      shapeError(op, `Given input size (${sizes.join('x')}), calculated output size (${out}) along spatial dim ${i} is too small`);
     if (out > INT32_MAX) shapeError(op, `calculated output size ${out} along spatial dim ${i} exceeds ${INT32_MAX}`);
     return out;
   });
@@ -66,7 +72,11 @@ export function convTransposeOutput(op: string, sizes: number[], w: Window, outp
 
 /** Checks that a result of `rows` × the product of `sizes` elements of x's dtype fits in memory. */
 export function fits(op: string, x: Tensor, rows: number, sizes: number[]): void {
-  allocation(sizes.reduce((a, b) => a * b, rows), op, x.dtype);
+  allocation(
+    sizes.reduce((a, b) => a * b, rows),
+    op,
+    x.dtype,
+  );
 }
 
 /** The number of rows (batch × channels) ahead of the n spatial dims. */

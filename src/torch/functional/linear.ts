@@ -27,8 +27,12 @@ export interface EmbeddingOptions {
 
 /** Row lookup in an embedding table. input: int64 [*], weight: [V, D] -> [*, D]. */
 export function embedding(input: Tensor, weight: Tensor, o?: EmbeddingOptions): Tensor {
-  const { paddingIdx = null, maxNorm = null, normType = 2, scaleGradByFreq = false } =
-    options(o, 'embedding', ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq']);
+  const {
+    paddingIdx = null,
+    maxNorm = null,
+    normType = 2,
+    scaleGradByFreq = false,
+  } = options(o, 'embedding', ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq']);
   const hi = handle(input);
   const hw = handle(weight, 'weight');
   let pad = -1;

@@ -24,16 +24,30 @@ export interface CrossEntropyOptions {
  * class indices [N] ([], [N, d1, ...]) or float class probabilities of input's shape.
  */
 export function crossEntropy(input: Tensor, target: Tensor, o?: CrossEntropyOptions): Tensor {
-  const { weight = null, ignoreIndex = -100, reduction: red, labelSmoothing = 0 } =
-    options(o, 'crossEntropy', ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
-  return T(native.crossEntropy(handle(input), handle(target, 'target'), optHandle(weight, 'weight'), reduction(red),
-    int(ignoreIndex, 'ignoreIndex'), num(labelSmoothing, 'labelSmoothing', 0, 1)));
+  const {
+    weight = null,
+    ignoreIndex = -100,
+    reduction: red,
+    labelSmoothing = 0,
+  } = options(o, 'crossEntropy', ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
+  return T(
+    native.crossEntropy(
+      handle(input),
+      handle(target, 'target'),
+      optHandle(weight, 'weight'),
+      reduction(red),
+      int(ignoreIndex, 'ignoreIndex'),
+      num(labelSmoothing, 'labelSmoothing', 0, 1),
+    ),
+  );
 }
 
 /** Negative log likelihood of log-probabilities. input: [N, C] (or [C], [N, C, d1, ...]), target: int64 [N] ([], [N, d1, ...]). */
 export function nllLoss(input: Tensor, target: Tensor, o?: Omit<CrossEntropyOptions, 'labelSmoothing'>): Tensor {
   const { weight = null, ignoreIndex = -100, reduction: red } = options(o, 'nllLoss', ['weight', 'ignoreIndex', 'reduction']);
-  return T(native.nllLoss(handle(input), handle(target, 'target'), optHandle(weight, 'weight'), reduction(red), int(ignoreIndex, 'ignoreIndex')));
+  return T(
+    native.nllLoss(handle(input), handle(target, 'target'), optHandle(weight, 'weight'), reduction(red), int(ignoreIndex, 'ignoreIndex')),
+  );
 }
 
 /** (input - target)², reduced. input, target: any broadcastable shapes. */
@@ -77,8 +91,11 @@ export interface BCEWithLogitsOptions {
 
 /** binaryCrossEntropy(sigmoid(input), target), computed stably. input, target: same shape. */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, o?: BCEWithLogitsOptions): Tensor {
-  const { weight = null, posWeight = null, reduction: red } =
-    options(o, 'binaryCrossEntropyWithLogits', ['weight', 'posWeight', 'reduction']);
+  const {
+    weight = null,
+    posWeight = null,
+    reduction: red,
+  } = options(o, 'binaryCrossEntropyWithLogits', ['weight', 'posWeight', 'reduction']);
   const hi = handle(input);
   const ht = handle(target, 'target');
   sameShape('binaryCrossEntropyWithLogits', input, target, (t, i) => `target size ${t} must be the same as input size ${i}`);

@@ -22,16 +22,32 @@ export interface BatchNormOptions {
  * running = (1 - momentum) running + momentum batchStat (unbiased variance).
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, o?: BatchNormOptions): Tensor {
-  const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } =
-    options(o, 'batchNorm', ['weight', 'bias', 'training', 'momentum', 'eps']);
+  const {
+    weight = null,
+    bias = null,
+    training = false,
+    momentum = 0.1,
+    eps = 1e-5,
+  } = options(o, 'batchNorm', ['weight', 'bias', 'training', 'momentum', 'eps']);
   const hx = handle(x);
   if (bool(training, 'training')) {
     const s = x.shape;
     const perChannel = s.reduce((a, d, i) => (i === 1 ? a : a * d), 1);
-    if (s.length >= 2 && perChannel === 1) shapeError('batchNorm', `Expected more than 1 value per channel when training, got input size ${fmt(s)}`);
+    if (s.length >= 2 && perChannel === 1)
+      shapeError('batchNorm', `Expected more than 1 value per channel when training, got input size ${fmt(s)}`);
   }
-  return T(native.batchNorm(hx, optHandle(weight, 'weight'), optHandle(bias, 'bias'), optHandle(runningMean, 'runningMean'),
-    optHandle(runningVar, 'runningVar'), training, num(momentum, 'momentum'), num(eps, 'eps', 0)));
+  return T(
+    native.batchNorm(
+      hx,
+      optHandle(weight, 'weight'),
+      optHandle(bias, 'bias'),
+      optHandle(runningMean, 'runningMean'),
+      optHandle(runningVar, 'runningVar'),
+      training,
+      num(momentum, 'momentum'),
+      num(eps, 'eps', 0),
+    ),
+  );
 }
 
 export interface AffineNormOptions {
@@ -53,7 +69,15 @@ export function layerNorm(x: Tensor, normalizedShape: number | number[], o?: Aff
 /** Normalizes each of `numGroups` channel groups per sample. x: [N, C, *] with C divisible by numGroups, same shape out. */
 export function groupNorm(x: Tensor, numGroups: number, o?: AffineNormOptions): Tensor {
   const { weight = null, bias = null, eps = 1e-5 } = options(o, 'groupNorm', ['weight', 'bias', 'eps']);
-  return T(native.groupNorm(handle(x), int(numGroups, 'numGroups', 1, INT32_MAX), optHandle(weight, 'weight'), optHandle(bias, 'bias'), num(eps, 'eps', 0)));
+  return T(
+    native.groupNorm(
+      handle(x),
+      int(numGroups, 'numGroups', 1, INT32_MAX),
+      optHandle(weight, 'weight'),
+      optHandle(bias, 'bias'),
+      num(eps, 'eps', 0),
+    ),
+  );
 }
 
 /** x / max(‖x‖_p, eps) along `dim` (p 2, dim 1, eps 1e-12). x: any shape, same shape out. */

@@ -30,8 +30,13 @@ export function pad(x: Tensor, pad: number[], o?: { mode?: PadMode; value?: numb
       const k = shape.length - 1 - i;
       return k < pad.length / 2 ? d + pad[2 * k] + pad[2 * k + 1] : d;
     });
-    if (padded.some((d) => d > INT32_MAX)) shapeError('pad', `padding [${pad}] makes shape ${fmt(shape)} ${fmt(padded)}; at most ${INT32_MAX} per dim is supported`);
-    allocation(padded.reduce((a, b) => a * Math.max(b, 0), 1), 'pad', x.dtype);
+    if (padded.some((d) => d > INT32_MAX))
+      shapeError('pad', `padding [${pad}] makes shape ${fmt(shape)} ${fmt(padded)}; at most ${INT32_MAX} per dim is supported`);
+    allocation(
+      padded.reduce((a, b) => a * Math.max(b, 0), 1),
+      'pad',
+      x.dtype,
+    );
   }
   return T(native.pad(h, pad, mode, value === undefined ? null : num(value, 'value')));
 }
@@ -40,7 +45,12 @@ export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear
 const MODES = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'area'] as const;
 /** Spatial rank each mode supports here (3-D or 4-D input). */
 const RANKS: Record<InterpolateMode, number[]> = {
-  nearest: [3, 4], 'nearest-exact': [3, 4], area: [3, 4], linear: [3], bilinear: [4], bicubic: [4],
+  nearest: [3, 4],
+  'nearest-exact': [3, 4],
+  area: [3, 4],
+  linear: [3],
+  bilinear: [4],
+  bicubic: [4],
 };
 
 export interface InterpolateOptions {
@@ -57,12 +67,19 @@ export interface InterpolateOptions {
 
 /** Resizes by `size` or `scaleFactor`. x: [N, C, L] (nearest, linear, area) or [N, C, H, W] (nearest, bilinear, bicubic, area). */
 export function interpolate(x: Tensor, o?: InterpolateOptions): Tensor {
-  const { size, scaleFactor, mode = 'nearest', alignCorners, recomputeScaleFactor = false } =
-    options(o, 'interpolate', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
+  const {
+    size,
+    scaleFactor,
+    mode = 'nearest',
+    alignCorners,
+    recomputeScaleFactor = false,
+  } = options(o, 'interpolate', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
   oneOf(mode, 'mode', MODES);
   const interpolating = mode === 'linear' || mode === 'bilinear' || mode === 'bicubic';
   if (alignCorners !== undefined && !interpolating) {
-    throw new TypeError(`Expected no alignCorners for mode "${mode}" but received ${alignCorners} (only linear, bilinear, bicubic take it)`);
+    throw new TypeError(
+      `Expected no alignCorners for mode "${mode}" but received ${alignCorners} (only linear, bilinear, bicubic take it)`,
+    );
   }
   const ac = bool(alignCorners ?? false, 'alignCorners');
   const hx = handle(x);
@@ -72,12 +89,15 @@ export function interpolate(x: Tensor, o?: InterpolateOptions): Tensor {
   }
   const n = shape.length - 2;
   if ((size === undefined) === (scaleFactor === undefined)) {
-    throw new TypeError(`Expected exactly one of size or scaleFactor for interpolate but received ${size === undefined ? 'neither' : 'both'}`);
+    throw new TypeError(
+      `Expected exactly one of size or scaleFactor for interpolate but received ${size === undefined ? 'neither' : 'both'}`,
+    );
   }
   let outSize: number[] | null = null;
   let scales: number[] | null = null;
   if (size !== undefined) {
-    if (recomputeScaleFactor) throw new TypeError('Expected recomputeScaleFactor only with scaleFactor but received it with an explicit size');
+    if (recomputeScaleFactor)
+      throw new TypeError('Expected recomputeScaleFactor only with scaleFactor but received it with an explicit size');
     outSize = tuple(size, 'size', n, 1);
     fits('interpolate', x, rows(x, n), outSize);
   } else {
@@ -85,8 +105,14 @@ export function interpolate(x: Tensor, o?: InterpolateOptions): Tensor {
     const ok = Array.isArray(list) && list.length === n && list.every((s) => typeof s === 'number' && s > 0 && Number.isFinite(s));
     if (!ok) fail(scaleFactor, 'scaleFactor', `a positive number or an array of ${n} positive numbers`);
     scales = list as number[];
-    fits('interpolate', x, rows(x, n), scales.map((f, i) => Math.floor(shape[i + 2] * f)));
-    if (scales.some((f, i) => shape[i + 2] * f > INT32_MAX)) fail(scaleFactor, 'scaleFactor', `factors that keep each output size <= ${INT32_MAX}`, RangeError);
+    fits(
+      'interpolate',
+      x,
+      rows(x, n),
+      scales.map((f, i) => Math.floor(shape[i + 2] * f)),
+    );
+    if (scales.some((f, i) => shape[i + 2] * f > INT32_MAX))
+      fail(scaleFactor, 'scaleFactor', `factors that keep each output size <= ${INT32_MAX}`, RangeError);
     if (bool(recomputeScaleFactor, 'recomputeScaleFactor') || mode === 'area') {
       outSize = scales.map((s, i) => Math.floor(shape[i + 2] * s));
       scales = null;
@@ -106,8 +132,11 @@ export interface GridSampleOptions {
 
 /** Samples x at normalized grid locations in [-1, 1] (x, y order). x: [N, C, H, W], grid: [N, Ho, Wo, 2] -> [N, C, Ho, Wo]. */
 export function gridSample(x: Tensor, grid: Tensor, o?: GridSampleOptions): Tensor {
-  const { mode = 'bilinear', paddingMode = 'zeros', alignCorners = false } =
-    options(o, 'gridSample', ['mode', 'paddingMode', 'alignCorners']);
+  const {
+    mode = 'bilinear',
+    paddingMode = 'zeros',
+    alignCorners = false,
+  } = options(o, 'gridSample', ['mode', 'paddingMode', 'alignCorners']);
   const m = ['bilinear', 'nearest', 'bicubic'].indexOf(oneOf(mode, 'mode', ['bilinear', 'nearest', 'bicubic']));
   const p = ['zeros', 'border', 'reflection'].indexOf(oneOf(paddingMode, 'paddingMode', ['zeros', 'border', 'reflection']));
   return T(native.gridSample(handle(x), handle(grid, 'grid'), m, p, bool(alignCorners, 'alignCorners')));
@@ -121,12 +150,17 @@ export function affineGrid(theta: Tensor, size: number[], o?: { alignCorners?: b
   const ts = theta.shape;
   if (!isFloating(theta.dtype)) shapeError('affineGrid', `Expected theta to have floating point type, but got ${theta.dtype}`);
   const d = sz.length - 2;
-  if (d !== 2 && d !== 3) shapeError('affineGrid', `only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ${fmt(sz)}`);
+  if (d !== 2 && d !== 3)
+    shapeError('affineGrid', `only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ${fmt(sz)}`);
   if (ts.length !== 3 || ts[0] !== sz[0] || ts[1] !== d || ts[2] !== d + 1) {
     shapeError('affineGrid', `Expected a batch of ${d}D affine matrices of shape Nx${d}x${d + 1} for size ${fmt(sz)}. Got ${fmt(ts)}.`);
   }
   if (Math.min(...sz) <= 0) shapeError('affineGrid', `Expected non-zero, positive output size. Got ${fmt(sz)}`);
-  allocation(sz.slice(2).reduce((a, b) => a * b, sz[0] * (d + 1)), 'affineGrid', theta.dtype);
+  allocation(
+    sz.slice(2).reduce((a, b) => a * b, sz[0] * (d + 1)),
+    'affineGrid',
+    theta.dtype,
+  );
   return T(native.affineGrid(ht, sz, bool(alignCorners, 'alignCorners')));
 }
 
@@ -165,6 +199,10 @@ export function fold(x: Tensor, outputSize: Size, kernelSize: Size, o?: PatchOpt
 
 /** Checked unfold/fold window (kernel, stride, padding, dilation per spatial dim). */
 function patchWindow(kernelSize: unknown, dilation: unknown, padding: unknown, stride: unknown): Window {
-  return { kernel: tuple(kernelSize, 'kernelSize', 2, 1), dilation: tuple(dilation, 'dilation', 2, 1), padding: tuple(padding, 'padding', 2),
-    stride: tuple(stride, 'stride', 2, 1) };
+  return {
+    kernel: tuple(kernelSize, 'kernelSize', 2, 1),
+    dilation: tuple(dilation, 'dilation', 2, 1),
+    padding: tuple(padding, 'padding', 2),
+    stride: tuple(stride, 'stride', 2, 1),
+  };
 }

@@ -17,8 +17,11 @@ type Tensor = torch.Tensor;
 
 function checkWaves(x: unknown, api: string, floating = true): [number, number] {
   if (!(x instanceof torch.Tensor) || x.dim() !== 2)
-    throw new RangeError(`${api}: expected waveforms [B, T] but received ${x instanceof torch.Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`);
-  if (floating && !['float16', 'float32', 'float64'].includes(x.dtype)) throw new TypeError(`${api}: expected floating waveforms but received dtype ${x.dtype}`);
+    throw new RangeError(
+      `${api}: expected waveforms [B, T] but received ${x instanceof torch.Tensor ? `shape [${x.shape.join(', ')}]` : typeof x}`,
+    );
+  if (floating && !['float16', 'float32', 'float64'].includes(x.dtype))
+    throw new TypeError(`${api}: expected floating waveforms but received dtype ${x.dtype}`);
   return x.shape as [number, number];
 }
 
@@ -29,19 +32,31 @@ function perSample(x: Tensor, v: PerSample, name: string, api: string, rank = 2)
     return v;
   }
   if (!(v instanceof torch.Tensor) || v.numel() !== x.shape[0])
-    throw new RangeError(`${api}: expected ${name} as a number or a Tensor [${x.shape[0]}] (one per sample) but received ${v instanceof torch.Tensor ? `shape [${v.shape.join(', ')}]` : typeof v}`);
+    throw new RangeError(
+      `${api}: expected ${name} as a number or a Tensor [${x.shape[0]}] (one per sample) but received ${v instanceof torch.Tensor ? `shape [${v.shape.join(', ')}]` : typeof v}`,
+    );
   return v.to({ dtype: x.dtype, device: x.device }).reshape([x.shape[0], ...Array(rank - 1).fill(1)]);
 }
 
 /** Crops waves [B, T] (any dtype) → [B, length], sample b starting at offsets[b] (int64 [B], 0 ≤ offset ≤ T − length). */
 export function timeCrop(wave: Tensor, offsets: Tensor, length: number): Tensor {
   const [b, t] = checkWaves(wave, 'timeCrop', false);
-  if (!Number.isInteger(length) || length < 1 || length > t) throw new RangeError(`timeCrop: expected an integer length in [1, ${t}] but received ${length}`);
+  if (!Number.isInteger(length) || length < 1 || length > t)
+    throw new RangeError(`timeCrop: expected an integer length in [1, ${t}] but received ${length}`);
   if (!(offsets instanceof torch.Tensor) || offsets.numel() !== b)
-    throw new RangeError(`timeCrop: expected offsets as an int64 Tensor [${b}] but received ${offsets instanceof torch.Tensor ? `shape [${offsets.shape.join(', ')}]` : typeof offsets}`);
+    throw new RangeError(
+      `timeCrop: expected offsets as an int64 Tensor [${b}] but received ${offsets instanceof torch.Tensor ? `shape [${offsets.shape.join(', ')}]` : typeof offsets}`,
+    );
   return torch.scope(() => {
     const o = offsets.to({ dtype: 'int64', device: wave.device }).reshape([b, 1]);
-    if (o.lt(0).any().item() || o.gt(t - length).any().item()) throw new RangeError(`timeCrop: offsets must lie in [0, ${t - length}] for length ${length} of ${t} samples`);
+    if (
+      o.lt(0).any().item() ||
+      o
+        .gt(t - length)
+        .any()
+        .item()
+    )
+      throw new RangeError(`timeCrop: offsets must lie in [0, ${t - length}] for length ${length} of ${t} samples`);
     const idx = o.add(torch.arange(length, { dtype: 'int64', device: wave.device })); // [B, length]
     return wave.gather(1, idx);
   });
@@ -53,7 +68,8 @@ export function timeCrop(wave: Tensor, offsets: Tensor, length: number): Tensor 
  */
 export function randomTimeCrop(wave: Tensor, length: number, generator?: torch.Generator): { crops: Tensor; offsets: Tensor } {
   const [b, t] = checkWaves(wave, 'randomTimeCrop', false);
-  if (!Number.isInteger(length) || length < 1 || length > t) throw new RangeError(`randomTimeCrop: expected an integer length in [1, ${t}] but received ${length}`);
+  if (!Number.isInteger(length) || length < 1 || length > t)
+    throw new RangeError(`randomTimeCrop: expected an integer length in [1, ${t}] but received ${length}`);
   const offsets = torch.randint(0, t - length + 1, [b], { generator });
   return { crops: timeCrop(wave, offsets, length), offsets };
 }
@@ -66,16 +82,22 @@ export function randomTimeCrop(wave: Tensor, length: number, generator?: torch.G
  */
 export function pitchShift(spec: Tensor, shifts: PerSample): Tensor {
   if (!(spec instanceof torch.Tensor) || spec.dim() !== 3)
-    throw new RangeError(`pitchShift: expected a spectrogram [B, nBins, frames] but received ${spec instanceof torch.Tensor ? `shape [${spec.shape.join(', ')}]` : typeof spec}`);
+    throw new RangeError(
+      `pitchShift: expected a spectrogram [B, nBins, frames] but received ${spec instanceof torch.Tensor ? `shape [${spec.shape.join(', ')}]` : typeof spec}`,
+    );
   const [b, bins, frames] = spec.shape;
-  if (typeof shifts === 'number' && !Number.isInteger(shifts)) throw new RangeError(`pitchShift: expected an integer shift (in bins) but received ${shifts}`);
+  if (typeof shifts === 'number' && !Number.isInteger(shifts))
+    throw new RangeError(`pitchShift: expected an integer shift (in bins) but received ${shifts}`);
   return torch.scope(() => {
-    const s = typeof shifts === 'number' ? shifts : perSample(spec, shifts, 'shifts', 'pitchShift', 3) as Tensor;
+    const s = typeof shifts === 'number' ? shifts : (perSample(spec, shifts, 'shifts', 'pitchShift', 3) as Tensor);
     if (s instanceof torch.Tensor && !s.eq(s.round()).all().item()) throw new RangeError('pitchShift: expected integer shifts (in bins)');
     const k = torch.arange(bins, { dtype: spec.dtype, device: spec.device }).reshape([1, bins, 1]);
     const src = k.sub(s); // [B or 1, nBins, 1]: source bin of each output bin
     const valid = src.ge(0).logicalAnd(src.lt(bins)).to(spec.dtype);
-    const idx = src.clamp(0, bins - 1).to('int64').expand([b, bins, frames]);
+    const idx = src
+      .clamp(0, bins - 1)
+      .to('int64')
+      .expand([b, bins, frames]);
     return spec.gather(1, idx).mul(valid);
   });
 }
@@ -85,7 +107,8 @@ export function pitchShift(spec: Tensor, shifts: PerSample): Tensor {
  * shifts uniform on [−maxShift, maxShift] bins from `generator` (SPICE's targets).
  */
 export function randomPitchShift(spec: Tensor, maxShift: number, generator?: torch.Generator): { shifted: Tensor; shifts: Tensor } {
-  if (!Number.isInteger(maxShift) || maxShift < 0) throw new RangeError(`randomPitchShift: expected a non-negative integer maxShift but received ${maxShift}`);
+  if (!Number.isInteger(maxShift) || maxShift < 0)
+    throw new RangeError(`randomPitchShift: expected a non-negative integer maxShift but received ${maxShift}`);
   const shifts = torch.randint(-maxShift, maxShift + 1, [spec.shape[0]], { generator });
   return { shifted: pitchShift(spec, shifts), shifts };
 }

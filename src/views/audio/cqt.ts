@@ -34,7 +34,12 @@ export interface CqtOptions {
 }
 
 export const CQT_DEFAULTS: Readonly<CqtOptions> = Object.freeze({
-  sampleRate: 16000, hopLength: 512, fMin: 32.703195662574764, nBins: 84, binsPerOctave: 12, center: true,
+  sampleRate: 16000,
+  hopLength: 512,
+  fMin: 32.703195662574764,
+  nBins: 84,
+  binsPerOctave: 12,
+  center: true,
 });
 
 /** Centre frequencies [nBins] in Hz: fMin · 2^(k / binsPerOctave). */
@@ -62,7 +67,9 @@ export class ConstantQ {
     this.frequencies = cqtFrequencies(c.nBins, c.fMin, c.binsPerOctave);
     const top = this.frequencies[c.nBins - 1];
     if (!(c.fMin > 0) || top >= c.sampleRate / 2)
-      throw new RangeError(`ConstantQ: the top bin ${top.toFixed(1)} Hz (fMin ${c.fMin} · 2^((nBins − 1) / binsPerOctave)) must lie below the Nyquist frequency ${c.sampleRate / 2} Hz`);
+      throw new RangeError(
+        `ConstantQ: the top bin ${top.toFixed(1)} Hz (fMin ${c.fMin} · 2^((nBins − 1) / binsPerOctave)) must lie below the Nyquist frequency ${c.sampleRate / 2} Hz`,
+      );
     const q = 1 / (2 ** (1 / c.binsPerOctave) - 1);
     const lengths = this.frequencies.map((f) => Math.ceil((q * c.sampleRate) / f));
     const n0 = lengths[0] + (lengths[0] % 2 ? 0 : 1); // odd, so every kernel has a centre tap
@@ -74,7 +81,7 @@ export class ConstantQ {
       const sum = hann.reduce((a, b) => a + b, 0);
       for (let j = 0; j < n; j++) {
         const phase = (2 * Math.PI * f * (j - (n - 1) / 2)) / c.sampleRate;
-        w[(2 * k) * n0 + start + j] = (hann[j] * Math.cos(phase)) / sum;
+        w[2 * k * n0 + start + j] = (hann[j] * Math.cos(phase)) / sum;
         w[(2 * k + 1) * n0 + start + j] = (hann[j] * Math.sin(phase)) / sum;
       }
     });
@@ -89,13 +96,17 @@ export class ConstantQ {
   forward(wave: Tensor): Tensor {
     const c = this.options;
     if (!(wave instanceof torch.Tensor) || (wave.dim() !== 1 && wave.dim() !== 2))
-      throw new RangeError(`ConstantQ: expected a waveform Tensor [B, T] or [T] but received ${wave instanceof torch.Tensor ? `shape [${wave.shape.join(', ')}]` : typeof wave}`);
+      throw new RangeError(
+        `ConstantQ: expected a waveform Tensor [B, T] or [T] but received ${wave instanceof torch.Tensor ? `shape [${wave.shape.join(', ')}]` : typeof wave}`,
+      );
     return torch.scope(() => {
       const x = wave.dim() === 1 ? wave.reshape([1, 1, -1]) : wave.unsqueeze(1); // [B, 1, T]
       const half = (this.kernelLength - 1) / 2;
       const padded = c.center ? F.pad(x, [half, half + 1]) : x;
       if (padded.shape[2] < this.kernelLength)
-        throw new RangeError(`ConstantQ: the signal (${wave.shape.at(-1)} samples) is shorter than the lowest bin's kernel (${this.kernelLength}); raise fMin or use center`);
+        throw new RangeError(
+          `ConstantQ: the signal (${wave.shape.at(-1)} samples) is shorter than the lowest bin's kernel (${this.kernelLength}); raise fMin or use center`,
+        );
       const kernels = this.kernels.to({ dtype: wave.dtype, device: wave.device });
       const y = F.conv1d(padded, kernels, null, { stride: c.hopLength }); // [B, 2 · nBins, frames]
       const pairs = y.unflatten(1, [c.nBins, 2]); // [B, nBins, 2, frames]

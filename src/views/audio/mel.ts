@@ -45,8 +45,19 @@ export interface MelOptions {
 
 /** The TRILL front end (Shor et al., 2020). */
 export const TRILL_FRONTEND: Readonly<MelOptions> = Object.freeze({
-  sampleRate: 16000, nFft: 512, winLength: 400, hopLength: 160, nMels: 64, fMin: 125, fMax: 7500,
-  melScale: 'htk', norm: null, power: 2, center: true, padMode: 'reflect', logOffset: 0.001,
+  sampleRate: 16000,
+  nFft: 512,
+  winLength: 400,
+  hopLength: 160,
+  nMels: 64,
+  fMin: 125,
+  fMax: 7500,
+  melScale: 'htk',
+  norm: null,
+  power: 2,
+  center: true,
+  padMode: 'reflect',
+  logOffset: 0.001,
 });
 
 /** Hz → mel on the HTK scale or Slaney's (linear below 1 kHz, logarithmic above). */
@@ -66,15 +77,29 @@ export function melToHz(m: number, scale: MelScale = 'htk'): number {
  * spanning 0 … ⌊sampleRate / 2⌋ Hz: nMels triangles with centres equally spaced
  * in mel between fMin and fMax (torchaudio.functional.melscale_fbanks).
  */
-export function melFilterbank(nFreqs: number, fMin: number, fMax: number, nMels: number, sampleRate: number,
-  o: { melScale?: MelScale; norm?: 'slaney' | null } = {}): Tensor {
+export function melFilterbank(
+  nFreqs: number,
+  fMin: number,
+  fMax: number,
+  nMels: number,
+  sampleRate: number,
+  o: { melScale?: MelScale; norm?: 'slaney' | null } = {},
+): Tensor {
   const { melScale = 'htk', norm = null } = o;
-  if (melScale !== 'htk' && melScale !== 'slaney') throw new TypeError(`melFilterbank: expected melScale 'htk' or 'slaney' but received ${JSON.stringify(melScale)}`);
-  if (norm !== null && norm !== 'slaney') throw new TypeError(`melFilterbank: expected norm 'slaney' or null but received ${JSON.stringify(norm)}`);
-  for (const [k, v] of [['nFreqs', nFreqs], ['nMels', nMels], ['sampleRate', sampleRate]] as const)
+  if (melScale !== 'htk' && melScale !== 'slaney')
+    throw new TypeError(`melFilterbank: expected melScale 'htk' or 'slaney' but received ${JSON.stringify(melScale)}`);
+  if (norm !== null && norm !== 'slaney')
+    throw new TypeError(`melFilterbank: expected norm 'slaney' or null but received ${JSON.stringify(norm)}`);
+  for (const [k, v] of [
+    ['nFreqs', nFreqs],
+    ['nMels', nMels],
+    ['sampleRate', sampleRate],
+  ] as const)
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`melFilterbank: expected a positive integer for ${k} but received ${v}`);
   if (!(fMin >= 0 && fMin < fMax && fMax <= sampleRate / 2))
-    throw new RangeError(`melFilterbank: expected 0 <= fMin < fMax <= sampleRate / 2 (${sampleRate / 2}) but received fMin=${fMin}, fMax=${fMax}`);
+    throw new RangeError(
+      `melFilterbank: expected 0 <= fMin < fMax <= sampleRate / 2 (${sampleRate / 2}) but received fMin=${fMin}, fMax=${fMax}`,
+    );
   const [mMin, mMax] = [hzToMel(fMin, melScale), hzToMel(fMax, melScale)];
   const pts = Array.from({ length: nMels + 2 }, (_, i) => melToHz(mMin + ((mMax - mMin) * i) / (nMels + 1), melScale));
   const top = Math.floor(sampleRate / 2);
@@ -94,7 +119,8 @@ export function melFilterbank(nFreqs: number, fMin: number, fMax: number, nMels:
 function resolve(o: Partial<MelOptions>): MelOptions {
   const c = { ...TRILL_FRONTEND, ...o };
   for (const k of ['sampleRate', 'nFft', 'winLength', 'hopLength', 'nMels'] as const)
-    if (!Number.isInteger(c[k]) || c[k] < 1) throw new RangeError(`mel spectrogram: expected a positive integer for ${k} but received ${c[k]}`);
+    if (!Number.isInteger(c[k]) || c[k] < 1)
+      throw new RangeError(`mel spectrogram: expected a positive integer for ${k} but received ${c[k]}`);
   if (c.winLength > c.nFft) throw new RangeError(`mel spectrogram: expected winLength <= nFft (${c.nFft}) but received ${c.winLength}`);
   if (!(c.power > 0)) throw new RangeError(`mel spectrogram: expected power > 0 but received ${c.power}`);
   if (!(c.logOffset > 0)) throw new RangeError(`mel spectrogram: expected logOffset > 0 but received ${c.logOffset}`);
@@ -112,7 +138,10 @@ export class MelSpectrogram {
   readonly window: Tensor;
   /** Filterbank [nFft / 2 + 1, nMels]. */
   readonly filterbank: Tensor;
-  constructor(o: Partial<MelOptions> = {}, readonly log = true) {
+  constructor(
+    o: Partial<MelOptions> = {},
+    readonly log = true,
+  ) {
     this.options = Object.freeze(resolve(o));
     const c = this.options;
     this.window = torch.hannWindow(c.winLength);
@@ -122,10 +151,19 @@ export class MelSpectrogram {
   forward(wave: Tensor): Tensor {
     const c = this.options;
     if (!(wave instanceof torch.Tensor) || (wave.dim() !== 1 && wave.dim() !== 2))
-      throw new RangeError(`mel spectrogram: expected a waveform Tensor [B, T] or [T] but received ${wave instanceof torch.Tensor ? `shape [${wave.shape.join(', ')}]` : typeof wave}`);
+      throw new RangeError(
+        `mel spectrogram: expected a waveform Tensor [B, T] or [T] but received ${wave instanceof torch.Tensor ? `shape [${wave.shape.join(', ')}]` : typeof wave}`,
+      );
     return torch.scope(() => {
       const window = this.window.to({ dtype: wave.dtype, device: wave.device });
-      const spec = torch.stft(wave, c.nFft, { hopLength: c.hopLength, winLength: c.winLength, window, center: c.center, padMode: c.padMode, onesided: true });
+      const spec = torch.stft(wave, c.nFft, {
+        hopLength: c.hopLength,
+        winLength: c.winLength,
+        window,
+        center: c.center,
+        padMode: c.padMode,
+        onesided: true,
+      });
       const power = torch.viewAsReal(spec).pow(2).sum(-1); // |X|², [(B,) F, frames]
       const mag = c.power === 2 ? power : power.pow(c.power / 2);
       const fb = this.filterbank.to({ dtype: wave.dtype, device: wave.device });

@@ -5,7 +5,19 @@
  */
 import * as torch from '../../torch/index.js';
 import * as F from '../../torch/functional/index.js';
-import { checkImages, chunked, coins, onSubset, perSample, pipe, probability, range, uniforms, type PerSample, type View } from './common.js';
+import {
+  checkImages,
+  chunked,
+  coins,
+  onSubset,
+  perSample,
+  pipe,
+  probability,
+  range,
+  uniforms,
+  type PerSample,
+  type View,
+} from './common.js';
 import { options, int } from '../../torch/check.js';
 
 type Tensor = torch.Tensor;
@@ -29,23 +41,31 @@ export function gaussianBlur(x: Tensor, kernelSize: number, sigma: PerSample): T
   const k = int(kernelSize, 'kernelSize', 1);
   if (k % 2 === 0) throw new RangeError(`gaussianBlur: expected an odd kernelSize but received ${k}`);
   const half = (k - 1) / 2;
-  if (half >= Math.min(h, w)) throw new RangeError(`gaussianBlur: kernelSize ${k} needs images larger than ${half} pixels (reflect padding) but received ${h}×${w}`);
+  if (half >= Math.min(h, w))
+    throw new RangeError(`gaussianBlur: kernelSize ${k} needs images larger than ${half} pixels (reflect padding) but received ${h}×${w}`);
   return torch.scope(() => {
     const s = perSample(x, sigma, 'sigma', 'gaussianBlur');
     const positive = typeof s === 'number' ? s > 0 : Boolean(s.gt(0).all().item());
-    if (!positive) throw new RangeError(`gaussianBlur: expected sigma > 0 but received ${typeof s === 'number' ? s : 'a tensor with values <= 0'}`);
+    if (!positive)
+      throw new RangeError(`gaussianBlur: expected sigma > 0 but received ${typeof s === 'number' ? s : 'a tensor with values <= 0'}`);
     const t = torch.linspace(-half, half, k, { dtype: x.dtype, device: x.device }).view([1, k]);
-    const pdf = t.div(typeof s === 'number' ? s : s.view([n, 1])).square().mul(-0.5).exp();  // [1 or N, k]
+    const pdf = t
+      .div(typeof s === 'number' ? s : s.view([n, 1]))
+      .square()
+      .mul(-0.5)
+      .exp(); // [1 or N, k]
     const kernels = pdf.div(pdf.sum(1, true)).expand([n, k]);
     return chunked(x, (xs, start) => {
       const groups = xs.shape[0] * c;
       // one kernel per (image, channel): [N C, 1, k], used as [N C, 1, k, 1] then [N C, 1, 1, k]
       const kernel = kernels.narrow(0, start, xs.shape[0]).unsqueeze(1).expand([xs.shape[0], c, k]).reshape([groups, 1, k]);
-      return pipe(xs.reshape([1, groups, h, w]),
+      return pipe(
+        xs.reshape([1, groups, h, w]),
         (y) => F.pad(y, [half, half, half, half], { mode: 'reflect' }),
         (y) => F.conv2d(y, kernel.unsqueeze(3), null, { groups }),
         (y) => F.conv2d(y, kernel.unsqueeze(2), null, { groups }),
-        (y) => y.view([xs.shape[0], c, h, w]));
+        (y) => y.view([xs.shape[0], c, h, w]),
+      );
     });
   });
 }
@@ -66,7 +86,7 @@ export class RandomGaussianBlur implements View {
   readonly p: number;
   constructor(o?: GaussianBlurOptions) {
     const { kernelSize, sigma = [0.1, 2.0], p = 0.5 } = options(o, 'RandomGaussianBlur', ['kernelSize', 'sigma', 'p']);
-    if (kernelSize !== undefined && (int(kernelSize, 'kernelSize', 1) % 2 === 0)) {
+    if (kernelSize !== undefined && int(kernelSize, 'kernelSize', 1) % 2 === 0) {
       throw new RangeError(`RandomGaussianBlur: expected an odd kernelSize but received ${kernelSize}`);
     }
     this.kernelSize = kernelSize;

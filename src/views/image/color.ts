@@ -57,7 +57,10 @@ export function mixColor(x: Tensor, self: number | Tensor, mean: number | Tensor
 function checkFactor(x: Tensor, f: PerSample, api: string): number | Tensor {
   const k = perSample(x, f, `${api} factor`, api);
   const negative = typeof k === 'number' ? k < 0 : Boolean(k.lt(0).any().item());
-  if (negative) throw new RangeError(`${api}: expected a non-negative factor but received ${typeof k === 'number' ? k : 'a negative value in the tensor'}`);
+  if (negative)
+    throw new RangeError(
+      `${api}: expected a non-negative factor but received ${typeof k === 'number' ? k : 'a negative value in the tensor'}`,
+    );
   return k;
 }
 

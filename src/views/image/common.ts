@@ -25,7 +25,8 @@ export function checkImages(x: unknown, api: string, channels: readonly number[]
   if (!(x instanceof torch.Tensor)) fail(x, `${api} input`, 'a Tensor of images [N, C, H, W]');
   const s = x.shape;
   if (s.length !== 4) throw new RangeError(`${api}: expected images of shape [N, C, H, W] but received shape [${s}]`);
-  if (!channels.includes(s[1])) throw new RangeError(`${api}: expected ${channels.join(' or ')} channels (dim 1) but received shape [${s}]`);
+  if (!channels.includes(s[1]))
+    throw new RangeError(`${api}: expected ${channels.join(' or ')} channels (dim 1) but received shape [${s}]`);
   if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'float16') {
     throw new TypeError(`${api}: expected floating images in [0, 1] but received dtype ${x.dtype} (convert uint8 with x.float().div(255))`);
   }
@@ -133,7 +134,10 @@ export function onSubset(x: Tensor, selected: readonly boolean[], fn: (sub: Tens
     if (idx.length === selected.length && !inPlace) return fn(x, idx);
     const at = torch.tensor(idx, { dtype: 'int64', device: x.device });
     const out = inPlace ? x : x.clone();
-    out.indexPut_([at], pipe(x.indexSelect(0, at), (sub) => fn(sub, idx)));
+    out.indexPut_(
+      [at],
+      pipe(x.indexSelect(0, at), (sub) => fn(sub, idx)),
+    );
     return out;
   });
 }

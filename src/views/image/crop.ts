@@ -43,7 +43,12 @@ export interface CropOptions {
  * area ~ U(scale)·H·W and log aspect ~ U(log ratio), the first box that fits wins,
  * placed uniformly; otherwise the largest centred box with an aspect inside `ratio`.
  */
-export function randomResizedCropParams(n: number, height: number, width: number, o: CropOptions & { generator?: torch.Generator } = {}): Boxes {
+export function randomResizedCropParams(
+  n: number,
+  height: number,
+  width: number,
+  o: CropOptions & { generator?: torch.Generator } = {},
+): Boxes {
   const { scale = [0.08, 1], ratio = [3 / 4, 4 / 3], generator } = options(o, 'randomResizedCropParams', ['scale', 'ratio', 'generator']);
   range(scale, 'scale', 0);
   range(ratio, 'ratio', Number.MIN_VALUE);
@@ -67,8 +72,12 @@ export function randomResizedCropParams(n: number, height: number, width: number
       left = Math.floor(u[at + 2 * ATTEMPTS + 1] * (width - w + 1));
     } else {
       const inRatio = width / height;
-      [w, h] = inRatio < ratio[0] ? [width, roundHalfEven(width / ratio[0])]
-        : inRatio > ratio[1] ? [roundHalfEven(height * ratio[1]), height] : [width, height];
+      [w, h] =
+        inRatio < ratio[0]
+          ? [width, roundHalfEven(width / ratio[0])]
+          : inRatio > ratio[1]
+            ? [roundHalfEven(height * ratio[1]), height]
+            : [width, height];
       [top, left] = [Math.floor((height - h) / 2), Math.floor((width - w) / 2)];
     }
     [boxes.top[s], boxes.left[s], boxes.height[s], boxes.width[s]] = [top, left, h, w];
@@ -101,22 +110,31 @@ export function resizedCropBoxes(x: Tensor, boxes: Boxes, size: number | [number
   const [n, , h, w] = checkImages(x, 'resizedCrop');
   const [oh, ow] = tuple(size, 'size', 2, 1);
   for (const key of ['top', 'left', 'height', 'width'] as const) {
-    if (boxes[key].length !== n) throw new RangeError(`resizedCrop: expected ${n} values of ${key} (one per sample) but received ${boxes[key].length}`);
+    if (boxes[key].length !== n)
+      throw new RangeError(`resizedCrop: expected ${n} values of ${key} (one per sample) but received ${boxes[key].length}`);
   }
   const gx = new Float32Array(n * ow);
   const gy = new Float32Array(n * oh);
   for (let s = 0; s < n; s++) {
     const [t, l, bh, bw] = [boxes.top[s], boxes.left[s], boxes.height[s], boxes.width[s]];
     if (!(bh >= 1 && bw >= 1 && t >= 0 && l >= 0 && t + bh <= h && l + bw <= w)) {
-      throw new RangeError(`resizedCrop: sample ${s}: box top ${t}, left ${l}, height ${bh}, width ${bw} does not lie inside the ${h}×${w} image`);
+      throw new RangeError(
+        `resizedCrop: sample ${s}: box top ${t}, left ${l}, height ${bh}, width ${bw} does not lie inside the ${h}×${w} image`,
+      );
     }
     axis(gx, s * ow, l, bw, w, ow, flip?.[s] ?? false);
     axis(gy, s * oh, t, bh, h, oh, false);
   }
   return torch.scope(() => {
     const dev = { device: x.device, dtype: x.dtype };
-    const xs = torch.tensor(gx, { shape: [n, 1, ow, 1] }).to(dev).expand([n, oh, ow, 1]);
-    const ys = torch.tensor(gy, { shape: [n, oh, 1, 1] }).to(dev).expand([n, oh, ow, 1]);
+    const xs = torch
+      .tensor(gx, { shape: [n, 1, ow, 1] })
+      .to(dev)
+      .expand([n, oh, ow, 1]);
+    const ys = torch
+      .tensor(gy, { shape: [n, oh, 1, 1] })
+      .to(dev)
+      .expand([n, oh, ow, 1]);
     return F.gridSample(x, torch.cat([xs, ys], 3), { paddingMode: 'border' });
   });
 }
@@ -132,13 +150,25 @@ const perSampleInts = (v: number | ArrayLike<number>, n: number, name: string): 
  * antialias=False) for a batch: each box value is one integer or one per sample.
  * x: [N, C, H, W] -> [N, C, size[0], size[1]].
  */
-export function resizedCrop(x: Tensor, top: number | ArrayLike<number>, left: number | ArrayLike<number>,
-  height: number | ArrayLike<number>, width: number | ArrayLike<number>, size: number | [number, number]): Tensor {
+export function resizedCrop(
+  x: Tensor,
+  top: number | ArrayLike<number>,
+  left: number | ArrayLike<number>,
+  height: number | ArrayLike<number>,
+  width: number | ArrayLike<number>,
+  size: number | [number, number],
+): Tensor {
   const [n] = checkImages(x, 'resizedCrop');
-  return resizedCropBoxes(x, {
-    top: perSampleInts(top, n, 'top'), left: perSampleInts(left, n, 'left'),
-    height: perSampleInts(height, n, 'height'), width: perSampleInts(width, n, 'width'),
-  }, size);
+  return resizedCropBoxes(
+    x,
+    {
+      top: perSampleInts(top, n, 'top'),
+      left: perSampleInts(left, n, 'left'),
+      height: perSampleInts(height, n, 'height'),
+      width: perSampleInts(width, n, 'width'),
+    },
+    size,
+  );
 }
 
 export interface RandomResizedCropOptions extends CropOptions {
@@ -159,7 +189,12 @@ export class RandomResizedCrop implements View {
   readonly ratio: [number, number];
   readonly flip: number;
   constructor(o: RandomResizedCropOptions) {
-    const { size, scale = [0.08, 1], ratio = [3 / 4, 4 / 3], flip = 0 } = options(o, 'RandomResizedCrop', ['size', 'scale', 'ratio', 'flip']);
+    const {
+      size,
+      scale = [0.08, 1],
+      ratio = [3 / 4, 4 / 3],
+      flip = 0,
+    } = options(o, 'RandomResizedCrop', ['size', 'scale', 'ratio', 'flip']);
     this.size = tuple(size, 'size', 2, 1) as [number, number];
     this.scale = range(scale, 'scale', 0);
     this.ratio = range(ratio, 'ratio', Number.MIN_VALUE);

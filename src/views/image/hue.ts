@@ -42,10 +42,12 @@ const CENTRES = [0, 2, 4];
 /** RGB [N, 3, H, W] from hexagonal hue in [0, 6), max and chroma. */
 function fromHex({ h6, max, chroma }: HexHsv): Tensor {
   const centres = torch.tensor(CENTRES, { dtype: h6.dtype, device: h6.device }).view([1, 3, 1, 1]);
-  return pipe(h6.sub(centres),
-    (d) => d.abs(),                                    // |h6 - c| in [0, 6): [N, 3, H, W]
-    (d) => d.sub_(3).abs(),                            // 3 - circular distance
-    (a) => a.sub_(2).clamp_(-1, 0).mul_(chroma).add_(max));
+  return pipe(
+    h6.sub(centres),
+    (d) => d.abs(), // |h6 - c| in [0, 6): [N, 3, H, W]
+    (d) => d.sub_(3).abs(), // 3 - circular distance
+    (a) => a.sub_(2).clamp_(-1, 0).mul_(chroma).add_(max),
+  );
 }
 
 /** RGB [N, 3, H, W] in [0, 1] -> hue, saturation, value, each [N, 1, H, W] in [0, 1]. */
@@ -71,7 +73,10 @@ export function adjustHue(x: Tensor, hueFactor: PerSample): Tensor {
   return torch.scope(() => {
     const k = perSample(x, hueFactor, 'hueFactor', 'adjustHue');
     const bad = typeof k === 'number' ? Math.abs(k) > 0.5 : Boolean(k.abs().gt(0.5).any().item());
-    if (bad) throw new RangeError(`adjustHue: expected hueFactor in [-0.5, 0.5] but received ${typeof k === 'number' ? k : 'a tensor with values outside'}`);
+    if (bad)
+      throw new RangeError(
+        `adjustHue: expected hueFactor in [-0.5, 0.5] but received ${typeof k === 'number' ? k : 'a tensor with values outside'}`,
+      );
     if (c === 1) return x.clone();
     const hex = toHex(x);
     return fromHex({ ...hex, h6: hex.h6.add_(typeof k === 'number' ? 6 * k : k.mul(6)).remainder(6) });

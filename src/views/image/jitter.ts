@@ -43,7 +43,12 @@ function jitterRange(v: unknown, name: string, center: number, bound: [number, n
   if (typeof v === 'number') {
     num(v, name, 0, center === 0 ? 0.5 : Infinity);
     r = [Math.max(center - v, bound[0]), center + v];
-  } else if (Array.isArray(v) && v.length === 2 && v.every((e) => typeof e === 'number' && e >= bound[0] && e <= bound[1]) && v[0] <= v[1]) {
+  } else if (
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v.every((e) => typeof e === 'number' && e >= bound[0] && e <= bound[1]) &&
+    v[0] <= v[1]
+  ) {
     r = [v[0], v[1]];
   } else {
     return fail(v, name, `a non-negative number or a [min, max] pair within [${bound}]`);
@@ -59,7 +64,9 @@ const HUE = 3;
 const DRAWS = 9;
 
 const sliceParams = (p: JitterParams, start: number, n: number): JitterParams => ({
-  apply: p.apply.slice(start, start + n), order: p.order.slice(start, start + n), factors: p.factors.slice(start, start + n),
+  apply: p.apply.slice(start, start + n),
+  order: p.order.slice(start, start + n),
+  factors: p.factors.slice(start, start + n),
 });
 
 /**
@@ -67,7 +74,10 @@ const sliceParams = (p: JitterParams, start: number, n: number): JitterParams =>
  * k-th adjustment is brightness, contrast or saturation (self null when there are
  * none), and which samples rotate their hue.
  */
-function stepPlan({ apply, order, factors }: JitterParams, k: number): { self: Float64Array | null; mean: Float64Array; gray: Float64Array; hue: boolean[] } {
+function stepPlan(
+  { apply, order, factors }: JitterParams,
+  k: number,
+): { self: Float64Array | null; mean: Float64Array; gray: Float64Array; hue: boolean[] } {
   const n = apply.length;
   const [self, mean, gray] = [new Float64Array(n).fill(1), new Float64Array(n), new Float64Array(n)];
   let linear = false;
@@ -96,10 +106,19 @@ export class ColorJitter implements View {
   readonly ranges: [Range, Range, Range, Range];
   readonly p: number;
   constructor(o?: ColorJitterOptions) {
-    const { brightness = 0, contrast = 0, saturation = 0, hue = 0, p = 1 } =
-      options(o, 'ColorJitter', ['brightness', 'contrast', 'saturation', 'hue', 'p']);
-    this.ranges = [jitterRange(brightness, 'brightness', 1, [0, Infinity]), jitterRange(contrast, 'contrast', 1, [0, Infinity]),
-      jitterRange(saturation, 'saturation', 1, [0, Infinity]), jitterRange(hue, 'hue', 0, [-0.5, 0.5])];
+    const {
+      brightness = 0,
+      contrast = 0,
+      saturation = 0,
+      hue = 0,
+      p = 1,
+    } = options(o, 'ColorJitter', ['brightness', 'contrast', 'saturation', 'hue', 'p']);
+    this.ranges = [
+      jitterRange(brightness, 'brightness', 1, [0, Infinity]),
+      jitterRange(contrast, 'contrast', 1, [0, Infinity]),
+      jitterRange(saturation, 'saturation', 1, [0, Infinity]),
+      jitterRange(hue, 'hue', 0, [-0.5, 0.5]),
+    ];
     this.p = probability(p, 'p');
   }
 
@@ -116,7 +135,9 @@ export class ColorJitter implements View {
     return {
       apply: Array.from({ length: n }, (_, s) => u[s * DRAWS] < this.p),
       order: Array.from({ length: n }, (_, s) => [0, 1, 2, 3].sort((a, b) => u[s * DRAWS + 1 + a] - u[s * DRAWS + 1 + b])),
-      factors: Array.from({ length: n }, (_, s) => ranges.map((r, op) => (r === null ? identity[op] : r[0] + u[s * DRAWS + 5 + op] * (r[1] - r[0])))),
+      factors: Array.from({ length: n }, (_, s) =>
+        ranges.map((r, op) => (r === null ? identity[op] : r[0] + u[s * DRAWS + 5 + op] * (r[1] - r[0]))),
+      ),
     };
   }
 
@@ -127,15 +148,19 @@ export class ColorJitter implements View {
    */
   apply(x: Tensor, params: JitterParams): Tensor {
     const [n] = checkImages(x, 'ColorJitter');
-    if (params.apply.length !== n) throw new RangeError(`ColorJitter.apply: expected parameters for ${n} samples but received ${params.apply.length}`);
+    if (params.apply.length !== n)
+      throw new RangeError(`ColorJitter.apply: expected parameters for ${n} samples but received ${params.apply.length}`);
     return chunked(x, (xs, start) => {
       const slice = sliceParams(params, start, xs.shape[0]);
-      const step = (k: number) => (t: Tensor): Tensor => torch.scope(() => {
-        const { self, mean, gray, hue } = stepPlan(slice, k);
-        const mixed = self ? mixColor(t, coefficient(t, self), coefficient(t, mean), coefficient(t, gray)) : t;
-        // The hue samples of this step are rewritten in place when `mixed` is a temporary.
-        return onSubset(mixed, hue, (sub, idx) => adjustHue(sub, torch.tensor(idx.map((i) => slice.factors[i][HUE]))), mixed !== xs);
-      });
+      const step =
+        (k: number) =>
+        (t: Tensor): Tensor =>
+          torch.scope(() => {
+            const { self, mean, gray, hue } = stepPlan(slice, k);
+            const mixed = self ? mixColor(t, coefficient(t, self), coefficient(t, mean), coefficient(t, gray)) : t;
+            // The hue samples of this step are rewritten in place when `mixed` is a temporary.
+            return onSubset(mixed, hue, (sub, idx) => adjustHue(sub, torch.tensor(idx.map((i) => slice.factors[i][HUE]))), mixed !== xs);
+          });
       return pipe(xs, step(0), step(1), step(2), step(3));
     });
   }
@@ -157,7 +182,9 @@ export class RandomGrayscale implements View {
     const [n, c] = checkImages(x, 'RandomGrayscale');
     const flags = coins(n, this.p, generator);
     if (c === 1 || !flags.includes(true)) return x;
-    return chunked(x, (xs, start) => torch.scope(() => torch.where(mask(xs, flags.slice(start, start + xs.shape[0])), rgbToGrayscale(xs), xs)));
+    return chunked(x, (xs, start) =>
+      torch.scope(() => torch.where(mask(xs, flags.slice(start, start + xs.shape[0])), rgbToGrayscale(xs), xs)),
+    );
   }
 }
 
@@ -174,6 +201,14 @@ export class RandomSolarize implements View {
     const [n] = checkImages(x, 'RandomSolarize');
     const flags = coins(n, this.p, generator);
     if (!flags.includes(true)) return x;
-    return torch.scope(() => solarize(x, column(x, flags.map((f) => (f ? this.threshold : Infinity))).view([n])));
+    return torch.scope(() =>
+      solarize(
+        x,
+        column(
+          x,
+          flags.map((f) => (f ? this.threshold : Infinity)),
+        ).view([n]),
+      ),
+    );
   }
 }
