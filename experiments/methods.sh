@@ -9,6 +9,7 @@
 #   bash experiments/methods.sh            (OUT=runs/methods by default; rerunning resumes)
 #   METHODS="simclr byol" bash experiments/methods.sh   (a subset)
 #   BUDGET=600 bash experiments/methods.sh               (10 minutes per method)
+#   BASELINES=0 ...                                      (the methods only)
 source "$(dirname "$0")/lib.sh"
 OUT=${OUT:-runs/methods}
 METHODS=${METHODS:-"simclr byol mocov3 simsiam barlowtwins vicreg dino"}
@@ -20,14 +21,18 @@ for m in $METHODS; do
   step finetune "$OUT/$m-ft" "${FT[@]}" --init "$OUT/$m" --init-name "$m"
 done
 # Baselines: raw pixels, a random-init encoder, supervised training with all labels for the same time.
-node dist/examples/baselines.js --out "$OUT"
-evaluate "$OUT/raw-pixels"
-evaluate "$OUT/random-init"
-step finetune "$OUT/random-init-ft" "${FT[@]}" --init "$OUT/random-init" --init-name "random init"
-step finetune "$OUT/supervised" "${FT[@]}" --init scratch --fractions 1 --seconds "$BUDGET" --init-name "supervised (all labels)"
-evaluate "$OUT/supervised"
-step finetune "$OUT/supervised-ft" "${FT[@]}" --init "$OUT/supervised" --init-name supervised
+BASELINE_RUNS=()
+if [ "${BASELINES:-1}" != 0 ]; then
+  node dist/examples/baselines.js --out "$OUT"
+  evaluate "$OUT/raw-pixels"
+  evaluate "$OUT/random-init"
+  step finetune "$OUT/random-init-ft" "${FT[@]}" --init "$OUT/random-init" --init-name "random init"
+  step finetune "$OUT/supervised" "${FT[@]}" --init scratch --fractions 1 --seconds "$BUDGET" --init-name "supervised (all labels)"
+  evaluate "$OUT/supervised"
+  step finetune "$OUT/supervised-ft" "${FT[@]}" --init "$OUT/supervised" --init-name supervised
+  BASELINE_RUNS=(raw-pixels random-init supervised)
+fi
 RUNS=()
 for m in $METHODS; do RUNS+=("$OUT/$m"); done
 selfsup report "${RUNS[@]}" --out "$OUT/report.html" --title "Self-supervised methods on Fashion-MNIST at an equal time budget"
-node dist/examples/method-table.js "$OUT" $METHODS raw-pixels random-init supervised
+node dist/examples/method-table.js "$OUT" $METHODS "${BASELINE_RUNS[@]}"
