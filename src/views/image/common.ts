@@ -1,21 +1,15 @@
 /**
- * Shared pieces of the image views: the `View` contract, argument checks, and the
- * plumbing that turns per-sample parameters (drawn in JS from a `torch.Generator`)
- * into tensors that broadcast over an image batch [N, C, H, W].
+ * Shared pieces of the image views: argument checks and the plumbing that turns
+ * per-sample parameters (drawn in JS from a `torch.Generator`) into tensors that
+ * broadcast over an image batch [N, C, H, W]. The `View` contract is in
+ * ../view.ts (re-exported here).
  */
 import * as torch from '../../torch/index.js';
 import { fail, num } from '../../torch/check.js';
 
 type Tensor = torch.Tensor;
 
-/**
- * A batched random view: `forward(x, generator)` maps images x: [N, C, H, W] in
- * [0, 1] to [N, C, H', W'], each sample with its own parameters drawn from
- * `generator` (the global generator when absent). Same seed ⇒ same output.
- */
-export interface View {
-  forward(x: Tensor, generator?: torch.Generator): Tensor;
-}
+export type { View } from '../view.js';
 
 /** A per-sample scalar parameter: one number for the whole batch, or a tensor [N]. */
 export type PerSample = number | Tensor;
