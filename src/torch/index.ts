@@ -70,4 +70,5 @@ export * as autograd from './autograd.js';
 export * as cuda from './cuda.js';
 export { version } from './version.js';
 export { setNumThreads, getNumThreads, maxNumThreads } from './threads.js';
+export { cpuCacheStats, emptyCpuCache, type CpuCacheStats } from './cpu-cache.js';
 export * as safetensors from './safetensors.js';
