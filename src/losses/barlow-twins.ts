@@ -79,20 +79,41 @@ export function offDiagonalTerm(c: Tensor): Tensor {
   });
 }
 
-/** The Barlow Twins loss of eq. 1. z1, z2: projector outputs of the two views [N, D], N ≥ 2 → a scalar. */
-export function barlowTwinsLoss(z1: Tensor, z2: Tensor, o: BarlowTwinsOptions = {}): Tensor {
+/** The Barlow Twins loss of eq. 1 and its two unweighted terms. */
+export interface BarlowTwinsTerms {
+  /** Σᵢ (1 − Cᵢᵢ)² + λ·Σᵢ Σ_{j≠i} Cᵢⱼ² (a scalar). */
+  loss: Tensor;
+  /** Σᵢ (1 − Cᵢᵢ)², unweighted. */
+  invariance: Tensor;
+  /** Σᵢ Σ_{j≠i} Cᵢⱼ², before λ. */
+  redundancy: Tensor;
+}
+
+function terms(fn: string, z1: Tensor, z2: Tensor, o: BarlowTwinsOptions): BarlowTwinsTerms {
   checkSameMatrices(
-    'barlowTwinsLoss',
+    fn,
     [
       ['z1', z1],
       ['z2', z2],
     ],
     batch,
   );
-  const lambda = checkNonNegative('barlowTwinsLoss', 'lambda', o.lambda ?? 5e-3);
-  const eps = checkPositive('barlowTwinsLoss', 'eps', o.eps ?? BN_EPS);
+  const lambda = checkNonNegative(fn, 'lambda', o.lambda ?? 5e-3);
+  const eps = checkPositive(fn, 'eps', o.eps ?? BN_EPS);
   return torch.scope(() => {
     const c = crossCorrelation(z1, z2, { eps }); // [D, D]
-    return onDiagonalTerm(c).add(offDiagonalTerm(c).mul(lambda));
+    const invariance = onDiagonalTerm(c);
+    const redundancy = offDiagonalTerm(c);
+    return { loss: invariance.add(redundancy.mul(lambda)), invariance, redundancy };
   });
+}
+
+/** The Barlow Twins loss of eq. 1. z1, z2: projector outputs of the two views [N, D], N ≥ 2 → a scalar. */
+export function barlowTwinsLoss(z1: Tensor, z2: Tensor, o: BarlowTwinsOptions = {}): Tensor {
+  return torch.scope(() => terms('barlowTwinsLoss', z1, z2, o).loss);
+}
+
+/** The loss of eq. 1 with its terms, from one cross-correlation matrix (what a training step logs). */
+export function barlowTwinsTerms(z1: Tensor, z2: Tensor, o: BarlowTwinsOptions = {}): BarlowTwinsTerms {
+  return terms('barlowTwinsTerms', z1, z2, o);
 }

@@ -3,7 +3,15 @@ export { ntXent, ntXentLogits, ntXentAccuracy, type NtXentOptions } from './ntxe
 export { byolLoss, normalizedMse } from './byol.js';
 export { mocoV3Loss, mocoV3Contrastive, type MocoV3Options } from './mocov3.js';
 export { simsiamLoss, negativeCosine } from './simsiam.js';
-export { barlowTwinsLoss, crossCorrelation, onDiagonalTerm, offDiagonalTerm, type BarlowTwinsOptions } from './barlow-twins.js';
+export {
+  barlowTwinsLoss,
+  barlowTwinsTerms,
+  crossCorrelation,
+  onDiagonalTerm,
+  offDiagonalTerm,
+  type BarlowTwinsOptions,
+  type BarlowTwinsTerms,
+} from './barlow-twins.js';
 export { vicregLoss, invariance, variance, covariance, type VicregOptions, type VicregTerms } from './vicreg.js';
 export {
   dinoLoss,

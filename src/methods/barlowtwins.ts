@@ -27,7 +27,7 @@
  */
 import * as torch from '../torch/index.js';
 import { num, parseConfig, z, type Config, type ConfigInput } from '../config/schema.js';
-import { barlowTwinsLoss, crossCorrelation, offDiagonalTerm, onDiagonalTerm } from '../losses/index.js';
+import { barlowTwinsTerms } from '../losses/index.js';
 import { imageViewsSchema } from '../views/config.js';
 import type { Encoder } from '../models/encoders.js';
 import { headSchema, ImageMethod, twoViews } from './image-method.js';
@@ -66,11 +66,8 @@ export class BarlowTwins extends ImageMethod {
   trainingStep(views: Tensor[]): TrainingStep {
     const [a, b] = twoViews(views, 'BarlowTwins');
     return torch.scope(() => {
-      const z1 = this.project(a); // [N, D]
-      const z2 = this.project(b); // [N, D]
-      const loss = barlowTwinsLoss(z1, z2, { lambda: this.lambda }).mul(this.scaleLoss);
-      const c = crossCorrelation(z1.detach(), z2.detach()); // [D, D]
-      return { loss, logs: { invariance: onDiagonalTerm(c).item(), redundancy: offDiagonalTerm(c).item() } };
+      const t = barlowTwinsTerms(this.project(a), this.project(b), { lambda: this.lambda }); // z: [N, D] each
+      return { loss: t.loss.mul(this.scaleLoss), logs: { invariance: t.invariance.item(), redundancy: t.redundancy.item() } };
     });
   }
 }

@@ -64,6 +64,12 @@ test('barlowTwinsLoss in closed form: an orthogonal batch against itself leaves 
     Math.abs(losses.barlowTwinsLoss(a, a).item() - (losses.onDiagonalTerm(same).item() + 5e-3 * losses.offDiagonalTerm(same).item())) <
       1e-15,
   );
+  // barlowTwinsTerms: the same loss, with its terms from the same cross-correlation matrix.
+  const t = losses.barlowTwinsTerms(a, a, { lambda: 0.5 });
+  assert.equal(t.loss.item(), losses.barlowTwinsLoss(a, a, { lambda: 0.5 }).item());
+  assert.equal(t.invariance.item(), losses.onDiagonalTerm(same).item());
+  assert.equal(t.redundancy.item(), losses.offDiagonalTerm(same).item());
+  assertThrows(() => losses.barlowTwinsTerms(a, a, { lambda: -1 }), /^barlowTwinsTerms: /);
   // Anti-correlated views: every diagonal entry is ≈ −1, so the on-diagonal term is ≈ 4 per dimension.
   assert.ok(Math.abs(losses.onDiagonalTerm(losses.crossCorrelation(z, z.neg())).item() - 16) < 1e-3);
 });
