@@ -191,6 +191,7 @@ export async function pretrain(
     r.loss.backward();
     return { loss: r.loss.item(), logs: r.logs };
   };
+  const groups = model.paramGroups();
   const train = { ...config.train };
   let budget: MetricEvent | undefined;
   if (train.steps === 0 && train.seconds > 0) {
@@ -198,7 +199,7 @@ export async function pretrain(
     const scratch = new torch.Generator(config.seed + 2);
     const stepSeconds = secondsPerStep({
       model,
-      optimizer: makeOptimizer(model.paramGroups(), config.optim, batchSize),
+      optimizer: makeOptimizer(groups, config.optim, batchSize),
       step: (i) => void stepOn(batches[i % batches.length], i, scratch),
       afterStep: (i) => model.afterStep(info(i)),
     });
@@ -206,7 +207,6 @@ export async function pretrain(
     budget = { event: 'budget', stage: 'pretrain', seconds: train.seconds, stepSeconds, steps: totalSteps };
     console.error(`pretrain: ${stepSeconds.toFixed(3)} s per step: ${totalSteps} steps fit in ${train.seconds} s`);
   }
-  const groups = model.paramGroups();
   const optimizer = makeOptimizer(groups, config.optim, batchSize);
   const fixedLr = fixedLrGroups(optimizer, groups);
   const resolved = {

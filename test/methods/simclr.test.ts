@@ -1,22 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { torch, methods, models, data, losses, views } from '../../src/index.js';
-import { Module } from '../../src/nn/index.js';
 import { assertClose, assertThrows, golden, goldenState } from '../helpers.js';
+import { Flat } from './siamese-step.js'; // an "encoder" that only flattens, so the head and loss can be compared with PyTorch alone
 
 const g = golden('methods');
-
-/** An "encoder" that only flattens, so the head and loss can be compared with PyTorch alone. */
-class Flat extends Module {
-  readonly featureDim: number;
-  constructor(d: number) {
-    super();
-    this.featureDim = d;
-  }
-  forward(x: torch.Tensor): torch.Tensor {
-    return x.flatten(1);
-  }
-}
 
 test('SimCLR head + NT-Xent match PyTorch: output, loss, input and weight gradients, BN running stats', () => {
   const model = new methods.SimCLR(new Flat(6), { head: { layers: 3, hiddenDim: 8, outDim: 4 }, temperature: 0.5 });

@@ -266,7 +266,6 @@ test('KEY: 35,000 training steps in scopes leak no tensors and no memory', (t) =
   const b2 = torch.zeros([1]).requiresGrad_();
   const params = [W1, b1, W2, b2];
   const lin = (inp: Tensor, W: Tensor, b: Tensor): Tensor => inp.unsqueeze(1).mul(W).sum(2).add(b);
-  const gc = fullGc;
   const steps = 35_000;
   // RSS rises by up to ~17 MiB over the first ~15,000 steps (allocator arenas and V8's heap
   // settling, with or without a leak) and is flat after: measure from step 15,000.
@@ -298,12 +297,12 @@ test('KEY: 35,000 training steps in scopes leak no tensors and no memory', (t) =
       assert.fail(`step ${step}: ${live} live tensors, expected ${base}`);
     }
     if (step === from) {
-      gc();
+      fullGc();
       rssAtFrom = process.memoryUsage().rss;
     }
     lastLoss = loss;
   }
-  gc();
+  fullGc();
   const growth = process.memoryUsage().rss - rssAtFrom;
   const seconds = (performance.now() - t0) / 1000;
   t.diagnostic(
@@ -324,7 +323,6 @@ test('KEY: param.grad read outside any scope is one Tensor per gradient: 20,000 
   const w = torch.randn([64, 64], { generator: gen }).requiresGrad_(); // a 16 KiB gradient
   const x = torch.randn([8, 64], { generator: gen });
   const opt = new torch.optim.SGD([w], { lr: 1e-3 });
-  const gc = fullGc;
   const steps = 20_000;
   let base = -1;
   let rssAt1000 = 0;
@@ -338,11 +336,11 @@ test('KEY: param.grad read outside any scope is one Tensor per gradient: 20,000 
     if (step === 1) base = live;
     else if (live !== base) assert.fail(`step ${step}: ${live} live tensors, expected ${base}`);
     if (step === 1000) {
-      gc();
+      fullGc();
       rssAt1000 = process.memoryUsage().rss;
     }
   }
-  gc();
+  fullGc();
   const growth = process.memoryUsage().rss - rssAt1000;
   t.diagnostic(
     `RSS growth step 1000 -> ${steps}: ${(growth / 2 ** 20).toFixed(2)} MiB (a buffer per read would be ${((19_000 * 16) / 1024).toFixed(0)} MiB)`,
