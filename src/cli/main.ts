@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import { flagFields, flagHelp, flagName, mergeFlags, parseConfig, readConfigFile, type z } from '../config/schema.js';
 import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/evaluate.js';
 import { finetune, finetuneSchema } from '../pipeline/finetune.js';
-import { pretrain, pretrainSchema } from '../pipeline/pretrain.js';
+import { pretrain, pretrainCommandSchema } from '../pipeline/pretrain.js';
 import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
 import { viewsSchema, writeViewGrid } from '../pipeline/view-grid.js';
 import { peekIn, type Peek } from '../pipeline/common.js';
@@ -75,7 +75,16 @@ function savedConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
     throw new Error(
       `--resume continues a run with its saved config.json; drop ${extra.map((k) => (k === 'config' ? '--config' : flagName(k))).join(', ')}`,
     );
-  const { command: _c, inChannels: _i, imageSize: _s, initName: _n, ...saved } = new RunDir(opts.out!, { resume: true }).readConfig();
+  const {
+    command: _c,
+    inChannels: _i,
+    imageSize: _s,
+    initName: _n,
+    modality: _m,
+    flopsPerStep: _f,
+    totalSteps: _t,
+    ...saved
+  } = new RunDir(opts.out!, { resume: true }).readConfig();
   return parseConfig(schemaOf(peekIn(saved)), saved, join(opts.out!, 'config.json')) as Record<string, unknown>;
 }
 
@@ -101,9 +110,9 @@ export function program(argv: string[] = process.argv): Command {
       p.command('pretrain').description('self-supervised pretraining of an encoder by any method (`selfsup methods`)'),
       'the pretraining',
     ),
-    pretrainSchema(peek),
+    pretrainCommandSchema(peek),
   ).action(async (opts: Opts) =>
-    exitInterrupted((await pretrain(run(pretrainSchema, opts), opts.out!, { resume: opts.resume })).interrupted),
+    exitInterrupted((await pretrain(run(pretrainCommandSchema, opts), opts.out!, { resume: opts.resume })).interrupted),
   );
   withSchema(
     outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'),

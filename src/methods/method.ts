@@ -46,6 +46,24 @@ export interface ImageBatch {
   partners: Tensor;
 }
 
+/** A batch of a text method: token ids and their attention mask, both int64 [N, T] (1 on tokens, 0 on padding). */
+export interface TextBatch {
+  inputIds: Tensor;
+  attentionMask: Tensor;
+}
+
+/** The encoder size of a text method (a BERT-style Transformer; ELECTRA's discriminator). */
+export interface TextModelSize {
+  vocabSize: number;
+  hiddenSize: number;
+  embeddingSize: number;
+  numLayers: number;
+  numHeads: number;
+  intermediateSize: number;
+  maxPositions: number;
+  dropout: number;
+}
+
 /** What a training step returns: the loss to backpropagate and scalars to log (loss terms, accuracies, τ, momentum …). */
 export interface TrainingStep {
   loss: Tensor;
@@ -60,8 +78,10 @@ export interface BuildContext {
    * Momentum and teacher copies call it again.
    */
   encoder(): Encoder;
-  /** The input: channels and side of image sets. */
+  /** The input: channels and side of image sets (0 for text). */
   input: { channels: number; size: number };
+  /** Text methods: the encoder's size and the tokenizer's special ids (absent for other modalities). */
+  text?: { size: TextModelSize; maskId: number; specialIds: readonly number[] };
   batchSize: number;
   totalSteps: number;
   stepsPerEpoch: number;
@@ -79,9 +99,9 @@ export interface MethodParamGroup {
 }
 
 /** The trained object of a method: a Module whose state dict holds all its state. */
-export abstract class MethodModel<B = ImageBatch> extends Module {
+export abstract class MethodModel<B = ImageBatch, E extends Module = Encoder> extends Module {
   /** The network whose weights are exported as encoder.safetensors and fine-tuned. */
-  abstract readonly encoder: Encoder;
+  abstract readonly encoder: E;
   /** Width of `representation(x)` at the default layer. */
   abstract readonly representationDim: number;
   /** The augmented views of a batch (drawn from `generator`, so the same seed gives the same views). */
@@ -116,7 +136,7 @@ export abstract class MethodModel<B = ImageBatch> extends Module {
 /** The optimizer a method recommends (its paper's), used as the run's defaults. */
 export interface OptimDefaults {
   name: 'lars' | 'sgd' | 'adamw';
-  /** Per 256 images (scaled linearly with the batch size). */
+  /** Per 256 images or sequences (scaled linearly with the batch size). */
   lr: number;
   weightDecay: number;
   momentum?: number;
@@ -124,7 +144,7 @@ export interface OptimDefaults {
 }
 
 /** A registered method. `O` is its options schema (a strict object of fields with defaults). */
-export interface MethodSpec<O extends z.ZodObject = z.ZodObject, B = ImageBatch> {
+export interface MethodSpec<O extends z.ZodObject = z.ZodObject, B = ImageBatch, E extends Module = Encoder> {
   readonly name: string;
   /** "Authors Year, Title" (and the section the implementation follows). */
   readonly paper: string;
@@ -136,5 +156,5 @@ export interface MethodSpec<O extends z.ZodObject = z.ZodObject, B = ImageBatch>
   readonly optim: OptimDefaults;
   /** Which items give the two views of a positive pair (default: two views of one item). */
   pairs?(o: PairSamplerOptions): PairSampler;
-  build(options: Config<O>, ctx: BuildContext): MethodModel<B>;
+  build(options: Config<O>, ctx: BuildContext): MethodModel<B, E>;
 }

@@ -9,10 +9,12 @@ import { mocov3 } from './mocov3.js';
 import { barlowtwins } from './barlowtwins.js';
 import { vicreg } from './vicreg.js';
 import { dino } from './dino.js';
+import { electra } from './electra.js';
+import { mlm } from './mlm.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  ([simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino] as MethodSpec[]).map((m) => [m.name, m]),
+  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm].map((m) => [m.name, m as unknown as MethodSpec]),
 );
 
 /** The method named `name` (of `modality`, when given). */

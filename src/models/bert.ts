@@ -95,7 +95,8 @@ export class Bert extends Module {
   readonly embeddingsProject: Linear | null;
   readonly encoder: TransformerEncoder;
 
-  constructor(config: BertConfig) {
+  /** `o.embeddings`: use this embeddings module (shared with another encoder, as ELECTRA's generator and discriminator) instead of a new one. */
+  constructor(config: BertConfig, o: { embeddings?: BertEmbeddings } = {}) {
     super();
     const c: Required<BertConfig> = {
       typeVocabSize: 2,
@@ -118,9 +119,17 @@ export class Bert extends Module {
     ] as const)
       if (!(Number.isInteger(c[k]) && c[k] > 0))
         throw new RangeError(`Bert: expected a positive integer for config.${k} but received ${JSON.stringify(c[k])}`);
+    if (o.embeddings) {
+      const w = o.embeddings.wordEmbeddings.weight.shape;
+      const p = o.embeddings.positionEmbeddings.weight.shape;
+      if (w[0] !== c.vocabSize || w[1] !== c.embeddingSize || p[0] !== c.maxPositions)
+        throw new RangeError(
+          `Bert: shared embeddings hold ${w[0]} tokens × ${w[1]} and ${p[0]} positions but the config asks for ${c.vocabSize} × ${c.embeddingSize} and ${c.maxPositions}`,
+        );
+    }
     this.embeddings = this.registerModule(
       'embeddings',
-      new BertEmbeddings(c.vocabSize, c.maxPositions, c.typeVocabSize, c.embeddingSize, c),
+      o.embeddings ?? new BertEmbeddings(c.vocabSize, c.maxPositions, c.typeVocabSize, c.embeddingSize, c),
     );
     this.embeddingsProject = this.registerModule(
       'embeddings_project',
@@ -135,17 +144,19 @@ export class Bert extends Module {
         batchFirst: true,
       });
     this.encoder = this.registerModule('encoder', new TransformerEncoder(layer, c.numLayers));
-    this.initWeights();
+    this.initWeights(0.02, o.embeddings);
   }
 
-  /** BERT's initialisation: every weight N(0, std²), biases 0, LayerNorm γ = 1 and β = 0. */
-  initWeights(std = 0.02): void {
-    for (const m of this.modules())
+  /** BERT's initialisation: every weight N(0, std²), biases 0, LayerNorm γ = 1 and β = 0 (`skip`: a shared module left as it is). */
+  initWeights(std = 0.02, skip?: Module): void {
+    for (const m of this.modules()) {
+      if (skip && (m === skip || [...skip.modules()].includes(m))) continue;
       for (const [name, p] of m.namedParameters('', false)) {
         if (name.endsWith('bias')) init.zeros_(p);
         else if (m instanceof LayerNorm) init.ones_(p);
         else init.normal_(p, 0, std);
       }
+    }
   }
 
   forward(inputIds: Tensor, o: BertForwardOptions = {}): Tensor {

@@ -3,6 +3,6 @@ export { Optimizer, type ParamGroupInput, type ParamGroup, type OptimizerState, 
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { LARS, larsParamGroups, type LARSOptions } from './lars.js';
-export { warmupCosine, stepDecay, constant } from './schedules.js';
+export { warmupCosine, warmupLinear, stepDecay, constant } from './schedules.js';
 export { EMA, momentumUpdate_, frozenCopy } from './ema.js';
 export { clipGradNorm_ } from './clip.js';

@@ -8,6 +8,21 @@
  */
 import { finite, int, options, within } from '../torch/check.js';
 
+/** The checked options of a warm-up schedule; errors start with `op`. */
+function checkWarmup<O extends { baseLr: number; warmupSteps: number; totalSteps: number; finalLr?: number }>(op: string, o: O): O {
+  const c = within(op, () => {
+    const c = options(o, op, ['baseLr', 'warmupSteps', 'totalSteps', 'finalLr']);
+    finite(c.baseLr, 'baseLr', 0);
+    finite(c.finalLr ?? 0, 'finalLr', 0);
+    int(c.totalSteps, 'totalSteps', 1);
+    int(c.warmupSteps, 'warmupSteps', 0);
+    return c as O;
+  });
+  if (c.warmupSteps > c.totalSteps)
+    throw new RangeError(`${op}: expected warmupSteps <= totalSteps but received warmupSteps=${c.warmupSteps}, totalSteps=${c.totalSteps}`);
+  return c;
+}
+
 /**
  * Linear warm-up then cosine decay (Loshchilov & Hutter, 2017, SGDR; Goyal et al.,
  * 2017 for the warm-up), as in SimCLR. Steps 0 … warmupSteps rise linearly,
@@ -18,27 +33,24 @@ import { finite, int, options, within } from '../torch/check.js';
  * steps 1 … totalSteps: the first at baseLr/warmupSteps, the last at finalLr.
  */
 export function warmupCosine(o: { baseLr: number; warmupSteps: number; totalSteps: number; finalLr?: number }): (step: number) => number {
-  const {
-    baseLr,
-    warmupSteps,
-    totalSteps,
-    finalLr = 0,
-  } = within('warmupCosine', () => {
-    const c = options(o, 'warmupCosine', ['baseLr', 'warmupSteps', 'totalSteps', 'finalLr']);
-    finite(c.baseLr, 'baseLr', 0);
-    finite(c.finalLr ?? 0, 'finalLr', 0);
-    int(c.totalSteps, 'totalSteps', 1);
-    int(c.warmupSteps, 'warmupSteps', 0);
-    return c as Required<typeof c>;
-  });
-  if (warmupSteps > totalSteps)
-    throw new RangeError(
-      `warmupCosine: expected warmupSteps <= totalSteps but received warmupSteps=${warmupSteps}, totalSteps=${totalSteps}`,
-    );
+  const { baseLr, warmupSteps, totalSteps, finalLr = 0 } = checkWarmup('warmupCosine', o);
   return (step) => {
     if (step < warmupSteps) return (baseLr * step) / warmupSteps;
     const t = Math.min(1, (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
     return finalLr + 0.5 * (baseLr - finalLr) * (1 + Math.cos(Math.PI * t));
+  };
+}
+
+/**
+ * Linear warm-up to `baseLr` over `warmupSteps`, then linear decay to 0 at
+ * `totalSteps` (BERT's and ELECTRA's schedule: polynomial decay of power 1).
+ * Same step convention as `warmupCosine`.
+ */
+export function warmupLinear(o: { baseLr: number; warmupSteps: number; totalSteps: number }): (step: number) => number {
+  const { baseLr, warmupSteps, totalSteps } = checkWarmup('warmupLinear', o);
+  return (step) => {
+    if (step < warmupSteps) return (baseLr * step) / warmupSteps;
+    return baseLr * Math.max(0, 1 - (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps));
   };
 }
 

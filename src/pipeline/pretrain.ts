@@ -16,6 +16,7 @@ import { METHODS, getMethod } from '../methods/registry.js';
 import type { MethodModel, MethodSpec, StepInfo } from '../methods/method.js';
 import { instancePairs, type PairBatch } from '../methods/pairs.js';
 import { warmupCosine } from '../optim/schedules.js';
+import { pretrainTextSchema, pretrainText } from './pretrain-text.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir, type MetricEvent } from '../train/run-dir.js';
@@ -58,13 +59,19 @@ function monitorSection(peek: Peek) {
   );
 }
 
-/** The schema of a pretraining config; the method's and data sets' own options depend on their names (`peek`). */
+/** The schema of `selfsup pretrain`: the image schema below, or the text one (pretrain-text.ts) for a text method. */
+export function pretrainCommandSchema(peek: Peek): z.ZodType {
+  return isTextMethod(peek('method', 'simclr')) ? pretrainTextSchema(peek) : pretrainSchema(peek);
+}
+
+/** True when `name` is a registered text method (its runs go to the text pipeline, pretrain-text.ts). */
+const isTextMethod = (name: string): boolean => Object.hasOwn(METHODS, name) && METHODS[name].modality === 'text';
+
+/** The schema of an image pretraining config; the method's and data sets' own options depend on their names (`peek`). */
 export function pretrainSchema(peek: Peek) {
   const method = peek('method', 'simclr');
   const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-  const names = Object.values(METHODS)
-    .filter((m) => m.modality === 'image')
-    .map((m) => m.name);
+  const names = Object.values(METHODS).map((m) => m.name); // text methods choose the text schema above
   const options: z.ZodRawShape = spec?.options.shape ?? {}; // checked here; typed by the method's own schema where it is built
   return z.strictObject({
     ...commonFields,
@@ -155,6 +162,7 @@ export async function pretrain(
   out: string,
   o: { resume?: boolean; stopAfter?: number } = {},
 ): Promise<FitResult> {
+  if (isTextMethod(peekIn(raw)('method', 'simclr'))) return pretrainText(raw, out, o);
   const config = resolvePretrain(raw);
   applyThreads(config.threads);
   const run = new RunDir(out, { resume: o.resume });

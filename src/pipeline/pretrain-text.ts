@@ -1,0 +1,227 @@
+/**
+ * `selfsup pretrain --method electra|mlm`: self-supervised pretraining of a
+ * text encoder on unlabelled text by a text method, into a run folder:
+ * config.json, metrics, checkpoints, tokenizer.json (ours) and
+ * tokenizer.hf.json (Hugging Face's format), model.safetensors (the method's
+ * whole state), encoder.safetensors (the encoder alone) and
+ * discriminator.hf.safetensors (Hugging Face's ELECTRA key names), plus
+ * snapshots of the encoder along the run for the compute curve
+ * (snapshots/step-N.safetensors, each logged with its pretraining FLOPs).
+ *
+ * The text is streamed from the sources (packaged corpora or folders of .txt
+ * files), tokenised by a BPE vocabulary trained on them (cached, saved with the
+ * model) and packed into sequences of `maxLength` tokens ([CLS] … [SEP]). A run
+ * can be given a compute budget in FLOPs (`train.flops`): the steps are the
+ * budget over the method's FLOPs per step, so runs of different methods and
+ * sizes compare at equal compute, as in ELECTRA's tables.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import * as torch from '../torch/index.js';
+import { bool, choice, int, num, parseConfig, section, str, strs, z, type Config } from '../config/schema.js';
+import { METHODS, getMethod } from '../methods/registry.js';
+import type { MethodSpec, StepInfo, TextBatch, TextModelSize } from '../methods/method.js';
+import type { TextMethod } from '../methods/text-method.js';
+import { warmupLinear } from '../optim/schedules.js';
+import { fit, type FitResult } from '../train/fit.js';
+import { RunDir } from '../train/run-dir.js';
+import { toHuggingFaceElectra, huggingFaceElectraConfig } from '../models/electra-hf.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { packedCorpus, DEFAULT_SOURCES } from './text-corpus.js';
+import { applyThreads, commonFields, makeOptimizer, methodOptions, peekIn, type Peek } from './common.js';
+
+/** The encoder's size (`--model.*`); defaults are ELECTRA-Small's (§3.3) except the depth. */
+export const textModelSection = section(
+  {
+    hiddenSize: int('hidden size H (ELECTRA-Small: 256)', 256, { min: 8, max: 4096 }),
+    embeddingSize: int('embedding size E (ELECTRA-Small: 128; a projection maps E → H)', 128, { min: 8, max: 4096 }),
+    layers: int('Transformer layers (ELECTRA-Small: 12)', 12, { min: 1, max: 48 }),
+    heads: int('attention heads (H must be a multiple)', 4, { min: 1, max: 64 }),
+    intermediateSize: int('feed-forward width (ELECTRA-Small: 1024)', 1024, { min: 8, max: 16384 }),
+    dropout: num('dropout (embeddings, attention, residual branches)', 0.1, { min: 0, max: 0.9 }),
+  },
+  'text encoder (a BERT-style Transformer)',
+);
+export type TextModelConfig = Config<typeof textModelSection>;
+
+/** The text section of a pretraining run: sources, tokenizer, sequence length. */
+export const textDataSection = section(
+  {
+    sources: strs(`corpora (${DEFAULT_SOURCES.join(', ')}) or folders of .txt files (default: the four corpora)`),
+    maxLength: int('tokens per sequence, [CLS] and [SEP] included (ELECTRA-Small: 128)', 128, { min: 8, max: 4096 }),
+    vocabSize: int('BPE vocabulary size, special tokens included', 8000, { min: 64, max: 200000 }),
+    lowercase: bool('lower-case the text before tokenising', false),
+    tokenizer: str('use this tokenizer.json (selfsup format) instead of training one on the sources'),
+    maxTokens: int('keep at most this many tokens of the sources', undefined, { min: 1 }),
+  },
+  'unlabelled text',
+);
+
+/** The schema of a text pretraining config. */
+export function pretrainTextSchema(peek: Peek) {
+  const method = peek('method', 'electra');
+  const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+  const names = Object.values(METHODS)
+    .filter((m) => m.modality === 'text')
+    .map((m) => m.name);
+  const options: z.ZodRawShape = spec?.options.shape ?? {};
+  const optim = (spec ?? METHODS.electra).optim;
+  return z.strictObject({
+    ...commonFields,
+    method: choice('self-supervised method (`selfsup methods` lists them)', names, 'electra', options as Record<never, never>),
+    data: textDataSection,
+    model: textModelSection,
+    optim: section(
+      {
+        lr: num('learning rate per 256 sequences (scaled linearly with the batch size; ELECTRA-Small: 5e-4 at 128)', optim.lr, {
+          min: 0,
+          max: 1,
+        }),
+        weightDecay: num('weight decay (ELECTRA: 0.01)', optim.weightDecay, { min: 0, max: 10 }),
+        warmup: num('fraction of the steps of linear warm-up, then linear decay to 0 (ELECTRA: 10k of 1M steps)', 0.05, {
+          min: 0,
+          max: 1,
+        }),
+      },
+      'AdamW with linear warm-up and decay',
+    ),
+    train: section(
+      {
+        steps: int('optimizer steps (0: from flops)', 0, { min: 0 }),
+        flops: num('pretraining budget in FLOPs when steps is 0: steps = flops / (FLOPs per step)', 0, { min: 0 }),
+        batchSize: int('sequences per batch (ELECTRA-Small: 128)', 128, { min: 1, max: 65536 }),
+        snapshots: int('encoder snapshots at equal intervals along the run (compute curve; the last is the end)', 4, { min: 1 }),
+        checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
+        logEvery: int('steps between metric lines', 10, { min: 1 }),
+      },
+      'training loop',
+    ),
+  });
+}
+export type PretrainTextConfig = Config<ReturnType<typeof pretrainTextSchema>>;
+
+/** The method's encoder size from the model section and the tokenizer. */
+export function textModelSize(m: TextModelConfig, vocabSize: number, maxPositions: number): TextModelSize {
+  if (m.hiddenSize % m.heads) throw new RangeError(`model.hiddenSize (${m.hiddenSize}) must be a multiple of model.heads (${m.heads})`);
+  return {
+    vocabSize,
+    hiddenSize: m.hiddenSize,
+    embeddingSize: m.embeddingSize,
+    numLayers: m.layers,
+    numHeads: m.heads,
+    intermediateSize: m.intermediateSize,
+    maxPositions,
+    dropout: m.dropout,
+  };
+}
+
+/** Runs (or, with `resume`, continues) a text pretraining run in `out`. */
+export async function pretrainText(
+  raw: Record<string, unknown>,
+  out: string,
+  o: { resume?: boolean; stopAfter?: number } = {},
+): Promise<FitResult> {
+  const config: PretrainTextConfig = parseConfig(pretrainTextSchema(peekIn(raw)), raw, 'config');
+  applyThreads(config.threads);
+  const run = new RunDir(out, { resume: o.resume });
+  const spec = getMethod(config.method.name, 'text') as unknown as MethodSpec<z.ZodObject, TextBatch>;
+  const d = config.data;
+  const corpus = await packedCorpus({
+    sources: d.sources ?? DEFAULT_SOURCES,
+    maxLength: d.maxLength,
+    vocabSize: d.vocabSize,
+    lowercase: d.lowercase,
+    tokenizer: d.tokenizer,
+    maxTokens: d.maxTokens,
+    log: (m) => console.error(`pretrain: ${m}`),
+  });
+  const { tokenizer, sequences } = corpus;
+  const [numSeqs, T] = sequences.shape;
+  const { batchSize } = config.train;
+  if (numSeqs < batchSize)
+    throw new RangeError(`data: the sources give ${numSeqs} sequences of ${T} tokens, fewer than train.batchSize ${batchSize}`);
+  const stepsPerEpoch = Math.floor(numSeqs / batchSize);
+  torch.manualSeed(config.seed);
+  const size = textModelSize(config.model, tokenizer.vocabSize, T);
+  const build = (totalSteps: number): TextMethod =>
+    spec.build(spec.options.parse(methodOptions(config)), {
+      encoder: () => {
+        throw new Error(`${spec.name}: text methods build their own encoders`);
+      },
+      input: { channels: 0, size: 0 },
+      text: { size, maskId: tokenizer.maskId, specialIds: tokenizer.specialIds },
+      batchSize,
+      totalSteps,
+      stepsPerEpoch,
+    }) as unknown as TextMethod;
+  let model = build(1);
+  const flopsPerStep = model.flopsPerStep(batchSize, T);
+  const totalSteps = config.train.steps > 0 ? config.train.steps : Math.max(1, Math.round(config.train.flops / flopsPerStep));
+  if (config.train.steps === 0 && config.train.flops === 0)
+    throw new RangeError('train: set train.steps or train.flops (the pretraining budget)');
+  torch.manualSeed(config.seed);
+  model = build(totalSteps); // the same weights, now knowing the run's length
+  const optimizer = makeOptimizer(model.paramGroups(), { ...config.optim, name: 'adamw', momentum: 0.9, warmupEpochs: 0 }, batchSize);
+  const resolved = { ...config, name: config.name ?? run.name, command: 'pretrain', modality: 'text', flopsPerStep, totalSteps };
+  if (!o.resume) {
+    run.writeConfig(resolved);
+    tokenizer.save(run.path('tokenizer.json'));
+    run.log({ event: 'budget', stage: 'pretrain', flopsPerStep, steps: totalSteps, flops: flopsPerStep * totalSteps, sequences: numSeqs });
+  }
+  console.error(
+    `pretrain: ${spec.name}, ${(model.encoder.numParameters() / 1e6).toFixed(2)} M encoder parameters, ${(flopsPerStep / 1e9).toFixed(2)} GFLOPs per step, ${totalSteps} steps (${((flopsPerStep * totalSteps) / 1e12).toFixed(2)} TFLOPs)`,
+  );
+  const info = (step: number): StepInfo => ({ step, totalSteps, stepsPerEpoch, epoch: step / stepsPerEpoch });
+  const generator = new torch.Generator(config.seed + 1);
+  const schedule = warmupLinear({ baseLr: 1, warmupSteps: Math.round(config.optim.warmup * totalSteps), totalSteps });
+  const snapshotEvery = Math.max(1, Math.round(totalSteps / config.train.snapshots));
+  mkdirSync(run.path('snapshots'), { recursive: true });
+  const result = await fit({
+    run,
+    stage: 'pretrain',
+    model,
+    optimizer,
+    config: resolved,
+    resume: o.resume,
+    stopAfter: o.stopAfter,
+    schedule: (step) => schedule(step),
+    epochs: Math.ceil(totalSteps / stepsPerEpoch),
+    stepsPerEpoch,
+    totalSteps,
+    batches: (epoch) => shuffledBatches(numSeqs, batchSize, config.seed + 7919 * epoch),
+    step: (rows, step) => {
+      const ids = torch.indexSelect(sequences, 0, torch.tensor(Float64Array.from(rows), { dtype: 'int64' }));
+      const batch = { inputIds: ids, attentionMask: ids.ne(0).to({ dtype: 'int64' }) };
+      const r = model.trainingStep(model.views(batch, generator), info(step));
+      r.loss.backward();
+      return { loss: r.loss.item(), items: rows.length, extra: r.logs };
+    },
+    afterStep: (step) => model.afterStep(info(step)),
+    evaluate: (step) => {
+      const file = join('snapshots', `step-${step}`);
+      run.saveWeights(file, model.encoder, { step: String(step), flops: String(step * flopsPerStep) });
+      return { flops: step * flopsPerStep };
+    },
+    evalEvery: snapshotEvery,
+    evalEvent: 'snapshot',
+    generators: { views: generator },
+    checkpointSeconds: config.train.checkpointSeconds,
+    logEvery: config.train.logEvery,
+  });
+  if (!result.interrupted) {
+    run.saveWeights('model', model);
+    run.saveWeights('encoder', model.encoder);
+    const hf = model.huggingFace();
+    if (hf) {
+      torch.scope(() => torch.safetensors.saveFile(run.path(`${hf.name}.hf.safetensors`), toHuggingFaceElectra(hf.module.stateDict())));
+      writeFileAtomic(run.path(`${hf.name}.hf-config.json`), JSON.stringify(huggingFaceElectraConfig(hf.config), null, 2), 'pretrain');
+    }
+  }
+  return result;
+}
+
+/** The sequences of one epoch in seeded random order, `batchSize` at a time (the last partial batch dropped). */
+function* shuffledBatches(n: number, batchSize: number, seed: number): Generator<number[]> {
+  const order = torch.scope(() => torch.randperm(n, { generator: new torch.Generator(seed) }).toArray() as number[]);
+  for (let i = 0; i + batchSize <= n; i += batchSize) yield order.slice(i, i + batchSize);
+}
