@@ -139,12 +139,3 @@ export function emailBody(text: string): string {
   const m = /\r?\n\r?\n/.exec(text);
   return m ? text.slice(m.index + m[0].length) : text;
 }
-
-// TEMPORARY (replaced by the text-data branch): Brown only.
-export const DEFAULT_PRETRAINING_SOURCES = ['brown'] as const;
-export function* pretrainingTexts(sources: string[]): Generator<{ source: string; text: string }> {
-  for (const s of sources) {
-    if (s !== 'brown') throw new Error(`unknown source ${s}`);
-    for (const d of loadBrown().items) yield { source: 'brown', text: d.text };
-  }
-}

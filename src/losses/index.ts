@@ -22,3 +22,4 @@ export {
   type DinoLossOptions,
   type DinoTeacherTempOptions,
 } from './dino.js';
+export { gumbelArgmax, replaceTokens, replacedTokenDetectionLoss, electraLoss } from './electra.js';

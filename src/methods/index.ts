@@ -21,3 +21,7 @@ export { BarlowTwins, BARLOW_TWINS_OPTIONS, barlowtwins, type BarlowTwinsOptions
 export { VICReg, VICREG_OPTIONS, vicreg, type VICRegOptions } from './vicreg.js';
 export { DINO, DINO_OPTIONS, DinoNetwork, WeightNormLinear, dino, type DINOOptions } from './dino.js';
 export { instancePairs, casePairs, type PairBatch, type PairSampler, type PairSamplerOptions } from './pairs.js';
+export { type TextBatch, type TextModelSize } from './method.js';
+export { TextMethod } from './text-method.js';
+export { Electra, ELECTRA_OPTIONS, electra, type ElectraOptions } from './electra.js';
+export { Mlm, MLM_OPTIONS, mlm, type MlmOptions } from './mlm.js';

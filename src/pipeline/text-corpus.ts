@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 import { Tokenizer } from '../text/tokenizer.js';
 import { cachedTensors, defaultCacheDir } from '../data/cache.js';
-import { pretrainingTexts, DEFAULT_PRETRAINING_SOURCES } from '../data/text-corpora.js';
+import { pretrainingTexts, DEFAULT_PRETRAINING_SOURCES } from '../data/pretraining-text.js';
 
 export const DEFAULT_SOURCES: readonly string[] = DEFAULT_PRETRAINING_SOURCES;
 
