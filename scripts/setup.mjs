@@ -45,11 +45,15 @@ if (
   !existsSync('/usr/lib/aarch64-linux-gnu/openblas-pthread/libblas.so.3')
 )
   apt.push('libopenblas0-pthread');
-// Data for tests and demos (src/data/fashion-mnist.ts): Debian's dataset-fashion-mnist, installed
-// with apt as root; otherwise unpacked into .cache/debian/ by installDataWithoutRoot() below.
-const FASHION_MNIST = 'usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
-const hasFashionMnist = () => existsSync(`/${FASHION_MNIST}`) || existsSync(join(root, '.cache', 'debian', FASHION_MNIST));
-if (isRoot && !hasFashionMnist()) apt.push('dataset-fashion-mnist');
+// Data for tests and demos: Debian's dataset-fashion-mnist (src/data/fashion-mnist.ts) and wordnet-base
+// (WordNet glosses, src/data/wordnet.ts), installed with apt as root; otherwise unpacked into
+// .cache/debian/ by installDataWithoutRoot() below. Each package, with a file that shows it is there.
+const DATA_PACKAGES = {
+  'dataset-fashion-mnist': 'usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz',
+  'wordnet-base': 'usr/share/wordnet/data.noun',
+};
+const hasData = (pkg) => existsSync(`/${DATA_PACKAGES[pkg]}`) || existsSync(join(root, '.cache', 'debian', DATA_PACKAGES[pkg]));
+if (isRoot) apt.push(...Object.keys(DATA_PACKAGES).filter((pkg) => !hasData(pkg)));
 if (apt.length) {
   const cmd = `apt-get update && apt-get install -y --no-install-recommends ${apt.join(' ')}`;
   if (!isRoot) {
@@ -65,23 +69,20 @@ if (process.env.LIBTORCH && !findLibtorch()) {
   process.exit(1);
 }
 
-function installDataWithoutRoot() {
-  if (hasFashionMnist()) return;
+function installDataWithoutRoot(pkg) {
+  if (hasData(pkg)) return;
   const dir = join(root, '.cache', 'debian');
   mkdirSync(dir, { recursive: true });
-  console.log('$ apt-get download dataset-fashion-mnist && dpkg -x dataset-fashion-mnist_*.deb .cache/debian');
+  console.log(`$ apt-get download ${pkg} && dpkg -x ${pkg}_*.deb .cache/debian`);
   const ok =
-    spawnSync(
-      'sh',
-      ['-c', 'apt-get download dataset-fashion-mnist && dpkg -x dataset-fashion-mnist_*.deb . && rm -f dataset-fashion-mnist_*.deb'],
-      { cwd: dir, stdio: 'inherit' },
-    ).status === 0;
+    spawnSync('sh', ['-c', `apt-get download ${pkg} && dpkg -x ${pkg}_*.deb . && rm -f ${pkg}_*.deb`], { cwd: dir, stdio: 'inherit' })
+      .status === 0;
   if (!ok)
     console.warn(
-      `setup: warning: could not unpack dataset-fashion-mnist into ${dir}; the Fashion-MNIST tests need it: run as root \`apt-get install dataset-fashion-mnist\``,
+      `setup: warning: could not unpack ${pkg} into ${dir}; the tests that read it need it: run as root \`apt-get install ${pkg}\``,
     );
 }
-installDataWithoutRoot();
+for (const pkg of Object.keys(DATA_PACKAGES)) installDataWithoutRoot(pkg);
 
 run('npm', ['ci', '--no-audit', '--no-fund']);
 run('npm', ['run', 'build']);

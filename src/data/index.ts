@@ -49,6 +49,37 @@ export {
   type SpamAssassinGroup,
   type SpamAssassinOptions,
 } from './text-corpora.js';
+export { SOTU_INSTALL, MOBY_DICK_INSTALL, loadSotu, loadMobyDick, type Speech, type Chapter } from './stdlib-corpora.js';
+export {
+  WORDNET_DIRS,
+  WORDNET_INSTALL,
+  WORDNET_POS,
+  WORDNET_SYSTEM_DIR,
+  loadWordnetGlosses,
+  parseWordnetData,
+  wordnetDir,
+  type Gloss,
+  type WordnetPos,
+} from './wordnet.js';
+export { decodeTextFile, firstInvalidUtf8, readTextFile } from './text-file.js';
+export { passages, splitSentences, wordCount, type PassageOptions } from './passages.js';
+export { DEFAULT_PRETRAINING_SOURCES, WORDNET_BATCH, pretrainingTexts, textFiles, type TextDocument } from './pretraining-text.js';
+export { groupSplit, stratifiedSample } from './text-split.js';
+export {
+  BROWN_GENRE_GROUPS,
+  IMBALANCE_RATIO,
+  SOTU_ERAS,
+  TEST_FRACTION,
+  TEXT_TASKS,
+  classCounts,
+  isImbalanced,
+  loadTextTask,
+  type TextExample,
+  type TextTask,
+  type TextTaskOptions,
+} from './text-tasks.js';
+export { TEXT_MANIFEST_FIELDS, isTextManifest, readTextTaskManifest } from './text-manifest.js';
+export { TEXT_SET_SPECS, type TextSet } from './text-sets.js';
 export { ArrayDataset, checkIndex, Subset, type Dataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { defaultCollate, disposeTensors, tensorsIn, type Collate } from './collate.js';
@@ -104,4 +135,14 @@ export { labelFraction, loadLabelSubset, saveLabelSubset, type LabelSubset } fro
 export { PerCaseBatchSampler, type PerCaseOptions } from './case-sampler.js';
 export { DataLoader, type DataLoaderOptions } from './loader.js';
 export { type ImageSet, IMAGE_SET_SPECS } from './image-sets.js';
-export { DATA_SETS, getDataSet, loadImageSet, dataSection, dataTag, type DataSetSpec, type DataConfig, type Modality } from './registry.js';
+export {
+  DATA_SETS,
+  getDataSet,
+  loadImageSet,
+  loadTextSet,
+  dataSection,
+  dataTag,
+  type DataSetSpec,
+  type DataConfig,
+  type Modality,
+} from './registry.js';

