@@ -16,6 +16,13 @@
  *    (it adds U+FEFF and lacks U+0085), so `\s` and `\S` are spelled out as that class;
  *  - post-processor: [CLS] $A [SEP] (pairs: [CLS] $A [SEP] $B [SEP], B with type id 1);
  *  - decoder: Fuse, the concatenation of the tokens, as our decode.
+ *
+ * Differences tokenizer.json cannot remove: Hugging Face finds the specials' strings
+ * in the raw text ('a [MASK] b' holds id 4), where we spell them out in characters;
+ * the Rust library's Lowercase maps each character alone (Σ → σ) where JS's
+ * toLowerCase, ours and Tokenizers.js's, makes a word-final Σ into ς (a lowercase
+ * tokenizer whose alphabet holds σ or ς); and characters that the two engines'
+ * Unicode versions class differently in \p{L}, \p{N} or \p{Zs}.
  */
 import { PIECES } from './bpe.js';
 
