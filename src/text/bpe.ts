@@ -8,7 +8,8 @@
  * runs; the pieces concatenate back to the text, so decoding is exact.
  */
 
-const PIECES = / ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+/** The pre-tokenisation regex (JS dialect, u flag); huggingface.ts exports it to Hugging Face's Oniguruma dialect. */
+export const PIECES = / ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 /** Splits text into pre-tokens whose concatenation is the text. */
 export function preTokenize(text: string): string[] {

@@ -12,4 +12,5 @@ export {
   type EncodeBatchOptions,
   type Batch,
 } from './tokenizer.js';
+export { huggingFaceJson, huggingFaceConfig, onigurumaPattern, type HuggingFaceTokenizerJson } from './huggingface.js';
 export { maskTokens, specialTokensMask, IGNORE_INDEX, type MaskVocab, type MaskingOptions, type Masked } from './masking.js';

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
 import * as torch from '../torch/index.js';
 import { bpeWord, preTokenize, trainBpe, type BpeModel } from './bpe.js';
+import { huggingFaceConfig, huggingFaceJson, type HuggingFaceTokenizerJson } from './huggingface.js';
 
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 export const [PAD_ID, UNK_ID, CLS_ID, SEP_ID, MASK_ID] = [0, 1, 2, 3, 4];
@@ -186,6 +187,25 @@ export class Tokenizer {
   /** Writes the vocabulary and merges as JSON atomically. */
   save(path: string): void {
     writeFileAtomic(path, JSON.stringify(this.toJSON()), 'Tokenizer.save');
+  }
+
+  /**
+   * The Hugging Face `tokenizer.json` object of this tokenizer (huggingface.ts): loaded
+   * by Tokenizers.js or Python's `tokenizers` (≥ 0.20), it gives the same ids as
+   * `encode` (add_special_tokens: [CLS] … [SEP]) and decodes as `decode`.
+   */
+  toHuggingFace(): HuggingFaceTokenizerJson {
+    return huggingFaceJson({ vocab: this.vocab, merges: this.model.merges, lowercase: this.lowercase, specials: SPECIAL_TOKENS });
+  }
+
+  /** The `tokenizer_config.json` object that goes beside tokenizer.json (special token roles, no space clean-up). */
+  toHuggingFaceConfig(): Record<string, string | boolean> {
+    return huggingFaceConfig(SPECIAL_TOKENS);
+  }
+
+  /** Writes `toHuggingFace()` as JSON to `path` (conventionally `tokenizer.json`) atomically. */
+  saveHuggingFace(path: string): void {
+    writeFileAtomic(path, JSON.stringify(this.toHuggingFace()), 'Tokenizer.saveHuggingFace');
   }
 
   /** Reads a tokenizer written by `save`; errors name the file and the bad field. */
