@@ -207,6 +207,7 @@ export async function pretrainText(
     generators: { views: generator },
     checkpointSeconds: config.train.checkpointSeconds,
     logEvery: config.train.logEvery,
+    progress: { unit: 'seq' },
   });
   if (!result.interrupted) {
     run.saveWeights('model', model);

@@ -20,6 +20,8 @@ export interface ProgressOptions {
   interval?: number;
   /** Where plain lines go (default stderr). */
   write?: (line: string) => void;
+  /** What an item is, in the rate (default 'img': images per second; 'seq' for text). */
+  unit?: string;
 }
 
 /** Progress over `total` steps of one stage; `update` after each step. */
@@ -30,6 +32,7 @@ export class Progress {
   private readonly t0 = performance.now();
   private lastLine = 0;
   private readonly first: number;
+  private readonly unit: string;
 
   constructor(
     readonly stage: string,
@@ -40,11 +43,12 @@ export class Progress {
     this.write = o.write ?? ((line) => process.stderr.write(line + '\n'));
     this.interval = (o.interval ?? 10) * 1000;
     this.first = start;
+    this.unit = o.unit ?? 'img';
     const tty = o.bar ?? process.stderr.isTTY === true;
     this.bar = tty
       ? new cliProgress.SingleBar(
           {
-            format: `${stage} |{bar}| {value}/{total} | loss {loss} | {rate} img/s | ETA {eta_formatted}`,
+            format: `${stage} |{bar}| {value}/{total} | loss {loss} | {rate} ${this.unit}/s | ETA {eta_formatted}`,
             hideCursor: true,
             etaBuffer: 50,
             stream: process.stderr,
@@ -66,7 +70,7 @@ export class Progress {
     this.lastLine = now;
     const perStep = (now - this.t0) / 1000 / Math.max(1, step - this.first);
     this.write(
-      `[${this.stage}] step ${step}/${this.total} epoch ${epoch} loss ${loss.toFixed(4)} ${imagesPerSec.toFixed(0)} img/s eta ${formatDuration(perStep * (this.total - step))}`,
+      `[${this.stage}] step ${step}/${this.total} epoch ${epoch} loss ${loss.toFixed(4)} ${imagesPerSec.toFixed(0)} ${this.unit}/s eta ${formatDuration(perStep * (this.total - step))}`,
     );
   }
 
