@@ -104,8 +104,8 @@ export class Electra extends TextMethod {
     return { loss, logs };
   }
 
-  huggingFace(): { name: string; module: Module; config: Required<BertConfig> } {
-    return { name: 'discriminator', module: this.discriminator, config: this.discriminator.electra.config };
+  huggingFace(): { architecture: string; module: Module; config: Required<BertConfig> } {
+    return { architecture: 'ElectraForPreTraining', module: this.discriminator, config: this.discriminator.electra.config };
   }
 
   flopsPerStep(batchSize: number, length: number): number {

@@ -67,8 +67,8 @@ export class Mlm extends TextMethod {
     return { loss, logs: { mlmAcc: acc } };
   }
 
-  huggingFace(): { name: string; module: Module; config: Required<BertConfig> } {
-    return { name: 'mlm', module: this.model, config: this.model.electra.config };
+  huggingFace(): { architecture: string; module: Module; config: Required<BertConfig> } {
+    return { architecture: 'ElectraForMaskedLM', module: this.model, config: this.model.electra.config };
   }
 
   flopsPerStep(batchSize: number, length: number): number {

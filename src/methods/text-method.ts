@@ -28,8 +28,8 @@ export abstract class TextMethod extends MethodModel<TextBatch, Bert> {
   get representationDim(): number {
     return this.size.hiddenSize;
   }
-  /** The module to export under Hugging Face's names (ELECTRA's discriminator, the MLM model), with its encoder config. */
-  abstract huggingFace(): { name: string; module: Module; config: Required<BertConfig> } | null;
+  /** The module to export under Hugging Face's names (ELECTRA's discriminator, the MLM model), its Hugging Face class and encoder config. */
+  abstract huggingFace(): { architecture: string; module: Module; config: Required<BertConfig> } | null;
   /** Training FLOPs of one step on `batchSize` sequences of `length` tokens. */
   abstract flopsPerStep(batchSize: number, length: number): number;
   /**

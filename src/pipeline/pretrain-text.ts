@@ -25,6 +25,7 @@ import type { TextMethod } from '../methods/text-method.js';
 import { warmupLinear } from '../optim/schedules.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
+import type { Tokenizer } from '../text/tokenizer.js';
 import { toHuggingFaceElectra, huggingFaceElectraConfig } from '../models/electra-hf.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { packedCorpus, DEFAULT_SOURCES } from './text-corpus.js';
@@ -213,12 +214,25 @@ export async function pretrainText(
     run.saveWeights('model', model);
     run.saveWeights('encoder', model.encoder);
     const hf = model.huggingFace();
-    if (hf) {
-      torch.scope(() => torch.safetensors.saveFile(run.path(`${hf.name}.hf.safetensors`), toHuggingFaceElectra(hf.module.stateDict())));
-      writeFileAtomic(run.path(`${hf.name}.hf-config.json`), JSON.stringify(huggingFaceElectraConfig(hf.config), null, 2), 'pretrain');
-    }
+    if (hf) writeHuggingFaceFolder(run.path('hf'), hf, tokenizer);
   }
   return result;
+}
+
+/**
+ * A folder Hugging Face's `from_pretrained` reads: config.json (ElectraConfig),
+ * model.safetensors (the module under Hugging Face's ELECTRA key names),
+ * tokenizer.json and tokenizer_config.json.
+ */
+function writeHuggingFaceFolder(dir: string, hf: NonNullable<ReturnType<TextMethod['huggingFace']>>, tokenizer: Tokenizer): void {
+  mkdirSync(dir, { recursive: true });
+  torch.scope(() =>
+    torch.safetensors.saveFile(join(dir, 'model.safetensors'), toHuggingFaceElectra(hf.module.stateDict()), { format: 'pt' }),
+  );
+  const config = { ...huggingFaceElectraConfig(hf.config), architectures: [hf.architecture] };
+  writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2), 'pretrain');
+  tokenizer.saveHuggingFace(join(dir, 'tokenizer.json'));
+  writeFileAtomic(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizer.toHuggingFaceConfig(), null, 2), 'pretrain');
 }
 
 /** The sequences of one epoch in seeded random order, `batchSize` at a time (the last partial batch dropped). */

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch, methods, models, pipeline, text, train } from '../../src/index.js';
 import { flagFields } from '../../src/config/schema.js';
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 
 const quietErr = (): (() => void) => {
   const write = process.stderr.write.bind(process.stderr);
@@ -73,13 +74,22 @@ for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === '
       const last = torch.safetensors.loadFile(join(straight, 'snapshots', 'step-4.safetensors'));
       for (const k of Object.keys(encoder)) assert.ok(torch.equal(last[k], encoder[k]), `the last snapshot is the final encoder (${k})`);
 
-      const name = spec.name === 'electra' ? 'discriminator' : 'mlm';
-      const hf = torch.safetensors.loadFile(join(straight, `${name}.hf.safetensors`));
+      const hfDir = join(straight, 'hf');
+      const hf = torch.safetensors.loadFile(join(hfDir, 'model.safetensors'));
       assert.ok('electra.encoder.layer.0.attention.self.query.weight' in hf);
       const ours = models.fromHuggingFaceElectra(hf);
       for (const [k, t] of Object.entries(encoder)) assert.ok(torch.equal(ours[`electra.${k}`], t), `Hugging Face export of ${k}`);
-      const hfConfig = JSON.parse(readFileSync(join(straight, `${name}.hf-config.json`), 'utf8')) as Record<string, unknown>;
-      assert.deepEqual([hfConfig.model_type, hfConfig.vocab_size, hfConfig.hidden_size], ['electra', tok.vocabSize, 32]);
+      const hfConfig = JSON.parse(readFileSync(join(hfDir, 'config.json'), 'utf8')) as Record<string, unknown>;
+      assert.deepEqual(
+        [hfConfig.model_type, hfConfig.architectures, hfConfig.vocab_size, hfConfig.hidden_size],
+        ['electra', [spec.name === 'electra' ? 'ElectraForPreTraining' : 'ElectraForMaskedLM'], tok.vocabSize, 32],
+      );
+      const hfTok = new HfTokenizer(
+        JSON.parse(readFileSync(join(hfDir, 'tokenizer.json'), 'utf8')),
+        JSON.parse(readFileSync(join(hfDir, 'tokenizer_config.json'), 'utf8')),
+      );
+      const sentence = 'The jury said it did find that many of the registration practices were handled well.';
+      assert.deepEqual(hfTok.encode(sentence).ids, tok.encode(sentence, { addSpecialTokens: true }));
     } finally {
       restore();
       rmSync(dir, { recursive: true, force: true });
