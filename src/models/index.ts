@@ -24,3 +24,4 @@ export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { ProjectionHead, simclrHead, type HeadBlock, type ProjectionHeadOptions } from './heads.js';
 export { ENCODERS, createEncoder, type Encoder, type EncoderConfig } from './encoders.js';
 export { Classifier } from './classifier.js';
+export { ElectraClassificationHead, TextClassifier } from './text-classifier.js';
