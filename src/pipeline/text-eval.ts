@@ -192,7 +192,8 @@ export function textEval(dir: string, raw: Record<string, unknown>): { rows: Tex
   );
   for (const task of tasks) checkTextTask('text-eval', task);
   const { epochs, batchSize, lr, weightDecay, layerDecay, warmup } = config;
-  const settings = { trainLimit, testLimit, maxLength, epochs, batchSize, lr, weightDecay, layerDecay, warmup };
+  const finetuning = { maxLength, epochs, batchSize, lr, weightDecay, layerDecay, warmup };
+  const settings = { trainLimit, testLimit, ...finetuning };
   const path = join(dir, 'text-eval.jsonl');
   const done = new Map(readRows(path).map((r) => [rowKey(r), r]));
   const run = saved.name ?? basename(resolve(dir));
@@ -213,7 +214,7 @@ export function textEval(dir: string, raw: Record<string, unknown>): { rows: Tex
         },
         tokenizer,
         task,
-        ...settings,
+        ...finetuning,
         seed,
       });
       const row: TextEvalRow = {
