@@ -175,8 +175,6 @@ export function finetuneTextClassifier(o: TextClassifyOptions): TextClassifyResu
   if (typeof tokenizer?.encodeBatch !== 'function')
     throw new TypeError(`${fn}: expected tokenizer to be a Tokenizer but received ${tokenizer}`);
   checkTextTask(fn, task);
-  const threads = torch.getNumThreads();
-  if (o.threads !== undefined) torch.setNumThreads(o.threads);
   torch.manualSeed(seed);
   const encoder = o.encoder();
   if (!(encoder instanceof Bert)) throw new TypeError(`${fn}: expected encoder() to return a Bert but received ${encoder}`);
@@ -186,6 +184,8 @@ export function finetuneTextClassifier(o: TextClassifyOptions): TextClassifyResu
   const train = encode(tokenizer, task.train, maxLength);
   const test = encode(tokenizer, task.test, maxLength);
   const optimizer = new AdamW(paramGroups(model, lr, weightDecay, layerDecay), { lr, eps: 1e-6, weightDecay });
+  const threads = torch.getNumThreads();
+  if (o.threads !== undefined) torch.setNumThreads(o.threads);
   try {
     const sampler = new BatchIndexSampler(task.train.length, { batchSize, shuffle: true, seed });
     const totalSteps = epochs * sampler.numBatches;
