@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `selfsup` command: pretrain, finetune, recipe, eval, embed, views,
+ * The `selfsup` command: pretrain, finetune, recipe, eval, text-eval, embed, views,
  * report, methods, datasets. Options come from a config file (--config, JSON
  * or YAML) and flags (`--section.key value`, flags win); each command's options
  * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
@@ -15,6 +15,7 @@ import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/eval
 import { finetune, finetuneSchema } from '../pipeline/finetune.js';
 import { pretrain, pretrainCommandSchema } from '../pipeline/pretrain.js';
 import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
+import { textEval, textEvalSchema } from '../pipeline/text-eval.js';
 import { viewsSchema, writeViewGrid } from '../pipeline/view-grid.js';
 import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport } from '../report/index.js';
@@ -127,6 +128,32 @@ export function program(argv: string[] = process.argv): Command {
     evalSchema(peek),
   ).action(async (dir: string, opts: Opts) => {
     for (const e of await evaluateRun(dir, configOf(evalSchema, opts))) console.log(JSON.stringify(e));
+  });
+  withSchema(
+    p
+      .command('text-eval')
+      .argument('<run>', 'text pretraining run folder')
+      .description(
+        "fine-tune a text run's encoder (or its snapshots, or a random one) on labelled text tasks; rows go to RUN/text-eval.jsonl",
+      ),
+    textEvalSchema(),
+  ).action(async (dir: string, opts: Opts) => {
+    const { rows, averages } = textEval(dir, configOf(textEvalSchema, opts));
+    const n = (v: number | null, d = 4): string => (v === null ? '-' : Number.isInteger(v) ? String(v) : v.toFixed(d));
+    const flops = (v: number | null): string => (v === null ? '-' : v.toExponential(2));
+    console.log(
+      table([
+        ['run', 'method', 'weights', 'step', 'flops', 'task', 'accuracy', 'macro-F1'],
+        ...rows.map((r) => [r.run, r.method, r.weights, n(r.step), flops(r.flops), r.task, n(r.accuracy), n(r.macroF1)]),
+      ]),
+    );
+    console.log(
+      '\n' +
+        table([
+          ['weights', 'step', 'flops', 'tasks', 'average (accuracy; macro-F1 for imbalanced tasks)'],
+          ...averages.map((a) => [a.weights, n(a.step), flops(a.flops), String(a.tasks), n(a.score)]),
+        ]),
+    );
   });
   withSchema(
     p.command('embed').argument('<run>', 'run folder').description("embeddings (+ labels, ids) of a data set under a run's encoder"),

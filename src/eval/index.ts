@@ -1,5 +1,16 @@
 /** Evaluation of frozen representations: metrics, feature extraction, weighted kNN and the linear probe. */
-export { topkAccuracy, accuracies, perClassAccuracy, rocAuc, multiLabelAuc, oneVsRestAuc, type AucResult } from './metrics.js';
+export {
+  topkAccuracy,
+  accuracies,
+  perClassAccuracy,
+  rocAuc,
+  multiLabelAuc,
+  oneVsRestAuc,
+  confusionMatrix,
+  f1Scores,
+  type AucResult,
+  type ClassScores,
+} from './metrics.js';
 export { extractFeatures, type ExtractOptions } from './features.js';
 export { knnPredict, knnEvaluate, type KnnOptions } from './knn.js';
 export {
@@ -12,3 +23,4 @@ export {
   type Probe,
 } from './linear-probe.js';
 export { collapseDiagnostics, normalizedStd, effectiveRank, type CollapseDiagnostics } from './collapse.js';
+export { finetuneTextClassifier, checkTextTask, type TextClassifyOptions, type TextClassifyResult } from './text-classify.js';

@@ -164,3 +164,62 @@ export function oneVsRestAuc(scores: Tensor, labels: Tensor): AucResult {
   const targets = Array.from({ length: c }, (_, k) => Uint8Array.from({ length: n }, (_, i) => Number(y[i] === k)));
   return summarise('oneVsRestAuc', columns(scores), targets);
 }
+
+/** Precision, recall and F1 of one class; f1 is null when the class is neither a label nor a prediction. */
+export interface ClassScores {
+  precision: number;
+  recall: number;
+  f1: number | null;
+  /** Rows whose label is this class. */
+  support: number;
+}
+
+/**
+ * Counts of (label, prediction) pairs: `m[i][j]` rows of class i predicted as j.
+ * predicted, labels: [N] class indices in [0, numClasses) (arrays or 1-D tensors).
+ */
+export function confusionMatrix(predicted: ArrayLike<number> | Tensor, labels: ArrayLike<number> | Tensor, numClasses: number): number[][] {
+  within('confusionMatrix', () => int(numClasses, 'numClasses', 1));
+  const p = toFloat64('confusionMatrix', 'predicted', predicted);
+  const y = toFloat64('confusionMatrix', 'labels', labels);
+  if (p.length !== y.length)
+    throw new RangeError(`confusionMatrix: expected predicted and labels of the same length N but received ${p.length} and ${y.length}`);
+  const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < p.length; i++) {
+    for (const [name, v] of [
+      ['predicted', p[i]],
+      ['labels', y[i]],
+    ] as const)
+      if (!Number.isInteger(v) || v < 0 || v >= numClasses)
+        throw new RangeError(`confusionMatrix: expected ${name} in [0, ${numClasses}) but received ${v} at ${i}`);
+    m[y[i]][p[i]]++;
+  }
+  return m;
+}
+
+/**
+ * Per-class precision tp / (tp + fp), recall tp / (tp + fn) and F1
+ * 2tp / (2tp + fp + fn) of a confusion matrix (rows: labels, columns:
+ * predictions), with 0 for an empty denominator; macro-F1 is the unweighted mean
+ * of F1 over the classes that occur as a label or a prediction (scikit-learn's
+ * `f1_score(average='macro')` without `labels`).
+ */
+export function f1Scores(confusion: number[][]): { perClass: ClassScores[]; macroF1: number } {
+  const c = confusion.length;
+  if (c === 0 || !confusion.every((row) => Array.isArray(row) && row.length === c && row.every((v) => Number.isInteger(v) && v >= 0)))
+    throw new RangeError('f1Scores: expected a square matrix of non-negative integer counts [C, C]');
+  const perClass = confusion.map((row, k) => {
+    const tp = row[k];
+    const support = row.reduce((a, b) => a + b, 0);
+    const predictedK = confusion.reduce((a, r) => a + r[k], 0);
+    const [fn, fp] = [support - tp, predictedK - tp];
+    return {
+      precision: predictedK ? tp / predictedK : 0,
+      recall: support ? tp / support : 0,
+      f1: support + predictedK ? (2 * tp) / (2 * tp + fp + fn) : null,
+      support,
+    };
+  });
+  const defined = perClass.map((s) => s.f1).filter((f): f is number => f !== null);
+  return { perClass, macroF1: defined.reduce((a, b) => a + b, 0) / defined.length };
+}

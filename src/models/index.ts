@@ -27,3 +27,4 @@ export { Classifier } from './classifier.js';
 export { MaskedLm, Discriminator, generatorConfig, type ElectraSize } from './electra.js';
 export { toHuggingFaceElectra, fromHuggingFaceElectra, huggingFaceElectraConfig } from './electra-hf.js';
 export { encoderFlops, mlmHeadFlops, discriminatorHeadFlops, trainingFlops } from './flops.js';
+export { ElectraClassificationHead, TextClassifier } from './text-classifier.js';

@@ -1,7 +1,16 @@
-/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, eval, embed, view grids. */
+/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, eval, text-eval, embed, view grids. */
 export { pretrain, pretrainSchema, resolvePretrain, knnMonitor, type PretrainConfig } from './pretrain.js';
 export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './finetune.js';
 export { evaluateRun, evaluateFeatures, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
+export {
+  textEval,
+  textEvalSchema,
+  textEvalAverages,
+  DEFAULT_TEXT_TASKS,
+  type TextEvalConfig,
+  type TextEvalRow,
+  type TextEvalAverage,
+} from './text-eval.js';
 export { runRecipe, recipeSchema, type RecipeConfig } from './recipe.js';
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';
 export {

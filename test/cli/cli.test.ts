@@ -25,7 +25,7 @@ const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--method
 test('--help lists every command, and each command its flags with defaults', () => {
   const top = selfsup('--help');
   assert.equal(top.status, 0);
-  for (const c of ['pretrain', 'finetune', 'recipe', 'eval', 'embed', 'views', 'report', 'methods', 'datasets'])
+  for (const c of ['pretrain', 'finetune', 'recipe', 'eval', 'text-eval', 'embed', 'views', 'report', 'methods', 'datasets'])
     assert.match(top.stdout, new RegExp(`\\n  ${c}`));
   const p = selfsup('pretrain', '--help').stdout.replace(/\s+/g, ' '); // unwrapped
   assert.match(p, /--train.batch-size <value> images per batch \(each gives two or more views\) \(default 256\)/);
@@ -336,6 +336,71 @@ test('SIGTERM checkpoints and stops like Ctrl-C; --resume finishes the run with 
         .map((e) => e.step),
       Array.from({ length: 40 }, (_, i) => i + 1),
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('text-eval of an ELECTRA run: snapshots and the random baseline fine-tuned on a jsonl task, printed as a table with averages', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-cli-text-'));
+  try {
+    const run = join(dir, 'electra');
+    const size = ['--model.hidden-size', '16', '--model.embedding-size', '16', '--model.layers', '1', '--model.heads', '2'];
+    const train = [
+      '--data.vocab-size',
+      '300',
+      '--data.max-tokens',
+      '20000',
+      '--train.steps',
+      '4',
+      '--train.batch-size',
+      '4',
+      '--train.snapshots',
+      '2',
+    ];
+    const r = selfsup(
+      'pretrain',
+      '--method',
+      'electra',
+      ...size,
+      '--model.intermediate-size',
+      '32',
+      '--data.max-length',
+      '32',
+      ...train,
+      '--out',
+      run,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const task = join(dir, 'task.jsonl');
+    const rows = Array.from({ length: 24 }, (_, i) => ({
+      text: i % 2 ? 'a grim and awful day' : 'a fine and happy day',
+      label: i % 2 ? 'bad' : 'good',
+      split: i < 18 ? 'train' : 'test',
+    }));
+    writeFileSync(task, rows.map((x) => JSON.stringify(x)).join('\n'));
+    const e = selfsup(
+      'text-eval',
+      run,
+      '--tasks',
+      `jsonl:${task}`,
+      '--weights',
+      'all-snapshots',
+      '--scratch',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '8',
+    );
+    assert.equal(e.status, 0, e.stderr);
+    assert.match(e.stdout, /^run +method +weights +step +flops +task +accuracy +macro-F1\n/);
+    assert.match(e.stdout, /\nelectra +electra +snapshots\/step-2 +2 +\S+ +jsonl:\S+task.jsonl +[01]\.\d{4} +[01]\.\d{4}\n/);
+    assert.match(e.stdout, /\nelectra +none +scratch +0 +0\.00e\+0 +jsonl:/);
+    assert.match(e.stdout, /\nweights +step +flops +tasks +average .*\nsnapshots\/step-2 +2 /);
+    assert.equal(readFileSync(join(run, 'text-eval.jsonl'), 'utf8').trim().split('\n').length, 3);
+    const bad = selfsup('text-eval', dir, '--tasks', `jsonl:${task}`);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /^selfsup: text-eval: .* holds no run \(no config.json\); give a text pretraining run folder\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
