@@ -3,7 +3,7 @@
 # masked LM"). Every run pretrains on the packaged corpora (Brown, State of the
 # Union, Moby-Dick, WordNet glosses) for a budget in FLOPs — each method gets
 # the steps that fit in it — then `selfsup text-eval` fine-tunes the encoder (and
-# its snapshot half-way, for the compute curve) on labelled tasks built from
+# at the tiny size its snapshot half-way, for the compute curve) on labelled tasks built from
 # packaged data, next to the same encoder from scratch. Two encoder sizes, and
 # the paper's ablations (generator size, ELECTRA-15 %, no weight sharing) at the
 # smaller one. Ends with the tables, the compute curve (SVG) and a report.
@@ -29,8 +29,10 @@ for size in tiny small; do
     step pretrain "$OUT/$size-$m" -c experiments/electra.yaml --method $m "${ARGS[@]}"
     RUNS+=("$OUT/$size-$m")
   done
-  text_eval "$OUT/$size-electra" --weights all-snapshots --scratch
-  text_eval "$OUT/$size-mlm" --weights all-snapshots
+  # The compute curve (every snapshot) at the tiny size; the final encoders at the small one.
+  [ $size = tiny ] && W=all-snapshots || W=encoder
+  text_eval "$OUT/$size-electra" --weights $W --scratch
+  text_eval "$OUT/$size-mlm" --weights $W
 done
 if [ "${ABLATIONS:-1}" != 0 ]; then
   for a in "generator-half --method.generator-size 0.5" "generator-full --method.generator-size 1" \

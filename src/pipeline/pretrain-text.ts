@@ -24,6 +24,7 @@ import type { MethodSpec, StepInfo, TextBatch, TextModelSize } from '../methods/
 import type { TextMethod } from '../methods/text-method.js';
 import { warmupLinear } from '../optim/schedules.js';
 import { fit, type FitResult } from '../train/fit.js';
+import { collapseDiagnostics } from '../eval/collapse.js';
 import { RunDir } from '../train/run-dir.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import { toHuggingFaceElectra, huggingFaceElectraConfig } from '../models/electra-hf.js';
@@ -177,6 +178,7 @@ export async function pretrainText(
   const schedule = warmupLinear({ baseLr: 1, warmupSteps: Math.round(config.optim.warmup * totalSteps), totalSteps });
   const snapshotEvery = Math.max(1, Math.round(totalSteps / config.train.snapshots));
   mkdirSync(run.path('snapshots'), { recursive: true });
+  const probe = sequences.narrow(0, 0, Math.min(16, numSeqs)); // fixed sequences for the collapse check at each snapshot
   const result = await fit({
     run,
     stage: 'pretrain',
@@ -201,7 +203,7 @@ export async function pretrainText(
     evaluate: (step) => {
       const file = join('snapshots', `step-${step}`);
       run.saveWeights(file, model.encoder, { step: String(step), flops: String(step * flopsPerStep) });
-      return { flops: step * flopsPerStep };
+      return { flops: step * flopsPerStep, ...tokenCollapse(model, probe) };
     },
     evalEvery: snapshotEvery,
     evalEvent: 'snapshot',
@@ -233,6 +235,27 @@ function writeHuggingFaceFolder(dir: string, hf: NonNullable<ReturnType<TextMeth
   writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2), 'pretrain');
   tokenizer.saveHuggingFace(join(dir, 'tokenizer.json'));
   writeFileAtomic(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizer.toHuggingFaceConfig(), null, 2), 'pretrain');
+}
+
+/**
+ * The collapse check of a snapshot: std (×√H) and effective rank of the
+ * encoder's hidden states over the real tokens of fixed sequences. Tokens that
+ * all map to one vector (a discriminator stuck at the class prior can get
+ * there) fine-tune badly; healthy encoders keep std·√H near 1.
+ */
+function tokenCollapse(model: TextMethod, probe: torch.Tensor): Record<string, number> {
+  return torch.noGrad(() =>
+    torch.scope(() => {
+      const wasTraining = model.training;
+      model.eval();
+      const mask = probe.ne(0).to({ dtype: 'int64' });
+      const h = model.encoder.forward(probe, { attentionMask: mask }); // [N, T, H]
+      const tokens = torch.index(h.reshape([-1, h.shape[2]]), torch.nonzero(mask.flatten()).squeeze(1)); // [real tokens, H]
+      const c = collapseDiagnostics(tokens);
+      model.train(wasTraining);
+      return { tokenStd: c.std * Math.sqrt(h.shape[2]), tokenRank: c.effectiveRank };
+    }),
+  );
 }
 
 /** The sequences of one epoch in seeded random order, `batchSize` at a time (the last partial batch dropped). */
