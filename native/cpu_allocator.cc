@@ -3,7 +3,9 @@
 // their gradients) back to the OS, so each training step page-faulted them in again,
 // zero-filled, 4 KiB at a time: a quarter of a SimCLR step went to the kernel. Here a
 // block of at least kMinBytes is mapped from the OS once and, when freed, kept for the
-// next request of the same (page-rounded) size. The bytes it holds (in use + cached)
+// next request of that (page-rounded) size or up to an eighth smaller (tensors whose
+// size varies a little from step to step, such as logits at a random number of masked
+// tokens, reuse blocks instead of mapping new ones). The bytes it holds (in use + cached)
 // stay within twice the peak bytes in use: a request past that bound first unmaps the
 // longest-cached blocks. Smaller blocks go to c10's allocation (glibc reuses those).
 #include <c10/core/CPUAllocator.h>
@@ -22,6 +24,7 @@ namespace {
 
 constexpr size_t kMinBytes = size_t{1} << 20;
 constexpr size_t kPage = 4096;
+constexpr size_t kSlack = 8;  // a request reuses a cached block up to 1/kSlack larger
 
 struct Cached {
   void* ptr;
@@ -48,12 +51,14 @@ struct Cache {
   }
 
   void* take(size_t n) {
-    const size_t size = (n + kPage - 1) / kPage * kPage;
+    size_t size = (n + kPage - 1) / kPage * kPage;
     std::lock_guard<std::mutex> lock(mu);
     void* p = nullptr;
-    auto it = free.upper_bound(size);
-    if (it != free.begin() && (--it)->first == size) {  // the most recently cached block of this size
+    auto fit = free.lower_bound(size);  // the smallest cached size that holds the request
+    if (fit != free.end() && fit->first <= size + size / kSlack) {
+      auto it = std::prev(free.upper_bound(fit->first));  // the most recently cached block of that size
       p = it->second.ptr;
+      size = it->first;
       cached -= size;
       free.erase(it);
       ++hits;

@@ -91,3 +91,15 @@ test('the CPU cache evicts its oldest blocks to stay within twice the peak in us
   assert.equal(full.cached, 13 * MiB);
   assert.deepEqual([empty.inUse, empty.cached], [0, 0]);
 });
+
+test('the CPU cache serves a request from a cached block up to an eighth larger, and maps a new one past that', () => {
+  // An 8 MiB block freed, then 7.5 MiB (reuses it: 1/15 larger) and 6 MiB (1/3 larger: a new block).
+  const faults = 'const n = process.resourceUsage().minorPageFault';
+  const body = `torch.empty([2 << 20]).fill_(1).dispose(); { ${faults}; torch.empty([(2 << 20) - (1 << 17)]).fill_(1).dispose(); out.reuse = process.resourceUsage().minorPageFault - n; }
+    { ${faults}; torch.empty([3 << 19]).fill_(1).dispose(); out.fresh = process.resourceUsage().minorPageFault - n; } out.stats = torch.cpuCacheStats();`;
+  const { reuse, fresh, stats } = child({}, body).out as { reuse: number; fresh: number; stats: CpuCacheStats };
+  const MiB = 1 << 20;
+  assert.deepEqual(stats, { inUse: 0, cached: 14 * MiB, peak: 8 * MiB, hits: 1, misses: 2 });
+  assert.ok(reuse < 1000, `the reused 8 MiB block faults no pages in (${reuse})`);
+  assert.ok(fresh >= 1536, `the new 6 MiB block faults its 1536 pages in (${fresh})`);
+});
