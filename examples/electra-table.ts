@@ -29,6 +29,8 @@ interface RunInfo {
   flops: number;
   minutes: number;
   rows: Row[];
+  /** At the end: the token-collapse check of the last snapshot; ELECTRA's discriminator accuracy over its last 100 steps and that of always answering the majority (original, or replaced for ELECTRA-15 %). */
+  collapse?: { tokenStd: number; discAcc?: number; prior?: number };
 }
 
 function read(dir: string): RunInfo {
@@ -37,7 +39,12 @@ function read(dir: string): RunInfo {
     flopsPerStep: number;
     totalSteps: number;
   };
-  const end = new train.RunDir(dir, { resume: true }).events().find((e) => e.event === 'end' && e.stage === 'pretrain');
+  const events = new train.RunDir(dir, { resume: true }).events();
+  const end = events.find((e) => e.event === 'end' && e.stage === 'pretrain');
+  const snapshot = events.filter((e) => e.event === 'snapshot').at(-1);
+  const disc = events.filter((e) => e.event === 'train' && typeof e.discAcc === 'number').slice(-5); // logged every 20 steps
+  const mean = (k: string): number | undefined => (disc.length ? disc.reduce((a, e) => a + (e[k] as number), 0) / disc.length : undefined);
+  const [discAcc, replaced] = [mean('discAcc'), mean('replaced')];
   const file = join(dir, 'text-eval.jsonl');
   const rows = existsSync(file)
     ? (readFileSync(file, 'utf8')
@@ -55,6 +62,10 @@ function read(dir: string): RunInfo {
     flops: config.flopsPerStep * config.totalSteps,
     minutes: typeof end?.trainSeconds === 'number' ? end.trainSeconds / 60 : NaN,
     rows,
+    collapse:
+      typeof snapshot?.tokenStd === 'number'
+        ? { tokenStd: snapshot.tokenStd, discAcc, prior: replaced === undefined ? undefined : Math.max(replaced, 1 - replaced) }
+        : undefined,
   };
 }
 
@@ -78,11 +89,14 @@ const head = (first: string[]): void => {
 };
 
 console.log('Pretraining at equal compute, then fine-tuning (accuracy %, macro-F1 % for imbalanced tasks):\n');
-head(['run', 'pretraining', 'TFLOPs', 'steps', 'minutes']);
+head(['run', 'pretraining', 'TFLOPs', 'steps', 'minutes', 'token std·√H; disc. accuracy % (majority)']);
 for (const r of info) {
-  console.log(line(r.name, r, 'encoder', [optionsText(r), tflops(r.flops), String(r.steps), r.minutes.toFixed(1)]));
+  const last = r.rows.some((x) => x.weights === 'encoder') ? 'encoder' : `snapshots/step-${r.steps}`; // the last snapshot is the final encoder
+  const c = r.collapse;
+  const health = c ? `${c.tokenStd.toFixed(2)}, ${c.discAcc === undefined ? '–' : `${fmt(c.discAcc)} (${fmt(c.prior)})`}` : '–';
+  console.log(line(r.name, r, last, [optionsText(r), tflops(r.flops), String(r.steps), r.minutes.toFixed(1), health]));
   if (r.rows.some((x) => x.weights === 'scratch'))
-    console.log(line(`${r.name.replace(/-[^-]+$/, '')} from scratch`, r, 'scratch', ['none', '0', '0', '0']));
+    console.log(line(`${r.name.replace(/-[^-]+$/, '')} from scratch`, r, 'scratch', ['none', '0', '0', '0', '–']));
 }
 
 console.log('\nThe compute curve (average score of the snapshots along each run):\n');
@@ -97,6 +111,7 @@ for (const r of info) {
   if (!points.length) continue;
   const scratch = pipeline.textEvalAverages(r.rows.filter((x) => x.weights === 'scratch'))[0];
   const all = scratch ? [{ flops: 0, score: scratch.score }, ...points] : points;
+  if (scratch) console.log(`| ${r.name} | 0 (from scratch) | ${fmt(scratch.score)} |`);
   for (const p of points) console.log(`| ${r.name} | ${tflops(p.flops!)} | ${fmt(p.score)} |`);
   series.push({ name: r.name, points: all.map((p) => [p.flops! / 1e12, 100 * p.score] as [number, number]) });
 }

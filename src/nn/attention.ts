@@ -149,12 +149,7 @@ export class MultiheadAttention extends Module {
     const [B, T] = q0.shape;
     const S = k0.shape[1];
     const [H, d, E] = [this.numHeads, this.headDim, this.embedDim];
-    const [wq, wk, wv] = this.inProjWeight ? this.inProjWeight.chunk(3, 0) : [this.qProjWeight!, this.kProjWeight!, this.vProjWeight!];
-    const [bq, bk, bv] = this.inProjBias ? this.inProjBias.chunk(3, 0) : [null, null, null];
-    const heads = (x: Tensor, len: number): Tensor => x.reshape([B, len, H, d]).transpose(1, 2); // [B, H, len, d]
-    const q = heads(F.linear(q0, wq, bq), T);
-    const k = heads(F.linear(k0, wk, bk), S);
-    const v = heads(F.linear(v0, wv, bv), S);
+    const [q, k, v] = this.project(q0, k0, v0, query === key && key === value, [B, T, S, H, d]); // each [B, H, len, d]
     const mask = this.mergeMasks(attnMask, batched || !keyPaddingMask ? keyPaddingMask : keyPaddingMask.unsqueeze(0), q, [B, T, S]);
     let scores = q.div(Math.sqrt(d)).matmul(k.transpose(-2, -1)); // [B, H, T, S]
     if (mask) scores = scores.add(mask);
@@ -166,6 +161,24 @@ export class MultiheadAttention extends Module {
     if (!needWeights) return [output, null];
     const w = averageAttnWeights ? weights.mean(1) : weights; // [B, T, S] or [B, H, T, S]
     return [output, batched ? w : w.squeeze(0)];
+  }
+
+  /**
+   * The query, key and value projections split into heads, [B, H, len, d] each.
+   * Self-attention with packed weights makes one product with the whole
+   * in-projection [3E, E] and splits its output (PyTorch's
+   * `_in_projection_packed`): one matrix product forward and one backward
+   * instead of three.
+   */
+  private project(q0: Tensor, k0: Tensor, v0: Tensor, self: boolean, [B, T, S, H, d]: number[]): Tensor[] {
+    if (self && this.inProjWeight) {
+      const qkv = F.linear(q0, this.inProjWeight, this.inProjBias); // [B, T, 3E]
+      return qkv.reshape([B, T, 3, H, d]).permute([2, 0, 3, 1, 4]).unbind(0); // 3 × [B, H, T, d]
+    }
+    const [wq, wk, wv] = this.inProjWeight ? this.inProjWeight.chunk(3, 0) : [this.qProjWeight!, this.kProjWeight!, this.vProjWeight!];
+    const [bq, bk, bv] = this.inProjBias ? this.inProjBias.chunk(3, 0) : [null, null, null];
+    const heads = (x: Tensor, len: number): Tensor => x.reshape([B, len, H, d]).transpose(1, 2); // [B, H, len, d]
+    return [heads(F.linear(q0, wq, bq), T), heads(F.linear(k0, wk, bk), S), heads(F.linear(v0, wv, bv), S)];
   }
 
   /** Validates ranks and feature sizes; returns whether the inputs are batched (3-D). */
