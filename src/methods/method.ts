@@ -24,6 +24,7 @@ import { Module } from '../nn/module.js';
 import type { Config, z } from '../config/schema.js';
 import type { Modality } from '../data/registry.js';
 import type { Encoder } from '../models/encoders.js';
+import type { ElectraSize } from '../models/electra.js';
 import type { PairSampler, PairSamplerOptions } from './pairs.js';
 
 type Tensor = torch.Tensor;
@@ -53,16 +54,7 @@ export interface TextBatch {
 }
 
 /** The encoder size of a text method (a BERT-style Transformer; ELECTRA's discriminator). */
-export interface TextModelSize {
-  vocabSize: number;
-  hiddenSize: number;
-  embeddingSize: number;
-  numLayers: number;
-  numHeads: number;
-  intermediateSize: number;
-  maxPositions: number;
-  dropout: number;
-}
+export type TextModelSize = ElectraSize;
 
 /** What a training step returns: the loss to backpropagate and scalars to log (loss terms, accuracies, τ, momentum …). */
 export interface TrainingStep {

@@ -11,14 +11,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { torch, methods, models, pipeline, train } from '../../src/index.js';
+import { torch, methods, models, pipeline } from '../../src/index.js';
 import { flagFields } from '../../src/config/schema.js';
-
-const quietErr = (): (() => void) => {
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  return () => void (process.stderr.write = write);
-};
+import { assertResumesBitIdentically, events, quietErr } from './resume.js';
 
 /** A tiny run of `name` on real images: Fashion-MNIST, or emoji cases for methods that pair images of one case. */
 const config = (name: string): Record<string, unknown> => {
@@ -42,26 +37,8 @@ for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === '
     const dir = mkdtempSync(join(tmpdir(), `selfsup-${spec.name}-`));
     const restore = quietErr();
     try {
-      const straight = join(dir, 'straight');
-      const split = join(dir, 'split');
-      assert.equal((await pipeline.pretrain(config(spec.name), straight)).step, 4);
-      const first = await pipeline.pretrain(config(spec.name), split, { stopAfter: 2 });
-      assert.deepEqual([first.step, first.interrupted], [2, true]);
-      assert.equal((await pipeline.pretrain(config(spec.name), split, { resume: true })).step, 4);
-
-      const a = torch.safetensors.loadFile(join(straight, 'model.safetensors'));
-      const b = torch.safetensors.loadFile(join(split, 'model.safetensors'));
-      assert.deepEqual(Object.keys(b), Object.keys(a));
-      for (const k of Object.keys(a)) assert.ok(torch.equal(a[k], b[k]), `${spec.name}: ${k} differs after resume`);
-      const losses = (d: string): number[] =>
-        new train.RunDir(d, { resume: true })
-          .events()
-          .filter((e) => e.event === 'train')
-          .map((e) => e.loss as number);
-      assert.equal(losses(straight).length, 4);
-      assert.ok(losses(straight).every(Number.isFinite));
-      assert.deepEqual(losses(split), losses(straight));
-      const knn = new train.RunDir(straight, { resume: true }).events().filter((e) => e.event === 'knn');
+      const { straight, state: a } = await assertResumesBitIdentically(spec.name, config(spec.name), dir);
+      const knn = events(straight).filter((e) => e.event === 'knn');
       assert.equal(knn.length, 1);
       assert.ok(Number.isFinite(knn[0].effectiveRank) && Number.isFinite(knn[0].std));
 

@@ -11,15 +11,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { torch, methods, models, pipeline, text, train } from '../../src/index.js';
+import { torch, methods, models, pipeline, text } from '../../src/index.js';
 import { flagFields } from '../../src/config/schema.js';
+import { assertResumesBitIdentically, events, quietErr } from './resume.js';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
-
-const quietErr = (): (() => void) => {
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  return () => void (process.stderr.write = write);
-};
 
 const config = (name: string): Record<string, unknown> => ({
   method: { name },
@@ -35,23 +30,7 @@ for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === '
     const dir = mkdtempSync(join(tmpdir(), `selfsup-${spec.name}-`));
     const restore = quietErr();
     try {
-      const [straight, split] = [join(dir, 'straight'), join(dir, 'split')];
-      assert.equal((await pipeline.pretrain(config(spec.name), straight)).step, 4);
-      const first = await pipeline.pretrain(config(spec.name), split, { stopAfter: 2 });
-      assert.deepEqual([first.step, first.interrupted], [2, true]);
-      assert.equal((await pipeline.pretrain(config(spec.name), split, { resume: true })).step, 4);
-      const a = torch.safetensors.loadFile(join(straight, 'model.safetensors'));
-      const b = torch.safetensors.loadFile(join(split, 'model.safetensors'));
-      for (const k of Object.keys(a)) assert.ok(torch.equal(a[k], b[k]), `${spec.name}: ${k} differs after resume`);
-      const events = (d: string): train.MetricEvent[] => new train.RunDir(d, { resume: true }).events();
-      const losses = (d: string): number[] =>
-        events(d)
-          .filter((e) => e.event === 'train')
-          .map((e) => e.loss as number);
-      assert.equal(losses(straight).length, 4);
-      assert.ok(losses(straight).every(Number.isFinite));
-      assert.deepEqual(losses(split), losses(straight));
-
+      const { straight } = await assertResumesBitIdentically(spec.name, config(spec.name), dir);
       const cfg = JSON.parse(readFileSync(join(straight, 'config.json'), 'utf8')) as { flopsPerStep: number };
       const snaps = events(straight).filter((e) => e.event === 'snapshot');
       assert.deepEqual(
