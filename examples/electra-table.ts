@@ -103,17 +103,23 @@ console.log('\nThe compute curve (average score of the snapshots along each run)
 console.log('| run | TFLOPs | average |');
 console.log('|---|---|---|');
 const series: report.LineSeries[] = [];
+const size = (r: RunInfo): string => r.name.replace(/-[^-]+$/, '');
+/** The from-scratch score of each size (its runs' common prefix): every curve of that size starts there. */
+const scratch = new Map<string, number>();
+for (const r of info) {
+  const a = pipeline.textEvalAverages(r.rows.filter((x) => x.weights === 'scratch'))[0];
+  if (a && a.tasks === tasks.length) scratch.set(size(r), a.score);
+}
+for (const [name, score] of scratch) console.log(`| ${name} from scratch | 0 | ${fmt(score)} |`);
 for (const r of info) {
   const points = pipeline
     .textEvalAverages(r.rows.filter((x) => x.weights.startsWith('snapshots/')))
     .filter((a) => a.tasks === tasks.length && a.flops !== null)
     .sort((a, b) => a.flops! - b.flops!);
-  if (!points.length) continue;
-  const scratch = pipeline.textEvalAverages(r.rows.filter((x) => x.weights === 'scratch'))[0];
-  const all = scratch ? [{ flops: 0, score: scratch.score }, ...points] : points;
-  if (scratch) console.log(`| ${r.name} | 0 (from scratch) | ${fmt(scratch.score)} |`);
+  if (points.length < 2) continue; // a curve needs the snapshots along the run, not only the final encoder
   for (const p of points) console.log(`| ${r.name} | ${tflops(p.flops!)} | ${fmt(p.score)} |`);
-  series.push({ name: r.name, points: all.map((p) => [p.flops! / 1e12, 100 * p.score] as [number, number]) });
+  const start = scratch.has(size(r)) ? [[0, 100 * scratch.get(size(r))!] as [number, number]] : [];
+  series.push({ name: r.name, points: [...start, ...points.map((p) => [p.flops! / 1e12, 100 * p.score] as [number, number])] });
 }
 if (svg && series.length) {
   writeFileSync(
