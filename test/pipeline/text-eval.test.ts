@@ -80,9 +80,9 @@ test('text-eval: rows for every snapshot and the random baseline, appended to te
         maxLength: 32,
         epochs: 1,
         batchSize: 4,
-        lr: 3e-4,
+        lr: 1e-3,
         weightDecay: 0,
-        layerDecay: 0.8,
+        layerDecay: 1,
         warmup: 0.1,
       });
     }
