@@ -77,28 +77,42 @@ function csvRows(text: string, file: string, problems: string[]): Row[] {
   return rows;
 }
 
-function jsonlRows(text: string, file: string, problems: string[]): Row[] {
-  const rows: Row[] = [];
-  const seen = new Set<string>();
-  text.split(/\r?\n/).forEach((s, k) => {
-    if (s.trim() === '') return;
+/**
+ * The objects of a JSON-lines manifest with their line numbers (blank lines
+ * skipped); a line that is not JSON, or not an object, is a problem. `each` sees
+ * every object's keys in line order, for per-line column checks.
+ */
+export function jsonlObjects(
+  text: string,
+  file: string,
+  problems: string[],
+  each?: (keys: string[], where: string) => void,
+): { line: number; fields: Record<string, unknown> }[] {
+  return text.split(/\r?\n/).flatMap((s, k) => {
+    if (s.trim() === '') return [];
     const line = k + 1;
     let v: unknown;
     try {
       v = JSON.parse(s);
     } catch (e) {
       problems.push(`${file}:${line}: invalid JSON: ${(e as Error).message}`);
-      return;
+      return [];
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
       problems.push(`${file}:${line}: expected a JSON object but found ${Array.isArray(v) ? 'an array' : JSON.stringify(v)}`);
-      return;
+      return [];
     }
-    const keys = Object.keys(v);
-    checkColumns(keys, `${file}:${line}`, problems, seen);
-    rows.push({ line, values: new Map(Object.entries(v)) });
+    each?.(Object.keys(v), `${file}:${line}`);
+    return [{ line, fields: v as Record<string, unknown> }];
   });
-  return rows;
+}
+
+function jsonlRows(text: string, file: string, problems: string[]): Row[] {
+  const seen = new Set<string>();
+  return jsonlObjects(text, file, problems, (keys, where) => checkColumns(keys, where, problems, seen)).map(({ line, fields }) => ({
+    line,
+    values: new Map(Object.entries(fields)),
+  }));
 }
 
 /** Reports unknown columns (each once: `seen` holds those already checked) and label + labels together. */

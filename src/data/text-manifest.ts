@@ -16,7 +16,7 @@
  */
 import { extname } from 'node:path';
 import { parseCsv } from './csv.js';
-import { ManifestError } from './manifest.js';
+import { jsonlObjects, ManifestError } from './manifest.js';
 import { readTextFile } from './text-file.js';
 import type { TextExample } from './text-tasks.js';
 
@@ -56,22 +56,6 @@ function csvRows(text: string, file: string, problems: string[]): Row[] {
   });
 }
 
-function jsonlRows(text: string, file: string, problems: string[]): Row[] {
-  return text.split(/\r?\n/).flatMap((s, k) => {
-    if (s.trim() === '') return [];
-    let v: unknown;
-    try {
-      v = JSON.parse(s);
-    } catch (e) {
-      problems.push(`${file}:${k + 1}: invalid JSON: ${(e as Error).message}`);
-      return [];
-    }
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return [{ line: k + 1, fields: v as Record<string, unknown> }];
-    problems.push(`${file}:${k + 1}: expected a JSON object but found ${JSON.stringify(v)}`);
-    return [];
-  });
-}
-
 /** Reads a task manifest named as for `isTextManifest`; throws a ManifestError listing every problem. */
 export function readTextTaskManifest(name: string): { name: string; classes: string[]; train: TextExample[]; test: TextExample[] } {
   const ref = manifestRef(name);
@@ -82,7 +66,7 @@ export function readTextTaskManifest(name: string): { name: string; classes: str
   const { file, format } = ref;
   const text = readTextFile(file, 'text task');
   const problems: string[] = [];
-  const rows = format === 'csv' ? csvRows(text, file, problems) : jsonlRows(text, file, problems);
+  const rows = format === 'csv' ? csvRows(text, file, problems) : jsonlObjects(text, file, problems);
   const used: Record<'train' | 'test', { line: number; text: string; label: string }[]> = { train: [], test: [] };
   const splits = new Set<string>();
   for (const { line, fields } of rows) {

@@ -18,16 +18,13 @@
  * weight decay 0.01, linear warm-up then linear decay.
  */
 import * as torch from '../torch/index.js';
-import * as F from '../torch/functional/index.js';
 import { bool, num, z, type Config } from '../config/schema.js';
 import { Discriminator, MaskedLm, generatorConfig } from '../models/electra.js';
 import { discriminatorHeadFlops, encoderFlops, mlmHeadFlops, trainingFlops } from '../models/flops.js';
 import { electraLoss, gumbelArgmax, replaceTokens, replacedTokenDetectionLoss } from '../losses/electra.js';
-import { maskTokens } from '../text/masking.js';
-import type { Bert, BertConfig } from '../models/bert.js';
-import type { Module } from '../nn/module.js';
+import type { Bert } from '../models/bert.js';
 import type { MethodSpec, StepInfo, TextBatch, TextModelSize, TrainingStep } from './method.js';
-import { TextMethod, maskedPositions, textContext } from './text-method.js';
+import { TextMethod, maskedLmLoss, textContext, type HuggingFaceExport, type TextVocab } from './text-method.js';
 
 type Tensor = torch.Tensor;
 
@@ -49,11 +46,11 @@ export class Electra extends TextMethod {
   readonly discriminator: Discriminator;
 
   constructor(
-    readonly size: TextModelSize,
+    size: TextModelSize,
     readonly options: ElectraOptions,
-    private readonly vocab: { maskId: number; specialIds: readonly number[] },
+    vocab: TextVocab,
   ) {
-    super();
+    super(size, vocab);
     this.discriminator = this.registerModule('discriminator', new Discriminator(size));
     const embeddings = options.shareEmbeddings ? this.discriminator.electra.embeddings : undefined;
     this.generator = this.registerModule('generator', new MaskedLm(generatorConfig(size, options.generatorSize), { embeddings }));
@@ -66,14 +63,9 @@ export class Electra extends TextMethod {
   /** [ids, masked ids, attention mask, masked positions [M], uniform noise [M, V] for the generator's samples]. */
   views(batch: TextBatch, generator: torch.Generator): Tensor[] {
     return torch.scope(() => {
-      const { inputIds, labels } = maskTokens(
-        batch.inputIds,
-        { maskId: this.vocab.maskId, specialIds: this.vocab.specialIds, vocabSize: this.size.vocabSize },
-        { maskProb: this.options.maskProb, generator },
-      );
-      const positions = maskedPositions(labels);
+      const { masked, positions } = this.mask(batch.inputIds, { maskProb: this.options.maskProb }, generator);
       const uniform = torch.rand([positions.shape[0], this.size.vocabSize], { generator });
-      return [batch.inputIds, inputIds, batch.attentionMask, positions, uniform];
+      return [batch.inputIds, masked, batch.attentionMask, positions, uniform];
     });
   }
 
@@ -81,7 +73,7 @@ export class Electra extends TextMethod {
     const [ids, masked, attention, positions, uniform] = views;
     const targets = torch.indexSelect(ids.flatten(), 0, positions); // [M]
     const genLogits = this.generator.logitsAt(masked, attention, positions); // [M, V]
-    const mlm = positions.shape[0] ? F.crossEntropy(genLogits, targets) : genLogits.sum(); // no masked token: 0
+    const { loss: mlm, accuracy: genAcc } = maskedLmLoss(genLogits, targets);
     const sampled = gumbelArgmax(genLogits, uniform); // [M], no gradient
     const { ids: corrupted, replaced } = replaceTokens(ids, positions, sampled);
     const weights = this.options.allTokens ? attention : positionMask(ids, positions);
@@ -96,7 +88,7 @@ export class Electra extends TextMethod {
           mlm: mlm.item(),
           disc: disc.item(),
           discAcc: right.mul(w).sum().item() / Math.max(1, w.sum().item()),
-          genAcc: positions.shape[0] ? torch.argmax(genLogits, 1).eq(targets).to({ dtype: 'float32' }).mean().item() : 0,
+          genAcc,
           replaced: replaced.mul(w).sum().item() / Math.max(1, w.sum().item()),
         };
       }),
@@ -104,7 +96,7 @@ export class Electra extends TextMethod {
     return { loss, logs };
   }
 
-  huggingFace(): { architecture: string; module: Module; config: Required<BertConfig> } {
+  huggingFace(): HuggingFaceExport {
     return { architecture: 'ElectraForPreTraining', module: this.discriminator, config: this.discriminator.electra.config };
   }
 

@@ -7,15 +7,12 @@
  * sample inefficiency ELECTRA's all-token loss removes.
  */
 import * as torch from '../torch/index.js';
-import * as F from '../torch/functional/index.js';
 import { num, z, type Config } from '../config/schema.js';
 import { MaskedLm } from '../models/electra.js';
 import { encoderFlops, mlmHeadFlops, trainingFlops } from '../models/flops.js';
-import { maskTokens } from '../text/masking.js';
-import type { Bert, BertConfig } from '../models/bert.js';
-import type { Module } from '../nn/module.js';
+import type { Bert } from '../models/bert.js';
 import type { MethodSpec, StepInfo, TextBatch, TextModelSize, TrainingStep } from './method.js';
-import { TextMethod, maskedPositions, textContext } from './text-method.js';
+import { TextMethod, maskedLmLoss, textContext, type HuggingFaceExport, type TextVocab } from './text-method.js';
 
 type Tensor = torch.Tensor;
 
@@ -31,11 +28,11 @@ export class Mlm extends TextMethod {
   readonly model: MaskedLm;
 
   constructor(
-    readonly size: TextModelSize,
+    size: TextModelSize,
     readonly options: MlmOptions,
-    private readonly vocab: { maskId: number; specialIds: readonly number[] },
+    vocab: TextVocab,
   ) {
-    super();
+    super(size, vocab);
     this.model = this.registerModule('model', new MaskedLm(size));
   }
 
@@ -46,28 +43,19 @@ export class Mlm extends TextMethod {
   /** [masked ids, attention mask, masked positions [M], their original ids [M]]. */
   views(batch: TextBatch, generator: torch.Generator): Tensor[] {
     return torch.scope(() => {
-      const { maskProb, maskRate, randomRate } = this.options;
-      const { inputIds, labels } = maskTokens(
-        batch.inputIds,
-        { maskId: this.vocab.maskId, specialIds: this.vocab.specialIds, vocabSize: this.size.vocabSize },
-        { maskProb, maskRate, randomRate, generator },
-      );
-      const positions = maskedPositions(labels);
-      return [inputIds, batch.attentionMask, positions, torch.indexSelect(batch.inputIds.flatten(), 0, positions)];
+      const { masked, positions } = this.mask(batch.inputIds, this.options, generator);
+      return [masked, batch.attentionMask, positions, torch.indexSelect(batch.inputIds.flatten(), 0, positions)];
     });
   }
 
   trainingStep(views: Tensor[], _info: StepInfo): TrainingStep {
     const [masked, attention, positions, targets] = views;
     const logits = this.model.logitsAt(masked, attention, positions); // [M, V]
-    const loss = positions.shape[0] ? F.crossEntropy(logits, targets) : logits.sum();
-    const acc = torch.noGrad(() =>
-      positions.shape[0] ? torch.scope(() => torch.argmax(logits, 1).eq(targets).to({ dtype: 'float32' }).mean().item()) : 0,
-    );
-    return { loss, logs: { mlmAcc: acc } };
+    const { loss, accuracy } = maskedLmLoss(logits, targets);
+    return { loss, logs: { mlmAcc: accuracy } };
   }
 
-  huggingFace(): { architecture: string; module: Module; config: Required<BertConfig> } {
+  huggingFace(): HuggingFaceExport {
     return { architecture: 'ElectraForMaskedLM', module: this.model, config: this.model.electra.config };
   }
 

@@ -43,6 +43,28 @@ export interface BertForwardOptions {
   tokenTypeIds?: Tensor | null;
 }
 
+/** The attention mask of token ids [B, T]: int64, 1 on tokens and 0 on padding (`padId`, [PAD] = 0 as BERT's and selfsup's tokenizers). */
+export function attentionMaskOf(inputIds: Tensor, padId = 0): Tensor {
+  return torch.scope(() => inputIds.ne(padId).to({ dtype: 'int64' }));
+}
+
+/**
+ * BERT's initialisation of a module's parameters: every weight N(0, std²),
+ * biases 0, LayerNorm γ = 1 and β = 0 — also what ELECTRA gives the layers of
+ * its heads. `skip`: a module (e.g. shared embeddings) left as it is.
+ */
+export function bertInit_(module: Module, std = 0.02, skip?: Module): void {
+  const kept = new Set(skip ? skip.modules() : []);
+  for (const m of module.modules()) {
+    if (kept.has(m)) continue;
+    for (const [name, p] of m.namedParameters('', false)) {
+      if (name.endsWith('bias')) init.zeros_(p);
+      else if (m instanceof LayerNorm) init.ones_(p);
+      else init.normal_(p, 0, std);
+    }
+  }
+}
+
 /**
  * LayerNorm(word + position + token type embeddings), then dropout.
  * inputIds [B, T] int64, tokenTypeIds [B, T] int64 → [B, T, embeddingSize].
@@ -147,16 +169,9 @@ export class Bert extends Module {
     this.initWeights(0.02, o.embeddings);
   }
 
-  /** BERT's initialisation: every weight N(0, std²), biases 0, LayerNorm γ = 1 and β = 0 (`skip`: a shared module left as it is). */
+  /** BERT's initialisation (`bertInit_`) of the whole encoder but `skip` (a shared module left as it is). */
   initWeights(std = 0.02, skip?: Module): void {
-    for (const m of this.modules()) {
-      if (skip && (m === skip || [...skip.modules()].includes(m))) continue;
-      for (const [name, p] of m.namedParameters('', false)) {
-        if (name.endsWith('bias')) init.zeros_(p);
-        else if (m instanceof LayerNorm) init.ones_(p);
-        else init.normal_(p, 0, std);
-      }
-    }
+    bertInit_(this, std, skip);
   }
 
   forward(inputIds: Tensor, o: BertForwardOptions = {}): Tensor {

@@ -19,8 +19,7 @@ import * as F from '../torch/functional/index.js';
 import { Module } from '../nn/module.js';
 import { Linear } from '../nn/layers.js';
 import { LayerNorm } from '../nn/norm.js';
-import * as init from '../nn/init.js';
-import { Bert, type BertConfig, type BertEmbeddings } from './bert.js';
+import { attentionMaskOf, Bert, bertInit_, type BertConfig, type BertEmbeddings } from './bert.js';
 
 type Tensor = torch.Tensor;
 
@@ -92,8 +91,7 @@ export class MaskedLm extends Module {
       new GeneratorPredictions(c.hiddenSize, c.embeddingSize, c.layerNormEps),
     );
     this.lmHead = this.registerModule('generator_lm_head', new TiedLmHead(this.electra.embeddings.wordEmbeddings.weight));
-    init.normal_(this.predictions.dense.weight, 0, 0.02);
-    init.zeros_(this.predictions.dense.bias!);
+    bertInit_(this.predictions);
   }
 
   /**
@@ -112,7 +110,7 @@ export class MaskedLm extends Module {
   }
 
   forward(inputIds: Tensor): Tensor {
-    return this.logitsAt(inputIds, inputIds.ne(0).to({ dtype: 'int64' }));
+    return this.logitsAt(inputIds, attentionMaskOf(inputIds));
   }
 }
 
@@ -124,10 +122,7 @@ class DiscriminatorPredictions extends Module {
     super();
     this.dense = this.registerModule('dense', new Linear(hidden, hidden));
     this.densePrediction = this.registerModule('dense_prediction', new Linear(hidden, 1));
-    for (const l of [this.dense, this.densePrediction]) {
-      init.normal_(l.weight, 0, 0.02);
-      init.zeros_(l.bias!);
-    }
+    bertInit_(this);
   }
   forward(h: Tensor): Tensor {
     return this.densePrediction.forward(F.gelu(this.dense.forward(h))).squeeze(-1);
@@ -148,6 +143,6 @@ export class Discriminator extends Module {
     return this.predictions.forward(this.electra.forward(inputIds, { attentionMask }));
   }
   forward(inputIds: Tensor): Tensor {
-    return this.logits(inputIds, inputIds.ne(0).to({ dtype: 'int64' }));
+    return this.logits(inputIds, attentionMaskOf(inputIds));
   }
 }

@@ -19,7 +19,7 @@ export {
   mobilenetV3Large,
   type MobileNetV3Options,
 } from './mobilenetv3.js';
-export { Bert, BertEmbeddings, type BertConfig, type BertForwardOptions } from './bert.js';
+export { Bert, BertEmbeddings, attentionMaskOf, bertInit_, type BertConfig, type BertForwardOptions } from './bert.js';
 export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { ProjectionHead, simclrHead, type HeadBlock, type ProjectionHeadOptions } from './heads.js';
 export { ENCODERS, createEncoder, type Encoder, type EncoderConfig } from './encoders.js';

@@ -10,8 +10,7 @@ import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Module } from '../nn/module.js';
 import { Dropout, Linear } from '../nn/layers.js';
-import * as init from '../nn/init.js';
-import type { Bert, BertForwardOptions } from './bert.js';
+import { bertInit_, type Bert, type BertForwardOptions } from './bert.js';
 
 type Tensor = torch.Tensor;
 
@@ -26,10 +25,7 @@ export class ElectraClassificationHead extends Module {
     this.dense = this.registerModule('dense', new Linear(hiddenSize, hiddenSize));
     this.dropout = this.registerModule('dropout', new Dropout(dropout));
     this.outProj = this.registerModule('out_proj', new Linear(hiddenSize, numClasses));
-    for (const l of [this.dense, this.outProj]) {
-      init.normal_(l.weight, 0, 0.02); // BERT's and ELECTRA's initialisation of new layers
-      init.zeros_(l.bias!);
-    }
+    bertInit_(this); // BERT's and ELECTRA's initialisation of new layers
   }
 
   forward(hidden: Tensor): Tensor {

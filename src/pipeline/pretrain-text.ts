@@ -21,10 +21,12 @@ import * as torch from '../torch/index.js';
 import { bool, choice, int, num, parseConfig, section, str, strs, z, type Config } from '../config/schema.js';
 import { METHODS, getMethod } from '../methods/registry.js';
 import type { MethodSpec, StepInfo, TextBatch, TextModelSize } from '../methods/method.js';
-import type { TextMethod } from '../methods/text-method.js';
+import type { HuggingFaceExport, TextMethod } from '../methods/text-method.js';
 import { warmupLinear } from '../optim/schedules.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { collapseDiagnostics } from '../eval/collapse.js';
+import { attentionMaskOf } from '../models/bert.js';
+import { permutation } from '../data/samplers.js';
 import { RunDir } from '../train/run-dir.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import { toHuggingFaceElectra, huggingFaceElectraConfig } from '../models/electra-hf.js';
@@ -194,7 +196,7 @@ export async function pretrainText(
     batches: (epoch) => shuffledBatches(numSeqs, batchSize, config.seed + 7919 * epoch),
     step: (rows, step) => {
       const ids = torch.indexSelect(sequences, 0, torch.tensor(Float64Array.from(rows), { dtype: 'int64' }));
-      const batch = { inputIds: ids, attentionMask: ids.ne(0).to({ dtype: 'int64' }) };
+      const batch = { inputIds: ids, attentionMask: attentionMaskOf(ids) };
       const r = model.trainingStep(model.views(batch, generator), info(step));
       r.loss.backward();
       return { loss: r.loss.item(), items: rows.length, extra: r.logs };
@@ -215,8 +217,7 @@ export async function pretrainText(
   if (!result.interrupted) {
     run.saveWeights('model', model);
     run.saveWeights('encoder', model.encoder);
-    const hf = model.huggingFace();
-    if (hf) writeHuggingFaceFolder(run.path('hf'), hf, tokenizer);
+    writeHuggingFaceFolder(run.path('hf'), model.huggingFace(), tokenizer);
   }
   return result;
 }
@@ -226,7 +227,7 @@ export async function pretrainText(
  * model.safetensors (the module under Hugging Face's ELECTRA key names),
  * tokenizer.json and tokenizer_config.json.
  */
-function writeHuggingFaceFolder(dir: string, hf: NonNullable<ReturnType<TextMethod['huggingFace']>>, tokenizer: Tokenizer): void {
+function writeHuggingFaceFolder(dir: string, hf: HuggingFaceExport, tokenizer: Tokenizer): void {
   mkdirSync(dir, { recursive: true });
   torch.scope(() =>
     torch.safetensors.saveFile(join(dir, 'model.safetensors'), toHuggingFaceElectra(hf.module.stateDict()), { format: 'pt' }),
@@ -248,7 +249,7 @@ function tokenCollapse(model: TextMethod, probe: torch.Tensor): Record<string, n
     torch.scope(() => {
       const wasTraining = model.training;
       model.eval();
-      const mask = probe.ne(0).to({ dtype: 'int64' });
+      const mask = attentionMaskOf(probe);
       const h = model.encoder.forward(probe, { attentionMask: mask }); // [N, T, H]
       const tokens = torch.index(h.reshape([-1, h.shape[2]]), torch.nonzero(mask.flatten()).squeeze(1)); // [real tokens, H]
       const c = collapseDiagnostics(tokens);
@@ -260,6 +261,6 @@ function tokenCollapse(model: TextMethod, probe: torch.Tensor): Record<string, n
 
 /** The sequences of one epoch in seeded random order, `batchSize` at a time (the last partial batch dropped). */
 function* shuffledBatches(n: number, batchSize: number, seed: number): Generator<number[]> {
-  const order = torch.scope(() => torch.randperm(n, { generator: new torch.Generator(seed) }).toArray() as number[]);
+  const order = permutation(n, new torch.Generator(seed));
   for (let i = 0; i + batchSize <= n; i += batchSize) yield order.slice(i, i + batchSize);
 }

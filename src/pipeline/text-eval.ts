@@ -18,7 +18,7 @@ import * as torch from '../torch/index.js';
 import { bool, int, num, parseConfig, str, z, type Config } from '../config/schema.js';
 import { Bert } from '../models/bert.js';
 import { Tokenizer } from '../text/tokenizer.js';
-import { checkTextTask, finetuneTextClassifier } from '../eval/text-classify.js';
+import { checkTextTask, finetuneTextClassifier, TEXT_FINETUNE_DEFAULTS as D } from '../eval/text-classify.js';
 import { loadTextTask, type TextTask } from '../data/text-tasks.js';
 import { forEachJsonLine, RunDir } from '../train/run-dir.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -34,7 +34,7 @@ export function textEvalSchema() {
       .array(z.string().min(1))
       .min(1)
       .default(DEFAULT_TEXT_TASKS)
-      .describe('labelled text tasks: built-in names, or csv:FILE / jsonl:FILE (columns text, label, optional split)'),
+      .describe('labelled text tasks: built-in names, or csv:FILE / jsonl:FILE (fields text, label, split)'),
     weights: str(
       'the encoder to fine-tune: "encoder" (the run\'s final one), "all-snapshots" (each snapshot, for the compute curve) or a .safetensors file',
       'encoder',
@@ -46,12 +46,12 @@ export function textEvalSchema() {
       min: 3,
       max: 4096,
     }),
-    epochs: int('fine-tuning epochs (ELECTRA on GLUE: 3, over far more examples)', 6, { min: 1, max: 1000 }),
-    batchSize: int('texts per batch (ELECTRA: 32)', 32, { min: 1, max: 65536 }),
-    lr: num('peak learning rate (ELECTRA-Small on GLUE: 3e-4; small encoders on ~1,000 texts need more)', 1e-3, { min: 1e-8, max: 1 }),
-    weightDecay: num('AdamW weight decay on weight matrices (ELECTRA: 0)', 0, { min: 0, max: 10 }),
-    layerDecay: num('layer-wise learning-rate decay (ELECTRA-Small on GLUE: 0.8; 1 = none)', 1, { min: 0.01, max: 1 }),
-    warmup: num('fraction of the steps of linear warm-up, then linear decay (ELECTRA: 0.1)', 0.1, { min: 0, max: 1 }),
+    epochs: int('fine-tuning epochs (ELECTRA on GLUE: 3, over far more examples)', D.epochs, { min: 1, max: 1000 }),
+    batchSize: int('texts per batch (ELECTRA: 32)', D.batchSize, { min: 1, max: 65536 }),
+    lr: num('peak learning rate (ELECTRA-Small on GLUE: 3e-4; small encoders on ~1,000 texts need more)', D.lr, { min: 1e-8, max: 1 }),
+    weightDecay: num('AdamW weight decay on weight matrices (ELECTRA: 0)', D.weightDecay, { min: 0, max: 10 }),
+    layerDecay: num('layer-wise learning-rate decay (ELECTRA-Small on GLUE: 0.8; 1 = none)', D.layerDecay, { min: 0.01, max: 1 }),
+    warmup: num('fraction of the steps of linear warm-up, then linear decay (ELECTRA: 0.1)', D.warmup, { min: 0, max: 1 }),
   });
 }
 export type TextEvalConfig = Config<ReturnType<typeof textEvalSchema>>;
@@ -179,7 +179,7 @@ export function textEval(dir: string, raw: Record<string, unknown>): { rows: Tex
   const saved = readTextRun(dir);
   const tokenizer = Tokenizer.load(join(dir, 'tokenizer.json'));
   const size = textModelSize(textModelSection.parse(saved.model), tokenizer.vocabSize, saved.data.maxLength);
-  const maxLength = config.maxLength ?? Math.min(128, size.maxPositions);
+  const maxLength = config.maxLength ?? Math.min(D.maxLength, size.maxPositions);
   if (maxLength > size.maxPositions)
     throw new RangeError(
       `text-eval: maxLength ${maxLength} exceeds the run's sequence length ${size.maxPositions} (its encoder's positions)`,

@@ -38,6 +38,8 @@ export interface EncodeBatchOptions {
 export interface Batch {
   inputIds: torch.Tensor;
   attentionMask: torch.Tensor;
+  /** How many of the texts were longer than maxLength and were cut. */
+  truncated: number;
 }
 
 /** The JSON file format of `save` / `load`. */
@@ -145,7 +147,8 @@ export class Tokenizer {
   /**
    * Encodes texts into a padded batch { inputIds, attentionMask }, int64 [B, T]:
    * each sequence is [CLS] tokens [SEP], truncated to maxLength (keeping [SEP]) and
-   * right-padded with [PAD] to the longest sequence or to maxLength.
+   * right-padded with [PAD] to the longest sequence or to maxLength; `truncated`
+   * counts the texts that were cut.
    */
   encodeBatch(texts: readonly string[], o: EncodeBatchOptions = {}): Batch {
     const { maxLength = 512, padding = 'longest', addSpecialTokens = true } = o;
@@ -154,8 +157,11 @@ export class Tokenizer {
       throw new RangeError(`Tokenizer.encodeBatch: expected an integer maxLength >= ${specials + 1} but received ${maxLength}`);
     if (padding !== 'longest' && padding !== 'maxLength')
       throw new TypeError(`Tokenizer.encodeBatch: expected padding 'longest' or 'maxLength' but received ${JSON.stringify(padding)}`);
+    let truncated = 0;
     const seqs = texts.map((t) => {
-      const ids = this.encode(t).slice(0, maxLength - specials);
+      const all = this.encode(t);
+      if (all.length > maxLength - specials) truncated++;
+      const ids = all.slice(0, maxLength - specials);
       return addSpecialTokens ? [CLS_ID, ...ids, SEP_ID] : ids;
     });
     const width = padding === 'maxLength' ? maxLength : Math.max(1, ...seqs.map((s) => s.length));
@@ -170,6 +176,7 @@ export class Tokenizer {
     return {
       inputIds: torch.tensor(ids, { shape: [seqs.length, width] }),
       attentionMask: torch.tensor(mask, { shape: [seqs.length, width] }),
+      truncated,
     };
   }
 

@@ -79,7 +79,9 @@ test('a tokenizer trained on Brown honours the vocabulary size and round-trips h
 test('batch encoding pads, truncates and masks attention', () => {
   const texts = ['The jury said', heldOut[0], ''];
   const lens = texts.map((t) => tok.encode(t).length + 2);
-  const { inputIds, attentionMask } = tok.encodeBatch(texts, { maxLength: 32 });
+  const { inputIds, attentionMask, truncated } = tok.encodeBatch(texts, { maxLength: 32 });
+  assert.ok(lens[1] > 32 && lens[0] <= 32);
+  assert.equal(truncated, 1, 'the held-out sentence is cut, the others are not');
   assert.equal(inputIds.dtype, 'int64');
   assert.deepEqual(inputIds.shape, [3, 32]);
   const rows = inputIds.tolist() as number[][];
