@@ -15,10 +15,11 @@ import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/eval
 import { finetune, finetuneSchema } from '../pipeline/finetune.js';
 import { pretrain, pretrainCommandSchema } from '../pipeline/pretrain.js';
 import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
+import { infominSchema, runInfomin } from '../pipeline/infomin.js';
 import { textEval, textEvalSchema } from '../pipeline/text-eval.js';
 import { viewsSchema, writeViewGrid } from '../pipeline/view-grid.js';
 import { peekIn, type Peek } from '../pipeline/common.js';
-import { writeReport } from '../report/index.js';
+import { writeReport, writeStudyReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
 import { METHODS } from '../methods/registry.js';
 import { DATA_SETS } from '../data/registry.js';
@@ -69,13 +70,27 @@ function configOf(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
   return parseConfig(schema, merged, config ? basename(config) : 'config') as Record<string, unknown>;
 }
 
+/** The command's config as written (file ← flags, before defaults), after checking it against its schema. */
+function writtenConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
+  const { config, out: _out, resume: _resume, ...flags } = opts;
+  const file = config ? readConfigFile(config) : {};
+  const merged = mergeFlags(schemaOf(peekIn(file, flags)), file, flags);
+  parseConfig(schemaOf(peekIn(merged)), merged, config ? basename(config) : 'config');
+  return merged;
+}
+
 /** --resume continues with the saved config; flags other than --out would be silently ignored, so they are errors. */
-function savedConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
+function onlyResume(opts: Opts): void {
   const extra = Object.keys(opts).filter((k) => !['out', 'resume'].includes(k) && opts[k] !== undefined);
   if (extra.length)
     throw new Error(
       `--resume continues a run with its saved config.json; drop ${extra.map((k) => (k === 'config' ? '--config' : flagName(k))).join(', ')}`,
     );
+}
+
+/** The saved config of the run in --out, checked against the command's schema. */
+function savedConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
+  onlyResume(opts);
   const {
     command: _c,
     inChannels: _i,
@@ -123,6 +138,35 @@ export function program(argv: string[] = process.argv): Command {
     outOption(p.command('recipe').description('3-step recipe: pretrain (generic) → pretrain (domain) → fine-tune'), 'the three steps'),
     recipeSchema(peek),
   ).action(async (opts: Opts) => exitInterrupted(!(await runRecipe(run(recipeSchema, opts), opts.out!, { resume: opts.resume }))));
+  withSchema(
+    outOption(
+      p
+        .command('infomin')
+        .description('InfoMin view study: one pretraining option over a list of values; I_NCE, kNN and linear probe of each, and a report'),
+      'the study',
+    ),
+    infominSchema(peek),
+  ).action(async (opts: Opts) => {
+    if (opts.resume) onlyResume(opts);
+    const results = await runInfomin(opts.resume ? {} : writtenConfig(infominSchema, opts), opts.out!, { resume: opts.resume });
+    if (!results) return exitInterrupted(true);
+    const pct = (v: number): string => (100 * v).toFixed(1);
+    console.log(
+      table([
+        [results.label, 'steps', `I_NCE (nats, K ${results.rows[0].iNce.k})`, 'linear %', 'kNN %'],
+        ...results.rows.map((r) => [
+          r.label,
+          String(r.steps),
+          `${r.iNce.mean.toFixed(3)} ± ${r.iNce.std.toFixed(3)}`,
+          pct(r.linearTop1),
+          pct(r.knnTop1),
+        ]),
+      ]),
+    );
+    if (results.reverseU)
+      console.log(`reverse U: ${results.reverseU.isReverseU ? 'yes' : 'no'} (peak at ${results.rows[results.reverseU.peak].label})`);
+    console.log(writeStudyReport(opts.out!));
+  });
   withSchema(
     p.command('eval').argument('<run>', 'run folder').description("kNN and linear-probe evaluation of a run's frozen encoder"),
     evalSchema(peek),

@@ -1,4 +1,4 @@
-/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN and the linear probe. */
+/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN, the linear probe, the InfoNCE bound and the reverse-U test. */
 export {
   topkAccuracy,
   accuracies,
@@ -24,3 +24,5 @@ export {
 } from './linear-probe.js';
 export { collapseDiagnostics, normalizedStd, effectiveRank, type CollapseDiagnostics } from './collapse.js';
 export { finetuneTextClassifier, checkTextTask, type TextClassifyOptions, type TextClassifyResult } from './text-classify.js';
+export { infoNceBound, estimateInfoNce, type InfoNceBound, type InfoNceEstimate } from './infonce.js';
+export { quadraticFit, reverseU, type QuadraticFit, type ReverseU } from './reverse-u.js';

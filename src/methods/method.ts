@@ -108,6 +108,13 @@ export abstract class MethodModel<B = ImageBatch, E extends Module = Encoder> ex
    * x [N, C, H, W] → [N, D].
    */
   abstract representation(x: Tensor, layer?: number): Tensor;
+  /**
+   * The critic of a contrastive method, for I_NCE estimates (src/eval/infonce.ts):
+   * scores [N, N] of view a_i against view b_j with the positives on the
+   * diagonal — the logits its own loss classifies. a, b: [N, C, H, W].
+   * Absent for methods without negatives.
+   */
+  pairScores?(a: Tensor, b: Tensor): Tensor;
   /** Head blocks that `representation(x, layer)` accepts (0 when the method has no head). */
   get representationLayers(): number {
     return 0;

@@ -18,12 +18,13 @@
  * (reference: 1.0 for ResNets, 0.2 for ViTs; on Fashion-MNIST 0.2 did a
  * little better in short runs — see the README's results).
  */
-import type * as torch from '../torch/index.js';
+import * as torch from '../torch/index.js';
+import * as F from '../torch/functional/index.js';
 import { num, parseConfig, z, type Config, type ConfigInput } from '../config/schema.js';
 import { mocoV3Loss } from '../losses/index.js';
 import { imageViewsSchema } from '../views/config.js';
 import type { Encoder } from '../models/encoders.js';
-import { headSchema } from './image-method.js';
+import { headSchema, twoViews } from './image-method.js';
 import { MomentumMethod } from './siamese.js';
 import type { MethodSpec } from './method.js';
 
@@ -61,6 +62,16 @@ export class MoCoV3 extends MomentumMethod {
   /** Queries q1, q2 against the momentum encoder's keys k1, k2. */
   protected objective(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor): Tensor {
     return mocoV3Loss(q1, q2, k1, k2, { temperature: this.temperature });
+  }
+
+  /** The InfoNCE critic of its loss: normalised queries of a against the momentum keys of b, over τ; [N, N]. */
+  override pairScores(a: Tensor, b: Tensor): Tensor {
+    twoViews([a, b], 'MoCo v3.pairScores');
+    return torch.scope(() =>
+      F.normalize(this.online(a).p, { dim: 1 })
+        .matmul(F.normalize(this.target(b), { dim: 1 }).t())
+        .div(this.temperature),
+    );
   }
 }
 

@@ -8,6 +8,7 @@
  * colour strength 0.5, no blur), LARS at 0.3 × batch/256 (§B.1).
  */
 import * as torch from '../torch/index.js';
+import * as F from '../torch/functional/index.js';
 import { num, parseConfig, z, type Config, type ConfigInput } from '../config/schema.js';
 import { ntXent, ntXentAccuracy } from '../losses/index.js';
 import { imageViewsSchema } from '../views/config.js';
@@ -47,6 +48,17 @@ export class SimCLR extends ImageMethod {
       const [z1, z2] = this.project(torch.cat([a, b])).chunk(2); // [N, outDim] each
       const accuracy = ntXentAccuracy(z1.detach(), z2.detach());
       return { loss: ntXent(z1, z2, { temperature: this.temperature }), accuracy };
+    });
+  }
+
+  /** The NT-Xent critic across the two views: cos(z_a,i, z_b,j)/τ, [N, N] (both views in one batch, as in training). */
+  override pairScores(a: Tensor, b: Tensor): Tensor {
+    twoViews([a, b], 'SimCLR.pairScores');
+    return torch.scope(() => {
+      const [z1, z2] = this.project(torch.cat([a, b])).chunk(2); // [N, outDim] each
+      return F.normalize(z1, { dim: 1 })
+        .matmul(F.normalize(z2, { dim: 1 }).t())
+        .div(this.temperature);
     });
   }
 

@@ -10,7 +10,8 @@ import { bool, int, listOf, num, oneOf, peekName, section, str, type Config } fr
 import { dataSection } from '../data/registry.js';
 import { LARS, larsParamGroups, SGD, AdamW, type Optimizer } from '../optim/index.js';
 import { createEncoder, ENCODERS, type Encoder } from '../models/encoders.js';
-import type { MethodParamGroup, OptimDefaults } from '../methods/method.js';
+import type { MethodModel, MethodParamGroup, OptimDefaults } from '../methods/method.js';
+import { getMethod } from '../methods/registry.js';
 
 /** The encoder section (`--model.*`). */
 export const modelSection = section(
@@ -157,4 +158,35 @@ export function fixedLrGroups(optimizer: Optimizer<{ lr: number }>, groups: Meth
 /** Sets libtorch's thread count when asked. */
 export function applyThreads(threads?: number): void {
   if (threads !== undefined) torch.setNumThreads(threads);
+}
+
+/**
+ * The trained method of image pretraining run `dir` (its modules, views and
+ * critic), rebuilt from config.json and loaded from model.safetensors, in
+ * eval mode.
+ */
+export function methodOfRun(dir: string): MethodModel {
+  const configPath = join(dir, 'config.json');
+  const weights = join(dir, 'model.safetensors');
+  if (!existsSync(configPath)) throw new Error(`${dir} holds no run (no config.json)`);
+  const config = JSON.parse(readFileSync(configPath, 'utf8')) as {
+    method?: { name: string } & Record<string, unknown>;
+    model?: ModelConfig;
+    inChannels?: number;
+    imageSize?: number;
+  };
+  if (!config.method || !config.model || config.inChannels === undefined)
+    throw new Error(`${configPath}: not an image pretraining run (no method, model or inChannels)`);
+  if (!existsSync(weights)) throw new Error(`${dir} has no model.safetensors (has the run finished? resume it with --resume)`);
+  const spec = getMethod(config.method.name, 'image');
+  const channels = config.inChannels;
+  const model = spec.build(spec.options.parse(methodOptions({ method: config.method })), {
+    encoder: () => makeEncoder(config.model!, channels),
+    input: { channels, size: config.imageSize ?? 32 },
+    batchSize: 2,
+    totalSteps: 1,
+    stepsPerEpoch: 1,
+  });
+  torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
+  return model.eval();
 }

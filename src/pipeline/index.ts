@@ -1,4 +1,4 @@
-/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, eval, text-eval, embed, view grids. */
+/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids. */
 export { pretrain, pretrainSchema, resolvePretrain, knnMonitor, type PretrainConfig } from './pretrain.js';
 export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './finetune.js';
 export { evaluateRun, evaluateFeatures, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
@@ -12,6 +12,7 @@ export {
   type TextEvalAverage,
 } from './text-eval.js';
 export { runRecipe, recipeSchema, type RecipeConfig } from './recipe.js';
+export { runInfomin, infominSchema, setPath, type InfominConfig, type InfominResults, type InfominRow, type KnobValue } from './infomin.js';
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';
 export {
   resolveInit,
@@ -19,6 +20,7 @@ export {
   makeOptimizer,
   fixedLrGroups,
   toInput,
+  methodOfRun,
   peekIn,
   modelSection,
   optimSection,

@@ -73,3 +73,4 @@ export async function writeReport(runs: string[], out: string, o: ReportOptions 
     .map((s) => s.id);
   return { path, charts };
 }
+export { writeStudyReport, studySections, type StudyResults } from './infomin.js';

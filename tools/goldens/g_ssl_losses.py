@@ -144,3 +144,7 @@ def make(g):
     sigma = torch.linalg.svdvals(feats)
     p = sigma / sigma.sum() + 1e-7
     g.put("collapse.rank", torch.tensor(math.exp(-(p * p.log()).sum().item()), dtype=torch.float64))
+
+    # InfoNCE bound (CPC §2.3): log K - CE(scores, arange(K)), K = 8.
+    scores = g.put("infonce.scores", 2 * torch.randn(8, 8, dtype=torch.float64))
+    g.put("infonce.bound", math.log(8) - F.cross_entropy(scores, torch.arange(8)))
