@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { torch, models, pipeline } from '../../src/index.js';
+import { torch, data as dataSets, models, pipeline } from '../../src/index.js';
+import { assertClose } from '../helpers.js';
 import { events, quietErr } from '../methods/resume.js';
 
 const data = { name: 'emoji', vendors: ['google'], size: 16, limit: 96 };
@@ -33,10 +34,17 @@ test('channel-split and patch-pair SimCLR pretrain; eval and embed use the chann
       assert.ok(losses.length === 3 && losses.every((e) => Number.isFinite(e.loss) && (e.loss as number) > 0), d);
     }
     const width = models.createEncoder({ arch: 'resnet18', width: 0.0625, smallStem: false, inChannels: 3 }).featureDim;
-    const embed = async (d: string): Promise<number[]> =>
-      torch.safetensors.loadFile(await pipeline.embedRun(d, { data: { ...data, split: 'test', limit: 8 } })).embeddings.shape;
-    assert.deepEqual(await embed(channels), [8, 2 * width], 'embeddings concatenate the L and ab halves');
-    assert.deepEqual(await embed(patches), [8, width]);
+    const embed = async (d: string): Promise<torch.Tensor> =>
+      torch.safetensors.loadFile(await pipeline.embedRun(d, { data: { ...data, split: 'test', limit: 8 } })).embeddings;
+    assert.deepEqual((await embed(channels)).shape, [8, 2 * width], 'embeddings concatenate the L and ab halves');
+    // other runs' representation is their encoder's output, as encoder.safetensors gives it
+    const encoder = pipeline.makeEncoder(
+      { ...pipeline.modelSection.parse({ width: 0.0625, smallStem: false }) },
+      3,
+      pipeline.resolveInit(patches),
+    );
+    const images = (await dataSets.loadImageSet({ ...data, split: 'test', limit: 8 })).images;
+    assertClose(await embed(patches), encoder.eval().forward(pipeline.toInput(images)), { atol: 1e-5, rtol: 1e-4 });
     const probes = await pipeline.evaluateRun(channels, {
       data: { ...data, limit: 64 },
       test: { ...data, split: 'test', limit: 16 },
