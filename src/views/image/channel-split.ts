@@ -7,6 +7,7 @@
  * e.g. `lab:L|ab`, `ydbdr:Y|DbDr`, `rgb:R|GB`, `hsv:V|HS`.
  */
 import * as torch from '../../torch/index.js';
+import { options } from '../../torch/check.js';
 import { checkImages, type View } from './common.js';
 import { COLOUR_SPACES, colourSpace, type ColourSpace } from './colour-space.js';
 import { RandomResizedCrop } from './crop.js';
@@ -76,7 +77,14 @@ export class ChannelSplitViews {
   readonly split: ChannelSplit;
   readonly geometric: View;
   constructor(o: ChannelSplitOptions, api = 'ChannelSplitViews') {
-    const { split, size, crop = true, scale = [0.08, 1], flip = 0.5 } = o;
+    const {
+      split,
+      size,
+      crop = true,
+      scale = [0.08, 1],
+      flip = 0.5,
+    } = options(o, 'ChannelSplitViews', ['split', 'size', 'crop', 'scale', 'flip']);
+    if (split === undefined || size === undefined) throw new TypeError('ChannelSplitViews: expected options with split and size');
     this.split = parseChannelSplit(split, api);
     this.geometric = crop ? new RandomResizedCrop({ size, scale, flip }) : new RandomHorizontalFlip({ p: flip });
   }
@@ -106,6 +114,7 @@ export class ChannelSplitViews {
 
   /** View `i` (0 or 1) for display: the other channels set to mid-grey's, converted back to RGB. [N, 3, H, W] → same. */
   toRgb(view: Tensor, i: number): Tensor {
+    if (i !== 0 && i !== 1) throw new RangeError(`ChannelSplitViews.toRgb: expected view 0 or 1 but received ${String(i)}`);
     return torch.scope(() => {
       const grey = this.split.space.fromRgb(torch.full([1, 3, 1, 1], 0.5, { dtype: view.dtype, device: view.device }));
       return this.split.space.toRgb(view.add(grey.mul(this.mask(view, i).rsub(1))));
