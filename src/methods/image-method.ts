@@ -62,16 +62,27 @@ export abstract class ImageMethod extends MethodModel<ImageBatch> {
     this.imageViews = new ImageViews(views, imageSize);
   }
 
+  /** The encoder's width (twice that for a channel split, whose representation concatenates both halves). */
   get representationDim(): number {
-    return this.encoder.featureDim;
+    return this.encoder.featureDim * (this.imageViews.channelSplit ? 2 : 1);
   }
   override get representationLayers(): number {
     return this.head.blocks.length;
   }
 
-  /** h: x [N, C, H, W] → [N, D] (the encoder's output, or after `layer` head blocks). */
+  /**
+   * h: x [N, C, H, W] → [N, D] (the encoder's output, or after `layer` head
+   * blocks). A channel split (views.pair.kind channels) gives [h(x·m1), h(x·m2)]:
+   * the features of both channel groups of the converted image, concatenated
+   * as in Contrastive Multiview Coding (Tian et al. 2019). [N, 2D].
+   */
   representation(x: Tensor, layer = 0): Tensor {
-    return torch.scope(() => this.head.forward(this.encoder.forward(x), layer));
+    const split = this.imageViews.channelSplit;
+    return torch.scope(() => {
+      if (!split) return this.head.forward(this.encoder.forward(x), layer);
+      const [a, b] = this.head.forward(this.encoder.forward(torch.cat(split.halves(x))), layer).chunk(2); // [N, D] each
+      return torch.cat([a, b], 1);
+    });
   }
 
   /** z = g(f(x)): x [N, C, H, W] → [N, outDim]. */

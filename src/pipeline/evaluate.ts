@@ -7,6 +7,7 @@
  * `selfsup embed RUN`: the representation of every image of a set, with ids and
  * labels, as one .safetensors file (the report's embedding map reads it).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 import { int, nums, parseConfig, str, z, type Config } from '../config/schema.js';
@@ -66,24 +67,22 @@ interface SavedRun {
 }
 
 /**
- * The frozen network of run `dir` as a features function over uint8 image sets:
- * its encoder, or (layer > 0, pretraining runs) the method rebuilt from its
- * config and weights, giving the features after `layer` head blocks (SimCLR
- * §4.2 compares h = f(x) with g(h)).
+ * The frozen network of run `dir` as a features function over uint8 image sets.
+ * A pretraining run of an image method (config.json with a method, and its
+ * model.safetensors) is rebuilt and evaluated on the method's representation:
+ * the encoder's features, or after `layer` head blocks (SimCLR §4.2 compares
+ * h = f(x) with g(h)), or both halves of a channel split (InfoMin). Other runs
+ * (fine-tuning, baselines) are evaluated on their encoder.safetensors.
  */
 function frozenEncoder(dir: string, inChannels: number, layer = 0): (s: ImageSet) => torch.Tensor {
-  const init = resolveInit(dir);
+  const configPath = join(dir, 'config.json');
+  const config = (existsSync(configPath) ? new RunDir(dir, { resume: true }).readConfig() : {}) as SavedRun;
+  const weights = join(dir, 'model.safetensors');
+  const spec = config.method ? getMethod(config.method.name) : undefined;
   let net: (x: torch.Tensor) => torch.Tensor;
-  if (layer === 0) {
-    const encoder = makeEncoder(modelSection.parse(init.model ?? {}), init.inChannels ?? inChannels, init).eval();
-    net = (x) => encoder.forward(x);
-  } else {
-    const config = new RunDir(dir, { resume: true }).readConfig() as SavedRun;
-    if (!config.method || !config.model)
-      throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no method)`);
-    const spec = getMethod(config.method.name);
+  if (spec?.modality === 'image' && config.model && (layer > 0 || existsSync(weights))) {
     const channels = config.inChannels ?? inChannels;
-    const model = spec.build(spec.options.parse(methodOptions({ method: config.method })), {
+    const model = spec.build(spec.options.parse(methodOptions({ method: config.method! })), {
       encoder: () => makeEncoder(config.model!, channels),
       input: { channels, size: config.imageSize ?? 32 },
       batchSize: 2,
@@ -92,10 +91,14 @@ function frozenEncoder(dir: string, inChannels: number, layer = 0): (s: ImageSet
     });
     if (layer > model.representationLayers)
       throw new RangeError(`eval --layer: ${dir}'s ${spec.name} head has ${model.representationLayers} layers but --layer is ${layer}`);
-    const weights = join(dir, 'model.safetensors');
     torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
     model.eval();
     net = (x) => model.representation(x, layer);
+  } else {
+    if (layer > 0) throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no image method)`);
+    const init = resolveInit(dir);
+    const encoder = makeEncoder(modelSection.parse(init.model ?? {}), init.inChannels ?? inChannels, init).eval();
+    net = (x) => encoder.forward(x);
   }
   return (s) => extractFeatures(net, s.images, { prepare: toInput });
 }

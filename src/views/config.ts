@@ -5,7 +5,9 @@
  * pipelines. SimCLR's views (Chen et al. 2020, §3 and appendix A) are the
  * base; BYOL's asymmetric blur and solarize (Grill et al. 2020, appendix B,
  * table 6) are per-view probabilities; DINO's multi-crop (Caron et al. 2021,
- * §3.1; Caron et al. 2020, SwAV §3.2) adds `local.count` small crops.
+ * §3.1; Caron et al. 2020, SwAV §3.2) adds `local.count` small crops;
+ * InfoMin's controlled pairs (Tian et al. 2020: patches, channel splits) are
+ * `pair` (./pair.ts).
  *
  *     views: { scale: [0.2, 1], blur: [1, 0.1], solarize: [0, 0.2], local: { count: 6 } }
  */
@@ -17,6 +19,8 @@ import { RandomHorizontalFlip } from './image/flip.js';
 import { ColorJitter, RandomGrayscale, RandomSolarize } from './image/jitter.js';
 import { RandomGaussianBlur } from './image/blur.js';
 import { Compose } from './compose.js';
+import { displayPair, pairSchema, pairViews, type PairViews } from './pair.js';
+import { ChannelSplitViews } from './image/channel-split.js';
 
 type Tensor = torch.Tensor;
 
@@ -99,6 +103,7 @@ export function imageViewsSchema(d: ViewDefaults = {}) {
         },
         'multi-crop: extra small views (DINO, SwAV)',
       ),
+      pair: pairSchema(),
     },
     'augmentations of the views',
   );
@@ -119,6 +124,8 @@ export class ImageViews {
   readonly global: [View, View];
   readonly local: View | null;
   readonly localCount: number;
+  /** The InfoMin pair views (`pair.kind` patches or channels); null for augment. */
+  readonly pair: PairViews | null;
 
   /** `imageSize`: the side of the input images (the global views' default side). */
   constructor(c: ImageViewsConfig, imageSize: number) {
@@ -138,12 +145,28 @@ export class ImageViews {
     const localSize = c.local.size ?? Math.max(4, Math.round((size * 3) / 7));
     this.local =
       c.local.count > 0 ? viewPipeline({ ...base, size: localSize, scale: c.local.scale as [number, number], blur: c.local.blur }) : null;
+    this.pair = pairViews(c.pair, { size, crop: c.crop, scale: base.scale, flip: c.flip }, imageSize, c.local.count);
+  }
+
+  /** The channel split whose halves the representation concatenates (pair.kind channels), else null. */
+  get channelSplit(): ChannelSplitViews | null {
+    return this.pair instanceof ChannelSplitViews ? this.pair : null;
   }
 
   /** x, partner: [N, C, H, W] in [0, 1] → [global 1 of x, global 2 of partner, local crops of x …]. */
   forward(x: Tensor, generator?: torch.Generator, partner: Tensor = x): Tensor[] {
+    if (this.pair) {
+      if (partner !== x)
+        throw new RangeError('views.pair.kind: patches and channels take both views from one image, but the method pairs two images');
+      return this.pair.forward(x, generator);
+    }
     const out = [this.global[0].forward(x, generator), this.global[1].forward(partner, generator)];
     for (let i = 0; i < this.localCount; i++) out.push(this.local!.forward(x, generator));
     return out;
+  }
+
+  /** `forward`'s views as RGB images for display (channel-split views converted back). */
+  display(views: Tensor[]): Tensor[] {
+    return displayPair(this.pair, views);
   }
 }

@@ -23,6 +23,10 @@ export { Compose, MultiView } from './compose.js';
 export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
 export { viewPipeline, imageViewsSchema, ImageViews, type PipelineOptions, type ViewDefaults, type ImageViewsConfig } from './config.js';
 export { imageGrid, encodePng, writePng } from './grid.js';
+export { PatchPair, patchPairParams, cropPatches, checkPatchFit, type PatchCorners, type PatchPairOptions } from './image/patches.js';
+export { COLOUR_SPACES, colourSpace, type ColourSpace } from './image/colour-space.js';
+export { ChannelSplitViews, parseChannelSplit, type ChannelSplit, type ChannelSplitOptions } from './image/channel-split.js';
+export { PAIR_KINDS, pairSchema, pairViews, displayPair, type PairConfig, type PairViews, type PairGeometry } from './pair.js';
 export {
   TRILL_FRONTEND,
   MelSpectrogram,
