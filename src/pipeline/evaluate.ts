@@ -23,7 +23,7 @@ import {
   commonFields,
   imageData,
   makeEncoder,
-  methodOptions,
+  methodOfRun,
   modelSection,
   peekIn,
   resolveInit,
@@ -61,8 +61,6 @@ export type EmbedConfig = Config<ReturnType<typeof embedSchema>>;
 
 interface SavedRun {
   model?: ModelConfig;
-  inChannels?: number;
-  imageSize?: number;
   method?: { name: string } & Record<string, unknown>;
 }
 
@@ -77,22 +75,12 @@ interface SavedRun {
 function frozenEncoder(dir: string, inChannels: number, layer = 0): (s: ImageSet) => torch.Tensor {
   const configPath = join(dir, 'config.json');
   const config = (existsSync(configPath) ? new RunDir(dir, { resume: true }).readConfig() : {}) as SavedRun;
-  const weights = join(dir, 'model.safetensors');
   const spec = config.method ? getMethod(config.method.name) : undefined;
   let net: (x: torch.Tensor) => torch.Tensor;
-  if (spec?.modality === 'image' && config.model && (layer > 0 || existsSync(weights))) {
-    const channels = config.inChannels ?? inChannels;
-    const model = spec.build(spec.options.parse(methodOptions({ method: config.method! })), {
-      encoder: () => makeEncoder(config.model!, channels),
-      input: { channels, size: config.imageSize ?? 32 },
-      batchSize: 2,
-      totalSteps: 1,
-      stepsPerEpoch: 1,
-    });
+  if (spec?.modality === 'image' && config.model && (layer > 0 || existsSync(join(dir, 'model.safetensors')))) {
+    const model = methodOfRun(dir);
     if (layer > model.representationLayers)
       throw new RangeError(`eval --layer: ${dir}'s ${spec.name} head has ${model.representationLayers} layers but --layer is ${layer}`);
-    torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
-    model.eval();
     net = (x) => model.representation(x, layer);
   } else {
     if (layer > 0) throw new Error(`eval --layer ${layer}: ${dir} is not a pretraining run (its config.json has no image method)`);
