@@ -18,6 +18,19 @@ export { rgbToGrayscale, adjustBrightness, adjustContrast, adjustSaturation, sol
 export { adjustHue, rgbToHsv, hsvToRgb } from './image/hue.js';
 export { ColorJitter, RandomGrayscale, RandomSolarize, type ColorJitterOptions, type JitterParams } from './image/jitter.js';
 export { gaussianBlur, simclrKernelSize, RandomGaussianBlur, type GaussianBlurOptions } from './image/blur.js';
+export {
+  affine,
+  rotate,
+  shear,
+  translate,
+  warpAffine,
+  inverseAffineMatrix,
+  shearMatrix,
+  type AffineParams,
+  type WarpOptions,
+  type Each,
+} from './image/affine.js';
+export { adjustSharpness, autocontrast, posterize, equalize } from './image/enhance.js';
 export { normalize, Normalize, IMAGENET_MEAN, IMAGENET_STD } from './image/normalize.js';
 export { Compose, MultiView } from './compose.js';
 export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
