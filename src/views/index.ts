@@ -31,6 +31,7 @@ export {
   type Each,
 } from './image/affine.js';
 export { adjustSharpness, autocontrast, posterize, equalize } from './image/enhance.js';
+export { RandAugment, RANDAUGMENT_OPS, type RandAugmentOp, type RandAugmentOptions, type RandAugmentParams } from './image/randaugment.js';
 export { normalize, Normalize, IMAGENET_MEAN, IMAGENET_STD } from './image/normalize.js';
 export { Compose, MultiView } from './compose.js';
 export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
