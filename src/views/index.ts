@@ -35,7 +35,19 @@ export { RandAugment, RANDAUGMENT_OPS, type RandAugmentOp, type RandAugmentOptio
 export { normalize, Normalize, IMAGENET_MEAN, IMAGENET_STD } from './image/normalize.js';
 export { Compose, MultiView } from './compose.js';
 export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
-export { viewPipeline, imageViewsSchema, ImageViews, type PipelineOptions, type ViewDefaults, type ImageViewsConfig } from './config.js';
+export {
+  viewPipeline,
+  imageViewsSchema,
+  withViewPreset,
+  ImageViews,
+  VIEW_PRESETS,
+  VIEW_PRESET_NAMES,
+  type PipelineOptions,
+  type RandAugmentSettings,
+  type ViewDefaults,
+  type ViewPreset,
+  type ImageViewsConfig,
+} from './config.js';
 export { imageGrid, encodePng, writePng } from './grid.js';
 export {
   TRILL_FRONTEND,
