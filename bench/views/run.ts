@@ -7,24 +7,32 @@
  *
  * - 32×32 (CIFAR recipe: crop + flip, jitter p 0.8, grayscale p 0.2): target ≤ 1× PyTorch's time per image
  * - 64×64 (the same + Gaussian blur, kernel 7, p 0.5): target ≤ 1×
+ * - RandAugment, 2 ops at magnitude 9, 32×32 and 64×64, one view per image: vs torchvision's RandAugment
+ *   (magnitude 27 of 31 bins = 9/10 of its range, bilinear, fill the ImageNet mean)
  * PyTorch's time is the best of tensor and PIL transforms, each with num_workers 0 and 2.
  */
 import { measure, printTable, python, startBench, type Row } from '../common.js';
-import { simclrTwoViews } from './workloads.js';
+import { randAugmentView, simclrTwoViews } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 1 : 2;
 const count = quick ? 512 : 2048;
 const batch = 256;
 const args = startBench('views', `${count} images, batch ${batch}`);
-const rows: Row[] = [32, 64].map((size) =>
-  measure(
-    args,
-    `SimCLR two views ${size}×${size}, per image`,
-    'µs',
-    1,
-    () => simclrTwoViews(size, rounds, count, batch),
-    () => python('views', args.threads, 'simclr', size, rounds, count, batch),
+const workloads = [
+  { name: 'SimCLR two views', ours: simclrTwoViews, theirs: 'simclr' },
+  { name: 'RandAugment n2 m9', ours: randAugmentView, theirs: 'randaugment' },
+];
+const rows: Row[] = workloads.flatMap((w) =>
+  [32, 64].map((size) =>
+    measure(
+      args,
+      `${w.name} ${size}×${size}, per image`,
+      'µs',
+      1,
+      () => w.ours(size, rounds, count, batch),
+      () => python('views', args.threads, w.theirs, size, rounds, count, batch),
+    ),
   ),
 );
 printTable(rows);

@@ -15,6 +15,7 @@ import type { ImageSet } from '../data/image-sets.js';
 import { METHODS, getMethod } from '../methods/registry.js';
 import type { MethodModel, MethodSpec, StepInfo } from '../methods/method.js';
 import { instancePairs, type PairBatch } from '../methods/pairs.js';
+import { withViewPreset } from '../views/config.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { pretrainTextSchema, pretrainText } from './pretrain-text.js';
 import { fit, type FitResult } from '../train/fit.js';
@@ -72,7 +73,8 @@ export function pretrainSchema(peek: Peek) {
   const method = peek('method', 'simclr');
   const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   const names = Object.values(METHODS).map((m) => m.name); // text methods choose the text schema above
-  const options: z.ZodRawShape = spec?.options.shape ?? {}; // checked here; typed by the method's own schema where it is built
+  // checked here; typed by the method's own schema where it is built (the resolved views hold the preset's values)
+  const options: z.ZodRawShape = spec ? withViewPreset(spec.options, peek('method.views.preset', 'method')).shape : {};
   return z.strictObject({
     ...commonFields,
     method: choice('self-supervised method (`selfsup methods` lists them)', names, 'simclr', options as Record<never, never>),

@@ -12,11 +12,13 @@ import { loadImageSet } from '../data/registry.js';
 import { METHODS, getMethod } from '../methods/registry.js';
 import { ImageMethod } from '../methods/image-method.js';
 import { imageGrid, writePng } from '../views/index.js';
+import { withViewPreset } from '../views/config.js';
 import { commonFields, imageData, makeEncoder, methodOptions, modelSection, peekIn, toInput, type Peek } from './common.js';
 
 export function viewsSchema(peek: Peek) {
   const method = peek('method', 'simclr');
-  const options: z.ZodRawShape = Object.hasOwn(METHODS, method) ? METHODS[method].options.shape : {};
+  const spec = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+  const options: z.ZodRawShape = spec ? withViewPreset(spec.options, peek('method.views.preset', 'method')).shape : {};
   return z.strictObject({
     ...commonFields,
     data: imageData(peek, 'data', 'images to show', 'train'),

@@ -6,18 +6,23 @@
  * base; BYOL's asymmetric blur and solarize (Grill et al. 2020, appendix B,
  * table 6) are per-view probabilities; DINO's multi-crop (Caron et al. 2021,
  * §3.1; Caron et al. 2020, SwAV §3.2) adds `local.count` small crops;
- * InfoMin's controlled pairs (Tian et al. 2020: patches, channel splits) are
- * `pair` (./pair.ts).
+ * RandAugment (Cubuk et al. 2020) adds `randAugment.ops` ops per view. The
+ * `preset` swaps a method's defaults for another recipe's: 'infomin' gives
+ * InfoMin's stronger views (Tian et al. 2020, §4.2 and its code's
+ * "stacked_randaug"); InfoMin's controlled pairs (patches, channel splits)
+ * are `pair` (./pair.ts).
  *
  *     views: { scale: [0.2, 1], blur: [1, 0.1], solarize: [0, 0.2], local: { count: 6 } }
+ *     views: { preset: infomin }
  */
 import * as torch from '../torch/index.js';
-import { bool, int, num, nums, section, type Config } from '../config/schema.js';
+import { bool, int, num, nums, oneOf, section, z, type Config } from '../config/schema.js';
 import type { View } from './image/common.js';
 import { RandomResizedCrop } from './image/crop.js';
 import { RandomHorizontalFlip } from './image/flip.js';
 import { ColorJitter, RandomGrayscale, RandomSolarize } from './image/jitter.js';
 import { RandomGaussianBlur } from './image/blur.js';
+import { RandAugment } from './image/randaugment.js';
 import { Compose } from './compose.js';
 import { displayPair, pairSchema, pairViews, type PairViews } from './pair.js';
 import { ChannelSplitViews } from './image/channel-split.js';
@@ -44,22 +49,38 @@ export interface PipelineOptions {
   blur?: number;
   /** Probability of solarization (threshold 0.5). Default 0. */
   solarize?: number;
+  /** RandAugment after blur (then grayscale, InfoMin's order): N ops (0 = off), magnitude, magnitude std, p per op. Default off. */
+  randAugment?: RandAugmentSettings;
+}
+
+/** RandAugment's settings in a view pipeline (see image/randaugment.ts). */
+export interface RandAugmentSettings {
+  ops: number;
+  magnitude: number;
+  magnitudeStd: number;
+  p: number;
 }
 
 /**
  * One view's pipeline: crop (or flip), colour jitter, grayscale, blur,
- * solarize — SimCLR's order, with BYOL's solarize last. x [N, C, H, W] in
- * [0, 1] → [N, C, size, size]. Errors start with `api`.
+ * solarize — SimCLR's order, with BYOL's solarize last. With RandAugment on,
+ * grayscale moves after it: crop, jitter, blur, RandAugment, grayscale,
+ * solarize (InfoMin's order); with it off the steps (and their random draws)
+ * are SimCLR's. RandAugment's geometric ops fill with each batch's mean
+ * colour. x [N, C, H, W] in [0, 1] → [N, C, size, size]. Errors start with `api`.
  */
 export function viewPipeline(o: PipelineOptions, api = 'views'): Compose {
   const { size, crop = true, scale = [0.08, 1], flip = 0.5, strength = 1, jitter = 0.8, grayscale = 0.2, blur = 0, solarize = 0 } = o;
+  const augment = o.randAugment && o.randAugment.ops > 0 ? new RandAugment({ ...o.randAugment, fill: 'mean' }) : null;
   if (typeof strength !== 'number' || !(strength >= 0 && strength <= 1.25))
     throw new RangeError(`${api}: expected strength in [0, 1.25] (hue 0.2·s must stay <= 0.25) but received ${String(strength)}`);
   const s = strength;
   const steps: View[] = [crop ? new RandomResizedCrop({ size, scale, flip }) : new RandomHorizontalFlip({ p: flip })];
   if (s > 0) steps.push(new ColorJitter({ brightness: 0.8 * s, contrast: 0.8 * s, saturation: 0.8 * s, hue: 0.2 * s, p: jitter }));
-  if (grayscale > 0) steps.push(new RandomGrayscale({ p: grayscale }));
+  const gray = grayscale > 0 ? new RandomGrayscale({ p: grayscale }) : null;
+  if (gray && !augment) steps.push(gray);
   if (blur > 0) steps.push(new RandomGaussianBlur({ p: blur }));
+  if (augment) steps.push(augment, ...(gray ? [gray] : []));
   if (solarize > 0) steps.push(new RandomSolarize({ p: solarize }));
   return new Compose(steps);
 }
@@ -69,9 +90,11 @@ const probabilities = (help: string, dflt: number[]) =>
 const cropScale = (help: string, dflt: [number, number]) =>
   nums(help, dflt, { length: 2, min: 0, max: 1 }).refine((v) => v[0] > 0 && v[0] <= v[1], 'expected [min, max] with 0 < min <= max <= 1');
 
-/** The defaults a method may set (its paper's recipe). */
+/** The defaults a method may set (its paper's recipe), or a preset. */
 export interface ViewDefaults {
+  preset?: ViewPreset;
   scale?: [number, number];
+  flip?: number;
   strength?: number;
   jitter?: number;
   grayscale?: number;
@@ -79,21 +102,36 @@ export interface ViewDefaults {
   solarize?: number[];
   localCount?: number;
   localScale?: [number, number];
+  randAugment?: Partial<RandAugmentSettings>;
 }
 
 /** The schema of an image method's `views` section, with the method's defaults. */
 export function imageViewsSchema(d: ViewDefaults = {}) {
   return section(
     {
+      preset: oneOf(
+        "defaults of the other fields: method = the method's paper, infomin = InfoMin's views (Tian et al. 2020: scale [0.2, 1], strength 1, blur 0.5, RandAugment n2 m10 mstd0.5 p0.5)",
+        VIEW_PRESET_NAMES,
+        d.preset ?? 'method',
+      ),
       size: int("side of the global views (default: the images' side)", undefined, { min: 4 }),
       crop: bool('random resized crop (off: the whole image, flipped at random)', true),
       scale: cropScale('crop area range [min, max] of the global views', d.scale ?? [0.08, 1]),
-      flip: num('horizontal-flip probability', 0.5, { min: 0, max: 1 }),
+      flip: num('horizontal-flip probability', d.flip ?? 0.5, { min: 0, max: 1 }),
       strength: num('colour-distortion strength s (jitter 0.8s/0.8s/0.8s/0.2s; 0 = off)', d.strength ?? 0.5, { min: 0, max: 1.25 }),
       jitter: num('colour-jitter probability', d.jitter ?? 0.8, { min: 0, max: 1 }),
       grayscale: num('grayscale probability', d.grayscale ?? 0.2, { min: 0, max: 1 }),
       blur: probabilities('Gaussian-blur probability', d.blur ?? [0]),
       solarize: probabilities('solarize probability', d.solarize ?? [0]),
+      randAugment: section(
+        {
+          ops: int('ops per view, each drawn uniformly from 14 (0 = off)', d.randAugment?.ops ?? 0, { min: 0, max: 16 }),
+          magnitude: num('magnitude M on the 0-10 scale', d.randAugment?.magnitude ?? 9, { min: 0, max: 10 }),
+          magnitudeStd: num('std of a per-op magnitude ~ N(M, std), clipped to [0, 10]', d.randAugment?.magnitudeStd ?? 0, { min: 0 }),
+          p: num('probability of applying each drawn op (timm: 0.5)', d.randAugment?.p ?? 1, { min: 0, max: 1 }),
+        },
+        'RandAugment after blur, before grayscale (Cubuk et al. 2020; InfoMin: ops 2, magnitude 10, std 0.5)',
+      ),
       local: section(
         {
           count: int('small local crops per image (multi-crop; 0 = none)', d.localCount ?? 0, { min: 0, max: 32 }),
@@ -137,6 +175,7 @@ export class ImageViews {
       strength: c.strength,
       jitter: c.jitter,
       grayscale: c.grayscale,
+      randAugment: c.randAugment,
     };
     const view = (i: number): View =>
       viewPipeline({ ...base, size, blur: perView(c.blur, i, 'blur'), solarize: perView(c.solarize, i, 'solarize') });
@@ -169,4 +208,44 @@ export class ImageViews {
   display(views: Tensor[]): Tensor[] {
     return displayPair(this.pair, views);
   }
+}
+
+/** The view presets: 'method' keeps each method's own defaults. */
+export const VIEW_PRESET_NAMES = ['method', 'infomin'] as const;
+export type ViewPreset = (typeof VIEW_PRESET_NAMES)[number];
+
+/**
+ * The defaults of each preset other than 'method'. InfoMin (Tian et al. 2020,
+ * §4.2; its code's "stacked_randaug"): RandomResizedCrop scale (0.2, 1), flip,
+ * colour jitter 0.8/0.8/0.8/0.2 with p 0.8, blur p 0.5, timm's RandAugment
+ * rand-n2-m10-mstd0.5 (each op applied with p 0.5), grayscale p 0.2; no solarize.
+ */
+export const VIEW_PRESETS: Record<Exclude<ViewPreset, 'method'>, ViewDefaults> = {
+  infomin: {
+    scale: [0.2, 1],
+    flip: 0.5,
+    strength: 1,
+    jitter: 0.8,
+    grayscale: 0.2,
+    blur: [0.5],
+    solarize: [0],
+    randAugment: { ops: 2, magnitude: 10, magnitudeStd: 0.5, p: 0.5 },
+  },
+};
+
+type OptionsSchema = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * A method's options schema with its `views` section rebuilt for `preset`: the
+ * preset's defaults replace the method's (its multi-crop count and scale stay),
+ * and fields set explicitly still win. 'method', an unknown name (left for the
+ * schema's own error) or a schema without `views` come back unchanged.
+ */
+export function withViewPreset<S extends OptionsSchema>(options: S, preset: string): S {
+  const views = options.shape.views as z.ZodType | undefined;
+  if (!views || preset === 'method' || !Object.hasOwn(VIEW_PRESETS, preset)) return options;
+  const own = views.parse(undefined) as ImageViewsConfig;
+  const local = { localCount: own.local.count, localScale: own.local.scale as [number, number] };
+  const d = { ...local, ...VIEW_PRESETS[preset as keyof typeof VIEW_PRESETS], preset: preset as ViewPreset };
+  return options.extend({ views: imageViewsSchema(d) }) as unknown as S;
 }

@@ -18,10 +18,36 @@ export { rgbToGrayscale, adjustBrightness, adjustContrast, adjustSaturation, sol
 export { adjustHue, rgbToHsv, hsvToRgb } from './image/hue.js';
 export { ColorJitter, RandomGrayscale, RandomSolarize, type ColorJitterOptions, type JitterParams } from './image/jitter.js';
 export { gaussianBlur, simclrKernelSize, RandomGaussianBlur, type GaussianBlurOptions } from './image/blur.js';
+export {
+  affine,
+  rotate,
+  shear,
+  translate,
+  warpAffine,
+  inverseAffineMatrix,
+  shearMatrix,
+  type AffineParams,
+  type WarpOptions,
+  type Each,
+} from './image/affine.js';
+export { adjustSharpness, autocontrast, posterize, equalize } from './image/enhance.js';
+export { RandAugment, RANDAUGMENT_OPS, type RandAugmentOp, type RandAugmentOptions, type RandAugmentParams } from './image/randaugment.js';
 export { normalize, Normalize, IMAGENET_MEAN, IMAGENET_STD } from './image/normalize.js';
 export { Compose, MultiView } from './compose.js';
 export { simclrViews, simclrPipeline, type SimclrViewOptions } from './simclr.js';
-export { viewPipeline, imageViewsSchema, ImageViews, type PipelineOptions, type ViewDefaults, type ImageViewsConfig } from './config.js';
+export {
+  viewPipeline,
+  imageViewsSchema,
+  withViewPreset,
+  ImageViews,
+  VIEW_PRESETS,
+  VIEW_PRESET_NAMES,
+  type PipelineOptions,
+  type RandAugmentSettings,
+  type ViewDefaults,
+  type ViewPreset,
+  type ImageViewsConfig,
+} from './config.js';
 export { imageGrid, encodePng, writePng } from './grid.js';
 export { PatchPair, patchPairParams, cropPatches, checkPatchFit, type PatchCorners, type PatchPairOptions } from './image/patches.js';
 export { COLOUR_SPACES, colourSpace, type ColourSpace } from './image/colour-space.js';

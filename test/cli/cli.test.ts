@@ -46,7 +46,7 @@ test('bad config: unknown keys listed, the process exits 1 with one clear line',
     assert.equal(r.status, 1);
     assert.equal(
       r.stderr.trim(),
-      'selfsup: bad.yaml.method.views: unknown key "colour" (valid: size, crop, scale, flip, strength, jitter, grayscale, blur, solarize, local, pair)',
+      'selfsup: bad.yaml.method.views: unknown key "colour" (valid: preset, size, crop, scale, flip, strength, jitter, grayscale, blur, solarize, randAugment, local, pair)',
     );
     assert.ok(!existsSync(join(dir, 'run')));
     // Checked before the run folder exists: values, an empty --out, and a monitor set that does not match the data.
