@@ -11,7 +11,7 @@
  */
 import type * as torch from '../torch/index.js';
 import { int, num, oneOf, section, str, type Config } from '../config/schema.js';
-import { ChannelSplitViews } from './image/channel-split.js';
+import { ChannelSplitViews, parseChannelSplit } from './image/channel-split.js';
 import { checkPatchFit, PatchPair } from './image/patches.js';
 
 type Tensor = torch.Tensor;
@@ -38,7 +38,13 @@ export function pairSchema() {
       channels: str(
         'kind channels: space:group|group, e.g. lab:L|ab, ydbdr:Y|DbDr, ycbcr:Y|CbCr, yiq:Y|IQ, xyz:Y|XZ, rgb:R|GB, hsv:V|HS (one shared crop and flip)',
         'lab:L|ab',
-      ),
+      ).superRefine((v, ctx) => {
+        try {
+          parseChannelSplit(v, 'channel split');
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      }),
     },
     'InfoMin view families: what the two views of a positive pair are',
   );

@@ -25,7 +25,7 @@ const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--method
 test('--help lists every command, and each command its flags with defaults', () => {
   const top = selfsup('--help');
   assert.equal(top.status, 0);
-  for (const c of ['pretrain', 'finetune', 'recipe', 'eval', 'text-eval', 'embed', 'views', 'report', 'methods', 'datasets'])
+  for (const c of ['pretrain', 'finetune', 'recipe', 'infomin', 'eval', 'text-eval', 'embed', 'views', 'report', 'methods', 'datasets'])
     assert.match(top.stdout, new RegExp(`\\n  ${c}`));
   const p = selfsup('pretrain', '--help').stdout.replace(/\s+/g, ' '); // unwrapped
   assert.match(p, /--train.batch-size <value> images per batch \(each gives two or more views\) \(default 256\)/);
@@ -401,6 +401,24 @@ test('text-eval of an ELECTRA run: snapshots and the random baseline fine-tuned 
     const bad = selfsup('text-eval', dir, '--tasks', `jsonl:${task}`);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^selfsup: text-eval: .* holds no run \(no config.json\); give a text pretraining run folder\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('selfsup infomin: a knob value the pretraining rejects is an error naming the setting, before any folder; --resume takes no flags', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-cli-infomin-'));
+  try {
+    writeFileSync(join(dir, 'study.yaml'), 'study: { knob: method.views.pair.channels, values: [lab:L|ab, lab:L|xy] }\n');
+    const r = selfsup('infomin', '-c', join(dir, 'study.yaml'), '--pretrain.data.name', 'emoji', '--out', join(dir, 'study'));
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^selfsup: setting 1 \(method\.views\.pair\.channels = "lab:L\|xy"\)/);
+    assert.ok(!existsSync(join(dir, 'study')));
+    const h = selfsup('infomin', '--help').stdout.replace(/\s+/g, ' ');
+    assert.match(h, /--estimate.k <value> pairs per InfoNCE group: 1 positive \+ K − 1 negatives; I_NCE ≤ log K \(default 256\)/);
+    const again = selfsup('infomin', '--out', join(dir, 'study'), '--resume', '--estimate.k', '8');
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /drop --estimate.k/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -102,3 +102,17 @@ test('infomin: a bad knob or value, or a method without a critic, is an error be
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('setPath sets a dotted option on a copy, turning a section given by name into { name }', () => {
+  const raw = { method: 'simclr', train: { steps: 3 } };
+  assert.deepEqual(pipeline.setPath(raw, 'method.views.scale', [0.2, 1]), {
+    method: { name: 'simclr', views: { scale: [0.2, 1] } },
+    train: { steps: 3 },
+  });
+  assert.deepEqual(raw, { method: 'simclr', train: { steps: 3 } }, 'the input is left alone');
+  assert.throws(
+    () => pipeline.setPath(raw, 'train.steps.x', 1),
+    /study.knob: train.steps.x goes through steps, which holds 3, not a section/,
+  );
+  assert.throws(() => pipeline.setPath(raw, '__proto__.x', 1), /study.knob: expected a dotted option path/);
+});
