@@ -22,6 +22,8 @@ if (!studies.length) {
 }
 
 const pct = (v: number): string => (100 * v).toFixed(1);
+/** A table cell's text (a channel split's `|` would end the cell). */
+const cell = (s: string): string => s.replaceAll('|', '\\|');
 /** Minutes of training steps of a setting's run (summed over resumed processes). */
 function minutes(dir: string): number {
   const ends = new train.RunDir(dir, { resume: true }).events().filter((e) => e.event === 'end');
@@ -37,7 +39,7 @@ for (const { r } of all) {
   for (const w of r.rows) {
     const lin = w.linearTop1 === best ? `**${pct(w.linearTop1)}**` : pct(w.linearTop1);
     console.log(
-      `| ${w.label} | ${w.iNce.mean.toFixed(2)} ± ${w.iNce.std.toFixed(2)} | ${lin} | ${pct(w.knnTop1)} | ${minutes(w.dir).toFixed(1)} |`,
+      `| ${cell(w.label)} | ${w.iNce.mean.toFixed(2)} ± ${w.iNce.std.toFixed(2)} | ${lin} | ${pct(w.knnTop1)} | ${minutes(w.dir).toFixed(1)} |`,
     );
   }
   const u = r.reverseU;
