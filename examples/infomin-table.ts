@@ -4,7 +4,7 @@
  * setting — I_NCE ± its spread over view seeds, linear-probe and kNN accuracy,
  * minutes of pretraining — and the reverse-U verdict. Prints markdown; `--svg
  * FILE` also draws linear accuracy (relative to each study's best setting)
- * against I_NCE for every study in one chart.
+ * against I_NCE for every study of three or more settings, in one chart.
  *
  *     node dist/examples/infomin-table.js runs/infomin/fmnist-crop runs/infomin/emoji-patches … --svg docs/infomin-reverse-u.svg
  */

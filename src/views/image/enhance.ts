@@ -107,16 +107,18 @@ export function equalize(x: Tensor): Tensor {
   const [n, c, h, w] = checkImages(x, 'equalize');
   const [m, p] = [n * c, h * w];
   return torch.scope(() => {
-    const q = levels(x).to({ dtype: 'float64' }).view([m, p]); // exact integer levels
+    if (p >= 2 ** 24)
+      throw new RangeError(`equalize: expected fewer than 2^24 pixels per image (counts exact in float32) but received ${h}×${w}`);
+    const q = levels(x).to({ dtype: 'float32' }).view([m, p]); // exact integer levels
     const index = q.to({ dtype: 'int64' });
-    const hist = torch.zeros([m, 256], { dtype: 'float64', device: x.device }).scatterAdd(1, index, torch.onesLike(q)); // [M, 256]
+    const hist = torch.zeros([m, 256], { dtype: 'float32', device: x.device }).scatterAdd(1, index, torch.onesLike(q)); // [M, 256]
     const top = hist.gather(1, index.amax(1, true)); // [M, 1]: pixels at the highest level
     const step = top.rsub(p).div(255).floor();
     const lut = pipe(
       hist.cumsum(1),
       (t) => t.add_(step.div(2).floor()),
       (t) => t.div_(step.clampMin(1)).floor(),
-      (t) => torch.cat([torch.zeros([m, 1], { dtype: 'float64', device: x.device }), t.narrow(1, 0, 255)], 1),
+      (t) => torch.cat([torch.zeros([m, 1], { dtype: 'float32', device: x.device }), t.narrow(1, 0, 255)], 1),
       (t) => t.clamp_(0, 255),
     );
     const out = torch.where(step.eq(0), q, lut.gather(1, index));
