@@ -145,6 +145,10 @@ export async function runInfomin(
 ): Promise<InfominResults | null> {
   const log = o.log ?? ((l: string) => console.error(l));
   const run = new RunDir(out, { resume: o.resume });
+  if (o.resume && !existsSync(run.path('study.json')))
+    throw new Error(
+      `--resume: ${run.dir} has no study.json (not a \`selfsup infomin\` study, or it was stopped before its first setting): start it again`,
+    );
   const written = o.resume ? (JSON.parse(readFileSync(run.path('study.json'), 'utf8')) as Saved).raw : raw;
   const config = parseConfig(infominSchema(peekIn(written)), written, o.resume ? join(out, 'study.json') : 'config');
   applyThreads(config.pretrain.threads);
@@ -172,7 +176,12 @@ export async function runInfomin(
     }
     const iNce = await estimateSetting(s.dir, s.config, config.estimate, log, label);
     const { knnTop1, linearTop1 } = await probeSetting(s.dir, s.config, config.probe, log, label);
-    const steps = (JSON.parse(readFileSync(join(s.dir, 'config.json'), 'utf8')) as PretrainConfig).train.steps;
+    const steps = Number(
+      new RunDir(s.dir, { resume: true })
+        .events()
+        .filter((e) => e.event === 'end')
+        .at(-1)?.step ?? 0,
+    );
     rows.push({ index: i, value: s.value, label, x: xs[i], dir: s.dir, steps, iNce, knnTop1, linearTop1 });
     log(
       `infomin: ${knob} = ${label}: I_NCE ${iNce.mean.toFixed(3)} ± ${iNce.std.toFixed(3)} nats (K ${iNce.k}), kNN ${(100 * knnTop1).toFixed(1)} %, linear ${(100 * linearTop1).toFixed(1)} %`,
@@ -185,7 +194,7 @@ export async function runInfomin(
     method: config.pretrain.method.name,
     data: config.pretrain.data.name,
     rows,
-    reverseU: rows.length >= 3 ? reverseU(rows.map((r) => [r.iNce.mean, r.linearTop1])) : null,
+    reverseU: new Set(rows.map((r) => r.iNce.mean)).size >= 3 ? reverseU(rows.map((r) => [r.iNce.mean, r.linearTop1])) : null,
   };
   writeFileAtomic(run.path('results.json'), JSON.stringify(results, null, 1) + '\n', 'infomin');
   return results;
