@@ -61,23 +61,20 @@ function withSchema(cmd: Command, schema: z.ZodType): Command {
   return cmd;
 }
 
-/** The command's config: defaults ← file ← flags, checked against its schema (errors name the file or flag). */
-function configOf(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
+/** The command's config as written (file ← flags, before defaults), checked against its schema; and the parsed config. */
+function writtenAndParsed(schemaOf: SchemaOf, opts: Opts): { written: Record<string, unknown>; parsed: Record<string, unknown> } {
   const { config, out: _out, resume: _resume, ...flags } = opts;
   const file = config ? readConfigFile(config) : {};
-  const merged = mergeFlags(schemaOf(peekIn(file, flags)), file, flags);
-  const schema = schemaOf(peekIn(merged));
-  return parseConfig(schema, merged, config ? basename(config) : 'config') as Record<string, unknown>;
+  const written = mergeFlags(schemaOf(peekIn(file, flags)), file, flags);
+  const parsed = parseConfig(schemaOf(peekIn(written)), written, config ? basename(config) : 'config') as Record<string, unknown>;
+  return { written, parsed };
 }
 
-/** The command's config as written (file ← flags, before defaults), after checking it against its schema. */
-function writtenConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
-  const { config, out: _out, resume: _resume, ...flags } = opts;
-  const file = config ? readConfigFile(config) : {};
-  const merged = mergeFlags(schemaOf(peekIn(file, flags)), file, flags);
-  parseConfig(schemaOf(peekIn(merged)), merged, config ? basename(config) : 'config');
-  return merged;
-}
+/** The command's config: defaults ← file ← flags, checked against its schema (errors name the file or flag). */
+const configOf = (schemaOf: SchemaOf, opts: Opts): Record<string, unknown> => writtenAndParsed(schemaOf, opts).parsed;
+
+/** The command's config as written (before defaults: a study applies its knob there), after checking it. */
+const writtenConfig = (schemaOf: SchemaOf, opts: Opts): Record<string, unknown> => writtenAndParsed(schemaOf, opts).written;
 
 /** --resume continues with the saved config; flags other than --out would be silently ignored, so they are errors. */
 function onlyResume(opts: Opts): void {

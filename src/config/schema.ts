@@ -394,14 +394,31 @@ export function mergeFlags(schema: z.ZodType, file: Record<string, unknown>, fla
     if (!fields.has(path) && fields.has(`${path}.name`)) path = `${path}.name`;
     const f = fields.get(path);
     if (!f) throw new Error(`unknown option ${flagName(path)}`);
-    const keys = path.split('.');
-    let node = merged;
-    for (const key of keys.slice(0, -1)) {
-      if (typeof node[key] === 'string') node[key] = { name: node[key] }; // `method: byol` shorthand in the file
-      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-      node = node[key] as Record<string, unknown>;
-    }
-    node[keys[keys.length - 1]] = coerceFlag(f, text === true ? 'true' : String(text), flagName(path));
+    setRawPath(merged, path, coerceFlag(f, text === true ? 'true' : String(text), flagName(path)));
   }
   return merged;
+}
+
+/**
+ * Sets the dotted `path` of a raw (unparsed) config to `value`, in place. A
+ * section given by its name (`method: byol`) becomes `{ name: 'byol' }` and a
+ * missing one `{}`. Another value in the way is replaced by a section, or,
+ * with `strict` (the name of what gave the path), is an error naming it.
+ */
+export function setRawPath(root: Record<string, unknown>, path: string, value: unknown, strict?: string): void {
+  const keys = path.split('.');
+  let node = root;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next === 'string')
+      node[key] = { name: next }; // `method: byol` shorthand in the file
+    else if (next === undefined || next === null) node[key] = {};
+    else if (typeof next !== 'object' || (strict !== undefined && Array.isArray(next))) {
+      if (strict !== undefined)
+        throw new RangeError(`${strict}: ${path} goes through ${key}, which holds ${JSON.stringify(next)}, not a section`);
+      node[key] = {};
+    }
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
 }

@@ -6,12 +6,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
-import { bool, int, listOf, num, oneOf, peekName, section, str, type Config } from '../config/schema.js';
+import { bool, int, listOf, num, oneOf, peekName, section, str, type Config, type z } from '../config/schema.js';
 import { dataSection } from '../data/registry.js';
 import { LARS, larsParamGroups, SGD, AdamW, type Optimizer } from '../optim/index.js';
 import { createEncoder, ENCODERS, type Encoder } from '../models/encoders.js';
 import type { MethodModel, MethodParamGroup, OptimDefaults } from '../methods/method.js';
-import { getMethod } from '../methods/registry.js';
+import { getMethod, METHODS } from '../methods/registry.js';
+import { withViewPreset } from '../views/config.js';
 
 /** The encoder section (`--model.*`). */
 export const modelSection = section(
@@ -64,6 +65,16 @@ export const shiftedList = (help: string) =>
       split: 'test',
     }),
   );
+
+/**
+ * The option fields of the method a config chooses (`method`, read by `peek`),
+ * its views' defaults following `method.views.preset`; none for an unknown
+ * name (the method field's own check names it).
+ */
+export function chosenMethodOptions(peek: Peek): z.ZodRawShape {
+  const name = peek('method', 'simclr');
+  return Object.hasOwn(METHODS, name) ? withViewPreset(METHODS[name].options, peek('method.views.preset', 'method')).shape : {};
+}
 
 /** The fields every command has. */
 export const commonFields = {

@@ -19,7 +19,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { int, parseConfig, section, str, z, type Config } from '../config/schema.js';
+import { int, parseConfig, section, setRawPath, str, z, type Config } from '../config/schema.js';
 import { loadImageSet } from '../data/registry.js';
 import { estimateInfoNce, type InfoNceEstimate } from '../eval/infonce.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -98,24 +98,12 @@ export interface InfominResults {
   reverseU: ReverseU | null;
 }
 
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
-/** `raw` with `path` (dotted) set to `value`; a section given as a bare name (`method: simclr`) becomes `{ name }`. */
+/** `raw` with `path` (dotted) set to `value`, on a copy; a section given as a bare name (`method: simclr`) becomes `{ name }`. */
 export function setPath(raw: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
-  const out = clone(raw);
-  const keys = path.split('.');
-  if (keys.some((k) => k === '' || k === '__proto__'))
+  if (path.split('.').some((k) => k === '' || k === '__proto__'))
     throw new RangeError(`study.knob: expected a dotted option path but received "${path}"`);
-  let node = out;
-  for (const k of keys.slice(0, -1)) {
-    const next = node[k];
-    if (typeof next === 'string') node[k] = { name: next };
-    else if (next === undefined || next === null) node[k] = {};
-    else if (typeof next !== 'object' || Array.isArray(next))
-      throw new RangeError(`study.knob: ${path} goes through ${k}, which holds ${JSON.stringify(next)}, not a section`);
-    node = node[k] as Record<string, unknown>;
-  }
-  node[keys.at(-1)!] = clone(value);
+  const out = structuredClone(raw);
+  setRawPath(out, path, structuredClone(value), 'study.knob');
   return out;
 }
 
@@ -227,7 +215,7 @@ async function estimateSetting(
         torch.scope(() => {
           const x = toInput(images.narrow(0, start, k));
           const [a, b] = model.views({ images: x, partners: x }, new torch.Generator(seed * 1_000_003 + start));
-          return critic(a, b).double();
+          return critic(a, b); // [K, K]
         }),
       { k, groups, seeds: Array.from({ length: o.seeds }, (_, s) => s) },
     ),

@@ -15,7 +15,6 @@ import type { ImageSet } from '../data/image-sets.js';
 import { METHODS, getMethod } from '../methods/registry.js';
 import type { MethodModel, MethodSpec, StepInfo } from '../methods/method.js';
 import { instancePairs, type PairBatch } from '../methods/pairs.js';
-import { withViewPreset } from '../views/config.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { pretrainTextSchema, pretrainText } from './pretrain-text.js';
 import { fit, type FitResult } from '../train/fit.js';
@@ -25,6 +24,7 @@ import { extractFeatures, knnEvaluate } from '../eval/index.js';
 import { collapseDiagnostics } from '../eval/collapse.js';
 import {
   applyThreads,
+  chosenMethodOptions,
   commonFields,
   fixedLrGroups,
   makeEncoder,
@@ -74,7 +74,7 @@ export function pretrainSchema(peek: Peek) {
   const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   const names = Object.values(METHODS).map((m) => m.name); // text methods choose the text schema above
   // checked here; typed by the method's own schema where it is built (the resolved views hold the preset's values)
-  const options: z.ZodRawShape = spec ? withViewPreset(spec.options, peek('method.views.preset', 'method')).shape : {};
+  const options = chosenMethodOptions(peek);
   return z.strictObject({
     ...commonFields,
     method: choice('self-supervised method (`selfsup methods` lists them)', names, 'simclr', options as Record<never, never>),

@@ -12,13 +12,20 @@ import { loadImageSet } from '../data/registry.js';
 import { METHODS, getMethod } from '../methods/registry.js';
 import { ImageMethod } from '../methods/image-method.js';
 import { imageGrid, writePng } from '../views/index.js';
-import { withViewPreset } from '../views/config.js';
-import { commonFields, imageData, makeEncoder, methodOptions, modelSection, peekIn, toInput, type Peek } from './common.js';
+import {
+  chosenMethodOptions,
+  commonFields,
+  imageData,
+  makeEncoder,
+  methodOptions,
+  modelSection,
+  peekIn,
+  toInput,
+  type Peek,
+} from './common.js';
 
 export function viewsSchema(peek: Peek) {
-  const method = peek('method', 'simclr');
-  const spec = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-  const options: z.ZodRawShape = spec ? withViewPreset(spec.options, peek('method.views.preset', 'method')).shape : {};
+  const options = chosenMethodOptions(peek);
   return z.strictObject({
     ...commonFields,
     data: imageData(peek, 'data', 'images to show', 'train'),

@@ -18,8 +18,7 @@
 import * as torch from '../torch/index.js';
 import { bool, int, num, nums, oneOf, section, z, type Config } from '../config/schema.js';
 import type { View } from './image/common.js';
-import { RandomResizedCrop } from './image/crop.js';
-import { RandomHorizontalFlip } from './image/flip.js';
+import { geometricView } from './image/crop.js';
 import { ColorJitter, RandomGrayscale, RandomSolarize } from './image/jitter.js';
 import { RandomGaussianBlur } from './image/blur.js';
 import { RandAugment } from './image/randaugment.js';
@@ -75,7 +74,7 @@ export function viewPipeline(o: PipelineOptions, api = 'views'): Compose {
   if (typeof strength !== 'number' || !(strength >= 0 && strength <= 1.25))
     throw new RangeError(`${api}: expected strength in [0, 1.25] (hue 0.2·s must stay <= 0.25) but received ${String(strength)}`);
   const s = strength;
-  const steps: View[] = [crop ? new RandomResizedCrop({ size, scale, flip }) : new RandomHorizontalFlip({ p: flip })];
+  const steps: View[] = [geometricView({ size, crop, scale, flip })];
   if (s > 0) steps.push(new ColorJitter({ brightness: 0.8 * s, contrast: 0.8 * s, saturation: 0.8 * s, hue: 0.2 * s, p: jitter }));
   const gray = grayscale > 0 ? new RandomGrayscale({ p: grayscale }) : null;
   if (gray && !augment) steps.push(gray);

@@ -10,8 +10,7 @@ import * as torch from '../../torch/index.js';
 import { options } from '../../torch/check.js';
 import { checkImages, type View } from './common.js';
 import { COLOUR_SPACES, colourSpace, type ColourSpace } from './colour-space.js';
-import { RandomResizedCrop } from './crop.js';
-import { RandomHorizontalFlip } from './flip.js';
+import { geometricView } from './crop.js';
 
 type Tensor = torch.Tensor;
 
@@ -86,7 +85,7 @@ export class ChannelSplitViews {
     } = options(o, 'ChannelSplitViews', ['split', 'size', 'crop', 'scale', 'flip']);
     if (split === undefined || size === undefined) throw new TypeError('ChannelSplitViews: expected options with split and size');
     this.split = parseChannelSplit(split, api);
-    this.geometric = crop ? new RandomResizedCrop({ size, scale, flip }) : new RandomHorizontalFlip({ p: flip });
+    this.geometric = geometricView({ size, crop, scale, flip });
   }
 
   private mask(x: Tensor, i: number): Tensor {

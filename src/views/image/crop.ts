@@ -12,6 +12,7 @@ import * as torch from '../../torch/index.js';
 import * as F from '../../torch/functional/index.js';
 import { fail, options, tuple } from '../../torch/check.js';
 import { checkImages, coins, probability, range, uniforms, type View } from './common.js';
+import { RandomHorizontalFlip } from './flip.js';
 
 type Tensor = torch.Tensor;
 
@@ -207,4 +208,13 @@ export class RandomResizedCrop implements View {
     const flips = this.flip > 0 ? coins(n, this.flip, generator) : undefined;
     return resizedCropBoxes(x, boxes, this.size, flips);
   }
+}
+
+/**
+ * The geometric step of a view: a random resized crop to `size` (area range
+ * `scale`) with a left-right flip of probability `flip`, or, without `crop`,
+ * the flip alone. x: [N, C, H, W] -> [N, C, size, size] (same size without crop).
+ */
+export function geometricView(o: { size: number | [number, number]; crop: boolean; scale: [number, number]; flip: number }): View {
+  return o.crop ? new RandomResizedCrop({ size: o.size, scale: o.scale, flip: o.flip }) : new RandomHorizontalFlip({ p: o.flip });
 }
