@@ -38,6 +38,8 @@ if (!has('python3')) apt.push('python3');
 if (withPytorch && !hasPythonTorch()) apt.push('python3-torch', 'python3-torchvision', 'python3-torchaudio');
 // Headless browser for the HTML report tests (test/report/).
 if (!existsSync('/usr/bin/chromium')) apt.push('chromium');
+// Speech synthesis for the pitched audio sets (src/data/speech.ts).
+if (!has('espeak-ng')) apt.push('espeak-ng');
 // An optimised BLAS for libtorch's matrix products (linear layers, NT-Xent similarities, kNN, probes):
 // Debian's libtorch links libblas.so.3, which is the slow reference BLAS until OpenBLAS provides it.
 if (
