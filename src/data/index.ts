@@ -80,6 +80,20 @@ export {
 } from './text-tasks.js';
 export { TEXT_MANIFEST_FIELDS, isTextManifest, readTextTaskManifest } from './text-manifest.js';
 export { TEXT_SET_SPECS, type TextSet } from './text-sets.js';
+export { AUDIO_SET_SPECS, type AudioSet } from './audio-sets.js';
+export { frameCount, synthSinging, type PitchedTrack, type SingingOptions } from './singing.js';
+export { gaussian, mixSeed, mulberry32, pinkNoise } from './noise.js';
+export {
+  ESPEAK_INSTALL,
+  SPEECH_LANGUAGES,
+  SPEECH_RATE,
+  SPEECH_VARIANTS,
+  speechCachePath,
+  speechTracks,
+  synthSpeech,
+  type SpeechOptions,
+} from './speech.js';
+export { PIANO_VOICED_DB, PITCH_HOP, PITCH_RATE, pianoF0, pianoTracks, wavFolderTracks } from './pitched-tracks.js';
 export { ArrayDataset, checkIndex, Subset, type Dataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { defaultCollate, disposeTensors, tensorsIn, type Collate } from './collate.js';
@@ -140,6 +154,7 @@ export {
   getDataSet,
   loadImageSet,
   loadTextSet,
+  loadAudioSet,
   dataSection,
   dataTag,
   type DataSetSpec,

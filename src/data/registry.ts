@@ -9,6 +9,7 @@
  *     --data emoji --data.vendors facebook                      # as flags
  */
 import { choice, int, parseConfig, str, z, type Config } from '../config/schema.js';
+import { AUDIO_SET_SPECS, type AudioSet } from './audio-sets.js';
 import { IMAGE_SET_SPECS, type ImageSet } from './image-sets.js';
 import { TEXT_SET_SPECS, type TextSet } from './text-sets.js';
 
@@ -36,7 +37,7 @@ export interface DataSetSpec<S = unknown> {
 }
 
 /** Every data set by name. */
-export const DATA_SETS: Readonly<Record<string, DataSetSpec>> = { ...IMAGE_SET_SPECS, ...TEXT_SET_SPECS };
+export const DATA_SETS: Readonly<Record<string, DataSetSpec>> = { ...IMAGE_SET_SPECS, ...TEXT_SET_SPECS, ...AUDIO_SET_SPECS };
 
 /** The set named `name`; an unknown name lists the valid ones (of `modality`, when given). */
 export function getDataSet(name: string, modality?: Modality): DataSetSpec {
@@ -97,6 +98,18 @@ export async function loadTextSet(raw: { name: string } & Record<string, unknown
     `text set ${raw.name}`,
   );
   return spec.load(c);
+}
+
+/** Loads one split of an audio set by its config, resolved or partial, as `loadImageSet` does (`limit`: the first N tracks). */
+export async function loadAudioSet(raw: { name: string } & Record<string, unknown>): Promise<AudioSet> {
+  const spec = getDataSet(raw.name, 'audio') as DataSetSpec<AudioSet>;
+  const c: DataConfig = parseConfig(
+    dataSection('audio set', { modality: 'audio', selected: raw.name, dflt: raw.name, split: 'train' }),
+    raw,
+    `audio set ${raw.name}`,
+  );
+  const s = await spec.load(c);
+  return c.limit === undefined ? s : { ...s, tracks: s.tracks.slice(0, c.limit) };
 }
 
 /** The name under which a set's results are logged: its tag, or "<name>[:<path>][/<vendors>]". */

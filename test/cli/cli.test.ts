@@ -35,7 +35,9 @@ test('--help lists every command, and each command its flags with defaults', () 
   assert.equal(list.status, 0, list.stderr);
   assert.match(list.stdout, /^method +modality +paper +what it does\n/);
   assert.match(list.stdout, /\nmicle +image +Azizi et al. 2021/);
-  assert.match(selfsup('datasets').stdout, /\nfashion-mnist +image +Zalando/);
+  const sets = selfsup('datasets').stdout;
+  assert.match(sets, /\nfashion-mnist +image +Zalando/);
+  assert.match(sets, /\nsinging +audio +synthetic singing/);
 });
 
 test('bad config: unknown keys listed, the process exits 1 with one clear line', () => {
