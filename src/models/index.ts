@@ -28,3 +28,4 @@ export { MaskedLm, Discriminator, generatorConfig, type ElectraSize } from './el
 export { toHuggingFaceElectra, fromHuggingFaceElectra, huggingFaceElectraConfig } from './electra-hf.js';
 export { encoderFlops, mlmHeadFlops, discriminatorHeadFlops, trainingFlops } from './flops.js';
 export { ElectraClassificationHead, TextClassifier } from './text-classifier.js';
+export { SpiceNet, SPICE_NET_DEFAULTS, type SpiceNetOptions } from './spice.js';

@@ -16,6 +16,8 @@ export interface ParityCase {
   inputs: [string, Tensor][];
   /** Inputs that must get no gradient (targets, keys, teachers, centres); the others must match PyTorch's gradients. */
   stopped?: string[];
+  /** The golden family to read (default ssl_losses). */
+  goldens?: (name: string) => Tensor;
 }
 
 /**
@@ -25,12 +27,12 @@ export interface ParityCase {
  * entry), the stopped inputs got no gradient, and the same loss on float32
  * copies agrees with the float64 value to float32 precision (rtol 1e-5).
  */
-export function checkParity({ key, loss, inputs, stopped = [] }: ParityCase): void {
+export function checkParity({ key, loss, inputs, stopped = [], goldens = g }: ParityCase): void {
   torch.scope(() => {
     const leaves = inputs.map(([, x]) => x.detach().clone().requiresGrad_());
     const value = loss(...leaves);
     assert.ok(value.requiresGrad, `${key}: the loss must require grad`);
-    assertClose(value, g(`${key}.loss`), { rtol: 1e-12, atol: 1e-14, msg: `${key} value vs PyTorch` });
+    assertClose(value, goldens(`${key}.loss`), { rtol: 1e-12, atol: 1e-14, msg: `${key} value vs PyTorch` });
     value.backward();
     inputs.forEach(([name], i) => {
       const grad = leaves[i].grad;
@@ -38,13 +40,13 @@ export function checkParity({ key, loss, inputs, stopped = [] }: ParityCase): vo
         assert.equal(grad, null, `${key}: ${name} is behind a stop-gradient but got a gradient`);
         return;
       }
-      const expected = g(`${key}.grad_${name}`);
+      const expected = goldens(`${key}.grad_${name}`);
       const scale = expected.abs().max().item();
       assertClose(grad!, expected, { rtol: 1e-10, atol: 1e-12 * scale, msg: `${key} grad ${name} vs PyTorch` });
     });
     const single = loss(...inputs.map(([, x]) => x.float()));
     assert.equal(single.dtype, 'float32');
-    assertClose(single, g(`${key}.loss`), { rtol: 1e-5, atol: 1e-6, checkDtype: false, msg: `${key} float32 value` });
+    assertClose(single, goldens(`${key}.loss`), { rtol: 1e-5, atol: 1e-6, checkDtype: false, msg: `${key} float32 value` });
   });
 }
 
