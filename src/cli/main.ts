@@ -18,6 +18,8 @@ import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
 import { infominSchema, runInfomin } from '../pipeline/infomin.js';
 import { textEval, textEvalSchema } from '../pipeline/text-eval.js';
 import { viewsSchema, writeViewGrid } from '../pipeline/view-grid.js';
+import { pitchEval, pitchEvalSchema } from '../pipeline/pitch-eval.js';
+import { DEFAULT_PITCH_MODEL, mainNote, pitchCsv, pitchOfFile } from '../pipeline/pitch.js';
 import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport, writeStudyReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
@@ -204,6 +206,35 @@ export function program(argv: string[] = process.argv): Command {
     p.command('views').description("a PNG grid of a method's augmented views").requiredOption('-o, --out <file>', 'PNG file'),
     viewsSchema(peek),
   ).action(async (opts: Opts) => console.log(await writeViewGrid(configOf(viewsSchema, opts), opts.out!)));
+  withSchema(
+    p
+      .command('pitch-eval')
+      .argument('[runs...]', 'SPICE run folders (each a tracker, named by its folder)')
+      .description('raw pitch and chroma accuracy and voicing recall of pitch trackers (and YIN), clean and in noise')
+      .option('-o, --out <dir>', 'folder for results.json'),
+    pitchEvalSchema(),
+  ).action(async (runs: string[], opts: Opts) => {
+    const rows = await pitchEval(runs, configOf(pitchEvalSchema, opts), opts.out);
+    const pct = (v: number | null): string => (v === null ? '-' : (100 * v).toFixed(1));
+    console.log(
+      table([
+        ['tracker', 'set', 'SNR', 'RPA %', 'RCA %', 'VRR %', 'VFA %', 'voiced frames'],
+        ...rows.map((r) => [r.tracker, r.set, String(r.snr), pct(r.rpa), pct(r.rca), pct(r.vrr), pct(r.vfa), String(r.voicedFrames)]),
+      ]),
+    );
+  });
+  p.command('pitch')
+    .description('the pitch track of a WAV file under a SPICE model: time, f0, MIDI note, confidence per 32 ms frame')
+    .argument('<file>', 'WAV file (any rate and channels)')
+    .option('--model <run>', `SPICE run folder (default: ${DEFAULT_PITCH_MODEL})`)
+    .option('--csv <file>', 'write the frames as CSV here instead of printing them')
+    .option('--png <file>', 'draw the pitch track over the constant-Q spectrogram')
+    .action((file: string, opts: { model?: string; csv?: string; png?: string }) => {
+      const frames = pitchOfFile(file, opts);
+      if (!opts.csv) process.stdout.write(pitchCsv(frames));
+      const voiced = frames.filter((f) => f.voiced).length;
+      console.error(`pitch: ${frames.length} frames, ${voiced} voiced; main note ${mainNote(frames) ?? 'none (no voiced frame)'}`);
+    });
   p.command('report')
     .description('one self-contained HTML page with the charts of one or more runs')
     .argument('<runs...>', 'run folders')

@@ -26,3 +26,14 @@ export { collapseDiagnostics, normalizedStd, effectiveRank, type CollapseDiagnos
 export { finetuneTextClassifier, checkTextTask, type TextClassifyOptions, type TextClassifyResult } from './text-classify.js';
 export { infoNceBound, estimateInfoNce, type InfoNceBound, type InfoNceEstimate } from './infonce.js';
 export { quadraticFit, reverseU, type QuadraticFit, type ReverseU } from './reverse-u.js';
+export {
+  pitchMetrics,
+  spiceTracker,
+  yinTracker,
+  cents,
+  hzToMidi,
+  frameCount,
+  type PitchMetrics,
+  type PitchTrack,
+  type PitchTracker,
+} from './pitch.js';

@@ -25,3 +25,5 @@ export { type TextBatch, type TextModelSize } from './method.js';
 export { TextMethod } from './text-method.js';
 export { Electra, ELECTRA_OPTIONS, electra, type ElectraOptions } from './electra.js';
 export { Mlm, MLM_OPTIONS, mlm, type MlmOptions } from './mlm.js';
+export { AudioMethod, type AudioBatch, type AudioItems } from './audio-method.js';
+export { Spice, SPICE_OPTIONS, spice, type SpiceOptions, type SpiceCalibration, type RawPitch } from './spice.js';

@@ -11,10 +11,11 @@ import { vicreg } from './vicreg.js';
 import { dino } from './dino.js';
 import { electra } from './electra.js';
 import { mlm } from './mlm.js';
+import { spice } from './spice.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm].map((m) => [m.name, m as unknown as MethodSpec]),
+  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm, spice].map((m) => [m.name, m as unknown as MethodSpec]),
 );
 
 /** The method named `name` (of `modality`, when given). */

@@ -13,6 +13,7 @@ import { createEncoder, ENCODERS, type Encoder } from '../models/encoders.js';
 import type { MethodModel, MethodParamGroup, OptimDefaults } from '../methods/method.js';
 import { getMethod, METHODS } from '../methods/registry.js';
 import { withViewPreset } from '../views/config.js';
+import { permutation } from '../data/samplers.js';
 
 /** The encoder section (`--model.*`). */
 export const modelSection = section(
@@ -86,6 +87,12 @@ export const commonFields = {
 /** The method options of a resolved config (its `method` section without the name). */
 export function methodOptions(c: { method: { name: string } }): Record<string, unknown> {
   return Object.fromEntries(Object.entries(c.method).filter(([k]) => k !== 'name'));
+}
+
+/** Rows 0…n−1 of one epoch in seeded random order, `batchSize` at a time (the last partial batch dropped). */
+export function* shuffledBatches(n: number, batchSize: number, seed: number): Generator<number[]> {
+  const order = permutation(n, new torch.Generator(seed));
+  for (let i = 0; i + batchSize <= n; i += batchSize) yield order.slice(i, i + batchSize);
 }
 
 /** uint8 images [N, C, H, W] → float32 in [0, 1]. */

@@ -1,4 +1,4 @@
-/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids. */
+/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids, audio pretraining, pitch tracking and its evaluation. */
 export { pretrain, pretrainSchema, resolvePretrain, knnMonitor, type PretrainConfig } from './pretrain.js';
 export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './finetune.js';
 export { evaluateRun, evaluateFeatures, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
@@ -14,6 +14,9 @@ export {
 export { runRecipe, recipeSchema, type RecipeConfig } from './recipe.js';
 export { runInfomin, infominSchema, setPath, type InfominConfig, type InfominResults, type InfominRow, type KnobValue } from './infomin.js';
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';
+export { pretrainAudio, pretrainAudioSchema, audioMethodOfRun, type PretrainAudioConfig } from './pretrain-audio.js';
+export { pitchEval, pitchEvalSchema, type PitchEvalConfig, type PitchEvalRow } from './pitch-eval.js';
+export { pitchOfFile, trackAudio, pitchModel, pitchCsv, mainNote, noteName, readMono16k, writePitchPng, DEFAULT_PITCH_MODEL, type PitchFrame } from './pitch.js';
 export {
   resolveInit,
   makeEncoder,

@@ -26,13 +26,12 @@ import { warmupLinear } from '../optim/schedules.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { collapseDiagnostics } from '../eval/collapse.js';
 import { attentionMaskOf } from '../models/bert.js';
-import { permutation } from '../data/samplers.js';
 import { RunDir } from '../train/run-dir.js';
 import type { Tokenizer } from '../text/tokenizer.js';
 import { toHuggingFaceElectra, huggingFaceElectraConfig } from '../models/electra-hf.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { packedCorpus, DEFAULT_SOURCES } from './text-corpus.js';
-import { applyThreads, commonFields, makeOptimizer, methodOptions, peekIn, type Peek } from './common.js';
+import { applyThreads, commonFields, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
 
 /** The encoder's size (`--model.*`); defaults are ELECTRA-Small's (§3.3) except the depth. */
 export const textModelSection = section(
@@ -257,10 +256,4 @@ function tokenCollapse(model: TextMethod, probe: torch.Tensor): Record<string, n
       return { tokenStd: c.std * Math.sqrt(h.shape[2]), tokenRank: c.effectiveRank };
     }),
   );
-}
-
-/** The sequences of one epoch in seeded random order, `batchSize` at a time (the last partial batch dropped). */
-function* shuffledBatches(n: number, batchSize: number, seed: number): Generator<number[]> {
-  const order = permutation(n, new torch.Generator(seed));
-  for (let i = 0; i + batchSize <= n; i += batchSize) yield order.slice(i, i + batchSize);
 }

@@ -17,6 +17,7 @@ import type { MethodModel, MethodSpec, StepInfo } from '../methods/method.js';
 import { instancePairs, type PairBatch } from '../methods/pairs.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { pretrainTextSchema, pretrainText } from './pretrain-text.js';
+import { pretrainAudioSchema, pretrainAudio } from './pretrain-audio.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir, type MetricEvent } from '../train/run-dir.js';
@@ -60,13 +61,14 @@ function monitorSection(peek: Peek) {
   );
 }
 
-/** The schema of `selfsup pretrain`: the image schema below, or the text one (pretrain-text.ts) for a text method. */
+/** The schema of `selfsup pretrain`: the image schema below, or the text (pretrain-text.ts) or audio one (pretrain-audio.ts). */
 export function pretrainCommandSchema(peek: Peek): z.ZodType {
-  return isTextMethod(peek('method', 'simclr')) ? pretrainTextSchema(peek) : pretrainSchema(peek);
+  const modality = modalityOf(peek('method', 'simclr'));
+  return modality === 'text' ? pretrainTextSchema(peek) : modality === 'audio' ? pretrainAudioSchema(peek) : pretrainSchema(peek);
 }
 
-/** True when `name` is a registered text method (its runs go to the text pipeline, pretrain-text.ts). */
-const isTextMethod = (name: string): boolean => Object.hasOwn(METHODS, name) && METHODS[name].modality === 'text';
+/** The modality of a registered method (image for an unknown name: the image schema reports it). */
+const modalityOf = (name: string): string => (Object.hasOwn(METHODS, name) ? METHODS[name].modality : 'image');
 
 /** The schema of an image pretraining config; the method's and data sets' own options depend on their names (`peek`). */
 export function pretrainSchema(peek: Peek) {
@@ -164,7 +166,9 @@ export async function pretrain(
   out: string,
   o: { resume?: boolean; stopAfter?: number } = {},
 ): Promise<FitResult> {
-  if (isTextMethod(peekIn(raw)('method', 'simclr'))) return pretrainText(raw, out, o);
+  const modality = modalityOf(peekIn(raw)('method', 'simclr'));
+  if (modality === 'text') return pretrainText(raw, out, o);
+  if (modality === 'audio') return pretrainAudio(raw, out, o);
   const config = resolvePretrain(raw);
   applyThreads(config.threads);
   const run = new RunDir(out, { resume: o.resume });

@@ -65,5 +65,6 @@ export {
   type MelScale,
 } from './audio/mel.js';
 export { CQT_DEFAULTS, ConstantQ, cqt, cqtFrequencies, type CqtOptions } from './audio/cqt.js';
+export { SPICE_CQT, PitchFrontEnd, logCompress, peakNormalize } from './audio/pitch-frames.js';
 export { timeCrop, randomTimeCrop, pitchShift, randomPitchShift, signalPower, addNoise, gain } from './audio/augment.js';
 export { maskTokens, specialTokensMask, IGNORE_INDEX, type MaskVocab, type MaskingOptions, type Masked } from '../text/masking.js';

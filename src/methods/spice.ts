@@ -1,0 +1,296 @@
+/**
+ * SPICE (Gfeller, Frank, Roblek, Sharifi, Tagliasacchi, Velimirović 2020,
+ * "SPICE: Self-Supervised Pitch Estimation"): a network that reads a slice of
+ * F constant-Q bins of one frame and outputs a scalar y, trained so that two
+ * slices of the same frame at bin offsets k₁, k₂ give y₁ − y₂ = σ(k₁ − k₂)
+ * (Eq. 6–9, Huber loss) — one bin is a fixed pitch interval, so y becomes an
+ * affine function of log f₀ without a single label. A decoder reconstructs
+ * each slice from y (Eq. 10–11) and a confidence head, trained on the stopped
+ * pitch error (Eq. 14), gives voicing. After training the affine map is
+ * calibrated on a few synthetic harmonic notes (§III-D), and a voicing
+ * threshold is set at 10 % false alarms on synthetic rests.
+ *
+ * Options also give the paper's ablations (Table III): no reconstruction
+ * (`wRecon 0`), L1 / L2 instead of Huber (`loss`), no pitch-shift augmentation
+ * (`octaveShift false`), and the supervised baseline of the same size
+ * (`supervised`: the pitch head regresses the known f₀ of labelled frames).
+ */
+import * as torch from '../torch/index.js';
+import * as F from '../torch/functional/index.js';
+import { bool, int, num, oneOf, z, type Config } from '../config/schema.js';
+import { SpiceNet } from '../models/spice.js';
+import { spiceConfidenceLoss, spicePitchLoss, spiceReconstructionLoss } from '../losses/spice.js';
+import { PitchFrontEnd, SPICE_CQT } from '../views/audio/pitch-frames.js';
+import { octaveShift, shiftedF0 } from '../data/octave.js';
+import { harmonicNotes } from '../data/harmonic.js';
+import { synthSinging, type PitchedTrack } from '../data/singing.js';
+import type { MethodSpec, StepInfo, TrainingStep } from './method.js';
+import { AudioMethod, type AudioBatch, type AudioItems } from './audio-method.js';
+
+type Tensor = torch.Tensor;
+
+export const SPICE_OPTIONS = z.strictObject({
+  width: int('encoder width d: conv channels d·[1, 2, 4, 8, 8, 8] (paper: 64; 16 trains in minutes on a CPU)', 64, { min: 1, max: 512 }),
+  decoderWidth: int('decoder width (paper: 32)', 32, { min: 1, max: 512 }),
+  bins: int('CQT bins per slice F (paper: 128; a multiple of 64)', 128, { min: 64, max: 128 }),
+  maxShift: int('largest slice offset k_max in bins (paper: 8, i.e. 4 semitones)', 8, { min: 1, max: 62 }),
+  loss: oneOf('pitch loss: huber (paper), l1 or l2 (the ablations)', ['huber', 'l1', 'l2'], 'huber'),
+  tau: num('Huber threshold τ in units of σ (paper: 0.25)', 0.25, { min: 1e-3, max: 100 }),
+  wPitch: num('weight of the pitch loss (paper: 1e4)', 1e4, { min: 0 }),
+  wRecon: num('weight of the reconstruction loss (0: the ablation without it; paper: 1 on |CQT| ≲ 0.3, i.e. 0.01 on our [0, 1] frames)', 0.01, { min: 0 }),
+  octaveShift: bool('add copies of the audio an octave up and down (the paper shifts by ±12 semitones)', true),
+  supervised: bool('the supervised baseline: regress the known f₀ of labelled frames (a set with ground truth, e.g. singing)', false),
+  calibrationNotes: int('synthetic harmonic notes for the calibration (paper: 5 suffice)', 16, { min: 2, max: 1000 }),
+  falseAlarm: num('voicing threshold: the confidence above which this fraction of synthetic rests lies', 0.1, { min: 0.001, max: 0.5 }),
+});
+export type SpiceOptions = Config<typeof SPICE_OPTIONS>;
+
+/** What the calibration found: pitch in semitones above C1 = b + s · y, voiced when confidence ≥ threshold. */
+export interface SpiceCalibration {
+  b: number;
+  s: number;
+  threshold: number;
+  /** RMS residual of the fit over the calibration notes, in semitones. */
+  residual: number;
+}
+
+/** Raw output of the network on frames. */
+export interface RawPitch {
+  /** [M] raw pitch y in (0, 1). */
+  y: Tensor;
+  /** [M] confidence in (0, 1). */
+  confidence: Tensor;
+}
+
+const CALIBRATION_SEED = 20200; // calibration and voicing notes never coincide with a data set's seeds
+const VOICING_SEED = 900_000;
+
+export class Spice extends AudioMethod<SpiceNet['encoder']> {
+  readonly net: SpiceNet;
+  readonly frontEnd = new PitchFrontEnd();
+  /** σ of Eq. 8: one CQT bin in units of y (y ∈ [0, 1] spans the 190 bins). */
+  readonly sigma = 1 / SPICE_CQT.nBins;
+  /** [b, s, threshold, residual] (SpiceCalibration); s = 0 until calibrated. */
+  readonly calibration: Tensor;
+
+  constructor(readonly options: SpiceOptions) {
+    super();
+    const o = options;
+    if (o.bins % 64) throw new RangeError(`spice: method.bins must be a multiple of 64 but received ${o.bins}`);
+    if (o.bins + o.maxShift > SPICE_CQT.nBins)
+      throw new RangeError(`spice: method.bins + method.maxShift (${o.bins} + ${o.maxShift}) exceed the CQT's ${SPICE_CQT.nBins} bins`);
+    this.net = this.registerModule('net', new SpiceNet({ bins: o.bins, width: o.width, decoderWidth: o.decoderWidth }));
+    this.calibration = this.registerBuffer('calibration', torch.zeros([4], { dtype: 'float64' }));
+  }
+
+  get encoder(): SpiceNet['encoder'] {
+    return this.net.encoder;
+  }
+  get representationDim(): number {
+    return this.net.featureDim;
+  }
+  /** The slice offset used to track pitch: the middle of [0, k_max]. */
+  get inferenceOffset(): number {
+    return Math.floor(this.options.maxShift / 2);
+  }
+
+  /** CQT frames [M, 190] of every track (and of its octave shifts), with f₀ targets where the tracks have them. */
+  prepare(tracks: readonly PitchedTrack[]): AudioItems {
+    if (!tracks.length) throw new RangeError('spice: the data set has no tracks');
+    const missing = tracks.filter((t) => !t.f0).map((t) => t.name);
+    if (this.options.supervised && missing.length)
+      throw new RangeError(
+        `spice: method.supervised needs per-frame f0 for every track; ${missing.length} have none (${missing.slice(0, 3).join(', ')}…): use a set with ground truth (singing)`,
+      );
+    const shifts: (-1 | 0 | 1)[] = this.options.octaveShift ? [-1, 0, 1] : [0];
+    const items: Tensor[] = [];
+    const targets: Float32Array[] = [];
+    let voiced = 0;
+    for (const track of tracks)
+      for (const s of shifts) {
+        const frames = this.frontEnd.frames(octaveShift(track.audio, s, track.sampleRate)); // [T, 190]
+        const f0 = track.f0 ? shiftedF0(track.f0, s, frames.shape[0]) : new Float32Array(frames.shape[0]).fill(NaN);
+        voiced += f0.filter((f) => f > 0).length;
+        items.push(frames);
+        targets.push(f0);
+      }
+    const all = torch.cat(items);
+    items.forEach((t) => t.dispose());
+    const flat = new Float32Array(targets.reduce((n, t) => n + t.length, 0));
+    targets.reduce((at, t) => (flat.set(t, at), at + t.length), 0);
+    return {
+      items: all,
+      targets: missing.length === tracks.length ? undefined : torch.tensor(flat),
+      summary: { tracks: tracks.length, frames: all.shape[0], voicedFrames: voiced, octaveCopies: shifts.length },
+    };
+  }
+
+  /** Slices of frames [N, 190] at per-row offsets k (int64 [N]) → [N, F]. */
+  slice(frames: Tensor, k: Tensor): Tensor {
+    return torch.scope(() => frames.gather(1, k.reshape([-1, 1]).add(torch.arange(this.options.bins, { dtype: 'int64' }))));
+  }
+
+  /** [x₁, x₂, k₁, k₂ (float), targets?]: two slices of each frame at offsets uniform on [0, k_max]. */
+  views(batch: AudioBatch, generator: torch.Generator): Tensor[] {
+    const n = batch.items.shape[0];
+    return torch.scope(() => {
+      const k1 = torch.randint(0, this.options.maxShift + 1, [n], { generator });
+      const k2 = torch.randint(0, this.options.maxShift + 1, [n], { generator });
+      const v = [this.slice(batch.items, k1), this.slice(batch.items, k2), k1.float(), k2.float()];
+      return batch.targets ? [...v, batch.targets] : v;
+    });
+  }
+
+  trainingStep(views: Tensor[], _info: StepInfo): TrainingStep {
+    return this.options.supervised ? this.supervisedStep(views) : this.selfSupervisedStep(views);
+  }
+
+  private selfSupervisedStep([x1, x2, k1, k2]: Tensor[]): TrainingStep {
+    const o = this.options;
+    const n = x1.shape[0];
+    const out = this.net.forward(torch.cat([x1, x2])); // both slices through batch norm together
+    const [y1, y2] = out.pitch.split(n);
+    const [c1, c2] = out.confidence.split(n);
+    const pitch = spicePitchLoss(y1, y2, k1, k2, { sigma: this.sigma, tau: o.tau * this.sigma, kind: o.loss });
+    const confidence = spiceConfidenceLoss(c1, c2, pitch.error, this.sigma);
+    let loss = pitch.loss.mul(o.wPitch).add(confidence);
+    const logs: Record<string, number> = { pitch: pitch.loss.item(), confidence: confidence.item() };
+    if (o.wRecon > 0) {
+      const [r1, r2] = this.net.decode(out.pitch).split(n);
+      const recon = spiceReconstructionLoss(x1, r1, x2, r2);
+      loss = loss.add(recon.mul(o.wRecon));
+      logs.recon = recon.item();
+    }
+    logs.errorBins = torch.noGrad(() => pitch.error.mean().item() / this.sigma);
+    return { loss, logs };
+  }
+
+  /**
+   * The supervised baseline: y of slice x₁ regresses 1 − (bin(f₀) − k₁)σ (the
+   * self-supervised model's orientation: a higher slice offset reads higher)
+   * with the same Huber function on voiced frames; the confidence head learns
+   * voicing by binary cross-entropy. Frames without ground truth are skipped.
+   */
+  private supervisedStep([x1, , k1, , f0]: Tensor[]): TrainingStep {
+    if (!f0) throw new Error('spice: method.supervised needs the per-frame f0 of the data set');
+    const o = this.options;
+    const out = this.net.forward(x1);
+    const known = f0.isnan().logicalNot();
+    const voiced = f0.gt(0);
+    const bin = f0.clamp(1, null).div(SPICE_CQT.fMin).log2().mul(SPICE_CQT.binsPerOctave);
+    const target = torch.ones([x1.shape[0]]).sub(bin.sub(k1).mul(this.sigma)).clamp(0, 1);
+    const e = out.pitch.sub(target).abs();
+    const tau = o.tau * this.sigma;
+    const h = torch.where(e.le(tau), e.pow(2).div(2), e.sub(tau).mul(tau).add((tau * tau) / 2));
+    const nVoiced = Math.max(1, voiced.sum().item());
+    const pitch = h.mul(voiced.float()).sum().div(nVoiced);
+    const knownF = known.float();
+    const voicing = F.binaryCrossEntropy(out.confidence, voiced.float(), { reduction: 'none' }).mul(knownF).sum().div(Math.max(1, knownF.sum().item()));
+    return {
+      loss: pitch.mul(o.wPitch).add(voicing),
+      logs: { pitch: pitch.item(), voicing: voicing.item(), errorBins: torch.noGrad(() => e.mul(voiced.float()).sum().item() / nVoiced / this.sigma) },
+    };
+  }
+
+  /** Features of the encoder on the inference slice of frames [N, 190] → [N, featureDim]. */
+  representation(x: Tensor): Tensor {
+    return torch.scope(() => this.net.forward(this.slice(x, this.offsets(x.shape[0]))).features);
+  }
+
+  private offsets(n: number): Tensor {
+    return torch.full([n], this.inferenceOffset, { dtype: 'int64' });
+  }
+
+  /** Raw pitch and confidence of frames [M, 190], in eval mode, 4096 frames at a time. */
+  raw(frames: Tensor): RawPitch {
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return torch.noGrad(() => {
+        const ys: Tensor[] = [];
+        const cs: Tensor[] = [];
+        for (let i = 0; i < frames.shape[0]; i += 4096)
+          torch.scope(() => {
+            const part = frames.narrow(0, i, Math.min(4096, frames.shape[0] - i));
+            const out = this.net.forward(this.slice(part, this.offsets(part.shape[0])));
+            ys.push(torch.keep(out.pitch));
+            cs.push(torch.keep(out.confidence));
+          });
+        return { y: torch.cat(ys), confidence: torch.cat(cs) };
+      });
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+
+  /** The calibration, or an error when the model has none (a run stopped before its end). */
+  calibrated(): SpiceCalibration {
+    const [b, s, threshold, residual] = this.calibration.toArray();
+    if (s === 0) throw new Error('spice: this model is not calibrated (its run stopped before the end); resume it to finish');
+    return { b, s, threshold, residual };
+  }
+
+  /**
+   * Calibrates the raw pitch to semitones above C1 on synthetic harmonic notes
+   * (least squares on the centre frame, §III-D) and sets the voicing threshold
+   * at `falseAlarm` of the unvoiced frames of two synthetic singing tracks.
+   */
+  calibrate(): SpiceCalibration {
+    const notes = harmonicNotes(this.options.calibrationNotes, CALIBRATION_SEED);
+    const ys: number[] = [];
+    for (const n of notes) {
+      const frames = this.frontEnd.frames(n.audio);
+      const centre = frames.narrow(0, Math.floor(frames.shape[0] / 2), 1);
+      const { y, confidence } = this.raw(centre);
+      ys.push(y.item());
+      [frames, centre, y, confidence].forEach((t) => t.dispose());
+    }
+    const semis = notes.map((n) => n.midi - 24); // C1 is MIDI 24
+    const { b, s, residual } = leastSquares(ys, semis);
+    const unvoiced: number[] = [];
+    for (const seed of [VOICING_SEED, VOICING_SEED + 1]) {
+      const track = synthSinging({ seed, seconds: 8 });
+      const frames = this.frontEnd.frames(track.audio);
+      const { y, confidence } = this.raw(frames);
+      const c = confidence.toArray();
+      c.forEach((v, t) => track.f0![t] === 0 && unvoiced.push(v));
+      [frames, y, confidence].forEach((t) => t.dispose());
+    }
+    unvoiced.sort((p, q) => p - q);
+    const threshold = unvoiced.length ? unvoiced[Math.min(unvoiced.length - 1, Math.floor((1 - this.options.falseAlarm) * unvoiced.length))] : 0.5;
+    torch.noGrad(() => this.calibration.copy_(torch.tensor([b, s, threshold, residual], { dtype: 'float64' })));
+    return { b, s, threshold, residual };
+  }
+
+  override finish(): Record<string, unknown> {
+    return { calibration: this.calibrate() };
+  }
+}
+
+/** Least-squares line q ≈ b + s · p and its RMS residual. */
+function leastSquares(p: number[], q: number[]): { b: number; s: number; residual: number } {
+  const n = p.length;
+  const mp = p.reduce((a, v) => a + v, 0) / n;
+  const mq = q.reduce((a, v) => a + v, 0) / n;
+  let spp = 0;
+  let spq = 0;
+  for (let i = 0; i < n; i++) {
+    spp += (p[i] - mp) ** 2;
+    spq += (p[i] - mp) * (q[i] - mq);
+  }
+  if (!(spp > 0)) throw new Error('spice: calibration failed: the model gives one raw pitch for every calibration note (an untrained or collapsed model)');
+  const s = spq / spp;
+  const b = mq - s * mp;
+  const residual = Math.sqrt(p.reduce((a, v, i) => a + (b + s * v - q[i]) ** 2, 0) / n);
+  return { b, s, residual };
+}
+
+export const spice: MethodSpec<typeof SPICE_OPTIONS, AudioBatch, SpiceNet['encoder']> = {
+  name: 'spice',
+  paper: 'Gfeller et al. 2020, SPICE: Self-Supervised Pitch Estimation (§III, Eq. 6–14)',
+  modality: 'audio',
+  summary: 'relative pitch from pairs of shifted constant-Q slices (Huber), reconstruction, confidence; calibrated on synthetic notes',
+  options: SPICE_OPTIONS,
+  optim: { name: 'adamw', lr: 4e-3, weightDecay: 0 }, // 1e-3 at batch 64: 10× the paper's Adam rate, for runs of thousands (not 100,000s) of steps
+  build: (o) => new Spice(o),
+};

@@ -1,0 +1,164 @@
+/**
+ * `selfsup pretrain --method spice` (and every audio method): self-supervised
+ * training on the tracks of an audio set (`selfsup datasets`: pitched,
+ * singing, piano-notes, speech, wav-folder) into a run folder — config.json,
+ * metrics, checkpoints, model.safetensors (the method's whole state, with its
+ * calibration), encoder.safetensors, and finish.json (what the method's
+ * `finish` recorded, e.g. SPICE's calibration).
+ *
+ * The method turns the tracks into items (its front end); the items of all
+ * tracks are shuffled together each epoch (SPICE: "frames shuffled across
+ * tracks"). Everything is checked before the run folder is created.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as torch from '../torch/index.js';
+import { choice, int, num, parseConfig, section, z, type Config } from '../config/schema.js';
+import { dataSection } from '../data/registry.js';
+import { loadAudioSet } from '../data/registry.js';
+import { METHODS, getMethod } from '../methods/registry.js';
+import type { MethodSpec, StepInfo } from '../methods/method.js';
+import type { AudioBatch, AudioMethod } from '../methods/audio-method.js';
+import { fit, type FitResult } from '../train/fit.js';
+import { RunDir } from '../train/run-dir.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { applyThreads, commonFields, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
+
+/** The schema of an audio pretraining config; the method's and the set's own options depend on their names. */
+export function pretrainAudioSchema(peek: Peek) {
+  const method = peek('method', 'spice');
+  const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
+  const names = Object.values(METHODS)
+    .filter((m) => m.modality === 'audio')
+    .map((m) => m.name);
+  const options: z.ZodRawShape = spec?.options.shape ?? {};
+  const optim = (spec ?? METHODS.spice).optim;
+  return z.strictObject({
+    ...commonFields,
+    method: choice('self-supervised method (`selfsup methods` lists them)', names, 'spice', options as Record<never, never>),
+    data: dataSection('audio set (`selfsup datasets`)', { modality: 'audio', selected: peek('data', 'pitched'), dflt: 'pitched', split: 'train' }),
+    optim: section(
+      {
+        lr: num("Adam learning rate per 256 items (scaled linearly with the batch size; the method's default)", optim.lr, { min: 0, max: 1 }),
+        weightDecay: num('decoupled weight decay', optim.weightDecay, { min: 0, max: 10 }),
+      },
+      'Adam(W) at a constant learning rate',
+    ),
+    train: section(
+      {
+        steps: int('optimizer steps', 5000, { min: 1 }),
+        batchSize: int('items per batch (SPICE: 64 frames)', 64, { min: 2, max: 65536 }),
+        checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
+        logEvery: int('steps between metric lines', 25, { min: 1 }),
+      },
+      'training loop',
+    ),
+  });
+}
+export type PretrainAudioConfig = Config<ReturnType<typeof pretrainAudioSchema>>;
+
+/** The method of a config, built. */
+function buildAudioMethod(config: PretrainAudioConfig, totalSteps: number, stepsPerEpoch: number): AudioMethod {
+  const spec = getMethod(config.method.name, 'audio');
+  return spec.build(spec.options.parse(methodOptions(config)), {
+    encoder: () => {
+      throw new Error(`${spec.name}: audio methods build their own networks`);
+    },
+    input: { channels: 0, size: 0 },
+    batchSize: config.train.batchSize,
+    totalSteps,
+    stepsPerEpoch,
+  }) as unknown as AudioMethod;
+}
+
+/** Runs (or, with `resume`, continues) an audio pretraining run in `out`. */
+export async function pretrainAudio(
+  raw: Record<string, unknown>,
+  out: string,
+  o: { resume?: boolean; stopAfter?: number } = {},
+): Promise<FitResult> {
+  const config: PretrainAudioConfig = parseConfig(pretrainAudioSchema(peekIn(raw)), raw, 'config');
+  applyThreads(config.threads);
+  const { batchSize, steps: totalSteps } = config.train;
+  torch.manualSeed(config.seed);
+  let model = buildAudioMethod(config, totalSteps, 1); // checks the method's options before any data is read
+  const set = await loadAudioSet(config.data);
+  const { items, targets, summary } = model.prepare(set.tracks);
+  const n = items.shape[0];
+  if (n < batchSize) throw new RangeError(`data: ${set.name} gives ${n} items, fewer than train.batchSize ${batchSize}`);
+  const stepsPerEpoch = Math.floor(n / batchSize);
+  torch.manualSeed(config.seed);
+  model = buildAudioMethod(config, totalSteps, stepsPerEpoch);
+  const run = new RunDir(out, { resume: o.resume });
+  const optimizer = makeOptimizer(model.paramGroups(), { ...config.optim, name: 'adamw', momentum: 0.9, warmupEpochs: 0 }, batchSize);
+  const resolved = { ...config, name: config.name ?? run.name, command: 'pretrain', modality: 'audio' };
+  if (!o.resume) {
+    run.writeConfig(resolved);
+    run.log({ event: 'data', stage: 'pretrain', set: set.name, ...summary });
+  }
+  console.error(
+    `pretrain: ${config.method.name} on ${set.name} (${Object.entries(summary)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}), ${(model.numParameters() / 1e6).toFixed(2)} M parameters, ${totalSteps} steps of ${batchSize}`,
+  );
+  const info = (step: number): StepInfo => ({ step, totalSteps, stepsPerEpoch, epoch: step / stepsPerEpoch });
+  const generator = new torch.Generator(config.seed + 1);
+  const result = await fit({
+    run,
+    stage: 'pretrain',
+    model,
+    optimizer,
+    config: resolved,
+    resume: o.resume,
+    stopAfter: o.stopAfter,
+    schedule: () => 1,
+    epochs: Math.ceil(totalSteps / stepsPerEpoch),
+    stepsPerEpoch,
+    totalSteps,
+    batches: (epoch) => shuffledBatches(n, batchSize, config.seed + 7919 * epoch),
+    step: (rows, step) => {
+      const index = torch.tensor(Float64Array.from(rows), { dtype: 'int64' });
+      const batch: AudioBatch = { items: items.indexSelect(0, index), targets: targets?.indexSelect(0, index) };
+      const r = model.trainingStep(model.views(batch, generator), info(step));
+      r.loss.backward();
+      return { loss: r.loss.item(), items: rows.length, extra: r.logs };
+    },
+    afterStep: (step) => model.afterStep(info(step)),
+    generators: { views: generator },
+    checkpointSeconds: config.train.checkpointSeconds,
+    logEvery: config.train.logEvery,
+    progress: { unit: 'item' },
+  });
+  if (!result.interrupted) {
+    const finished = model.finish();
+    run.log({ event: 'finish', stage: 'pretrain', ...flat(finished) });
+    writeFileAtomic(run.path('finish.json'), JSON.stringify(finished, null, 2), 'pretrain');
+    run.saveWeights('model', model);
+    run.saveWeights('encoder', model.encoder);
+  }
+  return result;
+}
+
+/** Nested numbers as one flat record ({ calibration: { b } } → { 'calibration.b' }) for the metrics log. */
+function flat(o: Record<string, unknown>, prefix = ''): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(o))
+    if (typeof v === 'number') out[prefix + k] = v;
+    else if (v && typeof v === 'object') Object.assign(out, flat(v as Record<string, unknown>, `${prefix}${k}.`));
+  return out;
+}
+
+/** The trained method of audio run `dir`, rebuilt from config.json and loaded from model.safetensors, in eval mode. */
+export function audioMethodOfRun(dir: string): AudioMethod {
+  const configPath = join(dir, 'config.json');
+  const weights = join(dir, 'model.safetensors');
+  if (!existsSync(configPath)) throw new Error(`${dir} holds no run (no config.json)`);
+  const saved = JSON.parse(readFileSync(configPath, 'utf8')) as { modality?: string; method?: { name: string } };
+  if (saved.modality !== 'audio' || !saved.method) throw new Error(`${configPath}: not an audio pretraining run`);
+  if (!existsSync(weights)) throw new Error(`${dir} has no model.safetensors (has the run finished? resume it with --resume)`);
+  const { command: _c, modality: _m, ...rest } = saved as Record<string, unknown>;
+  const config: PretrainAudioConfig = parseConfig(pretrainAudioSchema(peekIn(rest)), rest, configPath);
+  const model = buildAudioMethod(config, 1, 1);
+  torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
+  return model.eval() as AudioMethod;
+}
