@@ -43,7 +43,8 @@ test('PitchFrontEnd: SPICE settings; a tone peaks at its bin (2 bins per semiton
   const loud = fe.frames(tone(440, 8000, 0.9));
   const quiet = fe.frames(tone(440, 8000, 0.09));
   const upper = loud.gt(0.25).float(); // bins within 60 dB of the peak (above the quiet tone's −100 dB floor)
-  assert.ok(loud.sub(quiet).abs().mul(upper).narrow(0, 4, 8).max().item() < 1e-3, 'a 20 dB quieter tone gives the same frames (the peak is 1)');
+  // the same frames up to the 10⁻⁵ floor inside the log, which lifts the quiet tone's weakest bins by < 2.4 dB (0.03)
+  assert.ok(loud.sub(quiet).abs().mul(upper).narrow(0, 4, 8).max().item() < 0.03, 'a 20 dB quieter tone gives the same frames (the peak is 1)');
   assert.equal(fe.frames(new Float32Array(1)).shape[0], 1, 'one sample still gives one frame');
   assert.ok(Math.abs(logCompress(torch.tensor([0.25])).item() - (20 * Math.log10(0.25 + 1e-5) + 100) / 100) < 1e-6);
   // peak 0.9 → 1; 40 dB (0.4 in log units) below it → 1 − 40 / 80
