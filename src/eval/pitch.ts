@@ -99,7 +99,11 @@ export function spiceTracker(model: Spice, name = 'spice'): PitchTracker {
       return torch.scope(() => {
         const { y, confidence } = model.raw(model.frontEnd.frames(audio));
         const semis = y.double().mul(s).add(b); // semitones above C1
-        const hz = semis.mul(Math.LN2 / 12).exp().mul(SPICE_CQT.fMin).float();
+        const hz = semis
+          .mul(Math.LN2 / 12)
+          .exp()
+          .mul(SPICE_CQT.fMin)
+          .float();
         return { hz: hz.data() as Float32Array, confidence: confidence.contiguous().data() as Float32Array };
       });
     },

@@ -33,11 +33,15 @@ export const SPICE_OPTIONS = z.strictObject({
   width: int('encoder width d: conv channels d·[1, 2, 4, 8, 8, 8] (paper: 64; 16 trains in minutes on a CPU)', 64, { min: 1, max: 512 }),
   decoderWidth: int('decoder width (paper: 32)', 32, { min: 1, max: 512 }),
   bins: int('CQT bins per slice F (paper: 128; a multiple of 64)', 128, { min: 64, max: 128 }),
-  maxShift: int('largest slice offset k_max in bins (paper: 8, i.e. 4 semitones)', 8, { min: 1, max: 62 }),
+  maxShift: int('largest slice offset k_max in bins (paper: 8, i.e. 4 semitones)', 8, { min: 1, max: 62 }), // 128 + 62 = the CQT's 190 bins
   loss: oneOf('pitch loss: huber (paper), l1 or l2 (the ablations)', ['huber', 'l1', 'l2'], 'huber'),
   tau: num('Huber threshold τ in units of σ (paper: 0.25)', 0.25, { min: 1e-3, max: 100 }),
   wPitch: num('weight of the pitch loss (paper: 1e4)', 1e4, { min: 0 }),
-  wRecon: num('weight of the reconstruction loss (0: the ablation without it; paper: 1 on |CQT| ≲ 0.3, i.e. 0.01 on our [0, 1] frames)', 0.01, { min: 0 }),
+  wRecon: num(
+    'weight of the reconstruction loss (0: the ablation without it; paper: 1 on |CQT| ≲ 0.3, i.e. 0.01 on our [0, 1] frames)',
+    0.01,
+    { min: 0 },
+  ),
   octaveShift: bool('add copies of the audio an octave up and down (the paper shifts by ±12 semitones)', true),
   supervised: bool('the supervised baseline: regress the known f₀ of labelled frames (a set with ground truth, e.g. singing)', false),
   calibrationNotes: int('synthetic harmonic notes for the calibration (paper: 5 suffice)', 16, { min: 2, max: 1000 }),
@@ -77,8 +81,6 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     super();
     const o = options;
     if (o.bins % 64) throw new RangeError(`spice: method.bins must be a multiple of 64 but received ${o.bins}`);
-    if (o.bins + o.maxShift > SPICE_CQT.nBins)
-      throw new RangeError(`spice: method.bins + method.maxShift (${o.bins} + ${o.maxShift}) exceed the CQT's ${SPICE_CQT.nBins} bins`);
     this.net = this.registerModule('net', new SpiceNet({ bins: o.bins, width: o.width, decoderWidth: o.decoderWidth }));
     this.calibration = this.registerBuffer('calibration', torch.zeros([4], { dtype: 'float64' }));
   }
@@ -181,14 +183,28 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     const target = torch.ones([x1.shape[0]]).sub(bin.sub(k1).mul(this.sigma)).clamp(0, 1);
     const e = out.pitch.sub(target).abs();
     const tau = o.tau * this.sigma;
-    const h = torch.where(e.le(tau), e.pow(2).div(2), e.sub(tau).mul(tau).add((tau * tau) / 2));
+    const h = torch.where(
+      e.le(tau),
+      e.pow(2).div(2),
+      e
+        .sub(tau)
+        .mul(tau)
+        .add((tau * tau) / 2),
+    );
     const nVoiced = Math.max(1, voiced.sum().item());
     const pitch = h.mul(voiced.float()).sum().div(nVoiced);
     const knownF = known.float();
-    const voicing = F.binaryCrossEntropy(out.confidence, voiced.float(), { reduction: 'none' }).mul(knownF).sum().div(Math.max(1, knownF.sum().item()));
+    const voicing = F.binaryCrossEntropy(out.confidence, voiced.float(), { reduction: 'none' })
+      .mul(knownF)
+      .sum()
+      .div(Math.max(1, knownF.sum().item()));
     return {
       loss: pitch.mul(o.wPitch).add(voicing),
-      logs: { pitch: pitch.item(), voicing: voicing.item(), errorBins: torch.noGrad(() => e.mul(voiced.float()).sum().item() / nVoiced / this.sigma) },
+      logs: {
+        pitch: pitch.item(),
+        voicing: voicing.item(),
+        errorBins: torch.noGrad(() => e.mul(voiced.float()).sum().item() / nVoiced / this.sigma),
+      },
     };
   }
 
@@ -257,7 +273,9 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
       [frames, y, confidence].forEach((t) => t.dispose());
     }
     unvoiced.sort((p, q) => p - q);
-    const threshold = unvoiced.length ? unvoiced[Math.min(unvoiced.length - 1, Math.floor((1 - this.options.falseAlarm) * unvoiced.length))] : 0.5;
+    const threshold = unvoiced.length
+      ? unvoiced[Math.min(unvoiced.length - 1, Math.floor((1 - this.options.falseAlarm) * unvoiced.length))]
+      : 0.5;
     torch.noGrad(() => this.calibration.copy_(torch.tensor([b, s, threshold, residual], { dtype: 'float64' })));
     return { b, s, threshold, residual };
   }
@@ -278,7 +296,10 @@ function leastSquares(p: number[], q: number[]): { b: number; s: number; residua
     spp += (p[i] - mp) ** 2;
     spq += (p[i] - mp) * (q[i] - mq);
   }
-  if (!(spp > 0)) throw new Error('spice: calibration failed: the model gives one raw pitch for every calibration note (an untrained or collapsed model)');
+  if (!(spp > 0))
+    throw new Error(
+      'spice: calibration failed: the model gives one raw pitch for every calibration note (an untrained or collapsed model)',
+    );
   const s = spq / spp;
   const b = mq - s * mp;
   const residual = Math.sqrt(p.reduce((a, v, i) => a + (b + s * v - q[i]) ** 2, 0) / n);

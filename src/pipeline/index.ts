@@ -16,7 +16,18 @@ export { runInfomin, infominSchema, setPath, type InfominConfig, type InfominRes
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';
 export { pretrainAudio, pretrainAudioSchema, audioMethodOfRun, type PretrainAudioConfig } from './pretrain-audio.js';
 export { pitchEval, pitchEvalSchema, type PitchEvalConfig, type PitchEvalRow } from './pitch-eval.js';
-export { pitchOfFile, trackAudio, pitchModel, pitchCsv, mainNote, noteName, readMono16k, writePitchPng, DEFAULT_PITCH_MODEL, type PitchFrame } from './pitch.js';
+export {
+  pitchOfFile,
+  trackAudio,
+  pitchModel,
+  pitchCsv,
+  mainNote,
+  noteName,
+  readMono16k,
+  writePitchPng,
+  DEFAULT_PITCH_MODEL,
+  type PitchFrame,
+} from './pitch.js';
 export {
   resolveInit,
   makeEncoder,

@@ -101,7 +101,9 @@ export async function pitchEval(runs: string[], raw: Record<string, unknown>, ou
       for (const tracker of trackers) {
         const m = score(tracker, set, snr, c);
         rows.push({ tracker: tracker.name, set: set.name, snr, ...m });
-        console.error(`pitch-eval: ${tracker.name} on ${set.name} (${snr === 'clean' ? 'clean' : `${snr} dB`}): RPA ${(100 * m.rpa).toFixed(1)} %`);
+        console.error(
+          `pitch-eval: ${tracker.name} on ${set.name} (${snr === 'clean' ? 'clean' : `${snr} dB`}): RPA ${(100 * m.rpa).toFixed(1)} %`,
+        );
       }
   if (out) {
     mkdirSync(out, { recursive: true });

@@ -38,7 +38,9 @@ export const noteName = (midi: number): string => {
 /** The SPICE model of a run folder, with a clear error when the folder is not one. */
 export function pitchModel(dir = DEFAULT_PITCH_MODEL): Spice {
   if (!existsSync(dir))
-    throw new Error(`pitch: no model at ${dir}: train one with \`selfsup pretrain --method spice -o ${dir}\` (README, SPICE) or pass --model RUN`);
+    throw new Error(
+      `pitch: no model at ${dir}: train one with \`selfsup pretrain --method spice -o ${dir}\` (README, SPICE) or pass --model RUN`,
+    );
   const model = audioMethodOfRun(dir);
   if (!(model instanceof Spice)) throw new Error(`pitch: ${dir} is not a SPICE run`);
   model.calibrated(); // fails early for a model without calibration

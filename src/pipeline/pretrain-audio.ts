@@ -36,10 +36,18 @@ export function pretrainAudioSchema(peek: Peek) {
   return z.strictObject({
     ...commonFields,
     method: choice('self-supervised method (`selfsup methods` lists them)', names, 'spice', options as Record<never, never>),
-    data: dataSection('audio set (`selfsup datasets`)', { modality: 'audio', selected: peek('data', 'pitched'), dflt: 'pitched', split: 'train' }),
+    data: dataSection('audio set (`selfsup datasets`)', {
+      modality: 'audio',
+      selected: peek('data', 'pitched'),
+      dflt: 'pitched',
+      split: 'train',
+    }),
     optim: section(
       {
-        lr: num("Adam learning rate per 256 items (scaled linearly with the batch size; the method's default)", optim.lr, { min: 0, max: 1 }),
+        lr: num("Adam learning rate per 256 items (scaled linearly with the batch size; the method's default)", optim.lr, {
+          min: 0,
+          max: 1,
+        }),
         weightDecay: num('decoupled weight decay', optim.weightDecay, { min: 0, max: 10 }),
       },
       'Adam(W) at a constant learning rate',

@@ -8,7 +8,8 @@ import { harmonicNotes } from '../../src/data/harmonic.js';
 import { midiToFrequency } from '../../src/data/piano.js';
 
 const RATE = 16000;
-const tone = (hz: number, n: number, amp = 0.5): Float32Array => Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / RATE));
+const tone = (hz: number, n: number, amp = 0.5): Float32Array =>
+  Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / RATE));
 
 test('pitchMetrics: RPA within 50 cents, RCA forgives octaves, VRR at the false-alarm threshold', () => {
   const ref = Float32Array.from([440, 440, 440, 440, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -44,11 +45,19 @@ test('PitchFrontEnd: SPICE settings; a tone peaks at its bin (2 bins per semiton
   const quiet = fe.frames(tone(440, 8000, 0.09));
   const upper = loud.gt(0.25).float(); // bins within 60 dB of the peak (above the quiet tone's −100 dB floor)
   // the same frames up to the 10⁻⁵ floor inside the log, which lifts the quiet tone's weakest bins by < 2.4 dB (0.03)
-  assert.ok(loud.sub(quiet).abs().mul(upper).narrow(0, 4, 8).max().item() < 0.03, 'a 20 dB quieter tone gives the same frames (the peak is 1)');
+  assert.ok(
+    loud.sub(quiet).abs().mul(upper).narrow(0, 4, 8).max().item() < 0.03,
+    'a 20 dB quieter tone gives the same frames (the peak is 1)',
+  );
   assert.equal(fe.frames(new Float32Array(1)).shape[0], 1, 'one sample still gives one frame');
   assert.ok(Math.abs(logCompress(torch.tensor([0.25])).item() - (20 * Math.log10(0.25 + 1e-5) + 100) / 100) < 1e-6);
   // peak 0.9 → 1; 40 dB (0.4 in log units) below it → 1 − 40 / 80
-  assert.deepEqual(peakNormalize(torch.tensor([[0.9, 0.5, 0.0]])).toArray().map((v) => +v.toFixed(6)), [1, 0.5, 0]);
+  assert.deepEqual(
+    peakNormalize(torch.tensor([[0.9, 0.5, 0.0]]))
+      .toArray()
+      .map((v) => +v.toFixed(6)),
+    [1, 0.5, 0],
+  );
   assert.throws(() => fe.frames(torch.zeros([2, 100])), /mono waveform \[T\]/);
 });
 

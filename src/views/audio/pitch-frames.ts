@@ -36,7 +36,13 @@ export function logCompress(magnitude: Tensor): Tensor {
 
 /** Frames [T, bins] of `logCompress` → each frame's peak at 1 and 80 dB below it at 0 (loudness-invariant). */
 export function peakNormalize(frames: Tensor): Tensor {
-  return torch.scope(() => frames.sub(frames.amax([1], true)).mul(100 / 80).add(1).clamp(0, 1));
+  return torch.scope(() =>
+    frames
+      .sub(frames.amax([1], true))
+      .mul(100 / 80)
+      .add(1)
+      .clamp(0, 1),
+  );
 }
 
 /** Frames of a CQT front end with its kernels built once. */
@@ -53,7 +59,8 @@ export class PitchFrontEnd {
     return torch.noGrad(() =>
       torch.scope(() => {
         const wave = audio instanceof torch.Tensor ? audio : torch.tensor(audio);
-        if (wave.dim() !== 1) throw new RangeError(`PitchFrontEnd.frames: expected a mono waveform [T] but received [${wave.shape.join(', ')}]`);
+        if (wave.dim() !== 1)
+          throw new RangeError(`PitchFrontEnd.frames: expected a mono waveform [T] but received [${wave.shape.join(', ')}]`);
         return peakNormalize(logCompress(this.cqt.forward(wave.float())).t()).contiguous(); // [frames, nBins]; any length (the centred CQT pads)
       }),
     );

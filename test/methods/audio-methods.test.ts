@@ -1,0 +1,100 @@
+/**
+ * Every registered audio method (SPICE), enumerated from the registry: it
+ * trains a few steps on real audio through `selfsup pretrain`'s pipeline, an
+ * interrupted and resumed run reaches bit-for-bit the weights and losses of an
+ * uninterrupted one, the run folder holds the calibration and the encoder,
+ * and the run reloads. Then SPICE's own behaviour: its views, its supervised
+ * baseline, its calibration, and bad configs named before a run folder exists.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { torch, methods, pipeline } from '../../src/index.js';
+import { flagFields } from '../../src/config/schema.js';
+import { Spice, SPICE_OPTIONS } from '../../src/methods/spice.js';
+import { assertResumesBitIdentically, quietErr } from './resume.js';
+
+const config = (name: string, method: Record<string, unknown> = {}): Record<string, unknown> => ({
+  method: { name, width: 4, decoderWidth: 4, calibrationNotes: 4, ...method },
+  data: { name: 'singing', tracks: 2, seconds: 2 },
+  train: { steps: 4, batchSize: 16, logEvery: 1 },
+});
+
+for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === 'audio')) {
+  test(`${spec.name}: declared, trains on audio, resumes bit-identically, records its finish, reloads`, async () => {
+    assert.match(spec.paper, /\d{4}/);
+    for (const [path, f] of flagFields(spec.options)) assert.ok(f.help.length > 3, `option ${path} has help`);
+    spec.options.parse({});
+    const dir = mkdtempSync(join(tmpdir(), `selfsup-${spec.name}-`));
+    const restore = quietErr();
+    try {
+      const { straight, state } = await assertResumesBitIdentically(spec.name, config(spec.name), dir);
+      const finish = JSON.parse(readFileSync(join(straight, 'finish.json'), 'utf8')) as { calibration: Record<string, number> };
+      const { b, s, threshold, residual } = finish.calibration;
+      assert.ok([b, s, threshold, residual].every(Number.isFinite) && s !== 0, JSON.stringify(finish));
+      assert.deepEqual(state.calibration.toArray(), [b, s, threshold, residual], 'the calibration is in the state dict');
+      const encoder = torch.safetensors.loadFile(join(straight, 'encoder.safetensors'));
+      for (const k of Object.keys(encoder)) assert.ok(torch.equal(encoder[k], state[`net.encoder.${k}`]), `encoder.safetensors holds ${k}`);
+      const again = pipeline.audioMethodOfRun(straight) as Spice;
+      assert.equal(again.training, false);
+      assert.deepEqual(again.calibrated(), { b, s, threshold, residual });
+    } finally {
+      restore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('spice views: two 128-bin slices of each frame at offsets in [0, k_max], seeded', () => {
+  const m = new Spice(SPICE_OPTIONS.parse({ width: 4, decoderWidth: 4, maxShift: 8 }));
+  const items = torch.arange(5 * 190, { dtype: 'float32' }).reshape([5, 190]);
+  const [x1, x2, k1, k2] = m.views({ items }, new torch.Generator(3));
+  assert.deepEqual(
+    [x1.shape, x2.shape],
+    [
+      [5, 128],
+      [5, 128],
+    ],
+  );
+  for (let i = 0; i < 5; i++) {
+    const [a, b] = [k1.select(0, i).item(), k2.select(0, i).item()];
+    assert.ok(a >= 0 && a <= 8 && b >= 0 && b <= 8);
+    assert.equal(x1.select(0, i).select(0, 0).item(), i * 190 + a, 'slice 1 starts at bin k₁');
+    assert.equal(x2.select(0, i).select(0, 127).item(), i * 190 + b + 127, 'slice 2 ends at bin k₂ + 127');
+  }
+  const [y1] = m.views({ items }, new torch.Generator(3));
+  assert.ok(torch.equal(x1, y1), 'the same seed gives the same slices');
+  assert.throws(() => new Spice(SPICE_OPTIONS.parse({ bins: 96 })), /multiple of 64/);
+  assert.throws(() => m.calibrated(), /not calibrated/);
+});
+
+test('spice: the supervised baseline trains on labelled singing; unlabelled speech is refused by name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-spice-sup-'));
+  const restore = quietErr();
+  try {
+    const out = join(dir, 'sup');
+    const r = await pipeline.pretrain(config('spice', { supervised: true }), out);
+    assert.equal(r.step, 4);
+    const train = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number | string>)
+      .filter((e) => e.event === 'train');
+    assert.ok(train.every((e) => Number.isFinite(e.pitch) && Number.isFinite(e.voicing)));
+    await assert.rejects(
+      pipeline.pretrain({ ...config('spice', { supervised: true }), data: { name: 'speech', clips: 1, seconds: 1 } }, join(dir, 'speech')),
+      /supervised needs per-frame f0 for every track; 1 have none \(speech\//,
+    );
+    await assert.rejects(pipeline.pretrain({ ...config('spice'), method: { name: 'spice', bins: 100 } }, join(dir, 'bad')), /bins/);
+    await assert.rejects(
+      pipeline.pretrain({ ...config('spice'), train: { steps: 4, batchSize: 60000 } }, join(dir, 'big')),
+      /fewer than train.batchSize 60000/,
+    );
+    for (const d of ['speech', 'bad', 'big']) assert.equal(existsSync(join(dir, d)), false, `no run folder for ${d}`);
+  } finally {
+    restore();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
