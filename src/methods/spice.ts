@@ -34,6 +34,12 @@ export const SPICE_OPTIONS = z.strictObject({
   decoderWidth: int('decoder width (paper: 32)', 32, { min: 1, max: 512 }),
   bins: int('CQT bins per slice F (paper: 128; a multiple of 64)', 128, { min: 64, max: 128 }),
   maxShift: int('largest slice offset k_max in bins (paper: 8, i.e. 4 semitones)', 8, { min: 1, max: 62 }), // 128 + 62 = the CQT's 190 bins
+  envelope: num(
+    "timbre augmentation: each view gets its own random smooth spectral envelope, up to ± this in frame units (0.1 = 8 dB; 0: none, the paper's views)",
+    0.1,
+    { min: 0, max: 1 },
+  ),
+  coordinates: bool("give the encoder each bin's position in the slice as a second channel (CoordConv; not in the paper)", false),
   loss: oneOf('pitch loss: huber (paper), l1 or l2 (the ablations)', ['huber', 'l1', 'l2'], 'huber'),
   tau: num('Huber threshold τ in units of σ (paper: 0.25)', 0.25, { min: 1e-3, max: 100 }),
   wPitch: num('weight of the pitch loss (paper: 1e4)', 1e4, { min: 0 }),
@@ -81,7 +87,10 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     super();
     const o = options;
     if (o.bins % 64) throw new RangeError(`spice: method.bins must be a multiple of 64 but received ${o.bins}`);
-    this.net = this.registerModule('net', new SpiceNet({ bins: o.bins, width: o.width, decoderWidth: o.decoderWidth }));
+    this.net = this.registerModule(
+      'net',
+      new SpiceNet({ bins: o.bins, width: o.width, decoderWidth: o.decoderWidth, coordinates: o.coordinates }),
+    );
     this.calibration = this.registerBuffer('calibration', torch.zeros([4], { dtype: 'float64' }));
   }
 
@@ -132,14 +141,40 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     return torch.scope(() => frames.gather(1, k.reshape([-1, 1]).add(torch.arange(this.options.bins, { dtype: 'int64' }))));
   }
 
-  /** [x₁, x₂, k₁, k₂ (float), targets?]: two slices of each frame at offsets uniform on [0, k_max]. */
+  /**
+   * [x₁, x₂, k₁, k₂ (float), targets?]: two slices of each frame at offsets
+   * uniform on [0, k_max], each with its own random spectral envelope.
+   */
   views(batch: AudioBatch, generator: torch.Generator): Tensor[] {
     const n = batch.items.shape[0];
     return torch.scope(() => {
       const k1 = torch.randint(0, this.options.maxShift + 1, [n], { generator });
       const k2 = torch.randint(0, this.options.maxShift + 1, [n], { generator });
-      const v = [this.slice(batch.items, k1), this.slice(batch.items, k2), k1.float(), k2.float()];
+      const x1 = this.reshape(this.slice(batch.items, k1), generator);
+      const x2 = this.reshape(this.slice(batch.items, k2), generator);
+      const v = [x1, x2, k1.float(), k2.float()];
       return batch.targets ? [...v, batch.targets] : v;
+    });
+  }
+
+  /**
+   * Slices [N, F] plus a random smooth envelope per row — Σ_{j=1..3} a_j cos(πju) +
+   * b_j sin(πju) over u ∈ [0, 1] along the bins, a, b ~ U(−e, e) — clamped to
+   * [0, 1]. The pitch loss asks both views for the same pitch whatever their
+   * envelopes, so y must follow the harmonics, not formants or spectral tilt,
+   * which move with a slice shift just as the harmonics do (not in the paper).
+   */
+  private reshape(x: Tensor, generator: torch.Generator): Tensor {
+    const e = this.options.envelope;
+    if (e === 0) return x;
+    return torch.scope(() => {
+      const u = torch.linspace(0, Math.PI, x.shape[1], { dtype: 'float32' }); // [F]
+      const basis = torch.stack([1, 2, 3].flatMap((j) => [u.mul(j).cos(), u.mul(j).sin()])); // [6, F]
+      const coefficients = torch
+        .rand([x.shape[0], 6], { generator })
+        .mul(2 * e)
+        .sub(e); // [N, 6]
+      return x.add(coefficients.matmul(basis)).clamp(0, 1);
     });
   }
 

@@ -36,10 +36,22 @@ export interface SpiceNetOptions {
   decoderWidth: number;
   /** Width of the pitch head's hidden layer and the decoder's first layer. Paper: 48. */
   hidden: number;
+  /**
+   * A second input channel holding each bin's position in the slice (−1 … 1;
+   * CoordConv, Liu et al. 2018), so the pooled encoder can read where the
+   * harmonics lie, not only their shape. Not in the paper (default false).
+   */
+  coordinates: boolean;
 }
 
 /** The paper's network (§III-D). A small CPU variant is `{ width: 16, decoderWidth: 8 }`. */
-export const SPICE_NET_DEFAULTS: Readonly<SpiceNetOptions> = Object.freeze({ bins: 128, width: 64, decoderWidth: 32, hidden: 48 });
+export const SPICE_NET_DEFAULTS: Readonly<SpiceNetOptions> = Object.freeze({
+  bins: 128,
+  width: 64,
+  decoderWidth: 32,
+  hidden: 48,
+  coordinates: false,
+});
 
 const ENCODER_CHANNELS = [1, 2, 4, 8, 8, 8];
 const DECODER_CHANNELS = [8, 8, 4, 2, 1, 1];
@@ -83,8 +95,10 @@ class SpiceDecoder extends Module {
 }
 
 function checkOptions(o: SpiceNetOptions): void {
+  if (typeof o.coordinates !== 'boolean')
+    throw new TypeError(`SpiceNet: expected coordinates as a boolean but received ${JSON.stringify(o.coordinates)}`);
   for (const [name, v] of Object.entries(o))
-    if (!(typeof v === 'number' && Number.isInteger(v) && v >= 1))
+    if (name !== 'coordinates' && !(typeof v === 'number' && Number.isInteger(v) && v >= 1))
       throw new RangeError(`SpiceNet: expected a positive integer for ${name} but received ${JSON.stringify(v)}`);
   if (o.bins % 2 ** STAGES)
     throw new RangeError(`SpiceNet: expected bins to be a multiple of ${2 ** STAGES} (${STAGES} poolings halve it) but received ${o.bins}`);
@@ -110,7 +124,12 @@ export class SpiceNet extends Module {
     this.options = Object.freeze(opts);
     const channels = ENCODER_CHANNELS.map((c) => c * opts.width);
     const stages = channels.map(
-      (c, i) => new Sequential(...convBn(i === 0 ? 1 : channels[i - 1], c), new ReLU(), new MaxPool1d(3, { stride: 2, padding: 1 })),
+      (c, i) =>
+        new Sequential(
+          ...convBn(i === 0 ? (opts.coordinates ? 2 : 1) : channels[i - 1], c),
+          new ReLU(),
+          new MaxPool1d(3, { stride: 2, padding: 1 }),
+        ),
     );
     this.encoder = this.registerModule('encoder', new Sequential(...stages, new Flatten()));
     this.featureDim = (channels[STAGES - 1] * opts.bins) / 2 ** STAGES;
@@ -136,11 +155,18 @@ export class SpiceNet extends Module {
   forward(x: Tensor): { pitch: Tensor; confidence: Tensor; features: Tensor } {
     this.checkSlices(x);
     return torch.scope(() => {
-      const features = this.encoder.forward(x.unsqueeze(1)); // [N, featureDim]
+      const input = this.options.coordinates ? torch.cat([x.unsqueeze(1), this.ramp(x)], 1) : x.unsqueeze(1); // [N, 1 or 2, F]
+      const features = this.encoder.forward(input); // [N, featureDim]
       const pitch = this.pitchHead.forward(features).squeeze(1).sigmoid(); // [N]
       const confidence = this.confidenceHead.forward(features.detach()).squeeze(1).sigmoid(); // [N]
       return { pitch, confidence, features };
     });
+  }
+
+  /** Each bin's position in the slice, −1 … 1, for every row of x [N, F] → [N, 1, F]. */
+  private ramp(x: Tensor): Tensor {
+    const f = this.options.bins;
+    return torch.linspace(-1, 1, f, { dtype: x.dtype }).reshape([1, 1, f]).expand([x.shape[0], 1, f]);
   }
 
   /** The decoder: pitch [N] → reconstructed slice x̂ [N, F]. */

@@ -48,7 +48,7 @@ for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === '
 }
 
 test('spice views: two 128-bin slices of each frame at offsets in [0, k_max], seeded', () => {
-  const m = new Spice(SPICE_OPTIONS.parse({ width: 4, decoderWidth: 4, maxShift: 8 }));
+  const m = new Spice(SPICE_OPTIONS.parse({ width: 4, decoderWidth: 4, maxShift: 8, envelope: 0 }));
   const items = torch.arange(5 * 190, { dtype: 'float32' }).reshape([5, 190]);
   const [x1, x2, k1, k2] = m.views({ items }, new torch.Generator(3));
   assert.deepEqual(
@@ -66,6 +66,22 @@ test('spice views: two 128-bin slices of each frame at offsets in [0, k_max], se
   }
   const [y1] = m.views({ items }, new torch.Generator(3));
   assert.ok(torch.equal(x1, y1), 'the same seed gives the same slices');
+  // the timbre augmentation: each view gets its own smooth envelope of at most ±6e (6 terms), clamped to [0, 1]
+  const flat = torch.full([5, 190], 0.5);
+  const shaped = new Spice(SPICE_OPTIONS.parse({ width: 4, decoderWidth: 4, envelope: 0.05 }));
+  const [e1, e2] = shaped.views({ items: flat }, new torch.Generator(4));
+  const d1 = e1.sub(0.5);
+  assert.ok(d1.abs().max().item() <= 6 * 0.05 + 1e-6 && d1.abs().max().item() > 0.01, 'bounded, non-zero');
+  assert.ok(
+    d1
+      .narrow(1, 1, 127)
+      .sub(d1.narrow(1, 0, 127))
+      .abs()
+      .max()
+      .item() < 0.01,
+    'smooth along the bins',
+  );
+  assert.ok(e1.sub(e2).abs().max().item() > 0.01, 'the two views differ');
   assert.throws(() => new Spice(SPICE_OPTIONS.parse({ bins: 96 })), /multiple of 64/);
   assert.throws(() => m.calibrated(), /not calibrated/);
 });
