@@ -54,7 +54,7 @@ test('SpiceNet: the state dict of the PyTorch mirror, the paper-sized and small 
   const small = new models.SpiceNet({ width: 16, decoderWidth: 8 });
   assert.equal(small.featureDim, 256);
   assert.equal(small.numParameters(), expectedParameters({ ...models.SPICE_NET_DEFAULTS, width: 16, decoderWidth: 8 }));
-  assert.deepEqual(models.SPICE_NET_DEFAULTS, { bins: 128, width: 64, decoderWidth: 32, hidden: 48 });
+  assert.deepEqual(models.SPICE_NET_DEFAULTS, { bins: 128, width: 64, decoderWidth: 32, hidden: 48, coordinates: false });
 });
 
 test('SpiceNet in eval mode equals the PyTorch mirror: pitch, confidence, features, decoder (float32 and float64)', () => {
@@ -122,6 +122,19 @@ test('SpiceNet: the confidence head sees detached features (no gradient into the
   });
 });
 
+test('SpiceNet with coordinates: a second input channel of bin positions', () => {
+  const net = new models.SpiceNet({ width: 2, decoderWidth: 2, hidden: 4, coordinates: true });
+  assert.deepEqual(net.stateDict()['encoder.0.0.weight'].shape, [2, 2, 3], 'the first conv reads 2 channels');
+  const x = torch.rand([3, 128]);
+  const { pitch, features } = net.eval().forward(x);
+  assert.deepEqual([pitch.shape, features.shape], [[3], [3, net.featureDim]]);
+  assertThrows(
+    () => new models.SpiceNet({ coordinates: 1 as unknown as boolean }),
+    /^SpiceNet: expected coordinates as a boolean but received 1$/,
+    TypeError,
+  );
+});
+
 test('SpiceNet rejects bad options and inputs by name', () => {
   assertThrows(
     () => new models.SpiceNet({ bins: 100 }),
@@ -136,7 +149,7 @@ test('SpiceNet rejects bad options and inputs by name', () => {
   );
   assertThrows(
     () => new models.SpiceNet({ bin: 128 } as Partial<models.SpiceNetOptions>),
-    /^SpiceNet: unknown option bin \(valid: bins, width, decoderWidth, hidden\)$/,
+    /^SpiceNet: unknown option bin \(valid: bins, width, decoderWidth, hidden, coordinates\)$/,
     TypeError,
   );
   const net = new models.SpiceNet(NARROW);
