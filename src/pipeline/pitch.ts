@@ -70,8 +70,8 @@ export function readMono16k(file: string): Float32Array {
   const audio = torch.scope(() => w.audio.squeeze(0).contiguous().data() as Float32Array);
   w.audio.dispose();
   if (!audio.length) throw new RangeError(`${file}: the file holds no samples`);
-  const bad = audio.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new RangeError(`${file}: sample ${bad} is not a finite number`);
+  for (let i = 0; i < audio.length; i++)
+    if (!Number.isFinite(audio[i])) throw new RangeError(`${file}: sample ${i} is not a finite number`);
   return audio;
 }
 
