@@ -39,7 +39,7 @@ export const SPICE_OPTIONS = z.strictObject({
     0.1,
     { min: 0, max: 1 },
   ),
-  coordinates: bool("give the encoder each bin's position in the slice as a second channel (CoordConv; not in the paper)", false),
+  coordinates: bool("give the encoder each bin's position in the slice as a second channel (CoordConv; not in the paper)", true),
   loss: oneOf('pitch loss: huber (paper), l1 or l2 (the ablations)', ['huber', 'l1', 'l2'], 'huber'),
   tau: num('Huber threshold τ in units of σ (paper: 0.25)', 0.25, { min: 1e-3, max: 100 }),
   wPitch: num('weight of the pitch loss (paper: 1e4)', 1e4, { min: 0 }),

@@ -54,7 +54,7 @@ export function pretrainAudioSchema(peek: Peek) {
     ),
     train: section(
       {
-        steps: int('optimizer steps', 5000, { min: 1 }),
+        steps: int('optimizer steps', 3000, { min: 1 }),
         batchSize: int('items per batch (SPICE: 64 frames)', 64, { min: 2, max: 65536 }),
         checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
         logEvery: int('steps between metric lines', 25, { min: 1 }),
