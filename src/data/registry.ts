@@ -62,18 +62,24 @@ export function dataSection(help: string, o: { modality: Modality; selected: str
   return choice(help, names, o.dflt, { ...commonDataFields(o.split), ...own });
 }
 
+/** A set's spec and its config — resolved, or partial (the rest takes the set's defaults, split "train") — checked against its schema. */
+function setConfig<S>(
+  raw: { name: string } & Record<string, unknown>,
+  modality: Modality,
+  what: string,
+): { spec: DataSetSpec<S>; c: DataConfig } {
+  const spec = getDataSet(raw.name, modality) as DataSetSpec<S>;
+  const schema = dataSection(what, { modality, selected: raw.name, dflt: raw.name, split: 'train' });
+  return { spec, c: parseConfig(schema, raw, `${what} ${raw.name}`) };
+}
+
 /**
  * Loads an image set by its config — resolved, or partial (`{ name: 'emoji',
  * vendors: ['google'] }`: the rest takes the set's defaults, split "train").
  * The set's loader applies split and options; `limit` is applied here.
  */
 export async function loadImageSet(raw: { name: string } & Record<string, unknown>): Promise<ImageSet> {
-  const spec = getDataSet(raw.name, 'image') as DataSetSpec<ImageSet>;
-  const c: DataConfig = parseConfig(
-    dataSection('data set', { modality: 'image', selected: raw.name, dflt: raw.name, split: 'train' }),
-    raw,
-    `data set ${raw.name}`,
-  );
+  const { spec, c } = setConfig<ImageSet>(raw, 'image', 'data set');
   const s = await spec.load(c);
   const n = s.labels.shape[0];
   if (c.limit === undefined || c.limit >= n) return s;
@@ -91,23 +97,13 @@ export async function loadImageSet(raw: { name: string } & Record<string, unknow
 
 /** Loads one split of a text set by its config, resolved or partial, as `loadImageSet` does (`limit`: a stratified subsample). */
 export async function loadTextSet(raw: { name: string } & Record<string, unknown>): Promise<TextSet> {
-  const spec = getDataSet(raw.name, 'text') as DataSetSpec<TextSet>;
-  const c: DataConfig = parseConfig(
-    dataSection('text set', { modality: 'text', selected: raw.name, dflt: raw.name, split: 'train' }),
-    raw,
-    `text set ${raw.name}`,
-  );
+  const { spec, c } = setConfig<TextSet>(raw, 'text', 'text set');
   return spec.load(c);
 }
 
 /** Loads one split of an audio set by its config, resolved or partial, as `loadImageSet` does (`limit`: the first N tracks). */
 export async function loadAudioSet(raw: { name: string } & Record<string, unknown>): Promise<AudioSet> {
-  const spec = getDataSet(raw.name, 'audio') as DataSetSpec<AudioSet>;
-  const c: DataConfig = parseConfig(
-    dataSection('audio set', { modality: 'audio', selected: raw.name, dflt: raw.name, split: 'train' }),
-    raw,
-    `audio set ${raw.name}`,
-  );
+  const { spec, c } = setConfig<AudioSet>(raw, 'audio', 'audio set');
   const s = await spec.load(c);
   return c.limit === undefined ? s : { ...s, tracks: s.tracks.slice(0, c.limit) };
 }

@@ -6,11 +6,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import * as torch from '../torch/index.js';
-import { bool, int, listOf, num, oneOf, peekName, section, str, type Config, type z } from '../config/schema.js';
-import { dataSection } from '../data/registry.js';
+import { bool, choice, int, listOf, num, oneOf, peekName, section, str, type Config, type z } from '../config/schema.js';
+import { dataSection, type Modality } from '../data/registry.js';
 import { LARS, larsParamGroups, SGD, AdamW, type Optimizer } from '../optim/index.js';
 import { createEncoder, ENCODERS, type Encoder } from '../models/encoders.js';
-import type { MethodModel, MethodParamGroup, OptimDefaults } from '../methods/method.js';
+import type { MethodModel, MethodParamGroup, MethodSpec, OptimDefaults } from '../methods/method.js';
 import { getMethod, METHODS } from '../methods/registry.js';
 import { withViewPreset } from '../views/config.js';
 import { permutation } from '../data/samplers.js';
@@ -75,6 +75,24 @@ export const shiftedList = (help: string) =>
 export function chosenMethodOptions(peek: Peek): z.ZodRawShape {
   const name = peek('method', 'simclr');
   return Object.hasOwn(METHODS, name) ? withViewPreset(METHODS[name].options, peek('method.views.preset', 'method')).shape : {};
+}
+
+/**
+ * The method section of a pretraining schema for the methods of one modality
+ * (the chosen method's own options inside it) and the chosen method's optimizer
+ * defaults (`dflt`'s when the name is not one of them: the schema reports it).
+ */
+export function modalityMethod(peek: Peek, modality: Modality, dflt: string) {
+  const name = peek('method', dflt);
+  const spec: MethodSpec | undefined = Object.hasOwn(METHODS, name) ? METHODS[name] : undefined;
+  const names = Object.values(METHODS)
+    .filter((m) => m.modality === modality)
+    .map((m) => m.name);
+  const options: z.ZodRawShape = spec?.options.shape ?? {};
+  return {
+    method: choice('self-supervised method (`selfsup methods` lists them)', names, dflt, options as Record<never, never>),
+    optim: (spec ?? METHODS[dflt]).optim,
+  };
 }
 
 /** The fields every command has. */

@@ -13,29 +13,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { choice, int, num, parseConfig, section, z, type Config } from '../config/schema.js';
+import { int, num, parseConfig, section, z, type Config } from '../config/schema.js';
 import { dataSection } from '../data/registry.js';
 import { loadAudioSet } from '../data/registry.js';
-import { METHODS, getMethod } from '../methods/registry.js';
-import type { MethodSpec, StepInfo } from '../methods/method.js';
+import { getMethod } from '../methods/registry.js';
+import type { StepInfo } from '../methods/method.js';
 import type { AudioBatch, AudioMethod } from '../methods/audio-method.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { applyThreads, commonFields, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
+import { applyThreads, commonFields, modalityMethod, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
 
 /** The schema of an audio pretraining config; the method's and the set's own options depend on their names. */
 export function pretrainAudioSchema(peek: Peek) {
-  const method = peek('method', 'spice');
-  const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-  const names = Object.values(METHODS)
-    .filter((m) => m.modality === 'audio')
-    .map((m) => m.name);
-  const options: z.ZodRawShape = spec?.options.shape ?? {};
-  const optim = (spec ?? METHODS.spice).optim;
+  const { method, optim } = modalityMethod(peek, 'audio', 'spice');
   return z.strictObject({
     ...commonFields,
-    method: choice('self-supervised method (`selfsup methods` lists them)', names, 'spice', options as Record<never, never>),
+    method,
     data: dataSection('audio set (`selfsup datasets`)', {
       modality: 'audio',
       selected: peek('data', 'pitched'),

@@ -18,8 +18,8 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import * as torch from '../torch/index.js';
-import { bool, choice, int, num, parseConfig, section, str, strs, z, type Config } from '../config/schema.js';
-import { METHODS, getMethod } from '../methods/registry.js';
+import { bool, int, num, parseConfig, section, str, strs, z, type Config } from '../config/schema.js';
+import { getMethod } from '../methods/registry.js';
 import type { MethodSpec, StepInfo, TextBatch, TextModelSize } from '../methods/method.js';
 import type { HuggingFaceExport, TextMethod } from '../methods/text-method.js';
 import { warmupLinear } from '../optim/schedules.js';
@@ -31,7 +31,7 @@ import type { Tokenizer } from '../text/tokenizer.js';
 import { toHuggingFaceElectra, huggingFaceElectraConfig } from '../models/electra-hf.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { packedCorpus, DEFAULT_SOURCES } from './text-corpus.js';
-import { applyThreads, commonFields, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
+import { applyThreads, commonFields, modalityMethod, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
 
 /** The encoder's size (`--model.*`); defaults are ELECTRA-Small's (§3.3) except the depth. */
 export const textModelSection = section(
@@ -62,16 +62,10 @@ export const textDataSection = section(
 
 /** The schema of a text pretraining config. */
 export function pretrainTextSchema(peek: Peek) {
-  const method = peek('method', 'electra');
-  const spec: MethodSpec | undefined = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-  const names = Object.values(METHODS)
-    .filter((m) => m.modality === 'text')
-    .map((m) => m.name);
-  const options: z.ZodRawShape = spec?.options.shape ?? {};
-  const optim = (spec ?? METHODS.electra).optim;
+  const { method, optim } = modalityMethod(peek, 'text', 'electra');
   return z.strictObject({
     ...commonFields,
-    method: choice('self-supervised method (`selfsup methods` lists them)', names, 'electra', options as Record<never, never>),
+    method,
     data: textDataSection,
     model: textModelSection,
     optim: section(

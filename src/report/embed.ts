@@ -6,17 +6,10 @@
  */
 import { UMAP } from 'umap-js';
 import { int } from '../torch/check.js';
+import { mulberry32 } from '../data/noise.js';
 
-/** Mulberry32: a small, fast, seeded generator of uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (src/data/noise.ts): a small, fast, seeded generator of uniform numbers in [0, 1). */
+export const seededRandom = mulberry32;
 
 /** `k` distinct indices of 0…n-1 (all of them when k ≥ n), chosen with `seed`, ascending. */
 export function sampleIndices(n: number, k: number, seed: number): number[] {
