@@ -78,7 +78,7 @@ export function readMono16k(file: string): Float32Array {
 /** The frames as CSV: time,f0_hz,midi,note,confidence,voiced. */
 export function pitchCsv(frames: PitchFrame[]): string {
   const lines = frames.map(
-    (f) => `${f.time.toFixed(3)},${f.hz.toFixed(2)},${f.midi.toFixed(2)},${f.note},${f.confidence.toFixed(3)},${f.voiced ? 1 : 0}`,
+    (f) => `${f.time.toFixed(3)},${f.hz.toFixed(2)},${f.midi.toFixed(2)},${f.note},${f.confidence.toPrecision(3)},${f.voiced ? 1 : 0}`,
   );
   return ['time,f0_hz,midi,note,confidence,voiced', ...lines].join('\n') + '\n';
 }
