@@ -65,3 +65,30 @@ function unitRms(x: Float64Array): Float32Array {
   const g = 1 / Math.sqrt(power / x.length || 1);
   return Float32Array.from(x, (v) => v * g);
 }
+
+/**
+ * Background noise for training, unlike the pink noise of the evaluation: a
+ * blend w · white + (1 − w) · brown (leaky-integrated white, −6 dB/octave
+ * above ~5 Hz at 16 kHz), w ~ U(0, 1) from the seed, scaled to unit RMS —
+ * hiss, rumble or anything between, as recordings carry.
+ */
+export function trainingNoise(n: number, seed: number): Float32Array {
+  checkLength(n, 'trainingNoise');
+  const uniform = mulberry32(seed);
+  const normal = gaussian(uniform);
+  const w = uniform();
+  const out = new Float32Array(n);
+  let brown = 0;
+  const white = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    white[i] = normal();
+    brown = 0.998 * brown + 0.06 * white[i];
+    out[i] = brown;
+  }
+  const rms = (a: Float32Array): number => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length) || 1;
+  const [rw, rb] = [rms(white), rms(out)];
+  for (let i = 0; i < n; i++) out[i] = (w * white[i]) / rw + ((1 - w) * out[i]) / rb;
+  const r = rms(out);
+  for (let i = 0; i < n; i++) out[i] /= r;
+  return out;
+}

@@ -22,6 +22,7 @@ import { SpiceNet } from '../models/spice.js';
 import { spiceConfidenceLoss, spicePitchLoss, spiceReconstructionLoss } from '../losses/spice.js';
 import { PitchFrontEnd, SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { octaveShift, shiftedF0 } from '../data/octave.js';
+import { mixSeed, mulberry32, trainingNoise } from '../data/noise.js';
 import { harmonicNotes } from '../data/harmonic.js';
 import { synthSinging, type PitchedTrack } from '../data/singing.js';
 import type { MethodSpec, StepInfo, TrainingStep } from './method.js';
@@ -47,6 +48,10 @@ export const SPICE_OPTIONS = z.strictObject({
     'weight of the reconstruction loss (0: the ablation without it; paper: 1 on |CQT| ≲ 0.3, i.e. 0.01 on our [0, 1] frames)',
     0.01,
     { min: 0 },
+  ),
+  noise: bool(
+    'pair each frame with a noisy copy (white-to-brown noise at 0–30 dB SNR per track); a view reads either, the reconstruction the clean one (paper: backing tracks at −5…25 dB)',
+    true,
   ),
   octaveShift: bool('add copies of the audio an octave up and down (the paper shifts by ±12 semitones)', true),
   supervised: bool('the supervised baseline: regress the known f₀ of labelled frames (a set with ground truth, e.g. singing)', false),
@@ -112,7 +117,11 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     return Math.floor(this.options.maxShift / 2);
   }
 
-  /** CQT frames [M, 190] of every track (and of its octave shifts), with f₀ targets where the tracks have them. */
+  /**
+   * CQT frames [M, 190] of every track (and of its octave shifts) — [M, 2, 190]
+   * with `noise`: each frame and its noisy copy — with f₀ targets where the
+   * tracks have them.
+   */
   prepare(tracks: readonly PitchedTrack[]): AudioItems {
     if (!tracks.length) throw new RangeError('spice: the data set has no tracks');
     const missing = tracks.filter((t) => !t.f0).map((t) => t.name);
@@ -126,7 +135,10 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     let voiced = 0;
     for (const track of tracks)
       for (const s of shifts) {
-        const frames = this.frontEnd.frames(octaveShift(track.audio, s, track.sampleRate)); // [T, 190]
+        const audio = octaveShift(track.audio, s, track.sampleRate);
+        const clean = this.frontEnd.frames(audio); // [T, 190]
+        const frames = this.options.noise ? torch.stack([clean, this.frontEnd.frames(noisy(audio, mixSeed(items.length, 7)))], 1) : clean; // [T, 2, 190]
+        if (frames !== clean) clean.dispose();
         const f0 = track.f0 ? shiftedF0(track.f0, s, frames.shape[0]) : new Float32Array(frames.shape[0]).fill(NaN);
         voiced += f0.filter((f) => f > 0).length;
         items.push(frames);
@@ -149,17 +161,26 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
   }
 
   /**
-   * [x₁, x₂, k₁, k₂ (float), targets?]: two slices of each frame at offsets
-   * uniform on [0, k_max], each with its own random spectral envelope.
+   * [x₁, x₂, k₁, k₂ (float), c₁, c₂, targets?]: two slices of each frame at
+   * offsets uniform on [0, k_max], each read from the frame or its noisy copy
+   * (a coin per view) and given its own random spectral envelope; c₁, c₂ are
+   * the clean slices (the reconstruction's targets, as the paper's Eq. 15–17).
    */
   views(batch: AudioBatch, generator: torch.Generator): Tensor[] {
     const n = batch.items.shape[0];
     return torch.scope(() => {
       const k1 = torch.randint(0, this.options.maxShift + 1, [n], { generator });
       const k2 = torch.randint(0, this.options.maxShift + 1, [n], { generator });
-      const x1 = this.reshape(this.slice(batch.items, k1), generator);
-      const x2 = this.reshape(this.slice(batch.items, k2), generator);
-      const v = [x1, x2, k1.float(), k2.float()];
+      const paired = batch.items.dim() === 3;
+      const clean = paired ? batch.items.select(1, 0) : batch.items; // [N, 190]
+      const source = (): Tensor => {
+        if (!paired) return clean;
+        const coin = torch.randint(0, 2, [n, 1], { generator }).bool();
+        return torch.where(coin, batch.items.select(1, 1), clean);
+      };
+      const x1 = this.reshape(this.slice(source(), k1), generator);
+      const x2 = this.reshape(this.slice(source(), k2), generator);
+      const v = [x1, x2, k1.float(), k2.float(), this.slice(clean, k1), this.slice(clean, k2)];
       return batch.targets ? [...v, batch.targets] : v;
     });
   }
@@ -189,7 +210,7 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     return this.options.supervised ? this.supervisedStep(views) : this.selfSupervisedStep(views);
   }
 
-  private selfSupervisedStep([x1, x2, k1, k2]: Tensor[]): TrainingStep {
+  private selfSupervisedStep([x1, x2, k1, k2, clean1, clean2]: Tensor[]): TrainingStep {
     const o = this.options;
     const n = x1.shape[0];
     const out = this.net.forward(torch.cat([x1, x2])); // both slices through batch norm together
@@ -201,7 +222,7 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     const logs: Record<string, number> = { pitch: pitch.loss.item(), confidence: confidence.item() };
     if (o.wRecon > 0) {
       const [r1, r2] = this.net.decode(out.pitch).split(n);
-      const recon = spiceReconstructionLoss(x1, r1, x2, r2);
+      const recon = spiceReconstructionLoss(clean1, r1, clean2, r2);
       loss = loss.add(recon.mul(o.wRecon));
       logs.recon = recon.item();
     }
@@ -215,7 +236,7 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
    * with the same Huber function on voiced frames; the confidence head learns
    * voicing by binary cross-entropy. Frames without ground truth are skipped.
    */
-  private supervisedStep([x1, , k1, , f0]: Tensor[]): TrainingStep {
+  private supervisedStep([x1, , k1, , , , f0]: Tensor[]): TrainingStep {
     if (!f0) throw new Error('spice: method.supervised needs the per-frame f0 of the data set');
     const o = this.options;
     const out = this.net.forward(x1);
@@ -325,6 +346,16 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
   override finish(): Record<string, unknown> {
     return { calibration: this.calibrate() };
   }
+}
+
+/** `audio` plus `trainingNoise` at an SNR uniform on [0, 30] dB, both drawn from `seed`. */
+function noisy(audio: Float32Array, seed: number): Float32Array {
+  const snr = 30 * mulberry32(seed)();
+  let power = 0;
+  for (const v of audio) power += v * v;
+  const gain = Math.sqrt(power / audio.length / 10 ** (snr / 10));
+  const noise = trainingNoise(audio.length, seed);
+  return audio.map((v, i) => v + gain * noise[i]);
 }
 
 /** Least-squares line q ≈ b + s · p and its RMS residual. */
