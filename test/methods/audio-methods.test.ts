@@ -66,6 +66,12 @@ test('spice views: two 128-bin slices of each frame at offsets in [0, k_max], se
   }
   const [y1] = m.views({ items }, new torch.Generator(3));
   assert.ok(torch.equal(x1, y1), 'the same seed gives the same slices');
+  // noisy pairs: each view reads the frame or its noisy copy; the reconstruction targets are the clean slices
+  const paired = torch.stack([items, items.add(10000)], 1); // [5, 2, 190]
+  const [p1, p2, pk1, , c1] = m.views({ items: paired }, new torch.Generator(5));
+  const firsts = [p1, p2].flatMap((x) => x.select(1, 0).toArray());
+  assert.ok(firsts.some((v) => v >= 10000) && firsts.some((v) => v < 10000), 'views read both copies');
+  for (let i = 0; i < 5; i++) assert.equal(c1.select(0, i).select(0, 0).item(), i * 190 + pk1.select(0, i).item(), 'clean target');
   // the timbre augmentation: each view gets its own smooth envelope of at most ±6e (6 terms), clamped to [0, 1]
   const flat = torch.full([5, 190], 0.5);
   const shaped = new Spice(SPICE_OPTIONS.parse({ width: 4, decoderWidth: 4, envelope: 0.05 }));
