@@ -50,8 +50,8 @@ export const SPICE_OPTIONS = z.strictObject({
     { min: 0 },
   ),
   noise: bool(
-    'pair each frame with a noisy copy (white-to-brown noise at 0–30 dB SNR per track); a view reads either, the reconstruction the clean one (paper: backing tracks at −5…25 dB)',
-    true,
+    'pair each frame with a noisy copy (white-to-brown noise at 0–30 dB SNR per track); a view reads either, the reconstruction the clean one (paper: backing tracks at −5…25 dB; off: it slowed our short runs)',
+    false,
   ),
   octaveShift: bool('add copies of the audio an octave up and down (the paper shifts by ±12 semitones)', true),
   supervised: bool('the supervised baseline: regress the known f₀ of labelled frames (a set with ground truth, e.g. singing)', false),
