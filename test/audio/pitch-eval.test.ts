@@ -51,9 +51,9 @@ test('PitchFrontEnd: SPICE settings; a tone peaks at its bin (2 bins per semiton
   );
   assert.equal(fe.frames(new Float32Array(1)).shape[0], 1, 'one sample still gives one frame');
   assert.ok(Math.abs(logCompress(torch.tensor([0.25])).item() - (20 * Math.log10(0.25 + 1e-5) + 100) / 100) < 1e-6);
-  // peak 0.9 → 1; 40 dB (0.4 in log units) below it → 1 − 40 / 80
+  // peak 0.9 → 1; 20 dB (0.2 in log units) below it → 1 − 20 / 40; 90 dB below → 0
   assert.deepEqual(
-    peakNormalize(torch.tensor([[0.9, 0.5, 0.0]]))
+    peakNormalize(torch.tensor([[0.9, 0.7, 0.0]]))
       .toArray()
       .map((v) => +v.toFixed(6)),
     [1, 0.5, 0],

@@ -2,16 +2,17 @@
  * The front end of SPICE (Gfeller et al., 2020, §IV): constant-Q frames of
  * 16 kHz audio with the paper's settings — 24 bins per octave (half a semitone
  * per bin) from C1 = 32.70 Hz, 190 bins (up to 7.68 kHz), a hop of 512 samples
- * (32 ms) — as log magnitudes, each frame scaled so its peak is 1 and 80 dB
+ * (32 ms) — as log magnitudes, each frame scaled so its peak is 1 and 40 dB
  * below it is 0:
  *
- *   L = 20 · log10(|CQT| + 10⁻⁵),   x = clamp(1 + (L − max_bins L) / 80, 0, 1)
+ *   L = 20 · log10(|CQT| + 10⁻⁵),   x = clamp(1 + (L − max_bins L) / 40, 0, 1)
  *
  * The paper feeds |CQT|. On our short CPU runs that trained a pitch head whose
- * output moved with loudness and timbre (a calibration residual of 3.8
- * semitones after 1,000 steps, against 0.5 with this scaling): the log and the
- * per-frame peak make the input invariant to gain, which a pitch regressor
- * needs and the paper's long training may learn by itself. A silent frame is
+ * output moved with loudness and timbre; the log and the per-frame peak make
+ * the input invariant to gain, and the 40 dB floor hides the noise of real
+ * recordings (with 80 dB, pink noise 40 dB below a note pulled its pitch down
+ * by up to 4 semitones and real piano notes read several semitones flat; with
+ * 40 dB neither moves until 20 dB). A silent frame is
  * flat (all 1), never NaN. Frame t is centred on sample t · hop.
  */
 import * as torch from '../../torch/index.js';
@@ -34,12 +35,12 @@ export function logCompress(magnitude: Tensor): Tensor {
   return torch.scope(() => magnitude.add(1e-5).log10().mul(20).add(100).div(100).clamp(0, 1));
 }
 
-/** Frames [T, bins] of `logCompress` → each frame's peak at 1 and 80 dB below it at 0 (loudness-invariant). */
+/** Frames [T, bins] of `logCompress` → each frame's peak at 1 and 40 dB below it at 0 (loudness-invariant). */
 export function peakNormalize(frames: Tensor): Tensor {
   return torch.scope(() =>
     frames
       .sub(frames.amax([1], true))
-      .mul(100 / 80)
+      .mul(100 / 40)
       .add(1)
       .clamp(0, 1),
   );
