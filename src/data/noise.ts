@@ -92,3 +92,13 @@ export function trainingNoise(n: number, seed: number): Float32Array {
   for (let i = 0; i < n; i++) out[i] /= r;
   return out;
 }
+
+/** `audio` plus `trainingNoise` at an SNR uniform on [0, maxSnr] dB, both drawn from `seed`. */
+export function noisyCopy(audio: Float32Array, seed: number, maxSnr = 30): Float32Array {
+  const snr = maxSnr * mulberry32(seed)();
+  let power = 0;
+  for (const v of audio) power += v * v;
+  const gain = Math.sqrt(power / audio.length / 10 ** (snr / 10));
+  const noise = trainingNoise(audio.length, seed);
+  return audio.map((v, i) => v + gain * noise[i]);
+}

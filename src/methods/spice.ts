@@ -22,9 +22,9 @@ import { SpiceNet } from '../models/spice.js';
 import { spiceConfidenceLoss, spicePitchLoss, spiceReconstructionLoss } from '../losses/spice.js';
 import { PitchFrontEnd, SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { octaveShift, shiftedF0 } from '../data/octave.js';
-import { mixSeed, mulberry32, trainingNoise } from '../data/noise.js';
-import { harmonicNotes } from '../data/harmonic.js';
-import { synthSinging, type PitchedTrack } from '../data/singing.js';
+import { mixSeed, noisyCopy } from '../data/noise.js';
+import { fitCalibration } from './spice-calibration.js';
+import type { PitchedTrack } from '../data/singing.js';
 import type { MethodSpec, StepInfo, TrainingStep } from './method.js';
 import { AudioMethod, type AudioBatch, type AudioItems } from './audio-method.js';
 
@@ -77,16 +77,6 @@ export interface RawPitch {
   confidence: Tensor;
 }
 
-const CALIBRATION_SEED = 20200; // calibration and voicing notes never coincide with a data set's seeds
-const VOICING_SEED = 900_000;
-/**
- * Frames of a calibration note. The paper's last 11 (0.35 s); our lowest CQT
- * kernels span 33 frames (1.04 s), so the centre frame of an 11-frame note
- * sees the note's edges in its low bins and calibrates with an offset (28 %
- * of singing frames within half a semitone after 1,500 steps, 61 % at 47).
- */
-const CALIBRATION_FRAMES = 47;
-
 export class Spice extends AudioMethod<SpiceNet['encoder']> {
   readonly net: SpiceNet;
   readonly frontEnd = new PitchFrontEnd();
@@ -98,7 +88,6 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
   constructor(readonly options: SpiceOptions) {
     super();
     const o = options;
-    if (o.bins % 64) throw new RangeError(`spice: method.bins must be a multiple of 64 but received ${o.bins}`);
     this.net = this.registerModule(
       'net',
       new SpiceNet({ bins: o.bins, width: o.width, decoderWidth: o.decoderWidth, coordinates: o.coordinates }),
@@ -137,7 +126,9 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
       for (const s of shifts) {
         const audio = octaveShift(track.audio, s, track.sampleRate);
         const clean = this.frontEnd.frames(audio); // [T, 190]
-        const frames = this.options.noise ? torch.stack([clean, this.frontEnd.frames(noisy(audio, mixSeed(items.length, 7)))], 1) : clean; // [T, 2, 190]
+        const frames = this.options.noise
+          ? torch.stack([clean, this.frontEnd.frames(noisyCopy(audio, mixSeed(items.length, 7)))], 1)
+          : clean; // [T, 2, 190]
         if (frames !== clean) clean.dispose();
         const f0 = track.f0 ? shiftedF0(track.f0, s, frames.shape[0]) : new Float32Array(frames.shape[0]).fill(NaN);
         voiced += f0.filter((f) => f > 0).length;
@@ -309,74 +300,16 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     return { b, s, threshold, residual };
   }
 
-  /**
-   * Calibrates the raw pitch to semitones above C1 on synthetic harmonic notes
-   * (least squares on the centre frame, §III-D) and sets the voicing threshold
-   * at `falseAlarm` of the unvoiced frames of two synthetic singing tracks.
-   */
+  /** Sets the calibration (spice-calibration.ts) and returns it. */
   calibrate(): SpiceCalibration {
-    const notes = harmonicNotes(this.options.calibrationNotes, CALIBRATION_SEED, { length: CALIBRATION_FRAMES * SPICE_CQT.hopLength });
-    const ys: number[] = [];
-    for (const n of notes) {
-      const frames = this.frontEnd.frames(n.audio);
-      const centre = frames.narrow(0, Math.floor(frames.shape[0] / 2), 1);
-      const { y, confidence } = this.raw(centre);
-      ys.push(y.item());
-      [frames, centre, y, confidence].forEach((t) => t.dispose());
-    }
-    const semis = notes.map((n) => n.midi - 24); // C1 is MIDI 24
-    const { b, s, residual } = leastSquares(ys, semis);
-    const unvoiced: number[] = [];
-    for (const seed of [VOICING_SEED, VOICING_SEED + 1]) {
-      const track = synthSinging({ seed, seconds: 8 });
-      const frames = this.frontEnd.frames(track.audio);
-      const { y, confidence } = this.raw(frames);
-      const c = confidence.toArray();
-      c.forEach((v, t) => track.f0![t] === 0 && unvoiced.push(v));
-      [frames, y, confidence].forEach((t) => t.dispose());
-    }
-    unvoiced.sort((p, q) => p - q);
-    const threshold = unvoiced.length
-      ? unvoiced[Math.min(unvoiced.length - 1, Math.floor((1 - this.options.falseAlarm) * unvoiced.length))]
-      : 0.5;
-    torch.noGrad(() => this.calibration.copy_(torch.tensor([b, s, threshold, residual], { dtype: 'float64' })));
-    return { b, s, threshold, residual };
+    const c = fitCalibration(this);
+    torch.noGrad(() => this.calibration.copy_(torch.tensor([c.b, c.s, c.threshold, c.residual], { dtype: 'float64' })));
+    return c;
   }
 
   override finish(): Record<string, unknown> {
     return { calibration: this.calibrate() };
   }
-}
-
-/** `audio` plus `trainingNoise` at an SNR uniform on [0, 30] dB, both drawn from `seed`. */
-function noisy(audio: Float32Array, seed: number): Float32Array {
-  const snr = 30 * mulberry32(seed)();
-  let power = 0;
-  for (const v of audio) power += v * v;
-  const gain = Math.sqrt(power / audio.length / 10 ** (snr / 10));
-  const noise = trainingNoise(audio.length, seed);
-  return audio.map((v, i) => v + gain * noise[i]);
-}
-
-/** Least-squares line q ≈ b + s · p and its RMS residual. */
-function leastSquares(p: number[], q: number[]): { b: number; s: number; residual: number } {
-  const n = p.length;
-  const mp = p.reduce((a, v) => a + v, 0) / n;
-  const mq = q.reduce((a, v) => a + v, 0) / n;
-  let spp = 0;
-  let spq = 0;
-  for (let i = 0; i < n; i++) {
-    spp += (p[i] - mp) ** 2;
-    spq += (p[i] - mp) * (q[i] - mq);
-  }
-  if (!(spp > 0))
-    throw new Error(
-      'spice: calibration failed: the model gives one raw pitch for every calibration note (an untrained or collapsed model)',
-    );
-  const s = spq / spp;
-  const b = mq - s * mp;
-  const residual = Math.sqrt(p.reduce((a, v, i) => a + (b + s * v - q[i]) ** 2, 0) / n);
-  return { b, s, residual };
 }
 
 export const spice: MethodSpec<typeof SPICE_OPTIONS, AudioBatch, SpiceNet['encoder']> = {
