@@ -121,9 +121,9 @@ test('spice: the supervised baseline trains on labelled singing; unlabelled spee
   }
 });
 
-test('spice learns pitch without labels: 400 steps on synthetic singing track held-out singing to ~1.6 semitones', async () => {
-  // measured (1 thread, AVX2): median error 1.63 semitones, 31 % of frames within 1, calibration residual 0.45;
-  // the same network after 1 step: 5.9 semitones, 9 %, residual 3.0
+test('spice learns pitch without labels: 400 steps on synthetic singing track held-out singing to ~0.8 semitones', async () => {
+  // measured (1 thread, AVX2): median error 0.80 semitones, 56 % of frames within 1, calibration residual 0.81;
+  // the same network after 1 step: 4.6 semitones, 11 %, residual 4.1
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-spice-learns-'));
   const restore = quietErr();
   try {
@@ -146,8 +146,8 @@ test('spice learns pitch without labels: 400 steps on synthetic singing track he
     }
     errors.sort((a, b) => a - b);
     const median = errors[errors.length >> 1];
-    assert.ok(median < 3, `median error ${median.toFixed(2)} semitones over ${errors.length} voiced frames`);
-    assert.ok(errors.filter((e) => e < 1).length / errors.length > 0.18, 'frames within a semitone');
+    assert.ok(median < 2, `median error ${median.toFixed(2)} semitones over ${errors.length} voiced frames`);
+    assert.ok(errors.filter((e) => e < 1).length / errors.length > 0.3, 'frames within a semitone');
   } finally {
     restore();
     rmSync(dir, { recursive: true, force: true });
