@@ -23,4 +23,11 @@ export {
   type DinoTeacherTempOptions,
 } from './dino.js';
 export { gumbelArgmax, replaceTokens, replacedTokenDetectionLoss, electraLoss } from './electra.js';
-export { spicePitchLoss, spiceReconstructionLoss, spiceConfidenceLoss, type PitchLossKind, type SpicePitchLossOptions } from './spice.js';
+export {
+  spicePitchLoss,
+  spiceReconstructionLoss,
+  spiceConfidenceLoss,
+  spiceRobust,
+  type PitchLossKind,
+  type SpicePitchLossOptions,
+} from './spice.js';

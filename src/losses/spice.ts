@@ -55,7 +55,7 @@ function checkSame(fn: string, named: [string, unknown][], dims: string, floatin
  * beyond; L1 x; L2 x²/2 (the scaling of Huber's quadratic branch, so the L2
  * loss is Huber with τ → ∞).
  */
-function robust(x: Tensor, kind: PitchLossKind, tau: number): Tensor {
+export function spiceRobust(x: Tensor, kind: PitchLossKind, tau: number): Tensor {
   if (kind === 'l1') return x;
   if (kind === 'l2') return x.square().div(2);
   const inner = x.clamp(null, tau); // min(x, τ)
@@ -90,7 +90,7 @@ export function spicePitchLoss(y1: Tensor, y2: Tensor, k1: Tensor, k2: Tensor, o
   return torch.scope(() => {
     const shift = k1.sub(k2).to(y1.dtype).mul(sigma); // [N], σ(k₁ − k₂)
     const error = y1.sub(y2).sub(shift).abs(); // [N], e_t of eq. 6
-    return { loss: robust(error, kind, tau).mean(), error };
+    return { loss: spiceRobust(error, kind, tau).mean(), error };
   });
 }
 

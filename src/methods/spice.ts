@@ -19,7 +19,7 @@ import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { bool, int, num, oneOf, z, type Config } from '../config/schema.js';
 import { SpiceNet } from '../models/spice.js';
-import { spiceConfidenceLoss, spicePitchLoss, spiceReconstructionLoss } from '../losses/spice.js';
+import { spiceConfidenceLoss, spicePitchLoss, spiceReconstructionLoss, spiceRobust } from '../losses/spice.js';
 import { PitchFrontEnd, SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { octaveShift, shiftedF0 } from '../data/octave.js';
 import { mixSeed, noisyCopy } from '../data/noise.js';
@@ -236,15 +236,7 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
     const bin = f0.clamp(1, null).div(SPICE_CQT.fMin).log2().mul(SPICE_CQT.binsPerOctave);
     const target = torch.ones([x1.shape[0]]).sub(bin.sub(k1).mul(this.sigma)).clamp(0, 1);
     const e = out.pitch.sub(target).abs();
-    const tau = o.tau * this.sigma;
-    const h = torch.where(
-      e.le(tau),
-      e.pow(2).div(2),
-      e
-        .sub(tau)
-        .mul(tau)
-        .add((tau * tau) / 2),
-    );
+    const h = spiceRobust(e, 'huber', o.tau * this.sigma);
     const nVoiced = Math.max(1, voiced.sum().item());
     const pitch = h.mul(voiced.float()).sum().div(nVoiced);
     const knownF = known.float();
