@@ -42,18 +42,48 @@ export function pytorchEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs `bench/<suite>/reference.py <workload> <threads> ...args` and returns its best seconds. */
-export function python(suite: string, threads: number, workload: string, ...args: number[]): number {
+/**
+ * Runs `bench/<suite>/reference.py <workload> <threads> ...args` with `env` added
+ * to PyTorch's own environment and returns the JSON object of its last line.
+ */
+export function reference<T>(suite: string, workload: string, threads: number, args: (string | number)[], env: NodeJS.ProcessEnv = {}): T {
   const script = join(packageRoot, 'bench', suite, 'reference.py');
-  const r = spawnSync('/usr/bin/python3', [script, workload, String(threads), ...args.map(String)], {
+  const r = spawnSync('/usr/bin/python3', [script, workload, threads, ...args].map(String), {
     encoding: 'utf8',
-    env: pytorchEnv(),
+    env: { ...pytorchEnv(), ...env },
   });
   if (r.status !== 0) {
     const hint = /No module named/.test(r.stderr) ? ' (install python3-torch: `npm run setup -- --with-pytorch`)' : '';
     throw new Error(`PyTorch reference ${suite}/${workload} failed${hint}:\n${r.stderr}`);
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!).seconds;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
+
+/** Runs `bench/<suite>/reference.py <workload> <threads> ...args` and returns its best seconds. */
+export function python(suite: string, threads: number, workload: string, ...args: number[]): number {
+  return reference<{ seconds: number }>(suite, workload, threads, args).seconds;
+}
+
+/**
+ * Each side's fastest of `rounds` alternations (side by side in every round, so
+ * the machine's load hits all alike); `log` reports each round's bests.
+ */
+export function bestOfAlternations<S extends string, T extends { seconds: number }>(
+  sides: readonly S[],
+  rounds: number,
+  run: (side: S) => T,
+  log: (round: number, best: Partial<Record<S, T>>) => void,
+): Partial<Record<S, T>> {
+  const best: Partial<Record<S, T>> = {};
+  for (let i = 0; i < rounds; i++) {
+    for (const side of sides) {
+      const t = run(side);
+      const b = best[side];
+      if (!b || t.seconds < b.seconds) best[side] = t;
+    }
+    log(i, best);
+  }
+  return best;
 }
 
 export interface Row {

@@ -17,11 +17,8 @@
  * column separates the wait policy from the rest. Target: throughput ≥ 1×
  * PyTorch's (as it comes).
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { torch } from '../../src/index.js';
-import { packageRoot } from '../../src/torch/native.js';
-import { pytorchEnv, startBench } from '../common.js';
+import { bestOfAlternations, reference as python, startBench } from '../common.js';
 import { WORKLOADS, electraSteps, referenceArgs, type StepTiming, type Workload } from './workloads.js';
 
 const args = startBench('electra');
@@ -31,11 +28,7 @@ const threadCounts = [...new Set([args.threads, 1])];
 
 /** reference.py's timing of `w` at `threads` threads, with `env` added to PyTorch's own environment. */
 function reference(w: Workload, threads: number, env: NodeJS.ProcessEnv = {}): StepTiming {
-  const script = join(packageRoot, 'bench', 'electra', 'reference.py');
-  const argv = [script, 'electra', threads, ...referenceArgs(w), warmup, steps].map(String);
-  const r = spawnSync('/usr/bin/python3', argv, { encoding: 'utf8', env: { ...pytorchEnv(), ...env } });
-  if (r.status !== 0) throw new Error(`PyTorch reference electra failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as StepTiming;
+  return python<StepTiming>('electra', 'electra', threads, [...referenceArgs(w), warmup, steps], env);
 }
 
 /** The sides of a row: selfsup, PyTorch as it comes (libgomp's spin-then-sleep) and, with several threads, PyTorch with sleeping threads as selfsup's. */
@@ -51,16 +44,15 @@ for (const threads of threadCounts)
   for (const w of WORKLOADS) {
     torch.setNumThreads(threads);
     const sides: Side[] = threads > 1 ? ['ours', 'pytorch', 'passive'] : ['ours', 'pytorch'];
-    const best: Partial<Record<Side, StepTiming>> = {};
-    for (let i = 0; i < args.alternations; i++) {
-      for (const side of sides) {
-        const t = runs[side](w, threads);
-        if (!best[side] || t.seconds < best[side].seconds) best[side] = t;
-      }
-      console.error(
-        `  ${w.name}, ${threads} thread(s), round ${i + 1}/${args.alternations}: ${sides.map((s) => `${s} ${(best[s]!.seconds * 1e3).toFixed(0)} ms`).join(', ')} per step`,
-      );
-    }
+    const best = bestOfAlternations(
+      sides,
+      args.alternations,
+      (side) => runs[side](w, threads),
+      (i, b) =>
+        console.error(
+          `  ${w.name}, ${threads} thread(s), round ${i + 1}/${args.alternations}: ${sides.map((s) => `${s} ${(b[s]!.seconds * 1e3).toFixed(0)} ms`).join(', ')} per step`,
+        ),
+    );
     rows.push({ w, threads, best });
   }
 

@@ -23,14 +23,12 @@
  * (as bench/electra does): libgomp's spin-wait costs PyTorch dearly when other
  * processes hold the cores. Target: ≥ 1× PyTorch's throughput (as it comes).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch } from '../../src/index.js';
-import { packageRoot } from '../../src/torch/native.js';
 import { readMono16k } from '../../src/pipeline/pitch.js';
-import { pytorchEnv, startBench } from '../common.js';
+import { bestOfAlternations, reference as python, startBench } from '../common.js';
 import {
   BATCH,
   CALIBRATION,
@@ -52,18 +50,8 @@ const reps = args.quick ? 1 : 3;
 const threadCounts = [...new Set([args.threads, 1])];
 
 /** reference.py's JSON line for `workload` at `threads` threads, with `env` added to PyTorch's own environment. */
-function reference<T>(workload: 'train' | 'pitch', threads: number, env: NodeJS.ProcessEnv, ...rest: (string | number)[]): T {
-  const script = join(packageRoot, 'bench', 'spice', 'reference.py');
-  const r = spawnSync('/usr/bin/python3', [script, workload, threads, ...rest].map(String), {
-    encoding: 'utf8',
-    env: { ...pytorchEnv(), ...env },
-  });
-  if (r.status !== 0) {
-    const hint = /No module named/.test(r.stderr) ? ' (install python3-torch: `npm run setup -- --with-pytorch`)' : '';
-    throw new Error(`PyTorch reference spice/${workload} failed${hint}:\n${r.stderr}`);
-  }
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
-}
+const reference = <T>(workload: 'train' | 'pitch', threads: number, env: NodeJS.ProcessEnv, ...rest: (string | number)[]): T =>
+  python<T>('spice', workload, threads, rest, env);
 
 /** The sides of a training row: selfsup, PyTorch as it comes and, with several threads, PyTorch with sleeping threads as selfsup's. */
 type Side = 'ours' | 'pytorch' | 'passive';
@@ -96,33 +84,33 @@ try {
     for (const w of WORKLOADS) {
       torch.setNumThreads(threads);
       const sides: Side[] = threads > 1 ? ['ours', 'pytorch', 'passive'] : ['ours', 'pytorch'];
-      const best: Partial<Record<Side, StepTiming>> = {};
-      for (let i = 0; i < args.alternations; i++) {
-        for (const side of sides) {
-          const t = train(side, w, threads);
-          if (!best[side] || t.seconds < best[side].seconds) best[side] = t;
-        }
-        console.error(
-          `  train ${w.name}, ${threads} thread(s), round ${i + 1}/${args.alternations}: ${sides.map((s) => `${s} ${ms(best[s]!.seconds)} ms`).join(', ')} per step`,
-        );
-      }
+      const best = bestOfAlternations(
+        sides,
+        args.alternations,
+        (side) => train(side, w, threads),
+        (i, b) =>
+          console.error(
+            `  train ${w.name}, ${threads} thread(s), round ${i + 1}/${args.alternations}: ${sides.map((s) => `${s} ${ms(b[s]!.seconds)} ms`).join(', ')} per step`,
+          ),
+      );
       trainRows.push({ w, threads, best });
     }
 
   torch.setNumThreads(1);
   const pitchRows: { w: Workload; ours: PitchTiming; theirs: PitchTiming }[] = [];
   for (const w of WORKLOADS) {
-    let ours: PitchTiming | undefined;
-    let theirs: PitchTiming | undefined;
-    for (let i = 0; i < args.alternations; i++) {
-      const a = pitchRuns(w, input.wav, reps);
-      const b = reference<PitchTiming>('pitch', 1, {}, w.width, w.decoderWidth, ...files, reps, ...CALIBRATION.slice(0, 3));
-      if (!ours || a.seconds < ours.seconds) ours = a;
-      if (!theirs || b.seconds < theirs.seconds) theirs = b;
-      console.error(
-        `  pitch ${w.name}, 1 thread, round ${i + 1}/${args.alternations}: selfsup ${ms(ours.seconds)} ms, PyTorch ${ms(theirs.seconds)} ms per ${SECONDS} s`,
-      );
-    }
+    const { ours, theirs } = bestOfAlternations(
+      ['ours', 'theirs'] as const,
+      args.alternations,
+      (side): PitchTiming =>
+        side === 'ours'
+          ? pitchRuns(w, input.wav, reps)
+          : reference<PitchTiming>('pitch', 1, {}, w.width, w.decoderWidth, ...files, reps, ...CALIBRATION.slice(0, 3)),
+      (i, b) =>
+        console.error(
+          `  pitch ${w.name}, 1 thread, round ${i + 1}/${args.alternations}: selfsup ${ms(b.ours!.seconds)} ms, PyTorch ${ms(b.theirs!.seconds)} ms per ${SECONDS} s`,
+        ),
+    );
     pitchRows.push({ w, ours: ours!, theirs: theirs! });
   }
 
