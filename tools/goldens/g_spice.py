@@ -44,11 +44,12 @@ class Decoder(nn.Module):
 
 
 class SpiceNet(nn.Module):
-    def __init__(self, bins, width, decoderWidth, hidden):
+    def __init__(self, bins, width, decoderWidth, hidden, coordinates=False):
         super().__init__()
+        self.coordinates = coordinates
         ch = [c * width for c in [1, 2, 4, 8, 8, 8]]
         self.encoder = nn.Sequential(*[
-            nn.Sequential(*conv_bn(1 if i == 0 else ch[i - 1], c), nn.ReLU(), nn.MaxPool1d(3, stride=2, padding=1))
+            nn.Sequential(*conv_bn((2 if coordinates else 1) if i == 0 else ch[i - 1], c), nn.ReLU(), nn.MaxPool1d(3, stride=2, padding=1))
             for i, c in enumerate(ch)
         ], nn.Flatten())
         dim = ch[-1] * bins // 64
@@ -57,7 +58,10 @@ class SpiceNet(nn.Module):
         self.decoder = Decoder(bins, decoderWidth, hidden)
 
     def forward(self, x):
-        features = self.encoder(x[:, None])
+        inp = x[:, None]
+        if self.coordinates:  # each bin's position in the slice, -1 ... 1, as a second channel
+            inp = torch.cat([inp, torch.linspace(-1, 1, x.shape[1], dtype=x.dtype).expand(x.shape[0], 1, -1)], 1)
+        features = self.encoder(inp)
         pitch = torch.sigmoid(self.pitchHead(features)[:, 0])
         confidence = torch.sigmoid(self.confidenceHead(features.detach())[:, 0])
         return pitch, confidence, features
