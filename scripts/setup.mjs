@@ -53,6 +53,10 @@ if (
 const DATA_PACKAGES = {
   'dataset-fashion-mnist': 'usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz',
   'wordnet-base': 'usr/share/wordnet/data.noun',
+  // Real speech and key clicks for the TRILL pool and speech tasks (src/data/real-speech.ts, src/data/key-clicks.ts).
+  'pocketsphinx-testdata': 'usr/share/pocketsphinx/test/data/goforward.raw',
+  'codec2-examples': 'usr/share/codec2/wav/hts1a.wav',
+  'bucklespring-data': 'usr/share/buckle/wav/1e-1.wav',
 };
 const hasData = (pkg) => existsSync(`/${DATA_PACKAGES[pkg]}`) || existsSync(join(root, '.cache', 'debian', DATA_PACKAGES[pkg]));
 if (isRoot) apt.push(...Object.keys(DATA_PACKAGES).filter((pkg) => !hasData(pkg)));

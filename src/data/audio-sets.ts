@@ -7,10 +7,12 @@
  *   { name: 'piano-notes', lowNote: 'C2', highNote: 'C6' }  real piano notes, f0 from loudness
  *   { name: 'speech', clips: 48 }                      espeak-ng speech, no f0 (src/data/speech.ts)
  *   { name: 'pitched' }                                the training pool: piano-notes + speech + singing
+ *   { name: 'speech-pool', clips: 256 }                TRILL's unlabelled pool: espeak-ng + real recordings, 10 s clips
  *   { name: 'wav-folder', path: 'songs/' }             every .wav under a folder, f0 from <name>.f0.csv
  */
-import { int, num, parseConfig, str, strs, z } from '../config/schema.js';
+import { bool, int, num, parseConfig, str, strs, z } from '../config/schema.js';
 import { PITCH_HOP, PITCH_RATE, pianoTracks, wavFolderTracks } from './pitched-tracks.js';
+import { equalPieces, realSpeech } from './real-speech.js';
 import type { DataConfig, DataSetSpec } from './registry.js';
 import { synthSinging, type PitchedTrack } from './singing.js';
 import { speechTracks } from './speech.js';
@@ -92,6 +94,34 @@ const speech: AudioSpec = {
   },
 };
 
+/** The speech pool's espeak clips start this far into the seed's stream (test: TEST_OFFSET further), apart from the speech set's. */
+const SPEECH_POOL_OFFSET = 250_000;
+
+const speechPool: AudioSpec = {
+  name: 'speech-pool',
+  modality: 'audio',
+  summary:
+    "TRILL's unlabelled speech (Shor et al. 2020, §3.1): espeak-ng clips as in speech, plus (train split) the real recordings of " +
+    'pocketsphinx-testdata and codec2-examples (28 files, 3.7 min) cut into equal pieces of at most `seconds`; no f0',
+  options: {
+    clips: int('espeak-ng clips in the split', 256, { min: 0, max: SPEECH_POOL_OFFSET }),
+    seconds: num('seconds per clip (at most)', 10, { min: 1, max: 600 }),
+    seed,
+    real: bool('include the real recordings (train split only)', true),
+  },
+  async load(c) {
+    const o = c as DataConfig & { clips: number; seconds: number; seed: number; real: boolean };
+    const first = firstOf(c, 0) + SPEECH_POOL_OFFSET;
+    const tracks = speechTracks({ clips: count(o.clips, c), seed: o.seed, seconds: o.seconds, first });
+    if (o.real && c.split === 'train')
+      for (const r of realSpeech())
+        equalPieces(r.audio, Math.round(o.seconds * PITCH_RATE)).forEach((audio, k) =>
+          tracks.push({ name: `speech-pool/${r.name}#${k}`, source: r.source, audio, sampleRate: PITCH_RATE, hop: PITCH_HOP }),
+        );
+    return audioSet(c.name, tracks);
+  },
+};
+
 const POOL = { 'piano-notes': pianoNotes, speech, singing } as const;
 
 const pitched: AudioSpec = {
@@ -144,5 +174,6 @@ export const AUDIO_SET_SPECS: Readonly<Record<string, AudioSpec>> = {
   'piano-notes': pianoNotes,
   speech,
   pitched,
+  'speech-pool': speechPool,
   'wav-folder': wavFolder,
 };

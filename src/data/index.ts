@@ -93,6 +93,19 @@ export {
   synthSpeech,
   type SpeechOptions,
 } from './speech.js';
+export {
+  MIN_CLIP_SECONDS,
+  SPEECH_TASK_NAMES,
+  TASK_SPLITS,
+  loadSpeechTask,
+  manifestTask,
+  type LabelledClip,
+  type SpeakerSplit,
+  type SpeechTask,
+  type TaskSplit,
+} from './speech-tasks.js';
+export { REAL_SPEECH_SOURCES, equalPieces, realSpeech, type Recording } from './real-speech.js';
+export { BUCKLE_PACKAGE, KEY_ROWS, keyClicks, keyRow, parseKeyFile, type KeyClick } from './key-clicks.js';
 export { PIANO_VOICED_DB, PITCH_HOP, PITCH_RATE, pianoF0, pianoTracks, wavFolderTracks } from './pitched-tracks.js';
 export { ArrayDataset, checkIndex, Subset, type Dataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';

@@ -111,15 +111,15 @@ export const SPEECH_LANGUAGES = ['en', 'en-us', 'de', 'fr', 'es', 'it', 'pt', 'n
 /** espeak-ng voice variants: male m1–m7, female f1–f4. */
 export const SPEECH_VARIANTS = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'f1', 'f2', 'f3', 'f4'] as const;
 
-let brownSentences: string[] | undefined;
+let sentenceCache: string[] | undefined;
 /** Brown corpus sentences of 5 or more words; quotes and dashes dropped, . , ; : ? ! kept for the intonation. */
-function sentences(): string[] {
-  brownSentences ??= loadBrown()
+export function brownSentences(): string[] {
+  sentenceCache ??= loadBrown()
     .items.flatMap((d) => d.sentences)
     .map((s) => s.filter((w) => /[A-Za-z0-9.,;:?!]/.test(w) && !/^(``|''|--)$/.test(w)))
     .filter((s) => s.length >= 5)
     .map((s) => s.join(' ').replace(/ ([.,;:?!])/g, '$1'));
-  return brownSentences;
+  return sentenceCache;
 }
 
 /**
@@ -136,7 +136,7 @@ export function speechTracks(o: { clips: number; seed: number; seconds?: number;
     throw new RangeError(`speechTracks: expected a non-negative integer clips but received ${clips}`);
   if (!Number.isInteger(seed)) throw new RangeError(`speechTracks: expected an integer seed but received ${seed}`);
   if (!(seconds > 0 && seconds <= 600)) throw new RangeError(`speechTracks: expected seconds in (0, 600] but received ${seconds}`);
-  const pool = clips ? sentences() : [];
+  const pool = clips ? brownSentences() : [];
   return Array.from({ length: clips }, (_, j) => {
     const i = first + j;
     const rand = mulberry32(mixSeed(seed, i));

@@ -12,7 +12,7 @@ test('registry: the audio sets are registered', () => {
   const audio = Object.values(DATA_SETS).filter((s) => s.modality === 'audio');
   assert.deepEqual(
     audio.map((s) => s.name),
-    ['singing', 'piano-notes', 'speech', 'pitched', 'wav-folder'],
+    ['singing', 'piano-notes', 'speech', 'pitched', 'speech-pool', 'wav-folder'],
   );
 });
 
