@@ -2,7 +2,7 @@
 // libtorch is found (as root; otherwise prints the exact command), installs the
 // npm dependencies, builds the native addon and the TypeScript.
 //   npm run setup                    # libtorch-dev + npm deps + build
-//   npm run setup -- --with-pytorch  # also python3-torch + python3-torchvision + python3-torchaudio (goldens script, benchmarks)
+//   npm run setup -- --with-pytorch  # also python3-torch + python3-torchvision + python3-torchaudio + python3-sklearn (goldens script, benchmarks)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,8 +26,8 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function hasPythonTorch() {
-  return spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision, torchaudio'], { stdio: 'ignore' }).status === 0;
+function hasPythonDeps() {
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision, torchaudio, sklearn'], { stdio: 'ignore' }).status === 0;
 }
 
 const apt = [];
@@ -35,7 +35,7 @@ if (!process.env.LIBTORCH && !findLibtorch()) apt.push('libtorch-dev');
 if (!has('g++')) apt.push('g++');
 if (!has('make')) apt.push('make');
 if (!has('python3')) apt.push('python3');
-if (withPytorch && !hasPythonTorch()) apt.push('python3-torch', 'python3-torchvision', 'python3-torchaudio');
+if (withPytorch && !hasPythonDeps()) apt.push('python3-torch', 'python3-torchvision', 'python3-torchaudio', 'python3-sklearn');
 // Headless browser for the HTML report tests (test/report/).
 if (!existsSync('/usr/bin/chromium')) apt.push('chromium');
 // Speech synthesis for the pitched audio sets (src/data/speech.ts).
@@ -93,7 +93,7 @@ for (const pkg of Object.keys(DATA_PACKAGES)) installDataWithoutRoot(pkg);
 run('npm', ['ci', '--no-audit', '--no-fund']);
 run('npm', ['run', 'build']);
 console.log(`setup: done (libtorch from ${process.env.LIBTORCH ?? 'the system'}). Run \`npm test\`.`);
-if (!existsSync('/usr/bin/python3') || !hasPythonTorch())
+if (!existsSync('/usr/bin/python3') || !hasPythonDeps())
   console.log(
     'setup: note: python3-torch is not installed; it is only needed for `npm run goldens` and the benchmarks (`npm run setup -- --with-pytorch`).',
   );

@@ -1,4 +1,4 @@
-/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN, the linear probe, the InfoNCE bound and the reverse-U test. */
+/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN, the linear probe, the InfoNCE bound, the reverse-U test and the non-semantic speech benchmark's classical grid with its OLS aggregation. */
 export {
   topkAccuracy,
   accuracies,
@@ -37,3 +37,6 @@ export {
   type PitchTrack,
   type PitchTracker,
 } from './pitch.js';
+export { scoreTask, type TaskEmbeddings, type TaskConfig, type TaskScore } from './noss.js';
+export { olsEffects, type OlsEffect, type OlsRow } from './ols.js';
+export { CLASSIFIERS, type Classifier, type FitClassifier } from './classical/index.js';
