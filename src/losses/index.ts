@@ -31,3 +31,4 @@ export {
   type PitchLossKind,
   type SpicePitchLossOptions,
 } from './spice.js';
+export { tripletLoss, squaredDistances, TRIPLET_MINING, type TripletMining, type TripletLossOptions } from './triplet.js';

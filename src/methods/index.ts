@@ -27,3 +27,4 @@ export { Electra, ELECTRA_OPTIONS, electra, type ElectraOptions } from './electr
 export { Mlm, MLM_OPTIONS, mlm, type MlmOptions } from './mlm.js';
 export { AudioMethod, type AudioBatch, type AudioItems } from './audio-method.js';
 export { Spice, SPICE_OPTIONS, spice, type SpiceOptions, type SpiceCalibration, type RawPitch } from './spice.js';
+export { Trill, TRILL_OPTIONS, trill, type TrillOptions } from './trill.js';

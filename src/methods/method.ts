@@ -153,6 +153,8 @@ export interface MethodSpec<O extends z.ZodObject = z.ZodObject, B = ImageBatch,
   /** Its options, each with a default and help (`--method.<key>` flags; `method:` in a config file). */
   readonly options: O;
   readonly optim: OptimDefaults;
+  /** Audio methods: the audio set a run reads unless the config names one (default 'pitched'). */
+  readonly defaultData?: string;
   /** Which items give the two views of a positive pair (default: two views of one item). */
   pairs?(o: PairSamplerOptions): PairSampler;
   build(options: Config<O>, ctx: BuildContext): MethodModel<B, E>;

@@ -12,10 +12,14 @@ import { dino } from './dino.js';
 import { electra } from './electra.js';
 import { mlm } from './mlm.js';
 import { spice } from './spice.js';
+import { trill } from './trill.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm, spice].map((m) => [m.name, m as unknown as MethodSpec]),
+  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm, spice, trill].map((m) => [
+    m.name,
+    m as unknown as MethodSpec,
+  ]),
 );
 
 /** The method named `name` (of `modality`, when given). */

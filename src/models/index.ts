@@ -29,3 +29,4 @@ export { toHuggingFaceElectra, fromHuggingFaceElectra, huggingFaceElectraConfig 
 export { encoderFlops, mlmHeadFlops, discriminatorHeadFlops, trainingFlops } from './flops.js';
 export { ElectraClassificationHead, TextClassifier } from './text-classifier.js';
 export { SpiceNet, SPICE_NET_DEFAULTS, type SpiceNetOptions } from './spice.js';
+export { TrillNet, TRILL_NET_DEFAULTS, TRILL_WINDOW, type TrillNetOptions } from './trill.js';

@@ -92,6 +92,7 @@ export function modalityMethod(peek: Peek, modality: Modality, dflt: string) {
   return {
     method: choice('self-supervised method (`selfsup methods` lists them)', names, dflt, options as Record<never, never>),
     optim: (spec ?? METHODS[dflt]).optim,
+    defaultData: (spec ?? METHODS[dflt]).defaultData,
   };
 }
 

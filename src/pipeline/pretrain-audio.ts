@@ -1,7 +1,8 @@
 /**
  * `selfsup pretrain --method spice` (and every audio method): self-supervised
  * training on the tracks of an audio set (`selfsup datasets`: pitched,
- * singing, piano-notes, speech, wav-folder) into a run folder — config.json,
+ * singing, piano-notes, speech, wav-folder; default: the method's
+ * `defaultData`, else pitched) into a run folder — config.json,
  * metrics, checkpoints, model.safetensors (the method's whole state, with its
  * calibration), encoder.safetensors, and finish.json (what the method's
  * `finish` recorded, e.g. SPICE's calibration).
@@ -26,14 +27,14 @@ import { applyThreads, commonFields, modalityMethod, makeOptimizer, methodOption
 
 /** The schema of an audio pretraining config; the method's and the set's own options depend on their names. */
 export function pretrainAudioSchema(peek: Peek) {
-  const { method, optim } = modalityMethod(peek, 'audio', 'spice');
+  const { method, optim, defaultData = 'pitched' } = modalityMethod(peek, 'audio', 'spice');
   return z.strictObject({
     ...commonFields,
     method,
     data: dataSection('audio set (`selfsup datasets`)', {
       modality: 'audio',
-      selected: peek('data', 'pitched'),
-      dflt: 'pitched',
+      selected: peek('data', defaultData),
+      dflt: defaultData,
       split: 'train',
     }),
     optim: section(

@@ -1,10 +1,11 @@
 /**
- * Every registered audio method (SPICE), enumerated from the registry: it
- * trains a few steps on real audio through `selfsup pretrain`'s pipeline, an
+ * Every registered audio method (SPICE, TRILL), enumerated from the registry:
+ * it trains a few steps on real audio through `selfsup pretrain`'s pipeline, an
  * interrupted and resumed run reaches bit-for-bit the weights and losses of an
- * uninterrupted one, the run folder holds the calibration and the encoder,
- * and the run reloads. Then SPICE's own behaviour: its views, its supervised
- * baseline, its calibration, and bad configs named before a run folder exists.
+ * uninterrupted one, the run folder holds the encoder (and what the method's
+ * `finish` records), and the run reloads. Then SPICE's own behaviour: its views,
+ * its supervised baseline, its calibration, and bad configs named before a run
+ * folder exists (TRILL's: test/methods/trill.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,10 @@ import { join } from 'node:path';
 import { torch, methods, pipeline, evaluation, data } from '../../src/index.js';
 import { flagFields } from '../../src/config/schema.js';
 import { Spice, SPICE_OPTIONS } from '../../src/methods/spice.js';
+import type { Trill } from '../../src/methods/trill.js';
 import { assertResumesBitIdentically, quietErr } from './resume.js';
+
+type State = Record<string, torch.Tensor>;
 
 const config = (name: string, method: Record<string, unknown> = {}): Record<string, unknown> => ({
   method: { name, width: 4, decoderWidth: 4, calibrationNotes: 4, ...method },
@@ -22,24 +26,48 @@ const config = (name: string, method: Record<string, unknown> = {}): Record<stri
   train: { steps: 4, batchSize: 16, logEvery: 1 },
 });
 
+/** Each audio method's small run and what its finished run folder must hold beyond the encoder. */
+const CASES: Record<string, { config: Record<string, unknown>; check(run: string, state: State): void }> = {
+  spice: {
+    config: config('spice'),
+    check(run, state) {
+      const finish = JSON.parse(readFileSync(join(run, 'finish.json'), 'utf8')) as { calibration: Record<string, number> };
+      const { b, s, threshold, residual } = finish.calibration;
+      assert.ok([b, s, threshold, residual].every(Number.isFinite) && s !== 0, JSON.stringify(finish));
+      assert.deepEqual(state.calibration.toArray(), [b, s, threshold, residual], 'the calibration is in the state dict');
+      assert.deepEqual((pipeline.audioMethodOfRun(run) as Spice).calibrated(), { b, s, threshold, residual });
+    },
+  },
+  trill: {
+    config: {
+      method: { name: 'trill', width: 4, embeddingDim: 16, tauSeconds: 0.5 },
+      data: { clips: 6, seconds: 3 }, // the method's default set, speech: 2 items of 1.46 s per clip
+      train: { steps: 4, batchSize: 8, logEvery: 1 },
+    },
+    check(run) {
+      const model = pipeline.audioMethodOfRun(run) as Trill;
+      const clip = new Float32Array(32000).map((_, i) => Math.sin(i / 7) * (1 + Math.sin(i / 3000)));
+      assert.deepEqual(model.embedWindows(clip).shape, [3, 16], '2 s at a 0.5 s hop: 3 windows of 0.96 s');
+    },
+  },
+};
+
 for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === 'audio')) {
   test(`${spec.name}: declared, trains on audio, resumes bit-identically, records its finish, reloads`, async () => {
     assert.match(spec.paper, /\d{4}/);
     for (const [path, f] of flagFields(spec.options)) assert.ok(f.help.length > 3, `option ${path} has help`);
     spec.options.parse({});
+    const c = CASES[spec.name];
+    assert.ok(c, `audio method ${spec.name} needs a case in CASES`);
     const dir = mkdtempSync(join(tmpdir(), `selfsup-${spec.name}-`));
     const restore = quietErr();
     try {
-      const { straight, state } = await assertResumesBitIdentically(spec.name, config(spec.name), dir);
-      const finish = JSON.parse(readFileSync(join(straight, 'finish.json'), 'utf8')) as { calibration: Record<string, number> };
-      const { b, s, threshold, residual } = finish.calibration;
-      assert.ok([b, s, threshold, residual].every(Number.isFinite) && s !== 0, JSON.stringify(finish));
-      assert.deepEqual(state.calibration.toArray(), [b, s, threshold, residual], 'the calibration is in the state dict');
+      const { straight, state } = await assertResumesBitIdentically(spec.name, c.config, dir);
       const encoder = torch.safetensors.loadFile(join(straight, 'encoder.safetensors'));
-      for (const k of Object.keys(encoder)) assert.ok(torch.equal(encoder[k], state[`net.encoder.${k}`]), `encoder.safetensors holds ${k}`);
-      const again = pipeline.audioMethodOfRun(straight) as Spice;
-      assert.equal(again.training, false);
-      assert.deepEqual(again.calibrated(), { b, s, threshold, residual });
+      const prefix = spec.name === 'spice' ? 'net.encoder.' : 'net.';
+      for (const k of Object.keys(encoder)) assert.ok(torch.equal(encoder[k], state[prefix + k]), `encoder.safetensors holds ${k}`);
+      assert.equal(pipeline.audioMethodOfRun(straight).training, false);
+      c.check(straight, state);
     } finally {
       restore();
       rmSync(dir, { recursive: true, force: true });
