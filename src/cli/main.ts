@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `selfsup` command: pretrain, finetune, recipe, eval, text-eval, embed, views,
+ * The `selfsup` command: pretrain, finetune, recipe, eval, text-eval, embed, views, speech-bench,
  * report, methods, datasets. Options come from a config file (--config, JSON
  * or YAML) and flags (`--section.key value`, flags win); each command's options
  * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
@@ -19,6 +19,7 @@ import { infominSchema, runInfomin } from '../pipeline/infomin.js';
 import { textEval, textEvalSchema } from '../pipeline/text-eval.js';
 import { viewsSchema, writeViewGrid } from '../pipeline/view-grid.js';
 import { pitchEval, pitchEvalSchema } from '../pipeline/pitch-eval.js';
+import { speechBench, speechBenchSchema, speechBenchTable } from '../pipeline/speech-bench.js';
 import { DEFAULT_PITCH_MODEL, mainNote, pitchCsv, pitchOfFile } from '../pipeline/pitch.js';
 import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport, writeStudyReport } from '../report/index.js';
@@ -222,6 +223,19 @@ export function program(argv: string[] = process.argv): Command {
         ...rows.map((r) => [r.tracker, r.set, String(r.snr), pct(r.rpa), pct(r.rca), pct(r.vrr), pct(r.vfa), String(r.voicedFrames)]),
       ]),
     );
+  });
+  withSchema(
+    p
+      .command('speech-bench')
+      .argument('[runs...]', 'audio run folders (e.g. TRILL), each a representation; the first also gives the layer sweep and baselines')
+      .description('NOSS-style benchmark of speech representations: classifier grid per task, OLS effects, layer sweep, HTML report')
+      .requiredOption('-o, --out <dir>', 'folder for results.json and report.html')
+      .option('--resume', 'continue the benchmark in --out (same runs and options)'),
+    speechBenchSchema(),
+  ).action(async (runs: string[], opts: Opts) => {
+    const r = await speechBench(runs, configOf(speechBenchSchema, opts), opts.out!, { resume: opts.resume });
+    console.log(speechBenchTable(r));
+    console.error(`speech-bench: ${join(opts.out!, 'results.json')}, ${join(opts.out!, 'report.html')}`);
   });
   p.command('pitch')
     .description('the pitch track of a WAV file under a SPICE model: time, f0, MIDI note, confidence per 32 ms frame')

@@ -68,7 +68,7 @@ export async function pianoTracks(o: { seconds: number; lowNote: string; highNot
 }
 
 /** Every `.wav` under `dir`, recursively, sorted. */
-function wavFiles(dir: string): string[] {
+export function wavFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .flatMap((e) => (e.isDirectory() ? wavFiles(join(dir, e.name)) : /\.wav$/i.test(e.name) ? [join(dir, e.name)] : []));

@@ -44,6 +44,11 @@ export const TRILL_OPTIONS = z.strictObject({
   mining: oneOf('negative mining in the batch (losses/triplet.ts)', ['semi-hard', 'hard', 'random', 'all'], 'semi-hard'),
   normalize: bool('L2-normalise embeddings before the distances (FaceNet; bounds them so the margin has a scale)', true),
   hopSeconds: num('hop between the windows of a clip at embedding time', 0.5, { min: 0.01, max: 10 }),
+  layer: oneOf(
+    'the layer `selfsup embed` and `selfsup speech-bench` read by default (the paper found an intermediate one best)',
+    ['stage1', 'stage2', 'stage3', 'stage4', 'pooled', 'embedding'],
+    'embedding',
+  ),
 });
 export type TrillOptions = Config<typeof TRILL_OPTIONS>;
 
@@ -69,6 +74,10 @@ export class Trill extends AudioMethod<TrillNet> {
   /** The layers `embedWindows` reads (TrillNet's). */
   get layerNames(): readonly string[] {
     return this.net.layerNames;
+  }
+  /** The layer read when none is named (the `layer` option). */
+  get defaultLayer(): string {
+    return this.options.layer;
   }
 
   /** Log-mel frames [T', 64] of each of `audio`, tracks of one length through the front end together. */
@@ -174,9 +183,14 @@ export class Trill extends AudioMethod<TrillNet> {
    * same), so it gives one window.
    */
   embedWindows(audio: Float32Array, o: { layer?: string; hopSeconds?: number } = {}): Tensor {
-    const { layer = 'embedding', hopSeconds = this.options.hopSeconds } = o;
+    return this.embedLayers(audio, [o.layer ?? this.defaultLayer], o)[0];
+  }
+
+  /** `embedWindows` at several layers in one pass: one [W, D_layer] per layer of `layers`. */
+  embedLayers(audio: Float32Array, layers: readonly string[], o: { hopSeconds?: number } = {}): Tensor[] {
+    const { hopSeconds = this.options.hopSeconds } = o;
     checkAudio(audio);
-    this.net.featureDim(layer); // an unknown layer lists the valid ones
+    for (const layer of layers) this.net.featureDim(layer); // an unknown layer lists the valid ones
     if (!(typeof hopSeconds === 'number' && hopSeconds * FRAME_RATE >= 1))
       throw new RangeError(`trill.embedWindows: expected hopSeconds >= ${1 / FRAME_RATE} (one frame) but received ${hopSeconds}`);
     const padded =
@@ -188,14 +202,14 @@ export class Trill extends AudioMethod<TrillNet> {
     this.eval();
     try {
       return torch.noGrad(() => {
-        const parts: Tensor[] = [];
+        const parts: Tensor[][] = layers.map(() => []);
         for (let i = 0; i < count; i += EMBED_BATCH)
           torch.scope(() => {
             const offsets = torch.arange(i, Math.min(count, i + EMBED_BATCH), { dtype: 'int64' }).mul(hop); // [B]
             const items = mel.unsqueeze(0).expand([offsets.shape[0], -1, -1]); // [B, T', 64]
-            parts.push(torch.keep(this.net.features(this.windows(items, offsets), layer)));
+            this.net.featuresAt(this.windows(items, offsets), layers).forEach((f, k) => parts[k].push(torch.keep(f)));
           });
-        return torch.cat(parts);
+        return parts.map((p) => (p.length === 1 ? p[0] : torch.cat(p)));
       });
     } finally {
       mel.dispose();
@@ -236,6 +250,6 @@ export const trill: MethodSpec<typeof TRILL_OPTIONS, AudioBatch, TrillNet> = {
   summary: 'triplet loss on 0.96 s log-mel windows: two windows of one clip within τ closer than windows of other clips',
   options: TRILL_OPTIONS,
   optim: { name: 'adamw', lr: 4e-3, weightDecay: 0 }, // 1e-3 at batch 64 (Adam's default rate)
-  defaultData: 'speech',
+  defaultData: 'speech-pool',
   build: (o) => new Trill(o),
 };

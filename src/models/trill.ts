@@ -90,17 +90,39 @@ export class TrillNet extends Module {
 
   /** The features of `layer` (one of `layerNames`; module comment): x [N, 1, 96, 64] → [N, featureDim(layer)]. */
   features(x: Tensor, layer: string): Tensor {
-    const last = this.stageIndex(layer);
+    return this.featuresAt(x, [layer])[0];
+  }
+
+  /** The features of each of `layers` from one pass: x [N, 1, 96, 64] → [N, featureDim(layer)] per layer. */
+  featuresAt(x: Tensor, layers: readonly string[]): Tensor[] {
+    const at = layers.map((l) => this.stageIndex(l));
     this.checkInput(x);
+    const last = Math.max(...at);
     return torch.scope(() => {
+      const out: Tensor[] = new Array<Tensor>(layers.length);
+      const take = (s: number, h: Tensor): void =>
+        at.forEach((a, k) => {
+          if (a !== s) return;
+          if (s < STAGES) {
+            const bins = Math.min(h.shape[3], Math.floor(MAX_FEATURES / h.shape[1]));
+            out[k] = F.adaptiveAvgPool2d(h, [1, bins]).flatten(1); // [N, C·bins]
+          }
+        });
       let h = this.stem.forward(x); // [N, w, 48, 32]
-      for (let s = 0; s <= Math.min(last, STAGES - 1); s++) h = this.stages[s].forward(h); // [N, w·2^s, 48/2^s, 32/2^s]
-      if (last < STAGES) {
-        const bins = Math.min(h.shape[3], Math.floor(MAX_FEATURES / h.shape[1]));
-        return F.adaptiveAvgPool2d(h, [1, bins]).flatten(1); // [N, C·bins]
+      for (let s = 0; s <= Math.min(last, STAGES - 1); s++) {
+        h = this.stages[s].forward(h); // [N, w·2^s, 48/2^s, 32/2^s]
+        take(s, h);
       }
-      const pooled = h.mean([2, 3]); // [N, 8w]
-      return layer === 'pooled' ? pooled : this.fc.forward(pooled);
+      if (last === STAGES) {
+        const pooled = h.mean([2, 3]); // [N, 8w]
+        const needsFc = layers.includes('embedding');
+        const embedding = needsFc ? this.fc.forward(pooled) : undefined;
+        layers.forEach((l, k) => {
+          if (l === 'pooled') out[k] = pooled;
+          else if (l === 'embedding') out[k] = embedding!;
+        });
+      }
+      return out;
     });
   }
 

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { int, nums, parseConfig, str, z, type Config } from '../config/schema.js';
+import { int, num, nums, parseConfig, str, strs, z, type Config } from '../config/schema.js';
 import { dataTag, loadImageSet } from '../data/registry.js';
 import type { ImageSet } from '../data/image-sets.js';
 import { labelFraction } from '../data/label-fraction.js';
@@ -18,6 +18,7 @@ import { extractFeatures, knnEvaluate, linearProbe } from '../eval/index.js';
 import { RunDir } from '../train/run-dir.js';
 import { getMethod } from '../methods/registry.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { embedAudioRun } from './embed-audio.js';
 import {
   applyThreads,
   commonFields,
@@ -53,8 +54,11 @@ export type EvalConfig = Config<ReturnType<typeof evalSchema>>;
 export function embedSchema(peek: Peek) {
   return z.strictObject({
     ...commonFields,
-    data: imageData(peek, 'data', 'images to embed', 'test'),
+    data: imageData(peek, 'data', 'image runs: images to embed', 'test'),
     output: str('file (default RUN/embeddings.safetensors)'),
+    audio: strs('audio runs: WAV files or folders of them to embed (per-window and per-file embeddings)'),
+    layer: str("audio runs: the layer to read (default: the method's)"),
+    hopSeconds: num("audio runs: seconds between 0.96 s windows (default: the method's)", undefined, { min: 0.01, max: 10 }),
   });
 }
 export type EmbedConfig = Config<ReturnType<typeof embedSchema>>;
@@ -166,6 +170,11 @@ export async function embedRun(dir: string, raw: Record<string, unknown>): Promi
   const config = parseConfig(embedSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   const run = new RunDir(dir, { resume: true });
+  if (run.readConfig().modality === 'audio') {
+    const output = config.output ?? run.path('embeddings.safetensors');
+    return embedAudioRun(dir, { audio: config.audio ?? [], layer: config.layer, hopSeconds: config.hopSeconds, output });
+  }
+  if (config.audio) throw new RangeError(`embed: ${dir} is not an audio run; --audio embeds audio under an audio run (e.g. TRILL)`);
   const set = await loadImageSet(config.data);
   const embeddings = frozenEncoder(dir, set.images.shape[1])(set); // [N, D]
   const out = config.output ?? run.path('embeddings.safetensors');

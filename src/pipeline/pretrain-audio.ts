@@ -151,17 +151,23 @@ function flat(o: Record<string, unknown>, prefix = ''): Record<string, number> {
   return out;
 }
 
-/** The trained method of audio run `dir`, rebuilt from config.json and loaded from model.safetensors, in eval mode. */
-export function audioMethodOfRun(dir: string): AudioMethod {
+/**
+ * The trained method of audio run `dir`, rebuilt from config.json and loaded
+ * from model.safetensors, in eval mode; with `weights: false`, the same
+ * network freshly initialised from `seed` instead (a random-weights baseline).
+ */
+export function audioMethodOfRun(dir: string, o: { weights?: boolean; seed?: number } = {}): AudioMethod {
+  const { weights: load = true, seed = 0 } = o;
   const configPath = join(dir, 'config.json');
   const weights = join(dir, 'model.safetensors');
   if (!existsSync(configPath)) throw new Error(`${dir} holds no run (no config.json)`);
   const saved = JSON.parse(readFileSync(configPath, 'utf8')) as { modality?: string; method?: { name: string } };
   if (saved.modality !== 'audio' || !saved.method) throw new Error(`${configPath}: not an audio pretraining run`);
-  if (!existsSync(weights)) throw new Error(`${dir} has no model.safetensors (has the run finished? resume it with --resume)`);
+  if (load && !existsSync(weights)) throw new Error(`${dir} has no model.safetensors (has the run finished? resume it with --resume)`);
   const { command: _c, modality: _m, ...rest } = saved as Record<string, unknown>;
   const config: PretrainAudioConfig = parseConfig(pretrainAudioSchema(peekIn(rest)), rest, configPath);
+  if (!load) torch.manualSeed(seed);
   const model = buildAudioMethod(config, 1, 1);
-  torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
+  if (load) torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
   return model.eval() as AudioMethod;
 }

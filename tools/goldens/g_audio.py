@@ -1,4 +1,4 @@
-"""Goldens: the audio front ends against torchaudio 0.13 (Debian python3-torchaudio):
+"""Goldens: the audio front ends against torchaudio 0.13 (Debian python3-torchaudio): MFCCs and deltas,
 mel filterbanks (melscale_fbanks), mel / log-mel spectrograms (transforms.MelSpectrogram,
 TRILL settings: Shor et al., 2020) and band-limited resampling (functional.resample, in float64: torchaudio builds its
 kernel in the input dtype, and float32 kernels differ by ~4e-5 from the exact ones)."""
@@ -32,3 +32,10 @@ def make(g):
     xc = g.put("resample.x1009", torch.randn(2, 3, 500, dtype=torch.float64))
     g.put("resample.1009_640", TA.resample(xc, 1009, 640))
     g.put("resample.640_1009", TA.resample(xc, 640, 1009, lowpass_filter_width=3, rolloff=0.8))
+
+    # MFCCs of the TRILL log-mel (the orthonormal DCT-II of create_dct) and their deltas (compute_deltas, ±2 frames).
+    dct = g.put("mfcc.dct", TA.create_dct(20, 64, "ortho"))
+    logmel = torch.log(trill(wave) + 0.001)
+    mf = g.put("mfcc.trill", torch.matmul(logmel.transpose(-1, -2), dct).transpose(-1, -2))
+    g.put("mfcc.deltas", TA.compute_deltas(mf))
+    g.put("mfcc.deltas7", TA.compute_deltas(mf, win_length=7))
