@@ -65,7 +65,11 @@ export function embedAudioRun(dir: string, o: EmbedAudioOptions): string {
         throw new Error(`embed: ${file}: ${(err as Error).message}`);
       }
       windows.push(e);
-      for (let k = 0; k < e.shape[0]; k++) (clip.push(i), start.push(k * hop));
+      const hopFrames = Math.round(hop * 100); // windows start every hopFrames 10 ms frames
+      for (let k = 0; k < e.shape[0]; k++) {
+        clip.push(i);
+        start.push((k * hopFrames) / 100);
+      }
     });
     const all = torch.cat(windows);
     const utterances = torch.stack(windows.map((w) => w.mean([0])));

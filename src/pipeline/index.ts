@@ -1,4 +1,4 @@
-/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids, audio pretraining, pitch tracking and its evaluation. */
+/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids, audio pretraining, pitch tracking and its evaluation, the speech benchmark. */
 export { pretrain, pretrainSchema, resolvePretrain, knnMonitor, type PretrainConfig } from './pretrain.js';
 export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './finetune.js';
 export { evaluateRun, evaluateFeatures, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
@@ -16,6 +16,15 @@ export { runInfomin, infominSchema, setPath, type InfominConfig, type InfominRes
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';
 export { pretrainAudio, pretrainAudioSchema, audioMethodOfRun, type PretrainAudioConfig } from './pretrain-audio.js';
 export { pitchEval, pitchEvalSchema, type PitchEvalConfig, type PitchEvalRow } from './pitch-eval.js';
+export {
+  speechBench,
+  speechBenchSchema,
+  speechBenchTable,
+  type SpeechBenchConfig,
+  type SpeechBenchResults,
+  type BenchScore,
+} from './speech-bench.js';
+export { embedAudioRun, audioFiles, type EmbedAudioOptions } from './embed-audio.js';
 export {
   pitchOfFile,
   trackAudio,

@@ -16,7 +16,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { bool, int, num, parseConfig, str, strs, z, type Config } from '../config/schema.js';
+import { bool, int, num, oneOf, parseConfig, str, strs, z, type Config } from '../config/schema.js';
 import { SPEECH_TASK_NAMES, loadSpeechTask, manifestTask, type SpeechTask } from '../data/speech-tasks.js';
 import { scoreTask, type TaskScore } from '../eval/noss.js';
 import { olsEffects, type OlsEffect } from '../eval/ols.js';
@@ -31,6 +31,11 @@ export const speechBenchSchema = () =>
     seed: int('seed of the tasks, the random network and the supervised baseline', 0, { min: 0, max: 2 ** 31 - 1 }),
     tasks: strs(`built-in tasks (default: all of ${SPEECH_TASK_NAMES.join(', ')}; [] for none)`),
     manifests: strs('labelled audio manifests (CSV or JSONL: path, label, speaker, split), each one more task'),
+    manifestSpeakers: oneOf(
+      "how the manifests' speakers may share splits: disjoint (none in two splits), utterance (every speaker in every split, as speaker ID), intra (train and test within each speaker)",
+      ['disjoint', 'utterance', 'intra'],
+      'disjoint',
+    ),
     scale: num('size of the built-in tasks (× their default clip counts)', 1, { min: 0.05, max: 20 }),
     layer: str("layer of each run's network (default: the method's own choice; `selfsup speech-bench --help` lists them)"),
     sweep: bool("score every layer of the first run's network too (the layer sweep)", true),
@@ -54,6 +59,8 @@ export interface SpeechBenchResults {
   representations: Representation[];
   tasks: { name: string; summary: string; intraSpeaker: boolean; clips: number; classes: number; speakers: number }[];
   scores: BenchScore[];
+  /** Warnings about the tasks (e.g. a split with one speaker). */
+  warnings: string[];
   ols?: { reference: string; effects: OlsEffect[]; r2: number; dof: number };
   /** The layer sweep: layer names in network order and the representation of each. */
   sweep?: { run: string; layers: string[]; names: string[] };
@@ -66,14 +73,31 @@ async function tasksOf(c: SpeechBenchConfig): Promise<SpeechTask[]> {
   if (bad.length) throw new RangeError(`speech-bench: unknown tasks ${bad.join(', ')} (valid: ${SPEECH_TASK_NAMES.join(', ')})`);
   const tasks: SpeechTask[] = [];
   for (const name of names) tasks.push(await loadSpeechTask(name, { seed: c.seed, scale: c.scale }));
-  for (const path of c.manifests ?? []) tasks.push(manifestTask(path));
+  for (const path of c.manifests ?? []) tasks.push(manifestTask(path, { speakers: c.manifestSpeakers }));
   const seen = new Set<string>();
   for (const t of tasks) {
     if (seen.has(t.name)) throw new RangeError(`speech-bench: two tasks are named ${JSON.stringify(t.name)}`);
     seen.add(t.name);
   }
   if (!tasks.length) throw new RangeError('speech-bench: no tasks (give --tasks or --manifests)');
+  for (const w of taskWarnings(tasks)) console.error(`speech-bench: warning: ${w}`);
   return tasks;
+}
+
+/** What makes a task's scores fragile: a split of a speaker-disjoint task with a single speaker. */
+export function taskWarnings(tasks: readonly SpeechTask[]): string[] {
+  return tasks.flatMap((t) =>
+    t.intraSpeaker
+      ? []
+      : (['train', 'validation', 'test'] as const).flatMap((split) => {
+          const speakers = new Set(t.clips.filter((c) => c.split === split).map((c) => c.speaker));
+          return speakers.size === 1
+            ? [
+                `task ${t.name}: the ${split} split has one speaker (${[...speakers][0]}); its score measures that speaker only, and per-speaker normalisation there is per-split`,
+              ]
+            : [];
+        }),
+  );
 }
 
 /** The results saved in `out` by an earlier run of the same benchmark, or a fresh record. */
@@ -86,7 +110,7 @@ function resumeOrStart(out: string, runs: string[], c: SpeechBenchConfig, resume
       throw new Error(`speech-bench: ${path} was made with other runs or options; --resume continues only the same benchmark`);
     return saved;
   }
-  return { runs, config: c, representations: [], tasks: [], scores: [] };
+  return { runs, config: c, representations: [], tasks: [], scores: [], warnings: [] };
 }
 
 const pct = (v: number): string => (100 * v).toFixed(1);
@@ -130,6 +154,7 @@ export async function speechBench(
   mkdirSync(out, { recursive: true });
   const results = resumeOrStart(out, runs, c, o.resume ?? false);
   const save = (): void => writeFileAtomic(join(out, 'results.json'), JSON.stringify(results, null, 1) + '\n', 'speech-bench');
+  results.warnings = taskWarnings(tasks);
   results.tasks = tasks.map((t) => ({
     name: t.name,
     summary: t.summary,

@@ -32,6 +32,7 @@ export interface BenchReportInput {
   ols?: { reference: string; effects: { representation: string; effect: number; low: number; high: number }[]; r2: number; dof: number };
   /** The layer sweep: layer names in network order and the representation of each. */
   sweep?: { run: string; layers: string[]; names: string[] };
+  warnings?: string[];
 }
 
 const accuracyOf = (r: BenchReportInput, rep: string, task: string): number =>
@@ -112,7 +113,7 @@ function tableSection(r: BenchReportInput): Section {
     svg:
       `<table><thead><tr><th>Task</th><th>Classes</th><th>Speakers</th><th>Clips</th><th>Intra-speaker</th><th>What</th></tr></thead><tbody>${tasks.join('')}</tbody></table>` +
       `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`,
-    note: '',
+    note: (r.warnings ?? []).join(' '),
   };
 }
 

@@ -164,8 +164,8 @@ export class MelSpectrogram {
         padMode: c.padMode,
         onesided: true,
       });
-      const power = torch.viewAsReal(spec).pow(2).sum(-1); // |X|², [(B,) F, frames]
-      const mag = c.power === 2 ? power : power.pow(c.power / 2);
+      const abs = spec.abs(); // |X|, [(B,) F, frames]
+      const mag = c.power === 1 ? abs : abs.pow(c.power); // torchaudio's spectrogram: spec.abs().pow(power)
       const fb = this.filterbank.to({ dtype: wave.dtype, device: wave.device });
       const mel = torch.matmul(mag.transpose(-1, -2), fb).transpose(-1, -2); // [(B,) nMels, frames]
       return this.log ? mel.add(c.logOffset).log() : mel.contiguous();
