@@ -90,7 +90,8 @@ function installDataWithoutRoot(pkg) {
 }
 for (const pkg of Object.keys(DATA_PACKAGES)) installDataWithoutRoot(pkg);
 
-run('npm', ['ci', '--no-audit', '--no-fund']);
+// onnxruntime-node ships its CPU binaries; its install script would fetch CUDA providers from outside npm (.npmrc skips it too).
+run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
 run('npm', ['run', 'build']);
 console.log(`setup: done (libtorch from ${process.env.LIBTORCH ?? 'the system'}). Run \`npm test\`.`);
 if (!existsSync('/usr/bin/python3') || !hasPythonDeps())

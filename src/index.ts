@@ -10,3 +10,4 @@ export * as methods from './methods/index.js';
 export * as evaluation from './eval/index.js';
 export * as pipeline from './pipeline/index.js';
 export * as report from './report/index.js';
+export * as onnx from './export/onnx/index.js';

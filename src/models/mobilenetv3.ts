@@ -139,7 +139,8 @@ export class MobileNetV3 extends Module {
   /** The convolutional trunk, registered as `features` like torchvision's. */
   readonly trunk: Sequential;
   readonly classifier: Sequential | null;
-  private readonly globalPool: boolean;
+  /** Average-pools the last feature map (read by the ONNX export). */
+  readonly globalPool: boolean;
 
   constructor(arch: 'small' | 'large', o: MobileNetV3Options = {}) {
     super();

@@ -137,7 +137,8 @@ export class ResNet extends Module {
   readonly bn1: BatchNorm2d;
   readonly layers: Sequential[];
   readonly fc: TensorModule;
-  private readonly smallImageStem: boolean;
+  /** The 3×3 stride-1 stem without max-pool (read by the ONNX export). */
+  readonly smallImageStem: boolean;
 
   constructor(block: BlockType, depths: number[], o: ResNetOptions = {}) {
     super();

@@ -1,0 +1,4 @@
+/** ONNX export (deployment layer): the writer, the rules that map modules to operators, and the entry point. */
+export { exportOnnx, onnxReference, selfsupVersion, type OnnxExportOptions, type OnnxModel } from './export.js';
+export { OPSET, IR_VERSION, type ValueSpec } from './graph.js';
+export { supportedModules, rule, type At, type Rule } from './rules.js';

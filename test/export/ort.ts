@@ -1,0 +1,40 @@
+/** Runs an exported model in onnxruntime-node and compares it with libtorch (the ONNX parity tests). */
+import assert from 'node:assert/strict';
+import * as ort from 'onnxruntime-node';
+import { torch } from '../../src/index.js';
+import type { Module } from '../../src/nn/index.js';
+import { exportOnnx, onnxReference, type OnnxExportOptions } from '../../src/export/onnx/index.js';
+
+/** Runs ONNX `bytes` on x (float32) in onnxruntime-node on one thread: output name → { data, dims }. */
+export async function runOrt(bytes: Uint8Array, x: torch.Tensor): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const input = new ort.Tensor('float32', x.contiguous().data() as Float32Array, x.shape);
+    const out = await session.run({ [session.inputNames[0]]: input });
+    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims.map(Number) }]));
+  } finally {
+    await session.release();
+  }
+}
+
+/** Largest |onnxruntime − libtorch| over every output of `model` on x, and the outputs' largest |value|. */
+export async function maxDiff(model: Module, x: torch.Tensor, o: OnnxExportOptions): Promise<{ diff: number; scale: number }> {
+  const { bytes, outputs } = exportOnnx(model, o);
+  const got = await runOrt(bytes, x);
+  const want = onnxReference(model, x, o.layer);
+  assert.deepEqual(Object.keys(got).sort(), outputs.map((v) => v.name).sort(), 'output names');
+  let diff = 0;
+  let scale = 0;
+  for (const [name, t] of Object.entries(want)) {
+    const o2 = got[name];
+    assert.ok(o2, `onnxruntime gave no output ${name}`);
+    assert.deepEqual(o2.dims, t.shape, `${name}: shape`);
+    const w = t.contiguous().data() as Float32Array;
+    for (let i = 0; i < w.length; i++) {
+      assert.ok(Number.isFinite(o2.data[i]) && Number.isFinite(w[i]), `${name}[${i}]: finite`);
+      diff = Math.max(diff, Math.abs(o2.data[i] - w[i]));
+      scale = Math.max(scale, Math.abs(w[i]));
+    }
+  }
+  return { diff, scale };
+}
