@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `selfsup` command: pretrain, finetune, recipe, eval, text-eval, embed, views, speech-bench,
- * report, methods, datasets. Options come from a config file (--config, JSON
+ * export, report, methods, datasets. Options come from a config file (--config, JSON
  * or YAML) and flags (`--section.key value`, flags win); each command's options
  * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
  * lists them all with their defaults — including the chosen method's and data
@@ -24,6 +24,7 @@ import { DEFAULT_PITCH_MODEL, mainNote, pitchCsv, pitchOfFile } from '../pipelin
 import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport, writeStudyReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
+import { EXPORT_FORMATS, exportRun } from '../export/run.js';
 import { METHODS } from '../methods/registry.js';
 import { DATA_SETS } from '../data/registry.js';
 
@@ -248,6 +249,21 @@ export function program(argv: string[] = process.argv): Command {
       if (!opts.csv) process.stdout.write(pitchCsv(frames));
       const voiced = frames.filter((f) => f.voiced).length;
       console.error(`pitch: ${frames.length} frames, ${voiced} voiced; main note ${mainNote(frames) ?? 'none (no voiced frame)'}`);
+    });
+  p.command('export')
+    .description("a run's network as an ONNX file: the encoder (pretraining), classifier (fine-tuning), TRILL layer or SPICE heads")
+    .argument('<run>', 'run folder')
+    .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('onnx'))
+    .option('--output <file>', 'file to write (default: RUN/<what>.onnx)')
+    .option('--layer <name>', "TRILL runs: the layer to export (default: the run's method.layer)")
+    .action((dir: string, opts: { format: string; output?: string; layer?: string }) => {
+      const r = exportRun(dir, opts);
+      const shape = (v: { name: string; shape: (number | string)[] }): string => `${v.name} [${v.shape.join(', ')}]`;
+      console.log(r.file);
+      console.error(
+        `export: ${r.what} → ${r.inputs.map(shape).join(', ')} → ${r.outputs.map(shape).join(', ')}, ONNX opset ${r.metadata.opset}`,
+      );
+      for (const [k, v] of Object.entries(r.metadata)) console.error(`  ${k}: ${v}`);
     });
   p.command('report')
     .description('one self-contained HTML page with the charts of one or more runs')

@@ -189,6 +189,7 @@ export async function finetune(raw: Record<string, unknown>, out: string, o: { r
     if (result.interrupted) return;
     run.saveWeights(`encoder-${tag(fraction)}`, model.encoder);
     run.saveWeights('encoder', model.encoder);
+    run.saveWeights('classifier', model, { classes: JSON.stringify(train.classes) });
     const labels = subset.indices.length;
     for (const [split, set] of [['test', test] as const, ...shifted.map((s, i) => [`shifted:${dataTag(config.shifted[i])}`, s] as const)])
       run.log({ event: 'finetune', init: initName, fraction, labels, split, ...testMetrics(model, set) });

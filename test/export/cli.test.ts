@@ -1,0 +1,115 @@
+/**
+ * `selfsup export RUN --format onnx` on tiny real runs (SimCLR on Fashion-MNIST,
+ * then fine-tuning from it): the files decode as opset-17 models with a dynamic
+ * batch and the run's metadata, onnxruntime-node gives libtorch's outputs on
+ * real images, and the errors (no weights, a bad format) are one clear line.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import onnxProto from 'onnx-proto';
+import { torch, data } from '../../src/index.js';
+import { Classifier } from '../../src/models/classifier.js';
+import { createEncoder } from '../../src/models/encoders.js';
+import type { Module } from '../../src/nn/index.js';
+import { FASHION_MNIST_CLASSES } from '../../src/data/fashion-mnist.js';
+import { root } from '../helpers.js';
+import { runOrt } from './ort.js';
+
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const selfsup = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--method.head.out-dim', '16'];
+
+/** The decoded model: opset, input and output dims (a string for a dynamic one), metadata. */
+function decode(file: string) {
+  const m = onnxProto.onnx.ModelProto.decode(readFileSync(file));
+  const dims = (v: onnxProto.onnx.IValueInfoProto): (number | string)[] =>
+    v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+  return {
+    opset: Number(m.opsetImport[0].version),
+    input: dims(m.graph!.input![0]),
+    output: dims(m.graph!.output![0]),
+    metadata: Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value])),
+  };
+}
+
+/** Largest |onnxruntime − libtorch| of `model` on x. */
+async function diffOn(file: string, model: Module, x: torch.Tensor): Promise<number> {
+  const got = Object.values(await runOrt(readFileSync(file), x))[0].data;
+  const want = torch.noGrad(() => (model.forward(x) as torch.Tensor).data() as Float32Array);
+  assert.equal(got.length, want.length);
+  return want.reduce((m, w, i) => Math.max(m, Math.abs(w - got[i])), 0);
+}
+
+test('selfsup export: a pretraining run gives its encoder, a fine-tuning run its classifier, equal in onnxruntime', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-export-'));
+  const [pre, ft] = [join(dir, 'pre'), join(dir, 'ft')];
+  try {
+    const common = ['--data.limit', '128', '--train.epochs', '1', '--train.batch-size', '64', '--monitor.every', '100'];
+    const p = selfsup('pretrain', '--out', pre, ...common, '--monitor.train-limit', '64', '--monitor.test.limit', '64', ...tiny);
+    assert.equal(p.status, 0, p.stderr);
+    const fte = [
+      '--data.limit',
+      '100',
+      '--test.limit',
+      '50',
+      '--fractions',
+      '1',
+      '--epochs',
+      '1',
+      '--min-steps',
+      '4',
+      '--batch-size',
+      '25',
+    ];
+    const f = selfsup('finetune', '--out', ft, '--init', pre, ...fte);
+    assert.equal(f.status, 0, f.stderr);
+
+    const e = selfsup('export', pre, '--format', 'onnx');
+    assert.equal(e.status, 0, e.stderr);
+    assert.equal(e.stdout.trim(), join(pre, 'encoder.onnx'));
+    assert.match(e.stderr, /export: encoder → input \[batch, 1, 28, 28\] → output \[batch, 64\], ONNX opset 17/);
+    assert.match(e.stderr, /preprocessing":"pixel \/ 255/);
+    const enc = decode(join(pre, 'encoder.onnx'));
+    assert.deepEqual([enc.opset, enc.input, enc.output], [17, ['batch', 1, 28, 28], ['batch', 64]]);
+    assert.equal(enc.metadata.method, 'simclr');
+    assert.equal(JSON.parse(enc.metadata.input).preprocessing, 'pixel / 255 (no mean/std normalisation)');
+
+    const images = data.loadFashionMnist('test', { limit: 3 }).images.float().div(255); // [3, 1, 28, 28]
+    const encoder = createEncoder({ arch: 'resnet18', width: 0.125, smallStem: false, inChannels: 1 });
+    encoder.loadStateDict(torch.safetensors.loadFile(join(pre, 'encoder.safetensors')));
+    encoder.eval();
+    assert.ok((await diffOn(join(pre, 'encoder.onnx'), encoder, images)) <= 1e-4);
+
+    const out = join(dir, 'deploy', 'fashion.onnx');
+    mkdirSync(join(dir, 'deploy'));
+    const c = selfsup('export', ft, '--output', out);
+    assert.equal(c.status, 0, c.stderr);
+    const cls = decode(out);
+    assert.deepEqual(
+      [cls.input, cls.output],
+      [
+        ['batch', 1, 28, 28],
+        ['batch', 10],
+      ],
+    );
+    assert.deepEqual(JSON.parse(cls.metadata.classes), [...FASHION_MNIST_CLASSES]);
+    const classifier = new Classifier(encoder, 10);
+    classifier.loadStateDict(torch.safetensors.loadFile(join(ft, 'classifier.safetensors')));
+    classifier.eval();
+    assert.ok((await diffOn(out, classifier, images)) <= 1e-4);
+
+    copyFileSync(join(pre, 'config.json'), join(dir, 'config.json'));
+    const none = selfsup('export', dir);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr.trim(), /^selfsup: export: .* has no encoder.safetensors \(the trained encoder; has the run finished\?/);
+    assert.match(selfsup('export', pre, '--format', 'tflite').stderr, /argument 'tflite' is invalid. Allowed choices are onnx/);
+    assert.match(selfsup('export', join(dir, 'nothing')).stderr, /export: .*nothing holds no run \(no config.json\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
