@@ -29,7 +29,7 @@ export const speechBenchSchema = () =>
   z.strictObject({
     threads: int('libtorch threads (default: all cores)', undefined, { min: 1, max: 1024 }),
     seed: int('seed of the tasks, the random network and the supervised baseline', 0, { min: 0, max: 2 ** 31 - 1 }),
-    tasks: strs(`built-in tasks (default: all of ${SPEECH_TASK_NAMES.join(', ')}; [] for none)`),
+    tasks: strs(`built-in tasks (default: all of ${SPEECH_TASK_NAMES.join(', ')}; '' for none)`),
     manifests: strs('labelled audio manifests (CSV or JSONL: path, label, speaker, split), each one more task'),
     manifestSpeakers: oneOf(
       "how the manifests' speakers may share splits: disjoint (none in two splits), utterance (every speaker in every split, as speaker ID), intra (train and test within each speaker)",
@@ -37,7 +37,7 @@ export const speechBenchSchema = () =>
       'disjoint',
     ),
     scale: num('size of the built-in tasks (× their default clip counts)', 1, { min: 0.05, max: 20 }),
-    layer: str("layer of each run's network (default: the method's own choice; `selfsup speech-bench --help` lists them)"),
+    layer: str("layer of each run's network (TRILL: stage1…stage4, pooled, embedding; default: the run's `layer` option)"),
     sweep: bool("score every layer of the first run's network too (the layer sweep)", true),
     handcrafted: bool('score handcrafted features: log-mel and MFCC statistics', true),
     random: bool("score the first run's network with random weights", true),
