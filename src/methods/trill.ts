@@ -45,9 +45,9 @@ export const TRILL_OPTIONS = z.strictObject({
   normalize: bool('L2-normalise embeddings before the distances (FaceNet; bounds them so the margin has a scale)', true),
   hopSeconds: num('hop between the windows of a clip at embedding time', 0.5, { min: 0.01, max: 10 }),
   layer: oneOf(
-    'the layer `selfsup embed` and `selfsup speech-bench` read by default (the paper found an intermediate one best)',
+    'the layer `selfsup embed`, `export` and `speech-bench` read by default (stage4: the best of our layer sweep; the paper chose its layer19 by one)',
     ['stage1', 'stage2', 'stage3', 'stage4', 'pooled', 'embedding'],
-    'embedding',
+    'stage4',
   ),
 });
 export type TrillOptions = Config<typeof TRILL_OPTIONS>;
@@ -178,7 +178,7 @@ export class Trill extends AudioMethod<TrillNet> {
   /**
    * Per-window features [W, D] of a clip (16 kHz mono): its log-mel frames cut
    * into 96-frame windows every `hopSeconds` (default: the option), each read at
-   * `layer` (default 'embedding'; `layerNames` lists them), in eval mode. A clip
+   * `layer` (default: the `layer` option; `layerNames` lists them), in eval mode. A clip
    * shorter than 1 s is zero-padded to 16,000 samples (NOSS's front end does the
    * same), so it gives one window.
    */

@@ -72,8 +72,8 @@ test('speech-bench: every representation on real key clicks and a manifest task,
       'trill@stage1',
       'trill@stage2',
       'trill@stage3',
-      'trill@stage4',
       'trill@pooled',
+      'trill@embedding',
       'log-mel-stats',
       'mfcc-stats',
       'random-init',
@@ -81,8 +81,8 @@ test('speech-bench: every representation on real key clicks and a manifest task,
     ]);
     assert.deepEqual(
       r.representations.map((x) => x.dim),
-      [16, 128, 128, 128, 128, 32, 128, 80, 16, 16],
-      'dims: embedding, 32w per stage, 8w pooled, handcrafted',
+      [128, 128, 128, 128, 32, 16, 128, 80, 128, 128],
+      'dims: 32w per stage (the default layer is stage4), 8w pooled, the embedding, handcrafted',
     );
     assert.deepEqual(
       r.tasks.map((t) => [t.name, t.classes, t.clips]),
@@ -106,7 +106,8 @@ test('speech-bench: every representation on real key clicks and a manifest task,
     const table = speechBenchTable(r);
     assert.match(table, /\| trill \| [\d.]+ \| [\d.]+ \| 0 \(reference\) \|/);
     assert.deepEqual(r.sweep!.layers, ['stage1', 'stage2', 'stage3', 'stage4', 'pooled', 'embedding']);
-    assert.equal(r.sweep!.names[5], 'trill', 'the run at its own layer is that layer of the sweep');
+    assert.equal(r.sweep!.names[3], 'trill', 'the run at its own layer (stage4) is that layer of the sweep');
+    assert.equal(r.sweep!.names[5], 'trill@embedding');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     for (const id of ['task-accuracy', 'ols', 'layer-sweep', 'scores']) assert.ok(html.includes(`id="${id}"`), `report has ${id}`);
 
