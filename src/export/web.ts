@@ -107,11 +107,11 @@ async function writeGallery(e: Exportable, c: RunConfig, out: string, count: num
 
 /** Writes the page for run `dir` into `out` (created if missing). */
 export async function exportWeb(dir: string, out: string, o: ExportWebOptions = {}): Promise<ExportedWeb> {
-  const { e, config } = openRun(dir, o);
-  if (e.what !== 'classifier' && e.what !== 'encoder')
-    throw new Error(`export --web: ${dir} is a ${e.what} run; the page runs image encoders and classifiers only`);
   const gallery = checkCount(o.gallery, 200, 'gallery');
   const k = checkCount(o.k, 5, 'k');
+  const { e, config } = openRun(dir, o);
+  if (e.what !== 'classifier' && e.what !== 'encoder')
+    throw new Error(`export --web: ${dir} exports ${e.what}; the page runs image encoders and classifiers only (not audio runs yet)`);
   mkdirSync(join(out, 'ort'), { recursive: true });
   const written = writeOnnx(e, join(out, 'model.onnx'));
   const input = JSON.parse(e.metadata.input) as { preprocessing: string };
