@@ -8,7 +8,7 @@
  * set's own (`selfsup pretrain --method byol --help`). Every run writes a run
  * folder (src/train/run-dir.ts).
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { basename, join } from 'node:path';
 import { flagFields, flagHelp, flagName, mergeFlags, parseConfig, readConfigFile, type z } from '../config/schema.js';
 import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/evaluate.js';
@@ -25,6 +25,7 @@ import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport, writeStudyReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
 import { EXPORT_FORMATS, exportRun } from '../export/run.js';
+import { exportWeb } from '../export/web.js';
 import { METHODS } from '../methods/registry.js';
 import { DATA_SETS } from '../data/registry.js';
 
@@ -103,6 +104,13 @@ function savedConfig(schemaOf: SchemaOf, opts: Opts): Record<string, unknown> {
     ...saved
   } = new RunDir(opts.out!, { resume: true }).readConfig();
   return parseConfig(schemaOf(peekIn(saved)), saved, join(opts.out!, 'config.json')) as Record<string, unknown>;
+}
+
+/** Commander's parser of a positive integer option. */
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return n;
 }
 
 const outOption = (cmd: Command, what: string): Command =>
@@ -256,14 +264,21 @@ export function program(argv: string[] = process.argv): Command {
     .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('onnx'))
     .option('--output <file>', 'file to write (default: RUN/<what>.onnx)')
     .option('--layer <name>', "TRILL runs: the layer to export (default: the run's method.layer)")
-    .action((dir: string, opts: { format: string; output?: string; layer?: string }) => {
-      const r = exportRun(dir, opts);
+    .option('--web <dir>', 'write a static page that runs the model in the browser (onnxruntime-web) into this folder')
+    .option('--gallery <n>', '--web, encoders: test images embedded as the gallery of nearest neighbours', positiveInt, 200)
+    .action(async (dir: string, opts: { format: string; output?: string; layer?: string; web?: string; gallery: number }) => {
+      if (opts.web !== undefined && opts.output !== undefined) throw new Error('export: --web writes OUT/model.onnx; leave out --output');
+      const r = opts.web === undefined ? exportRun(dir, opts) : await exportWeb(dir, opts.web, opts);
       const shape = (v: { name: string; shape: (number | string)[] }): string => `${v.name} [${v.shape.join(', ')}]`;
       console.log(r.file);
       console.error(
         `export: ${r.what} → ${r.inputs.map(shape).join(', ')} → ${r.outputs.map(shape).join(', ')}, ONNX opset ${r.metadata.opset}`,
       );
       for (const [k, v] of Object.entries(r.metadata)) console.error(`  ${k}: ${v}`);
+      if (opts.web !== undefined)
+        console.error(
+          `export: the page is in ${opts.web}; serve the folder with any static file server (python3 -m http.server -d ${opts.web})`,
+        );
     });
   p.command('report')
     .description('one self-contained HTML page with the charts of one or more runs')

@@ -39,7 +39,7 @@ export interface ExportedRun extends Omit<OnnxModel, 'bytes'> {
   what: string;
 }
 
-interface RunConfig {
+export interface RunConfig {
   command?: string;
   modality?: string;
   name?: string;
@@ -48,10 +48,12 @@ interface RunConfig {
   inChannels?: number;
   imageSize?: number;
   initName?: string;
+  data?: { name: string } & Record<string, unknown>;
+  monitor?: { test?: { name: string } & Record<string, unknown> };
 }
 
 /** A network, its input shape, what it is, and metadata describing its input. */
-interface Exportable {
+export interface Exportable {
   model: Module;
   inputShape: number[];
   what: string;
@@ -125,11 +127,8 @@ function audioRun(dir: string, o: ExportRunOptions): Exportable {
   throw new Error(`export: the audio method ${method.constructor.name} of ${dir} has no exportable network (trill and spice do)`);
 }
 
-/** Exports run `dir`'s network; the file is written atomically. */
-export function exportRun(dir: string, o: ExportRunOptions = {}): ExportedRun {
-  const format = o.format ?? 'onnx';
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
-    throw new RangeError(`export: unknown format ${JSON.stringify(format)} (valid: ${EXPORT_FORMATS.join(', ')})`);
+/** Run `dir`'s network in eval mode, ready to export, and the run's config. */
+export function openRun(dir: string, o: Pick<ExportRunOptions, 'layer'> = {}): { e: Exportable; config: RunConfig } {
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) throw new Error(`export: ${dir} holds no run (no config.json)`);
   const c = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
@@ -137,9 +136,22 @@ export function exportRun(dir: string, o: ExportRunOptions = {}): ExportedRun {
   if (o.layer !== undefined && c.method?.name !== 'trill') throw new RangeError(`export: layer applies to TRILL runs only`);
   const e = c.modality === 'audio' ? audioRun(dir, o) : imageRun(dir, c, configPath);
   e.model.eval();
-  const metadata = { ...e.metadata, run: c.name ?? dir, exported: e.what };
-  const { bytes, ...rest } = exportOnnx(e.model, { inputShape: e.inputShape, layer: e.layer, name: e.what, metadata });
-  const file = o.output ?? join(dir, `${e.what}.onnx`);
+  e.metadata = { ...e.metadata, run: c.name ?? dir, exported: e.what };
+  return { e, config: c };
+}
+
+/** Writes an opened run's network to `file` (atomically) as ONNX. */
+export function writeOnnx(e: Exportable, file: string): ExportedRun {
+  const { bytes, ...rest } = exportOnnx(e.model, { inputShape: e.inputShape, layer: e.layer, name: e.what, metadata: e.metadata });
   writeFileAtomic(file, bytes, 'export');
   return { file, what: e.what, ...rest };
+}
+
+/** Exports run `dir`'s network; the file is written atomically. */
+export function exportRun(dir: string, o: ExportRunOptions = {}): ExportedRun {
+  const format = o.format ?? 'onnx';
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new RangeError(`export: unknown format ${JSON.stringify(format)} (valid: ${EXPORT_FORMATS.join(', ')})`);
+  const { e } = openRun(dir, o);
+  return writeOnnx(e, o.output ?? join(dir, `${e.what}.onnx`));
 }

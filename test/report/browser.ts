@@ -23,8 +23,9 @@ const ARGS = [
 ];
 
 /**
- * Loads the file `path` in Chromium, runs `fn(page, requests)` (requests: every
- * URL the page asked for), then closes the browser and removes its profile.
+ * Loads the file `path` (or an http: URL) in Chromium, runs `fn(page, requests)`
+ * (requests: every URL the page asked for), then closes the browser and
+ * removes its profile.
  */
 export async function withPage<T>(path: string, fn: (page: Page, requests: string[]) => Promise<T>): Promise<T> {
   assert.ok(
@@ -42,7 +43,7 @@ export async function withPage<T>(path: string, fn: (page: Page, requests: strin
     const page = await context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
-    await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+    await page.goto(/^http:/.test(path) ? path : pathToFileURL(path).href, { waitUntil: 'load' });
     return await fn(page, requests);
   } finally {
     await context.close();
