@@ -6,7 +6,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +15,8 @@ import { Classifier } from '../../src/models/classifier.js';
 import { createEncoder } from '../../src/models/encoders.js';
 import type { Module } from '../../src/nn/index.js';
 import { FASHION_MNIST_CLASSES } from '../../src/data/fashion-mnist.js';
-import { root } from '../helpers.js';
 import { runOrt } from './ort.js';
-
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
-const selfsup = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
-  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--method.head.out-dim', '16'];
+import { selfsup, tinyRuns } from './runs.js';
 
 /** The decoded model: opset, input and output dims (a string for a dynamic one), metadata. */
 function decode(file: string) {
@@ -49,25 +43,7 @@ test('selfsup export: a pretraining run gives its encoder, a fine-tuning run its
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-export-'));
   const [pre, ft] = [join(dir, 'pre'), join(dir, 'ft')];
   try {
-    const common = ['--data.limit', '128', '--train.epochs', '1', '--train.batch-size', '64', '--monitor.every', '100'];
-    const p = selfsup('pretrain', '--out', pre, ...common, '--monitor.train-limit', '64', '--monitor.test.limit', '64', ...tiny);
-    assert.equal(p.status, 0, p.stderr);
-    const fte = [
-      '--data.limit',
-      '100',
-      '--test.limit',
-      '50',
-      '--fractions',
-      '1',
-      '--epochs',
-      '1',
-      '--min-steps',
-      '4',
-      '--batch-size',
-      '25',
-    ];
-    const f = selfsup('finetune', '--out', ft, '--init', pre, ...fte);
-    assert.equal(f.status, 0, f.stderr);
+    tinyRuns(pre, ft);
 
     const e = selfsup('export', pre, '--format', 'onnx');
     assert.equal(e.status, 0, e.stderr);

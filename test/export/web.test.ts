@@ -8,7 +8,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,13 +16,9 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { torch, data } from '../../src/index.js';
 import { encodePng } from '../../src/views/grid.js';
-import { root } from '../helpers.js';
 import { withPage } from '../report/browser.js';
 import { runOrt } from './ort.js';
-
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
-const selfsup = (...args: string[]): { status: number | null; stdout: string; stderr: string } =>
-  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+import { selfsup, tinyRuns } from './runs.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -104,27 +99,7 @@ test('selfsup export --web: the page in Chromium gives onnxruntime-node’s embe
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-web-'));
   const [pre, ft] = [join(dir, 'pre'), join(dir, 'ft')];
   try {
-    const tiny = ['--model.width', '0.125', '--model.small-stem', 'false', '--method.head.out-dim', '16'];
-    const common = ['--data.limit', '128', '--train.epochs', '1', '--train.batch-size', '64', '--monitor.every', '100'];
-    assert.equal(
-      selfsup('pretrain', '--out', pre, ...common, '--monitor.train-limit', '64', '--monitor.test.limit', '64', ...tiny).status,
-      0,
-    );
-    const fte = [
-      '--data.limit',
-      '100',
-      '--test.limit',
-      '50',
-      '--fractions',
-      '1',
-      '--epochs',
-      '1',
-      '--min-steps',
-      '4',
-      '--batch-size',
-      '25',
-    ];
-    assert.equal(selfsup('finetune', '--out', ft, '--init', pre, ...fte).status, 0);
+    tinyRuns(pre, ft);
     const site = join(dir, 'site');
     const e = selfsup('export', pre, '--web', join(site, 'pre'), '--gallery', '100');
     assert.equal(e.status, 0, e.stderr);

@@ -16,6 +16,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from nets import randomize_batch_norm
 
 SIGMA = 1 / (24 * math.log2(2 ** (190 / 24)))  # Q = 24, F_max = 190 bins: sigma = 1/190
 NET = dict(bins=128, width=4, decoderWidth=4, hidden=8)
@@ -128,13 +129,7 @@ def make_losses(g):
 
 def make_net(g):
     net = SpiceNet(**NET)
-    with torch.no_grad():
-        for m in net.modules():
-            if isinstance(m, nn.BatchNorm1d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.2, 0.2)
-                m.running_mean.uniform_(-0.2, 0.2)
-                m.running_var.uniform_(0.5, 1.5)
+    randomize_batch_norm(net, nn.BatchNorm1d)
     for key, t in net.state_dict().items():
         g.put(f"net.sd.{key}", t)
     x = g.put("net.x", torch.rand(4, NET["bins"]))  # |CQT|-like: non-negative

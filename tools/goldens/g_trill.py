@@ -17,6 +17,7 @@ in float32 under `net.sd.`, outputs computed in float64 (eval and train mode).
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from nets import randomize_batch_norm
 
 MINING = ["semi-hard", "hard", "random", "all"]
 GROUPS = [0, 0, 1, 1, 2, 3]
@@ -131,13 +132,7 @@ class TrillNet(nn.Module):
 
 def make_net(g):
     net = TrillNet(**NET)
-    with torch.no_grad():
-        for m in net.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.uniform_(-0.2, 0.2)
-                m.running_mean.uniform_(-0.2, 0.2)
-                m.running_var.uniform_(0.5, 1.5)
+    randomize_batch_norm(net, nn.BatchNorm2d)
     for key, t in net.state_dict().items():
         g.put(f"net.sd.{key}", t)
     x = g.put("net.x", torch.randn(3, 1, 96, 64) - 4)  # log-mel-like: log(mel + 0.001) sits around -4

@@ -218,15 +218,7 @@ function growTree(g: Growth, w: Float64Array, rand: () => number): Tree {
       [start, lo, left],
       [lo, end, right],
     ] as const) {
-      side[node] = feature.length;
-      const addNode = (): number => {
-        feature.push(-1);
-        threshold.push(0);
-        left.push(-1);
-        right.push(-1);
-        return feature.length - 1;
-      };
-      addNode();
+      side[node] = addNode();
       stack.push([s, e, side[node]]);
     }
   }
