@@ -24,7 +24,7 @@ import { DEFAULT_PITCH_MODEL, mainNote, pitchCsv, pitchOfFile } from '../pipelin
 import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport, writeStudyReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
-import { EXPORT_FORMATS, exportRun } from '../export/run.js';
+import { DEFAULT_CALIBRATION, EXPORT_FORMATS, exportRun } from '../export/run.js';
 import { METHODS } from '../methods/registry.js';
 import { DATA_SETS } from '../data/registry.js';
 
@@ -256,13 +256,24 @@ export function program(argv: string[] = process.argv): Command {
     .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('onnx'))
     .option('--output <file>', 'file to write (default: RUN/<what>.onnx)')
     .option('--layer <name>', "TRILL runs: the layer to export (default: the run's method.layer)")
-    .action((dir: string, opts: { format: string; output?: string; layer?: string }) => {
-      const r = exportRun(dir, opts);
+    .option(
+      '--int8',
+      'int8 post-training quantization (QDQ: per-channel int8 weights, calibrated uint8 activations); default file RUN/<what>.int8.onnx',
+    )
+    .option(
+      '--calibration <n>',
+      `--int8: unlabelled inputs of the run's data set that calibrate the activations (default ${DEFAULT_CALIBRATION})`,
+      Number,
+    )
+    .action(async (dir: string, opts: { format: string; output?: string; layer?: string; int8?: boolean; calibration?: number }) => {
+      const r = await exportRun(dir, opts);
       const shape = (v: { name: string; shape: (number | string)[] }): string => `${v.name} [${v.shape.join(', ')}]`;
       console.log(r.file);
       console.error(
         `export: ${r.what} → ${r.inputs.map(shape).join(', ')} → ${r.outputs.map(shape).join(', ')}, ONNX opset ${r.metadata.opset}`,
       );
+      if (r.floatSize)
+        console.error(`export: int8 ${r.size} bytes, ${(r.size / r.floatSize).toFixed(3)} of the float model's ${r.floatSize}`);
       for (const [k, v] of Object.entries(r.metadata)) console.error(`  ${k}: ${v}`);
     });
   p.command('report')

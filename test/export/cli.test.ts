@@ -2,7 +2,8 @@
  * `selfsup export RUN --format onnx` on tiny real runs (SimCLR on Fashion-MNIST,
  * then fine-tuning from it): the files decode as opset-17 models with a dynamic
  * batch and the run's metadata, onnxruntime-node gives libtorch's outputs on
- * real images, and the errors (no weights, a bad format) are one clear line.
+ * real images, `--int8` writes a quantized classifier close to the float one,
+ * and the errors (no weights, a bad format, a bad calibration) are one clear line.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,6 +103,30 @@ test('selfsup export: a pretraining run gives its encoder, a fine-tuning run its
     classifier.loadStateDict(torch.safetensors.loadFile(join(ft, 'classifier.safetensors')));
     classifier.eval();
     assert.ok((await diffOn(out, classifier, images)) <= 1e-4);
+
+    const i8 = selfsup('export', ft, '--int8', '--calibration', '50');
+    assert.equal(i8.status, 0, i8.stderr);
+    assert.equal(i8.stdout.trim(), join(ft, 'classifier.int8.onnx'));
+    const [size, ratio] = i8.stderr
+      .match(/export: int8 (\d+) bytes, (0\.\d+) of the float model's \d+/)!
+      .slice(1)
+      .map(Number);
+    assert.ok(ratio < 0.35 && size === readFileSync(join(ft, 'classifier.int8.onnx')).length, i8.stderr);
+    const quantized = decode(join(ft, 'classifier.int8.onnx'));
+    assert.deepEqual(JSON.parse(cls.metadata.classes), JSON.parse(quantized.metadata.classes));
+    assert.equal(JSON.parse(quantized.metadata.quantization).calibration, 50);
+    const logits = torch.noGrad(() => classifier.forward(images).data() as Float32Array); // [3, 10]
+    const int8 = Object.values(await runOrt(readFileSync(join(ft, 'classifier.int8.onnx')), images))[0].data;
+    const scale = logits.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    assert.ok(
+      logits.every((v, i) => Math.abs(v - int8[i]) <= 0.05 * scale),
+      `int8 ${[...int8]} vs float ${[...logits]}`,
+    );
+    assert.match(selfsup('export', ft, '--calibration', '5').stderr, /export: calibration applies with int8 only/);
+    assert.match(
+      selfsup('export', ft, '--int8', '--calibration', '0').stderr,
+      /export: expected calibration as a positive integer but received 0/,
+    );
 
     copyFileSync(join(pre, 'config.json'), join(dir, 'config.json'));
     const none = selfsup('export', dir);
