@@ -67,8 +67,8 @@ async function time(calls: Record<Side, Call>, rounds: number, per: number, warm
 }
 
 async function main(): Promise<void> {
-  const args = startBench('deploy', `batch 1, onnxruntime-node ${ort.env.versions.common}`);
-  if (args.threads !== 1) torch.setNumThreads(1);
+  const args = startBench('deploy', `but every side runs on one thread; batch 1, onnxruntime-node ${ort.env.versions.common}`);
+  torch.setNumThreads(1);
   const [rounds, warmup] = [args.alternations, args.quick ? 3 : 10];
   const per = args.quick ? 10 : Math.ceil(200 / rounds);
   const rows: string[] = [];
