@@ -141,8 +141,9 @@ export interface QdqSummary {
 
 /**
  * Rewrites the graph with Q/DQ pairs for `ranges` (activation → calibrated range)
- * and int8 weights / int32 biases for every Conv and Gemm; float initializers no
- * node reads any more are dropped.
+ * and int8 weights / int32 biases for every Conv and Gemm (but the second user of
+ * a tied weight, which keeps it float); float initializers no node reads any
+ * more are dropped.
  */
 export function rewrite(g: onnxProto.onnx.IGraphProto, nodes: Node[], floats: Map<string, Floats>, ranges: Map<string, Range>): QdqSummary {
   const initializers: Tensor[] = [];
@@ -169,10 +170,12 @@ export function rewrite(g: onnxProto.onnx.IGraphProto, nodes: Node[], floats: Ma
     pairs.set(x, [q, dq(`${x}.dequantized`, [`${x}.quantized`, s, z])]);
   }
   let quantizedNodes = 0;
+  const shared = new Set<string>();
   for (const n of nodes) {
     const w = floats.get(n.input![1]);
     const sx = scales.get(n.input![0]);
-    if (!QUANTIZED_OPS.has(n.opType!) || !w || sx === undefined) continue;
+    if (!QUANTIZED_OPS.has(n.opType!) || !w || sx === undefined || n.input!.slice(1).some((v) => shared.has(v))) continue; // a weight tied to another node's stays float
+    n.input!.slice(1).forEach((v) => shared.add(v));
     const axis = n.opType === 'Gemm' && attr(n, 'transB', 0) === 0 ? 1 : 0;
     const { q, scales: sw } = quantizeWeight(w, axis);
     const name = n.input![1];
