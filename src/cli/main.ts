@@ -24,7 +24,7 @@ import { DEFAULT_PITCH_MODEL, mainNote, pitchCsv, pitchOfFile } from '../pipelin
 import { peekIn, type Peek } from '../pipeline/common.js';
 import { writeReport, writeStudyReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
-import { EXPORT_FORMATS, exportRun } from '../export/run.js';
+import { DEFAULT_CALIBRATION, EXPORT_FORMATS, exportRun } from '../export/run.js';
 import { exportWeb } from '../export/web.js';
 import { METHODS } from '../methods/registry.js';
 import { DATA_SETS } from '../data/registry.js';
@@ -266,20 +266,37 @@ export function program(argv: string[] = process.argv): Command {
     .option('--layer <name>', "TRILL runs: the layer to export (default: the run's method.layer)")
     .option('--web <dir>', 'write a static page that runs the model in the browser (onnxruntime-web) into this folder')
     .option('--gallery <n>', '--web, encoders: test images embedded as the gallery of nearest neighbours', positiveInt, 200)
-    .action(async (dir: string, opts: { format: string; output?: string; layer?: string; web?: string; gallery: number }) => {
-      if (opts.web !== undefined && opts.output !== undefined) throw new Error('export: --web writes OUT/model.onnx; leave out --output');
-      const r = opts.web === undefined ? exportRun(dir, opts) : await exportWeb(dir, opts.web, opts);
-      const shape = (v: { name: string; shape: (number | string)[] }): string => `${v.name} [${v.shape.join(', ')}]`;
-      console.log(r.file);
-      console.error(
-        `export: ${r.what} → ${r.inputs.map(shape).join(', ')} → ${r.outputs.map(shape).join(', ')}, ONNX opset ${r.metadata.opset}`,
-      );
-      for (const [k, v] of Object.entries(r.metadata)) console.error(`  ${k}: ${v}`);
-      if (opts.web !== undefined)
+    .option(
+      '--int8',
+      'int8 post-training quantization (QDQ: per-channel int8 weights, calibrated uint8 activations); default file RUN/<what>.int8.onnx',
+    )
+    .option(
+      '--calibration <n>',
+      `--int8: unlabelled inputs of the run's data set that calibrate the activations (default ${DEFAULT_CALIBRATION})`,
+      Number,
+    )
+    .action(
+      async (
+        dir: string,
+        opts: { format: string; output?: string; layer?: string; web?: string; gallery: number; int8?: boolean; calibration?: number },
+      ) => {
+        if (opts.web !== undefined && opts.output !== undefined) throw new Error('export: --web writes OUT/model.onnx; leave out --output');
+        if (opts.web !== undefined && opts.int8) throw new Error('export: --web ships the float model; leave out --int8');
+        const r = opts.web === undefined ? await exportRun(dir, opts) : await exportWeb(dir, opts.web, opts);
+        const shape = (v: { name: string; shape: (number | string)[] }): string => `${v.name} [${v.shape.join(', ')}]`;
+        console.log(r.file);
         console.error(
-          `export: the page is in ${opts.web}; serve the folder with any static file server (python3 -m http.server -d ${opts.web})`,
+          `export: ${r.what} → ${r.inputs.map(shape).join(', ')} → ${r.outputs.map(shape).join(', ')}, ONNX opset ${r.metadata.opset}`,
         );
-    });
+        if (r.floatSize)
+          console.error(`export: int8 ${r.size} bytes, ${(r.size / r.floatSize).toFixed(3)} of the float model's ${r.floatSize}`);
+        for (const [k, v] of Object.entries(r.metadata)) console.error(`  ${k}: ${v}`);
+        if (opts.web !== undefined)
+          console.error(
+            `export: the page is in ${opts.web}; serve the folder with any static file server (python3 -m http.server -d ${opts.web})`,
+          );
+      },
+    );
   p.command('report')
     .description('one self-contained HTML page with the charts of one or more runs')
     .argument('<runs...>', 'run folders')

@@ -4,7 +4,9 @@
  * encoder (x [N, C, S, S] → features), fine-tuning runs their classifier
  * (→ logits over `classes`), TRILL runs their network at a named layer
  * (log-mel windows [N, 1, 96, 64] → features), SPICE runs their pitch and
- * confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)).
+ * confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)). With `int8`, the file
+ * is the int8 QDQ model (./onnx/quantize.ts) calibrated on `calibration`
+ * unlabelled inputs of the run's own data set.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +21,9 @@ import { Spice } from '../methods/spice.js';
 import { TRILL_FRONTEND } from '../views/audio/mel.js';
 import { SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { exportOnnx, type OnnxModel } from './onnx/index.js';
+import { loadAudioSet, loadImageSet } from '../data/registry.js';
+import { toInput } from '../pipeline/common.js';
+import { exportOnnx, quantizeOnnx, type OnnxModel } from './onnx/index.js';
 
 export const EXPORT_FORMATS = ['onnx'] as const;
 
@@ -30,13 +34,24 @@ export interface ExportRunOptions {
   output?: string;
   /** TRILL runs: the layer exported. Default the run's `method.layer`. */
   layer?: string;
+  /** Write the int8 QDQ model (default file RUN/<what>.int8.onnx) instead of the float one. */
+  int8?: boolean;
+  /** int8: how many unlabelled inputs of the run's data set calibrate the activations. Default 256. */
+  calibration?: number;
 }
+
+/** The default number of calibration inputs of an int8 export. */
+export const DEFAULT_CALIBRATION = 256;
 
 export interface ExportedRun extends Omit<OnnxModel, 'bytes'> {
   /** The file written. */
   file: string;
   /** What was exported: encoder, classifier, trill-<layer> or spice. */
   what: string;
+  /** Bytes written. */
+  size: number;
+  /** int8: the float model's size in bytes, for the ratio. */
+  floatSize?: number;
 }
 
 export interface RunConfig {
@@ -59,7 +74,26 @@ export interface Exportable {
   what: string;
   layer?: string;
   metadata: Record<string, string>;
+  /** Up to `n` unlabelled inputs [n, …inputShape] of the run's data set, spread over it. */
+  calibration(n: number): Promise<torch.Tensor>;
 }
+
+/** `n` rows of x [M, …] at evenly spaced indices (all of them when M ≤ n). */
+const spread = (x: torch.Tensor, n: number): torch.Tensor => {
+  const m = x.shape[0];
+  if (m <= n) return x;
+  const idx = torch.tensor(
+    Float64Array.from({ length: n }, (_, i) => Math.floor((i * m) / n)),
+    { dtype: 'int64' },
+  );
+  return x.indexSelect(0, idx);
+};
+
+/** The run's data set as saved in its config. */
+const dataOf = (c: RunConfig, dir: string): { name: string } & Record<string, unknown> => {
+  if (!c.data?.name) throw new Error(`export: ${dir}/config.json names no data set to calibrate on`);
+  return c.data;
+};
 
 const weightsOf = (dir: string, file: string, what: string): string => {
   const path = join(dir, file);
@@ -78,6 +112,7 @@ function imageInput(c: RunConfig, configPath: string): { shape: number[]; metada
 
 function imageRun(dir: string, c: RunConfig, configPath: string): Exportable {
   const { shape, metadata } = imageInput(c, configPath);
+  const calibration = async (n: number): Promise<torch.Tensor> => toInput(spread((await loadImageSet(dataOf(c, dir))).images, n));
   if (c.command === 'finetune') {
     const path = weightsOf(dir, 'classifier.safetensors', 'the fine-tuned classifier');
     const { tensors, metadata: saved } = torch.safetensors.loadFileWithMetadata(path);
@@ -85,15 +120,21 @@ function imageRun(dir: string, c: RunConfig, configPath: string): Exportable {
     if (classes === undefined) throw new Error(`export: ${path} names no classes in its metadata`);
     const model = new Classifier(makeEncoder(c.model!, c.inChannels!), (JSON.parse(classes) as string[]).length);
     torch.scope(() => model.loadStateDict(tensors, true, path));
-    return { model, inputShape: shape, what: 'classifier', metadata: { ...metadata, method: `finetune from ${c.initName}`, classes } };
+    return {
+      model,
+      inputShape: shape,
+      what: 'classifier',
+      metadata: { ...metadata, method: `finetune from ${c.initName}`, classes },
+      calibration,
+    };
   }
   const path = weightsOf(dir, 'encoder.safetensors', 'the trained encoder');
   const model = makeEncoder(c.model!, c.inChannels!);
   torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(path), true, path));
-  return { model, inputShape: shape, what: 'encoder', metadata: { ...metadata, method: c.method?.name ?? 'unknown' } };
+  return { model, inputShape: shape, what: 'encoder', metadata: { ...metadata, method: c.method?.name ?? 'unknown' }, calibration };
 }
 
-function audioRun(dir: string, o: ExportRunOptions): Exportable {
+function audioRun(dir: string, c: RunConfig, o: ExportRunOptions): Exportable {
   const method = audioMethodOfRun(dir);
   if (method instanceof Trill) {
     const layer = o.layer ?? method.defaultLayer;
@@ -109,6 +150,11 @@ function audioRun(dir: string, o: ExportRunOptions): Exportable {
       what: `trill-${layer}`,
       layer,
       metadata: { method: 'trill', layer, input: JSON.stringify(input) },
+      calibration: async (n) => {
+        const { items } = method.prepare((await loadAudioSet(dataOf(c, dir))).tracks); // [M, L, 64] log-mel frames
+        const k = Math.floor(items.shape[1] / TRILL_WINDOW.frames);
+        return spread(items.narrow(1, 0, k * TRILL_WINDOW.frames).reshape([-1, 1, TRILL_WINDOW.frames, TRILL_WINDOW.mels]), n); // [n, 1, 96, 64]
+      },
     };
   }
   if (method instanceof Spice) {
@@ -122,7 +168,16 @@ function audioRun(dir: string, o: ExportRunOptions): Exportable {
         slice: `${bins} consecutive bins of the ${SPICE_CQT.nBins}`,
       },
     };
-    return { model: method.net, inputShape: [bins], what: 'spice', metadata: { method: 'spice', input: JSON.stringify(input) } };
+    const calibration = (): Promise<torch.Tensor> => {
+      throw new Error('export: int8 export of SPICE runs is not supported yet (export the float model)');
+    };
+    return {
+      model: method.net,
+      inputShape: [bins],
+      what: 'spice',
+      metadata: { method: 'spice', input: JSON.stringify(input) },
+      calibration,
+    };
   }
   throw new Error(`export: the audio method ${method.constructor.name} of ${dir} has no exportable network (trill and spice do)`);
 }
@@ -134,7 +189,7 @@ export function openRun(dir: string, o: Pick<ExportRunOptions, 'layer'> = {}): {
   const c = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
   if (c.modality === 'text') throw new Error(`export: ${dir} is a text run; its encoder is not exported to ONNX yet`);
   if (o.layer !== undefined && c.method?.name !== 'trill') throw new RangeError(`export: layer applies to TRILL runs only`);
-  const e = c.modality === 'audio' ? audioRun(dir, o) : imageRun(dir, c, configPath);
+  const e = c.modality === 'audio' ? audioRun(dir, c, o) : imageRun(dir, c, configPath);
   e.model.eval();
   e.metadata = { ...e.metadata, run: c.name ?? dir, exported: e.what };
   return { e, config: c };
@@ -144,14 +199,24 @@ export function openRun(dir: string, o: Pick<ExportRunOptions, 'layer'> = {}): {
 export function writeOnnx(e: Exportable, file: string): ExportedRun {
   const { bytes, ...rest } = exportOnnx(e.model, { inputShape: e.inputShape, layer: e.layer, name: e.what, metadata: e.metadata });
   writeFileAtomic(file, bytes, 'export');
-  return { file, what: e.what, ...rest };
+  return { file, what: e.what, ...rest, size: bytes.length };
 }
 
-/** Exports run `dir`'s network; the file is written atomically. */
-export function exportRun(dir: string, o: ExportRunOptions = {}): ExportedRun {
+/** Exports run `dir`'s network (with `int8`, quantized); the file is written atomically. */
+export async function exportRun(dir: string, o: ExportRunOptions = {}): Promise<ExportedRun> {
   const format = o.format ?? 'onnx';
   if (!(EXPORT_FORMATS as readonly string[]).includes(format))
     throw new RangeError(`export: unknown format ${JSON.stringify(format)} (valid: ${EXPORT_FORMATS.join(', ')})`);
+  const n = o.calibration ?? DEFAULT_CALIBRATION;
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`export: expected calibration as a positive integer but received ${o.calibration}`);
+  if (o.calibration !== undefined && !o.int8) throw new RangeError('export: calibration applies with int8 only');
   const { e } = openRun(dir, o);
-  return writeOnnx(e, o.output ?? join(dir, `${e.what}.onnx`));
+  const file = o.output ?? join(dir, `${e.what}${o.int8 ? '.int8' : ''}.onnx`);
+  if (!o.int8) return writeOnnx(e, file);
+  const float = exportOnnx(e.model, { inputShape: e.inputShape, layer: e.layer, name: e.what, metadata: e.metadata });
+  const { bytes: _, ...rest } = float;
+  const q = await quantizeOnnx(float.bytes, { calibration: await e.calibration(n) });
+  writeFileAtomic(file, q.bytes, 'export');
+  return { file, what: e.what, ...rest, metadata: q.metadata, size: q.bytes.length, floatSize: float.bytes.length };
 }
