@@ -41,13 +41,14 @@ const CASES: Record<string, { config: Record<string, unknown>; check(run: string
   trill: {
     config: {
       method: { name: 'trill', width: 4, embeddingDim: 16, tauSeconds: 0.5 },
-      data: { clips: 6, seconds: 3 }, // the method's default set, speech: 2 items of 1.46 s per clip
+      data: { clips: 6, seconds: 3, real: false }, // the method's default set, speech-pool: 2 items of 1.46 s per clip
       train: { steps: 4, batchSize: 8, logEvery: 1 },
     },
     check(run) {
       const model = pipeline.audioMethodOfRun(run) as Trill;
       const clip = new Float32Array(32000).map((_, i) => Math.sin(i / 7) * (1 + Math.sin(i / 3000)));
-      assert.deepEqual(model.embedWindows(clip).shape, [3, 16], '2 s at a 0.5 s hop: 3 windows of 0.96 s');
+      assert.deepEqual(model.embedWindows(clip).shape, [3, 128], '2 s at a 0.5 s hop: 3 windows of 0.96 s, read at stage4 (32·w)');
+      assert.deepEqual(model.embedWindows(clip, { layer: 'embedding' }).shape, [3, 16]);
     },
   },
 };

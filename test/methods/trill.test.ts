@@ -74,7 +74,7 @@ test('trill embedWindows: windows every hop at any layer, short clips padded to 
   const m = small();
   m.train();
   const clip = signal(3);
-  const w = m.embedWindows(clip, { hopSeconds: 0.25 }); // 301 frames: offsets 0, 25, …, 200
+  const w = m.embedWindows(clip, { hopSeconds: 0.25, layer: 'embedding' }); // 301 frames: offsets 0, 25, …, 200
   assert.deepEqual(w.shape, [9, 16]);
   assert.equal(m.training, true, 'the training mode is restored');
   const mel = views.logMelSpectrogram(torch.tensor(clip)).t(); // [301, 64]
@@ -82,7 +82,8 @@ test('trill embedWindows: windows every hop at any layer, short clips padded to 
   const direct = torch.noGrad(() => m.net.features(torch.stack([0, 100, 200].map((o) => mel.narrow(0, o, 96))).unsqueeze(1), 'stage3'));
   assertClose(m.embedWindows(clip, { hopSeconds: 1, layer: 'stage3' }), direct, { rtol: 1e-4, atol: 1e-5, msg: 'windows at 0, 1, 2 s' });
   for (const layer of m.layerNames) assert.deepEqual(m.embedWindows(clip, { layer }).shape, [5, m.net.featureDim(layer)], layer);
-  assert.deepEqual(m.embedWindows(signal(0.3)).shape, [1, 16], 'a 0.3 s clip gives one window');
+  assert.equal(m.defaultLayer, 'stage4');
+  assert.deepEqual(m.embedWindows(signal(0.3)).shape, [1, m.net.featureDim('stage4')], 'a 0.3 s clip gives one window, at stage4 by default');
   assertThrows(
     () => m.embedWindows(new Float32Array(0)),
     /trill.embedWindows: expected audio of at least one sample but received an empty clip/,
@@ -116,7 +117,7 @@ test('trill with random mining resumes bit-identically (the negatives are drawn 
 
 /** Mean squared distance between windows of one clip over that between windows of different clips, unit-norm embeddings. */
 function clipRatio(m: Trill, clips: readonly Float32Array[]): number {
-  const emb = clips.map((c) => F.normalize(m.embedWindows(c), { dim: 1 }));
+  const emb = clips.map((c) => F.normalize(m.embedWindows(c, { layer: 'embedding' }), { dim: 1 }));
   const all = torch.cat(emb); // [W, E]
   const ids = torch.tensor(emb.flatMap((e, i) => new Array<number>(e.shape[0]).fill(i)));
   const d = squaredDistances(all, all);
