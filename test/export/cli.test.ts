@@ -126,8 +126,8 @@ test('exportRun int8: a TRILL run calibrates on its own speech windows; int8 emb
     const data = { name: 'speech-pool', clips: 6, real: true, limit: 10 };
     const method = { name: 'trill', width: 4, embeddingDim: 16, tauSeconds: 1 };
     await pretrainAudio({ method, data, train: { steps: 4, batchSize: 8, logEvery: 2 }, threads: 1 }, dir);
-    const float = await exportRun(dir);
-    const int8 = await exportRun(dir, { int8: true, calibration: 500 });
+    const float = await exportRun(dir, { layer: 'embedding' });
+    const int8 = await exportRun(dir, { int8: true, calibration: 500, layer: 'embedding' });
     assert.deepEqual([float.file, int8.file], [join(dir, 'trill-embedding.onnx'), join(dir, 'trill-embedding.int8.onnx')]);
     const trill = audioMethodOfRun(dir) as Trill;
     const { items } = trill.prepare((await loadAudioSet(data)).tracks); // [30, 196, 64]: τ + 0.96 s items
