@@ -3,7 +3,7 @@
  * (src/export/web/logmel.js) against selfsup's log-mel spectrogram, and the page
  * of a tiny real TRILL run served locally and driven in headless Chromium with
  * 16 kHz WAV files (keyword clips, a 3 s clip of several windows, a short tone,
- * a stereo file): its utterance embeddings equal `Trill.embedWindows(…).mean(0)`,
+ * a stereo file; and one at 44.1 kHz, resampled by the browser): its utterance embeddings equal `Trill.embedWindows(…).mean(0)`,
  * its neighbours are selfsup's, it shows a latency and says which file is no audio.
  */
 import { test } from 'node:test';
@@ -16,6 +16,7 @@ import { torch } from '../../src/index.js';
 import { logMelSpectrogram, MelSpectrogram } from '../../src/views/audio/mel.js';
 import { loadSpeechTask } from '../../src/data/speech-tasks.js';
 import { readWav, writeWav } from '../../src/data/wav.js';
+import { resample } from '../../src/data/resample.js';
 import { audioMethodOfRun, pretrainAudio } from '../../src/pipeline/pretrain-audio.js';
 import type { Trill } from '../../src/methods/trill.js';
 import { audioPageSpec, utteranceEmbedding } from '../../src/export/web-audio.js';
@@ -98,6 +99,9 @@ test('selfsup export TRILL_RUN --web: the page in Chromium gives selfsup’s utt
     });
     writeFileSync(join(inputs, 'notes.wav'), 'not audio');
     files.push(join(inputs, 'notes.wav'));
+    // The browser resamples other rates with its own resampler, not selfsup's sinc: close, not equal.
+    writeWav(join(inputs, 'clip-1-44k.wav'), resample(torch.tensor(clips[1].audio), 16000, 44100), 44100);
+    files.push(join(inputs, 'clip-1-44k.wav'));
 
     const bytes = readFileSync(join(site, 'gallery.f32'));
     const g = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4); // [120, D] unit-norm
@@ -127,6 +131,11 @@ test('selfsup export TRILL_RUN --web: the page in Chromium gives selfsup’s utt
       assert.match(page.shown[3].latency!, /\(5 windows of 96×64/);
       assert.match(page.shown[4].latency!, /\(1 window of 96×64/);
       assert.match(page.shown[6].error!, /^Could not read notes\.wav as audio/);
+      const at16k = readWav(files[7], { mono: true, sampleRate: 16000 }).audio.reshape([-1]).data() as Float32Array;
+      const z = torch.scope(() => utteranceEmbedding(trill, at16k, 'stage4').data() as Float32Array);
+      const cos = z.reduce((a, v, d) => a + v * page.shown[7].raw![d], 0) / Math.hypot(...z) / Math.hypot(...page.shown[7].raw!);
+      console.log(`44.1 kHz clip, the browser's resampler vs selfsup's: cosine ${cos.toFixed(6)}, max |diff| / scale ${(maxAbsDiff(page.shown[7].raw!, z) / Math.max(...z.map(Math.abs))).toExponential(2)}`);
+      assert.ok(cos > 0.99, `44.1 kHz: cosine ${cos}`);
       const ms = page.shown.filter((s) => s.ms !== undefined).map((s) => s.ms!.toFixed(2));
       console.log(`in-browser latency (ms): ${ms.join(' ')}; max |page − selfsup| / scale: ${Math.max(...rel).toExponential(2)}`);
     } finally {
