@@ -101,10 +101,18 @@ export async function writeAudioGallery(trill: Trill, layer: string, out: string
     const c = clips.find((c, i) => c.label === label && !inGallery.has(i));
     if (c === undefined) return [];
     const file = `samples/${label}.wav`;
-    writeFileAtomic(join(out, file), torch.scope(() => encodeWav(torch.tensor(c.audio), sampleRate)), 'export --web');
+    writeFileAtomic(
+      join(out, file),
+      torch.scope(() => encodeWav(torch.tensor(c.audio), sampleRate)),
+      'export --web',
+    );
     return [file];
   });
-  writeFileAtomic(join(out, 'gallery.f32'), new Uint8Array(embeddings.buffer, embeddings.byteOffset, embeddings.byteLength), 'export --web');
+  writeFileAtomic(
+    join(out, 'gallery.f32'),
+    new Uint8Array(embeddings.buffer, embeddings.byteOffset, embeddings.byteLength),
+    'export --web',
+  );
   const meta = { set: `${GALLERY_TASK} task`, count: n, dim: embeddings.length / n, metric: 'cosine', items, samples };
   writeFileAtomic(join(out, 'gallery.json'), JSON.stringify(meta), 'export --web');
   return n;

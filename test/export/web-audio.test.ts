@@ -38,7 +38,10 @@ test('logmel.js: the FFT is the DFT; log-mel frames equal selfsup’s logMelSpec
   const [re, im] = [Float64Array.from(x), new Float64Array(n)];
   fft(re, im);
   for (let k = 0; k < n; k++) {
-    const want = x.reduce((s, v, t) => [s[0] + v * Math.cos((-2 * Math.PI * k * t) / n), s[1] + v * Math.sin((-2 * Math.PI * k * t) / n)], [0, 0]);
+    const want = x.reduce(
+      (s, v, t) => [s[0] + v * Math.cos((-2 * Math.PI * k * t) / n), s[1] + v * Math.sin((-2 * Math.PI * k * t) / n)],
+      [0, 0],
+    );
     assert.ok(Math.abs(re[k] - want[0]) < 1e-12 && Math.abs(im[k] - want[1]) < 1e-12, `bin ${k}`);
   }
   assert.throws(() => fft(new Float64Array(12), new Float64Array(12)), /power-of-two length/);
@@ -47,12 +50,17 @@ test('logmel.js: the FFT is the DFT; log-mel frames equal selfsup’s logMelSpec
   const page = { ...fe.options, window: fe.window.data(), filterbank: fe.filterbank.data() };
   const speech = (await loadSpeechTask('keywords')).clips[3].audio; // 15,360 samples
   const noise = Float32Array.from({ length: 7001 }, (_, i) => 0.3 * Math.sin(i * 0.37) * Math.cos(i * 0.011) + 0.05 * Math.sin(i * i));
-  for (const [what, clip] of [['speech', speech], ['noise', noise]] as const) {
+  for (const [what, clip] of [
+    ['speech', speech],
+    ['noise', noise],
+  ] as const) {
     const ref = torch.scope(() => logMelSpectrogram(torch.tensor(clip)).t().contiguous().data() as Float32Array); // [T', 64]
     const got = logMel(clip, page);
     assert.equal(got.length, ref.length, `${what}: frames`);
     const diff = maxAbsDiff(got, ref);
-    console.log(`${what}: max |logmel.js − logMelSpectrogram| = ${diff.toExponential(2)} (log-mel range ${Math.min(...ref).toFixed(2)} … ${Math.max(...ref).toFixed(2)})`);
+    console.log(
+      `${what}: max |logmel.js − logMelSpectrogram| = ${diff.toExponential(2)} (log-mel range ${Math.min(...ref).toFixed(2)} … ${Math.max(...ref).toFixed(2)})`,
+    );
     assert.ok(diff < 1e-4, `${what}: ${diff}`);
   }
   assert.throws(() => logMel(new Float32Array(100), page), /reflect padding needs more than 256 samples/);
@@ -108,14 +116,22 @@ test('selfsup export TRILL_RUN --web: the page in Chromium gives selfsup’s utt
     const server = await serve(site);
     try {
       const page = await drive(server.url, files);
-      assert.match(page.about, /trill network of run .* \(layer stage4, mean over 0\.96 s windows\) finds each clip's 5 nearest gallery clips/);
-      assert.ok(page.requests.every((u) => u.startsWith(server.url) || u.startsWith('blob:')), `requests beyond the server: ${page.requests}`);
+      assert.match(
+        page.about,
+        /trill network of run .* \(layer stage4, mean over 0\.96 s windows\) finds each clip's 5 nearest gallery clips/,
+      );
+      assert.ok(
+        page.requests.every((u) => u.startsWith(server.url) || u.startsWith('blob:')),
+        `requests beyond the server: ${page.requests}`,
+      );
       const rel: number[] = [];
       wavs.forEach(([name], j) => {
         const s = page.shown[j];
         assert.equal(s.name, name);
         const audio = readWav(files[j], { mono: true }).audio; // what the page decodes: int16 / 32768, channels averaged
-        const want = torch.scope(() => utteranceEmbedding(trill, audio.reshape([-1]).data() as Float32Array, 'stage4').data() as Float32Array);
+        const want = torch.scope(
+          () => utteranceEmbedding(trill, audio.reshape([-1]).data() as Float32Array, 'stage4').data() as Float32Array,
+        );
         const dim = want.length;
         assert.equal(g.length, 120 * dim);
         const scale = Math.max(...want.map(Math.abs));
@@ -124,7 +140,10 @@ test('selfsup export TRILL_RUN --web: the page in Chromium gives selfsup’s utt
         const norm = Math.hypot(...want);
         const sims = Array.from({ length: 120 }, (_, k) => want.reduce((a, v, d) => a + v * g[k * dim + d], 0) / norm);
         assert.deepEqual(s.neighbours, topK(sims, 5), `${name}: neighbours`);
-        assert.ok(s.ms! > 0 && /Inference latency: \d+\.\d ms \(\d+ windows? of 96×64; front end/.test(s.latency!), `${name}: ${s.latency}`);
+        assert.ok(
+          s.ms! > 0 && /Inference latency: \d+\.\d ms \(\d+ windows? of 96×64; front end/.test(s.latency!),
+          `${name}: ${s.latency}`,
+        );
       });
       assert.equal(page.shown[0].neighbours![0], 0, 'gallery clip 0 is its own nearest neighbour');
       assert.equal(page.shown[1].neighbours![0], 3, 'clip 11 is gallery item 3 (⌊3 · 440 / 120⌋ = 11)');
@@ -134,7 +153,9 @@ test('selfsup export TRILL_RUN --web: the page in Chromium gives selfsup’s utt
       const at16k = readWav(files[7], { mono: true, sampleRate: 16000 }).audio.reshape([-1]).data() as Float32Array;
       const z = torch.scope(() => utteranceEmbedding(trill, at16k, 'stage4').data() as Float32Array);
       const cos = z.reduce((a, v, d) => a + v * page.shown[7].raw![d], 0) / Math.hypot(...z) / Math.hypot(...page.shown[7].raw!);
-      console.log(`44.1 kHz clip, the browser's resampler vs selfsup's: cosine ${cos.toFixed(6)}, max |diff| / scale ${(maxAbsDiff(page.shown[7].raw!, z) / Math.max(...z.map(Math.abs))).toExponential(2)}`);
+      console.log(
+        `44.1 kHz clip, the browser's resampler vs selfsup's: cosine ${cos.toFixed(6)}, max |diff| / scale ${(maxAbsDiff(page.shown[7].raw!, z) / Math.max(...z.map(Math.abs))).toExponential(2)}`,
+      );
       assert.ok(cos > 0.99, `44.1 kHz: cosine ${cos}`);
       const ms = page.shown.filter((s) => s.ms !== undefined).map((s) => s.ms!.toFixed(2));
       console.log(`in-browser latency (ms): ${ms.join(' ')}; max |page − selfsup| / scale: ${Math.max(...rel).toExponential(2)}`);

@@ -76,7 +76,11 @@ async function audioInput(file, spec) {
   }
   const ms = (performance.now() - start).toFixed(1);
   const seconds = (samples.length / sampleRate).toFixed(2);
-  return { batches, count, note: `${count} window${count === 1 ? '' : 's'} of ${spec.input.slice(1).join('×')}; front end ${ms} ms for ${seconds} s` };
+  return {
+    batches,
+    count,
+    note: `${count} window${count === 1 ? '' : 's'} of ${spec.input.slice(1).join('×')}; front end ${ms} ms for ${seconds} s`,
+  };
 }
 
 /** Indices of the k largest values, largest first. */
@@ -122,10 +126,7 @@ function neighbourView(output, spec, gallery) {
     return h('li', { 'data-index': j, 'data-similarity': sims[j] }, h('figure', {}, ...img, caption));
   });
   const from = noun === 'images' ? `${gallery.meta.set} test set` : gallery.meta.set;
-  return [
-    h('p', {}, `Nearest ${near.length} of ${items.length} gallery ${noun} (${from}):`),
-    h('ol', { class: 'neighbours' }, ...near),
-  ];
+  return [h('p', {}, `Nearest ${near.length} of ${items.length} gallery ${noun} (${from}):`), h('ol', { class: 'neighbours' }, ...near)];
 }
 
 /** The network's output for `input`'s batches: one image's, or the mean over an audio clip's windows. */
@@ -170,13 +171,7 @@ async function runOne(file, app) {
     {},
     h('h3', {}, name),
     ...view,
-    h(
-      'p',
-      { class: 'latency' },
-      'Inference latency: ',
-      h('span', { 'data-ms': ms }, `${ms.toFixed(1)} ms`),
-      ` (${input.note})`,
-    ),
+    h('p', { class: 'latency' }, 'Inference latency: ', h('span', { 'data-ms': ms }, `${ms.toFixed(1)} ms`), ` (${input.note})`),
     h(
       'details',
       {},
