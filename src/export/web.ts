@@ -7,12 +7,18 @@
  *   model.onnx                      the network (`exportRun`'s file)
  *   model.json                      what the page needs: kind, input spec, classes, k
  *   ort/                            onnxruntime-web's ESM bundle and its .wasm
+ *   logmel.js                       (all runs; TRILL runs use it) the TRILL front end in JS
  *   gallery.json, gallery.f32,      image pretraining runs: `gallery` labelled test
  *   gallery/NNNN.png                images, their unit-norm embeddings [G, D] (float32,
  *                                   little-endian) and thumbnails
+ *   gallery.json, gallery.f32,      TRILL runs: `gallery` labelled keyword clips, their
+ *   samples/<keyword>.wav           unit-norm utterance embeddings, clips to try (./web-audio.ts)
  *
  * Fine-tuned classifiers show the predicted class (softmax over the logits);
- * encoders show the k nearest gallery images by cosine similarity.
+ * encoders show the k nearest gallery images by cosine similarity; TRILL runs
+ * (kind 'audio-neighbours') take audio files through the front end in JS, the
+ * network at the exported layer and the mean over windows, and show the k
+ * nearest gallery clips.
  */
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,6 +31,7 @@ import { toInput } from '../pipeline/common.js';
 import { encodePng } from '../views/grid.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { openRun, writeOnnx, type ExportedRun, type Exportable, type RunConfig } from './run.js';
+import { audioPageSpec, trillOfRun, writeAudioGallery, type AudioPageSpec } from './web-audio.js';
 
 /** The page's sources (index.html, app.js, style.css), plain files beside this module's source. */
 const PAGE_DIR = join(packageRoot, 'src', 'export', 'web');
@@ -34,7 +41,7 @@ const ORT_FILES = ['ort.wasm.bundle.min.mjs', 'ort-wasm-simd-threaded.wasm'];
 export interface ExportWebOptions {
   /** TRILL runs: the layer exported. */
   layer?: string;
-  /** Encoders: gallery images embedded from the run's test set (default 200). */
+  /** Encoders: gallery images embedded from the run's test set, or keyword clips for TRILL runs (default 200). */
   gallery?: number;
   /** Encoders: neighbours shown per input (default 5). */
   k?: number;
@@ -48,13 +55,14 @@ export interface ExportedWeb extends ExportedRun {
 }
 
 /** What the page reads from model.json. */
-interface PageSpec {
-  kind: 'classifier' | 'neighbours';
+interface PageSpec extends Partial<AudioPageSpec> {
+  kind: 'classifier' | 'neighbours' | 'audio-neighbours';
   run: string;
   method: string;
-  /** The input without its batch axis: [C, S, S]. */
+  /** The input without its batch axis: [C, S, S] (images) or [1, frames, mels] (TRILL). */
   input: number[];
-  preprocessing: string;
+  preprocessing: unknown;
+  layer?: string;
   classes?: string[];
   k?: number;
 }
@@ -110,21 +118,25 @@ export async function exportWeb(dir: string, out: string, o: ExportWebOptions = 
   const gallery = checkCount(o.gallery, 200, 'gallery');
   const k = checkCount(o.k, 5, 'k');
   const { e, config } = openRun(dir, o);
-  if (e.what !== 'classifier' && e.what !== 'encoder')
-    throw new Error(`export --web: ${dir} exports ${e.what}; the page runs image encoders and classifiers only (not audio runs yet)`);
+  const trill = config.modality === 'audio' ? trillOfRun(dir) : undefined;
   mkdirSync(join(out, 'ort'), { recursive: true });
   const written = writeOnnx(e, join(out, 'model.onnx'));
-  const input = JSON.parse(e.metadata.input) as { preprocessing: string };
+  const input = JSON.parse(e.metadata.input) as { preprocessing: unknown };
   const spec: PageSpec = {
-    kind: e.what === 'classifier' ? 'classifier' : 'neighbours',
+    kind: trill ? 'audio-neighbours' : e.what === 'classifier' ? 'classifier' : 'neighbours',
     run: e.metadata.run,
     method: e.metadata.method,
     input: e.inputShape,
     preprocessing: input.preprocessing,
     ...(e.what === 'classifier' ? { classes: JSON.parse(e.metadata.classes) as string[] } : { k }),
+    ...(trill ? { layer: e.layer, ...audioPageSpec(trill) } : {}),
   };
-  writeFileAtomic(join(out, 'model.json'), JSON.stringify(spec, null, 2), 'export --web');
-  const g = e.what === 'encoder' ? await writeGallery(e, config, out, gallery) : undefined;
+  writeFileAtomic(join(out, 'model.json'), JSON.stringify(spec), 'export --web');
+  const g = trill
+    ? await writeAudioGallery(trill, e.layer!, out, gallery)
+    : e.what === 'encoder'
+      ? await writeGallery(e, config, out, gallery)
+      : undefined;
   for (const f of readdirSync(PAGE_DIR)) copyFileSync(join(PAGE_DIR, f), join(out, f));
   for (const f of ORT_FILES) copyFileSync(join(ortDir(), f), join(out, 'ort', f));
   return { ...written, out, gallery: g };
