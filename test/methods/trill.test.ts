@@ -83,7 +83,11 @@ test('trill embedWindows: windows every hop at any layer, short clips padded to 
   assertClose(m.embedWindows(clip, { hopSeconds: 1, layer: 'stage3' }), direct, { rtol: 1e-4, atol: 1e-5, msg: 'windows at 0, 1, 2 s' });
   for (const layer of m.layerNames) assert.deepEqual(m.embedWindows(clip, { layer }).shape, [5, m.net.featureDim(layer)], layer);
   assert.equal(m.defaultLayer, 'stage4');
-  assert.deepEqual(m.embedWindows(signal(0.3)).shape, [1, m.net.featureDim('stage4')], 'a 0.3 s clip gives one window, at stage4 by default');
+  assert.deepEqual(
+    m.embedWindows(signal(0.3)).shape,
+    [1, m.net.featureDim('stage4')],
+    'a 0.3 s clip gives one window, at stage4 by default',
+  );
   assertThrows(
     () => m.embedWindows(new Float32Array(0)),
     /trill.embedWindows: expected audio of at least one sample but received an empty clip/,
