@@ -32,3 +32,4 @@ export {
   type SpicePitchLossOptions,
 } from './spice.js';
 export { tripletLoss, squaredDistances, TRIPLET_MINING, type TripletMining, type TripletLossOptions } from './triplet.js';
+export { distillationMse } from './frill.js';

@@ -12,7 +12,7 @@ import type { Module } from '../nn/module.js';
 import type { PitchedTrack } from '../data/singing.js';
 import { MethodModel } from './method.js';
 
-/** A batch of an audio method: items [N, …] and, where the set has them, per-item targets [N] (NaN = unknown). */
+/** A batch of an audio method: items [N, …] and, where the set has them, per-item targets [N, …] (NaN = unknown). */
 export interface AudioBatch {
   items: torch.Tensor;
   targets?: torch.Tensor;
@@ -22,7 +22,11 @@ export interface AudioBatch {
 export interface AudioItems {
   /** [M, …] float32. */
   items: torch.Tensor;
-  /** [M]: per-item ground truth (NaN where the track has none); absent when no track has any. */
+  /**
+   * [M, …]: per-item targets — ground truth (SPICE's f0, NaN where the track has
+   * none), clip ids (TRILL), a teacher's features [M, D] (FRILL); absent when
+   * there are none.
+   */
   targets?: torch.Tensor;
   /** Counts for the log (tracks, frames, voiced frames …). */
   summary: Record<string, number>;

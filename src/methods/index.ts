@@ -28,3 +28,5 @@ export { Mlm, MLM_OPTIONS, mlm, type MlmOptions } from './mlm.js';
 export { AudioMethod, type AudioBatch, type AudioItems } from './audio-method.js';
 export { Spice, SPICE_OPTIONS, spice, type SpiceOptions, type SpiceCalibration, type RawPitch } from './spice.js';
 export { Trill, TRILL_OPTIONS, trill, type TrillOptions } from './trill.js';
+export { Frill, FRILL_OPTIONS, frill, type FrillOptions } from './frill.js';
+export { WindowMethod } from './window-method.js';

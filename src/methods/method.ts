@@ -77,6 +77,11 @@ export interface BuildContext {
   batchSize: number;
   totalSteps: number;
   stepsPerEpoch: number;
+  /**
+   * Audio methods: the trained method of another audio run (FRILL's teacher),
+   * in eval mode; `weights: false` builds it from its config only.
+   */
+  openAudioRun?(dir: string, o?: { weights?: boolean }): Module;
 }
 
 /**

@@ -13,10 +13,11 @@ import { electra } from './electra.js';
 import { mlm } from './mlm.js';
 import { spice } from './spice.js';
 import { trill } from './trill.js';
+import { frill } from './frill.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm, spice, trill].map((m) => [
+  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm, spice, trill, frill].map((m) => [
     m.name,
     m as unknown as MethodSpec,
   ]),

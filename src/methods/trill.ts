@@ -18,19 +18,13 @@ import * as F from '../torch/functional/index.js';
 import { bool, int, num, oneOf, z, type Config } from '../config/schema.js';
 import { TRILL_WINDOW, TrillNet } from '../models/trill.js';
 import { squaredDistances, tripletLoss } from '../losses/triplet.js';
-import { MelSpectrogram, TRILL_FRONTEND } from '../views/audio/mel.js';
+import { cutItems, FRAME_RATE, windowsAt } from './log-mel-windows.js';
+import { WindowMethod } from './window-method.js';
 import type { PitchedTrack } from '../data/singing.js';
 import type { MethodSpec, StepInfo, TrainingStep } from './method.js';
-import { AudioMethod, type AudioBatch, type AudioItems } from './audio-method.js';
+import type { AudioBatch, AudioItems } from './audio-method.js';
 
 type Tensor = torch.Tensor;
-
-/** Log-mel frames per second (10 ms hop). */
-const FRAME_RATE = TRILL_FRONTEND.sampleRate / TRILL_FRONTEND.hopLength;
-/** Tracks of equal length go through the front end this many at a time. */
-const MEL_BATCH = 32;
-/** Windows through the network at a time in `embedWindows`. */
-const EMBED_BATCH = 256;
 
 export const TRILL_OPTIONS = z.strictObject({
   width: int('ResNet width w: stage channels w·[1, 2, 4, 8] (the paper: a ResNet-50; 16 trains in minutes on a CPU)', 16, {
@@ -52,9 +46,8 @@ export const TRILL_OPTIONS = z.strictObject({
 });
 export type TrillOptions = Config<typeof TRILL_OPTIONS>;
 
-export class Trill extends AudioMethod<TrillNet> {
+export class Trill extends WindowMethod<TrillNet> {
   readonly net: TrillNet;
-  readonly frontEnd = new MelSpectrogram(TRILL_FRONTEND);
   /** Frames of an item: one window plus τ. */
   readonly itemFrames: number;
 
@@ -65,36 +58,8 @@ export class Trill extends AudioMethod<TrillNet> {
     this.itemFrames = TRILL_WINDOW.frames + Math.round(options.tauSeconds * FRAME_RATE);
   }
 
-  get encoder(): TrillNet {
-    return this.net;
-  }
   get representationDim(): number {
     return this.options.embeddingDim;
-  }
-  /** The layers `embedWindows` reads (TrillNet's). */
-  get layerNames(): readonly string[] {
-    return this.net.layerNames;
-  }
-  /** The layer read when none is named (the `layer` option). */
-  get defaultLayer(): string {
-    return this.options.layer;
-  }
-
-  /** Log-mel frames [T', 64] of each of `audio`, tracks of one length through the front end together. */
-  private logMels(audio: readonly Float32Array[]): Tensor[] {
-    const out: Tensor[] = new Array<Tensor>(audio.length);
-    const byLength = new Map<number, number[]>();
-    audio.forEach((a, i) => byLength.set(a.length, [...(byLength.get(a.length) ?? []), i]));
-    for (const [length, all] of byLength)
-      for (let s = 0; s < all.length; s += MEL_BATCH) {
-        const rows = all.slice(s, s + MEL_BATCH);
-        const wave = torch.tensor(concat(rows.map((i) => audio[i])), { shape: [rows.length, length] }); // [B, T]
-        const mel = torch.noGrad(() => this.frontEnd.forward(wave)); // [B, 64, T']
-        rows.forEach((i, j) => (out[i] = torch.scope(() => mel.select(0, j).t().contiguous()))); // [T', 64]
-        wave.dispose();
-        mel.dispose();
-      }
-    return out;
   }
 
   /**
@@ -105,38 +70,21 @@ export class Trill extends AudioMethod<TrillNet> {
   prepare(tracks: readonly PitchedTrack[]): AudioItems {
     if (!tracks.length) throw new RangeError('trill: the data set has no tracks');
     const l = this.itemFrames;
-    const items: Tensor[] = [];
-    const targets: number[] = [];
-    const used = new Set<number>();
-    this.logMels(tracks.map((t) => t.audio)).forEach((mel, i) => {
-      const k = Math.floor(mel.shape[0] / l);
-      if (k > 0) {
-        items.push(mel.narrow(0, 0, k * l).reshape([k, l, TRILL_WINDOW.mels]));
-        targets.push(...new Array<number>(k).fill(i));
-        used.add(i);
-      }
-      mel.dispose();
-    });
+    const { items, track } = cutItems(
+      this.frontEnd,
+      tracks.map((t) => t.audio),
+      l,
+    );
+    const used = new Set(track);
     if (used.size < 2)
       throw new RangeError(
         `trill: ${used.size} of ${tracks.length} tracks last one item (τ + 0.96 s = ${(l / FRAME_RATE).toFixed(2)} s); the triplet loss needs at least two clips (lower method.tauSeconds or use longer tracks)`,
       );
-    const all = torch.cat(items);
-    items.forEach((t) => t.dispose());
     return {
-      items: all,
-      targets: torch.tensor(Float32Array.from(targets)),
-      summary: { tracks: tracks.length, usedTracks: used.size, skippedTracks: tracks.length - used.size, items: all.shape[0] },
+      items,
+      targets: torch.tensor(Float32Array.from(track)),
+      summary: { tracks: tracks.length, usedTracks: used.size, skippedTracks: tracks.length - used.size, items: items.shape[0] },
     };
-  }
-
-  /** 96-frame windows [N, 1, 96, 64] of items [N, L, 64] starting at frames `offsets` [N] (int64). */
-  private windows(items: Tensor, offsets: Tensor): Tensor {
-    return torch.scope(() => {
-      const { frames, mels } = TRILL_WINDOW;
-      const rows = offsets.unsqueeze(1).add(torch.arange(frames, { dtype: 'int64' })); // [N, 96]
-      return items.gather(1, rows.unsqueeze(2).expand([-1, -1, mels])).unsqueeze(1); // [N, 1, 96, 64]
-    });
   }
 
   /**
@@ -149,8 +97,8 @@ export class Trill extends AudioMethod<TrillNet> {
     if (!batch.targets) throw new Error('trill: batches need the clip ids that prepare() gives as targets');
     return torch.scope(() => {
       const span = l - TRILL_WINDOW.frames + 1;
-      const a = this.windows(batch.items, torch.randint(0, span, [n], { generator }));
-      const p = this.windows(batch.items, torch.randint(0, span, [n], { generator }));
+      const a = windowsAt(batch.items, torch.randint(0, span, [n], { generator }));
+      const p = windowsAt(batch.items, torch.randint(0, span, [n], { generator }));
       return [a, p, batch.targets!.to({ dtype: 'int64' }), torch.randint(0, 2 ** 31 - 1, [1], { generator })];
     });
   }
@@ -174,48 +122,6 @@ export class Trill extends AudioMethod<TrillNet> {
   representation(x: Tensor): Tensor {
     return this.net.forward(x);
   }
-
-  /**
-   * Per-window features [W, D] of a clip (16 kHz mono): its log-mel frames cut
-   * into 96-frame windows every `hopSeconds` (default: the option), each read at
-   * `layer` (default: the `layer` option; `layerNames` lists them), in eval mode. A clip
-   * shorter than 1 s is zero-padded to 16,000 samples (NOSS's front end does the
-   * same), so it gives one window.
-   */
-  embedWindows(audio: Float32Array, o: { layer?: string; hopSeconds?: number } = {}): Tensor {
-    return this.embedLayers(audio, [o.layer ?? this.defaultLayer], o)[0];
-  }
-
-  /** `embedWindows` at several layers in one pass: one [W, D_layer] per layer of `layers`. */
-  embedLayers(audio: Float32Array, layers: readonly string[], o: { hopSeconds?: number } = {}): Tensor[] {
-    const { hopSeconds = this.options.hopSeconds } = o;
-    checkAudio(audio);
-    for (const layer of layers) this.net.featureDim(layer); // an unknown layer lists the valid ones
-    if (!(typeof hopSeconds === 'number' && hopSeconds * FRAME_RATE >= 1))
-      throw new RangeError(`trill.embedWindows: expected hopSeconds >= ${1 / FRAME_RATE} (one frame) but received ${hopSeconds}`);
-    const padded =
-      audio.length >= TRILL_FRONTEND.sampleRate ? audio : concat([audio, new Float32Array(TRILL_FRONTEND.sampleRate - audio.length)]);
-    const [mel] = this.logMels([padded]); // [T', 64]
-    const hop = Math.round(hopSeconds * FRAME_RATE);
-    const count = 1 + Math.floor((mel.shape[0] - TRILL_WINDOW.frames) / hop);
-    const wasTraining = this.training;
-    this.eval();
-    try {
-      return torch.noGrad(() => {
-        const parts: Tensor[][] = layers.map(() => []);
-        for (let i = 0; i < count; i += EMBED_BATCH)
-          torch.scope(() => {
-            const offsets = torch.arange(i, Math.min(count, i + EMBED_BATCH), { dtype: 'int64' }).mul(hop); // [B]
-            const items = mel.unsqueeze(0).expand([offsets.shape[0], -1, -1]); // [B, T', 64]
-            this.net.featuresAt(this.windows(items, offsets), layers).forEach((f, k) => parts[k].push(torch.keep(f)));
-          });
-        return parts.map((p) => (p.length === 1 ? p[0] : torch.cat(p)));
-      });
-    } finally {
-      mel.dispose();
-      this.train(wasTraining);
-    }
-  }
 }
 
 /** Mean same-clip (positive) and other-clip squared distances of a step's embeddings, and their ratio. */
@@ -226,21 +132,6 @@ function distanceLogs(a: Tensor, p: Tensor, groups: Tensor): Record<string, numb
     const negative = squaredDistances(a, p).maskedSelect(other).mean().item();
     return { positive, negative, ratio: positive / negative };
   });
-}
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
-}
-
-function checkAudio(audio: unknown): asserts audio is Float32Array {
-  if (!(audio instanceof Float32Array))
-    throw new TypeError(`trill.embedWindows: expected audio as a Float32Array of 16 kHz samples but received ${typeof audio}`);
-  if (audio.length === 0) throw new RangeError('trill.embedWindows: expected audio of at least one sample but received an empty clip');
-  if (!audio.every(Number.isFinite))
-    throw new RangeError('trill.embedWindows: expected finite samples but the audio holds NaN or ±Infinity');
-  if (audio.every((v) => v === 0)) throw new RangeError(`trill.embedWindows: the audio is silent (all ${audio.length} samples are 0)`);
 }
 
 export const trill: MethodSpec<typeof TRILL_OPTIONS, AudioBatch, TrillNet> = {

@@ -30,3 +30,4 @@ export { encoderFlops, mlmHeadFlops, discriminatorHeadFlops, trainingFlops } fro
 export { ElectraClassificationHead, TextClassifier } from './text-classifier.js';
 export { SpiceNet, SPICE_NET_DEFAULTS, type SpiceNetOptions } from './spice.js';
 export { TrillNet, TRILL_NET_DEFAULTS, TRILL_WINDOW, type TrillNetOptions } from './trill.js';
+export { FrillNet, FrillBottleneck, type FrillNetOptions } from './frill.js';

@@ -28,8 +28,28 @@ export interface MobileNetV3Options {
 /** One bneck row of the paper's Tables 1–2: kernel, expanded and output channels, SE, activation, stride. */
 type Bneck = [kernel: number, expanded: number, out: number, se: boolean, act: 'RE' | 'HS', stride: number];
 
+/** The architectures: torchvision's small and large, and our tiny. */
+export type MobileNetV3Arch = 'tiny' | 'small' | 'large';
+
 /** Stem width, bnecks and the classifier's hidden width (torchvision's `_mobilenet_v3_conf`). */
-const ARCHS: Record<'small' | 'large', { stem: number; bnecks: Bneck[]; lastChannel: number }> = {
+const ARCHS: Record<MobileNetV3Arch, { stem: number; bnecks: Bneck[]; lastChannel: number }> = {
+  /**
+   * Ours, for FRILL's "tiny" students (NOSS's tiny is a custom 9-block net whose
+   * rows we have not seen): small's rows with each resolution's repeats
+   * dropped — 6 bnecks, the same five stride-2 steps (/32), 576·w features.
+   */
+  tiny: {
+    stem: 16,
+    lastChannel: 1024,
+    bnecks: [
+      [3, 16, 16, true, 'RE', 2],
+      [3, 72, 24, false, 'RE', 2],
+      [5, 96, 40, true, 'HS', 2],
+      [5, 120, 48, true, 'HS', 1],
+      [5, 288, 96, true, 'HS', 2],
+      [5, 576, 96, true, 'HS', 1],
+    ],
+  },
   small: {
     stem: 16,
     lastChannel: 1024,
@@ -142,11 +162,11 @@ export class MobileNetV3 extends Module {
   /** Average-pools the last feature map (read by the ONNX export). */
   readonly globalPool: boolean;
 
-  constructor(arch: 'small' | 'large', o: MobileNetV3Options = {}) {
+  constructor(arch: MobileNetV3Arch, o: MobileNetV3Options = {}) {
     super();
     const name = `mobilenet_v3_${arch}`;
-    const spec = ARCHS[arch];
-    if (!spec) throw new RangeError(`MobileNetV3: expected arch small or large but received ${JSON.stringify(arch)}`);
+    const spec = Object.hasOwn(ARCHS, arch) ? ARCHS[arch] : undefined;
+    if (!spec) throw new RangeError(`MobileNetV3: expected arch tiny, small or large but received ${JSON.stringify(arch)}`);
     const { globalPool = true, widthMultiplier = 1, dropout = 0.2, inChannels = 3 } = o;
     const numClasses = o.numClasses ?? (globalPool ? 1000 : 0);
     checkInteger(name, 'numClasses', numClasses, 0);

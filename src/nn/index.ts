@@ -46,3 +46,4 @@ export {
   type EncoderLayerMasks,
   type EncoderMasks,
 } from './transformer.js';
+export { FakeQuant, fakeQuantize, weightQuantParams, activationQuantParams, type QuantParams } from './fake-quant.js';

@@ -15,7 +15,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as torch from '../torch/index.js';
 import { readWav } from '../data/wav.js';
 import { wavFiles } from '../data/pitched-tracks.js';
-import { Trill } from '../methods/trill.js';
+import { WindowMethod } from '../methods/window-method.js';
 import { audioMethodOfRun } from './pretrain-audio.js';
 
 export interface EmbedAudioOptions {
@@ -46,7 +46,8 @@ export function audioFiles(paths: string[]): string[] {
 /** Embeds `o.audio` under audio run `dir`; returns the output path. */
 export function embedAudioRun(dir: string, o: EmbedAudioOptions): string {
   const model = audioMethodOfRun(dir);
-  if (!(model instanceof Trill)) throw new Error(`embed: ${dir} is an audio run of ${model.constructor.name}, which gives no embeddings`);
+  if (!(model instanceof WindowMethod))
+    throw new Error(`embed: ${dir} is an audio run of ${model.constructor.name}, which gives no embeddings`);
   const files = audioFiles(o.audio);
   const layer = o.layer ?? model.defaultLayer;
   const hop = o.hopSeconds ?? model.options.hopSeconds;

@@ -71,6 +71,7 @@ function buildAudioMethod(config: PretrainAudioConfig, totalSteps: number, steps
     batchSize: config.train.batchSize,
     totalSteps,
     stepsPerEpoch,
+    openAudioRun: (dir, o) => audioMethodOfRun(dir, o),
   }) as unknown as AudioMethod;
 }
 

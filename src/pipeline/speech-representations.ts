@@ -11,6 +11,7 @@ import * as torch from '../torch/index.js';
 import type { SpeechTask } from '../data/speech-tasks.js';
 import { HANDCRAFTED_KINDS, handcraftedFeatures } from '../eval/handcrafted.js';
 import { Trill } from '../methods/trill.js';
+import { WindowMethod } from '../methods/window-method.js';
 import type { AudioMethod } from '../methods/audio-method.js';
 import { audioMethodOfRun } from './pretrain-audio.js';
 import { runLabel, type SpeechBenchConfig } from './speech-bench.js';
@@ -32,17 +33,17 @@ export interface RepresentationGroup {
   sweep?: { run: string; layers: string[]; names: string[] };
 }
 
-/** The TRILL-style model of run `dir` (an audio method with named layers). */
-function trillOf(model: AudioMethod, dir: string): Trill {
-  if (!(model instanceof Trill))
+/** The model of run `dir` as a window method with named layers (TRILL, FRILL). */
+function embedderOf(model: AudioMethod, dir: string): WindowMethod {
+  if (!(model instanceof WindowMethod))
     throw new Error(`speech-bench: ${dir} is not a run of a speech representation method (method ${model.constructor.name})`);
   return model;
 }
 
 /** A group reading `layers` of `model`; representation i is named names[i]. */
-function netGroup(model: Trill, layers: string[], names: string[], kinds: string[], hopSeconds: number): RepresentationGroup {
+function netGroup(model: WindowMethod, layers: string[], names: string[], kinds: string[], hopSeconds: number): RepresentationGroup {
   return {
-    reps: layers.map((layer, i) => ({ name: names[i], kind: kinds[i], layer, dim: model.net.featureDim(layer) })),
+    reps: layers.map((layer, i) => ({ name: names[i], kind: kinds[i], layer, dim: model.layerDim(layer) })),
     embed: (audio) => torch.scope(() => model.embedLayers(audio, layers, { hopSeconds }).map((w) => w.mean([0]).data() as Float32Array)),
   };
 }
@@ -55,7 +56,7 @@ export async function representationGroups(
   out: string,
 ): Promise<RepresentationGroup[]> {
   const groups: RepresentationGroup[] = [];
-  const models = runs.map((dir) => trillOf(audioMethodOfRun(dir), dir));
+  const models = runs.map((dir) => embedderOf(audioMethodOfRun(dir), dir));
   const labels = runs.map(runLabel);
   if (new Set(labels).size !== labels.length)
     throw new RangeError(`speech-bench: run folders must have distinct names (${labels.join(', ')})`);
@@ -84,7 +85,7 @@ export async function representationGroups(
   if (!first && (c.random || c.supervised))
     throw new RangeError('speech-bench: the random and supervised baselines need a run (its network); give one or turn them off');
   if (first && c.random) {
-    const random = audioMethodOfRun(runs[0], { weights: false, seed: c.seed }) as Trill;
+    const random = embedderOf(audioMethodOfRun(runs[0], { weights: false, seed: c.seed }), runs[0]);
     const layer = c.layer ?? random.defaultLayer;
     groups.push(netGroup(random, [layer], ['random-init'], ['random'], c.hopSeconds));
   }
@@ -94,7 +95,11 @@ export async function representationGroups(
       throw new RangeError(
         `speech-bench: supervised task ${JSON.stringify(c.supervised)} is not among the tasks (${tasks.map((t) => t.name).join(', ')})`,
       );
-    const net = audioMethodOfRun(runs[0], { weights: false, seed: c.seed + 1 }) as Trill;
+    const net = audioMethodOfRun(runs[0], { weights: false, seed: c.seed + 1 });
+    if (!(net instanceof Trill))
+      throw new RangeError(
+        `speech-bench: the supervised baseline trains the first run's network, which must be TRILL's (${runs[0]} is not)`,
+      );
     trainSupervised(net, task, { steps: c.supervisedSteps, seed: c.seed, path: join(out, `supervised-${task.name}.safetensors`) });
     const layer = c.layer ?? net.defaultLayer;
     groups.push(netGroup(net, [layer], [`supervised-${task.name}`], ['supervised'], c.hopSeconds));

@@ -1,5 +1,5 @@
 /**
- * Every registered audio method (SPICE, TRILL), enumerated from the registry:
+ * Every registered audio method (SPICE, TRILL, FRILL), enumerated from the registry:
  * it trains a few steps on real audio through `selfsup pretrain`'s pipeline, an
  * interrupted and resumed run reaches bit-for-bit the weights and losses of an
  * uninterrupted one, the run folder holds the encoder (and what the method's
@@ -16,6 +16,7 @@ import { torch, methods, pipeline, evaluation, data } from '../../src/index.js';
 import { flagFields } from '../../src/config/schema.js';
 import { Spice, SPICE_OPTIONS } from '../../src/methods/spice.js';
 import type { Trill } from '../../src/methods/trill.js';
+import type { Frill } from '../../src/methods/frill.js';
 import { assertResumesBitIdentically, quietErr } from './resume.js';
 
 type State = Record<string, torch.Tensor>;
@@ -27,7 +28,10 @@ const config = (name: string, method: Record<string, unknown> = {}): Record<stri
 });
 
 /** Each audio method's small run and what its finished run folder must hold beyond the encoder. */
-const CASES: Record<string, { config: Record<string, unknown>; check(run: string, state: State): void }> = {
+const CASES: Record<
+  string,
+  { config: Record<string, unknown>; setup?(dir: string): Promise<Record<string, unknown>>; check(run: string, state: State): void }
+> = {
   spice: {
     config: config('spice'),
     check(run, state) {
@@ -51,6 +55,25 @@ const CASES: Record<string, { config: Record<string, unknown>; check(run: string
       assert.deepEqual(model.embedWindows(clip, { layer: 'embedding' }).shape, [3, 16]);
     },
   },
+  frill: {
+    config: {},
+    setup: async (dir) => {
+      const teacher = join(dir, 'teacher');
+      await pipeline.pretrain(CASES.trill.config, teacher);
+      return {
+        method: { name: 'frill', teacher, size: 'tiny', widthMultiplier: 0.25, bottleneck: 8, rank: 4, qat: true, maxShiftFrames: 4 },
+        data: { clips: 6, seconds: 3, real: false },
+        train: { steps: 4, batchSize: 8, logEvery: 1 },
+      };
+    },
+    check(run, state) {
+      const model = pipeline.audioMethodOfRun(run) as Frill;
+      assert.deepEqual(state['net.embedding_to_target.weight'].shape, [128, 8], "onto the teacher's stage4 (32·w)");
+      assert.ok(state['net.distilled_output.output_quant.range'].toArray().every(Number.isFinite), 'the QAT range is saved');
+      const clip = new Float32Array(32000).map((_, i) => Math.sin(i / 7) * (1 + Math.sin(i / 3000)));
+      assert.deepEqual(model.embedWindows(clip).shape, [3, 8], 'the distilled_output bottleneck per window');
+    },
+  },
 };
 
 for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === 'audio')) {
@@ -63,7 +86,8 @@ for (const spec of Object.values(methods.METHODS).filter((m) => m.modality === '
     const dir = mkdtempSync(join(tmpdir(), `selfsup-${spec.name}-`));
     const restore = quietErr();
     try {
-      const { straight, state } = await assertResumesBitIdentically(spec.name, c.config, dir);
+      const config = c.setup ? await c.setup(dir) : c.config;
+      const { straight, state } = await assertResumesBitIdentically(spec.name, config, dir);
       const encoder = torch.safetensors.loadFile(join(straight, 'encoder.safetensors'));
       const prefix = spec.name === 'spice' ? 'net.encoder.' : 'net.';
       for (const k of Object.keys(encoder)) assert.ok(torch.equal(encoder[k], state[prefix + k]), `encoder.safetensors holds ${k}`);

@@ -127,5 +127,5 @@ test('invalid options name the option, the value and the model', () => {
     /expected a positive number for widthMultiplier but received -1/,
     RangeError,
   );
-  assertThrows(() => new MobileNetV3('tiny' as 'small'), /MobileNetV3: expected arch small or large but received "tiny"/, RangeError);
+  assertThrows(() => new MobileNetV3('huge' as 'small'), /MobileNetV3: expected arch tiny, small or large but received "huge"/, RangeError);
 });
