@@ -265,7 +265,12 @@ export function program(argv: string[] = process.argv): Command {
     .option('--output <file>', 'file to write (default: RUN/<what>.onnx)')
     .option('--layer <name>', "TRILL runs: the layer to export (default: the run's method.layer)")
     .option('--web <dir>', 'write a static page that runs the model in the browser (onnxruntime-web) into this folder')
-    .option('--gallery <n>', '--web, encoders: test images (TRILL runs: keyword clips) embedded as the gallery of nearest neighbours', positiveInt, 200)
+    .option(
+      '--gallery <n>',
+      '--web, encoders: test images (TRILL runs: keyword clips) embedded as the gallery of nearest neighbours',
+      positiveInt,
+      200,
+    )
     .option(
       '--int8',
       'int8 post-training quantization (QDQ: per-channel int8 weights, calibrated uint8 activations); default file RUN/<what>.int8.onnx',
