@@ -9,6 +9,13 @@ import * as torch from '../torch/index.js';
 
 export type Collate<T, B> = (samples: T[]) => B;
 
+/** The arrays of `parts` one after another in one Float32Array (audio tracks, per-frame targets, feature rows). */
+export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+}
+
 function kind(v: unknown): string {
   if (v instanceof torch.Tensor) return 'Tensor';
   if (v === null) return 'null';

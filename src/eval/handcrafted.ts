@@ -8,11 +8,17 @@
  *   mfcc stats     mean and std of 20 MFCCs and of their deltas      4 · 20 = 80-d
  */
 import * as torch from '../torch/index.js';
-import { MelSpectrogram } from '../views/audio/mel.js';
+import { MelSpectrogram, TRILL_FRONTEND } from '../views/audio/mel.js';
 import { deltas, mfcc } from '../views/audio/mfcc.js';
 
 export type HandcraftedKind = 'log-mel-stats' | 'mfcc-stats';
 export const HANDCRAFTED_KINDS: readonly HandcraftedKind[] = ['log-mel-stats', 'mfcc-stats'];
+const N_MFCC = 20;
+/** The width of each kind: mean and std of the 64 mel bins; of 20 MFCCs and their deltas. */
+export const HANDCRAFTED_DIMS: Readonly<Record<HandcraftedKind, number>> = {
+  'log-mel-stats': 2 * TRILL_FRONTEND.nMels,
+  'mfcc-stats': 4 * N_MFCC,
+};
 
 let frontEnd: MelSpectrogram | undefined;
 
@@ -37,7 +43,7 @@ export function handcraftedFeatures(kind: HandcraftedKind, audio: Float32Array):
     const padded = audio.length > 512 ? audio : Float32Array.from({ length: 513 }, (_, i) => audio[i] ?? 0);
     const logMel = frontEnd!.forward(torch.tensor(padded)); // [64, frames]
     if (kind === 'log-mel-stats') return meanStd(logMel).data() as Float32Array;
-    const m = mfcc(logMel);
+    const m = mfcc(logMel, N_MFCC);
     return torch.cat([meanStd(m), meanStd(deltas(m))]).data() as Float32Array;
   });
 }

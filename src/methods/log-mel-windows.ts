@@ -6,6 +6,7 @@
  * clip → per-window features of a network's named layers.
  */
 import * as torch from '../torch/index.js';
+import { concatFloat32 } from '../data/collate.js';
 import { TRILL_WINDOW } from '../models/trill.js';
 import { type MelSpectrogram, TRILL_FRONTEND } from '../views/audio/mel.js';
 
@@ -35,7 +36,7 @@ export function logMels(frontEnd: MelSpectrogram, audio: readonly Float32Array[]
   for (const [length, all] of byLength)
     for (let s = 0; s < all.length; s += MEL_BATCH) {
       const rows = all.slice(s, s + MEL_BATCH);
-      const wave = torch.tensor(concat(rows.map((i) => audio[i])), { shape: [rows.length, length] }); // [B, T]
+      const wave = torch.tensor(concatFloat32(rows.map((i) => audio[i])), { shape: [rows.length, length] }); // [B, T]
       const mel = torch.noGrad(() => frontEnd.forward(wave)); // [B, 64, T']
       rows.forEach((i, j) => (out[i] = torch.scope(() => mel.select(0, j).t().contiguous()))); // [T', 64]
       wave.dispose();
@@ -93,9 +94,7 @@ export function embedClip(
   for (const layer of layers) net.featureDim(layer); // an unknown layer lists the valid ones
   if (!(typeof hopSeconds === 'number' && hopSeconds * FRAME_RATE >= 1))
     throw new RangeError(`${api}: expected hopSeconds >= ${1 / FRAME_RATE} (one frame) but received ${hopSeconds}`);
-  const padded =
-    audio.length >= TRILL_FRONTEND.sampleRate ? audio : concat([audio, new Float32Array(TRILL_FRONTEND.sampleRate - audio.length)]);
-  const [mel] = logMels(frontEnd, [padded]); // [T', 64]
+  const mel = clipLogMel(frontEnd, audio); // [T', 64]
   const hop = Math.round(hopSeconds * FRAME_RATE);
   const count = 1 + Math.floor((mel.shape[0] - TRILL_WINDOW.frames) / hop);
   try {
@@ -114,10 +113,11 @@ export function embedClip(
   }
 }
 
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
+/** Log-mel frames [T', 64] of one clip, zero-padded to 1 s (16,000 samples) when shorter, so it holds one window. */
+export function clipLogMel(frontEnd: MelSpectrogram, audio: Float32Array): Tensor {
+  const rate = TRILL_FRONTEND.sampleRate;
+  const padded = audio.length >= rate ? audio : concatFloat32([audio, new Float32Array(rate - audio.length)]);
+  return logMels(frontEnd, [padded])[0];
 }
 
 function checkAudio(api: string, audio: unknown): asserts audio is Float32Array {

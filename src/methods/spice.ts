@@ -23,6 +23,7 @@ import { spiceConfidenceLoss, spicePitchLoss, spiceReconstructionLoss, spiceRobu
 import { PitchFrontEnd, SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { octaveShift, shiftedF0 } from '../data/octave.js';
 import { mixSeed, noisyCopy } from '../data/noise.js';
+import { concatFloat32 } from '../data/collate.js';
 import { fitCalibration } from './spice-calibration.js';
 import type { PitchedTrack } from '../data/singing.js';
 import type { MethodSpec, StepInfo, TrainingStep } from './method.js';
@@ -137,11 +138,9 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
       }
     const all = torch.cat(items);
     items.forEach((t) => t.dispose());
-    const flat = new Float32Array(targets.reduce((n, t) => n + t.length, 0));
-    targets.reduce((at, t) => (flat.set(t, at), at + t.length), 0);
     return {
       items: all,
-      targets: missing.length === tracks.length ? undefined : torch.tensor(flat),
+      targets: missing.length === tracks.length ? undefined : torch.tensor(concatFloat32(targets)),
       summary: { tracks: tracks.length, frames: all.shape[0], voicedFrames: voiced, octaveCopies: shifts.length },
     };
   }

@@ -16,6 +16,7 @@ import { bool, int, nums, num, parseConfig, z, type Config } from '../config/sch
 import { loadAudioSet } from '../data/registry.js';
 import type { AudioSet } from '../data/audio-sets.js';
 import { pinkNoise } from '../data/noise.js';
+import { concatFloat32 } from '../data/collate.js';
 import { addNoise } from '../views/audio/augment.js';
 import { pitchMetrics, spiceTracker, yinTracker, type PitchMetrics, type PitchTracker } from '../eval/pitch.js';
 import { Spice } from '../methods/spice.js';
@@ -76,12 +77,7 @@ function score(tracker: PitchTracker, set: AudioSet, snr: 'clean' | number, c: P
     conf.push(est.confidence.subarray(0, n));
     ref.push(t.f0!.subarray(0, n));
   });
-  const cat = (a: Float32Array[]): Float32Array => {
-    const out = new Float32Array(a.reduce((n, x) => n + x.length, 0));
-    a.reduce((at, x) => (out.set(x, at), at + x.length), 0);
-    return out;
-  };
-  return pitchMetrics({ hz: cat(hz), confidence: cat(conf) }, cat(ref), c.falseAlarm);
+  return pitchMetrics({ hz: concatFloat32(hz), confidence: concatFloat32(conf) }, concatFloat32(ref), c.falseAlarm);
 }
 
 /** Scores every tracker on every set and SNR; writes OUT/results.json when `out` is given. */

@@ -21,6 +21,7 @@ import { SPEECH_TASK_NAMES, loadSpeechTask, manifestTask, type SpeechTask } from
 import { scoreTask, type TaskScore } from '../eval/noss.js';
 import { olsEffects, type OlsEffect } from '../eval/ols.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { concatFloat32 } from '../data/collate.js';
 import { writeSpeechBenchReport } from '../report/speech-bench.js';
 import { applyThreads } from './common.js';
 import { representationGroups, type Representation, type RepresentationGroup } from './speech-representations.js';
@@ -117,14 +118,12 @@ const pct = (v: number): string => (100 * v).toFixed(1);
 
 /** Clip embeddings of `group` on `task` → one TaskScore per representation of the group. */
 function scoreGroup(group: RepresentationGroup, task: SpeechTask, c: SpeechBenchConfig): BenchScore[] {
-  const n = task.clips.length;
   const names = group.reps.map((r) => r.name);
   const feats: Float32Array[][] = names.map(() => []);
   task.clips.forEach((clip) => group.embed(clip.audio).forEach((f, k) => feats[k].push(f)));
   return names.map((name, k) => {
     const dim = feats[k][0].length;
-    const x = new Float32Array(n * dim);
-    feats[k].forEach((f, i) => x.set(f, i * dim));
+    const x = concatFloat32(feats[k]); // [N · dim]
     const score = scoreTask(
       {
         task: task.name,

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 import type { SpeechTask } from '../data/speech-tasks.js';
-import { HANDCRAFTED_KINDS, handcraftedFeatures } from '../eval/handcrafted.js';
+import { HANDCRAFTED_DIMS, HANDCRAFTED_KINDS, handcraftedFeatures } from '../eval/handcrafted.js';
 import { Trill } from '../methods/trill.js';
 import { WindowMethod } from '../methods/window-method.js';
 import type { AudioMethod } from '../methods/audio-method.js';
@@ -74,11 +74,7 @@ export async function representationGroups(
   });
   if (c.handcrafted)
     groups.push({
-      reps: HANDCRAFTED_KINDS.map((kind) => ({
-        name: kind,
-        kind: 'handcrafted',
-        dim: handcraftedFeatures(kind, new Float32Array(16000).fill(0.1)).length,
-      })),
+      reps: HANDCRAFTED_KINDS.map((kind) => ({ name: kind, kind: 'handcrafted', dim: HANDCRAFTED_DIMS[kind] })),
       embed: (audio) => HANDCRAFTED_KINDS.map((kind) => handcraftedFeatures(kind, audio)),
     });
   const first = models[0];

@@ -14,6 +14,7 @@ import { Adam } from '../optim/index.js';
 import type { SpeechTask } from '../data/speech-tasks.js';
 import type { Trill } from '../methods/trill.js';
 import { TRILL_WINDOW } from '../models/trill.js';
+import { clipLogMel } from '../methods/log-mel-windows.js';
 
 export interface SupervisedOptions {
   steps: number;
@@ -24,13 +25,6 @@ export interface SupervisedOptions {
   batchSize?: number;
   /** Adam learning rate (default 1e-3). */
   lr?: number;
-}
-
-/** Log-mel frames [T', 64] of a clip, zero-padded to at least one window. */
-function framesOf(model: Trill, audio: Float32Array): torch.Tensor {
-  const rate = model.frontEnd.options.sampleRate;
-  const padded = audio.length >= rate ? audio : Float32Array.from({ length: rate }, (_, i) => audio[i] ?? 0);
-  return torch.noGrad(() => model.frontEnd.forward(torch.tensor(padded)).t().contiguous());
 }
 
 /** Trains `model`'s network on `task` (or loads the weights `o.path` holds); leaves it in eval mode. */
@@ -47,7 +41,7 @@ export function trainSupervised(model: Trill, task: SpeechTask, o: SupervisedOpt
       `speech-bench: the supervised task ${task.name} has ${classes.length} class in its train split; it needs two or more`,
     );
   const { batchSize = 64, lr = 1e-3, steps, seed } = o;
-  const frames = train.map((c) => framesOf(model, c.audio));
+  const frames = train.map((c) => clipLogMel(model.frontEnd, c.audio));
   const labels = train.map((c) => classes.indexOf(c.label));
   torch.manualSeed(seed);
   const head = new Linear(model.net.options.embeddingDim, classes.length);

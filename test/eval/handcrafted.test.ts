@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { torch } from '../../src/index.js';
-import { HANDCRAFTED_KINDS, handcraftedFeatures } from '../../src/eval/handcrafted.js';
+import { HANDCRAFTED_DIMS, HANDCRAFTED_KINDS, handcraftedFeatures } from '../../src/eval/handcrafted.js';
 import { logMelSpectrogram } from '../../src/views/audio/mel.js';
 import { assertArrayClose, assertThrows } from '../helpers.js';
 
@@ -33,6 +33,7 @@ test('MFCC statistics: 80 values that tell a low tone from a high one', () => {
   assert.ok(dist > 5 * self, `200 vs 3000 Hz (${dist.toFixed(2)}) far apart next to 200 vs 205 Hz (${self.toFixed(2)})`);
   assert.equal(handcraftedFeatures('log-mel-stats', tone(440, 0.01)).length, 128, 'a 10 ms clip still gives features');
   assert.deepEqual(HANDCRAFTED_KINDS, ['log-mel-stats', 'mfcc-stats']);
+  assert.deepEqual(HANDCRAFTED_DIMS, { 'log-mel-stats': 128, 'mfcc-stats': 80 }, 'the widths the features have');
 });
 
 test('bad input is named', () => {
