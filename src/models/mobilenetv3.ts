@@ -7,7 +7,19 @@
  */
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
-import { BatchNorm2d, Conv2d, DropPath, Dropout, Hardswish, Linear, Module, ReLU, Sequential, init, type TensorModule } from '../nn/index.js';
+import {
+  BatchNorm2d,
+  Conv2d,
+  DropPath,
+  Dropout,
+  Hardswish,
+  Linear,
+  Module,
+  ReLU,
+  Sequential,
+  init,
+  type TensorModule,
+} from '../nn/index.js';
 import { checkDropPath, checkInteger, initConvAndNorm, linearDropPath, registerDropPath } from './resnet.js';
 
 type Tensor = torch.Tensor;

@@ -47,7 +47,11 @@ test('filterAndBalance without balancing (perClass ≤ 0) only filters, class by
     assert.equal(r.dropped, 3);
   }
   const all = filterAndBalance(probs, 3, { threshold: 0, perClass: 0, seed: 1 });
-  assert.deepEqual([...all.indices].sort((a, b) => a - b), [...ROWS.keys()], 'threshold 0 keeps every image once');
+  assert.deepEqual(
+    [...all.indices].sort((a, b) => a - b),
+    [...ROWS.keys()],
+    'threshold 0 keeps every image once',
+  );
   assert.equal(all.dropped, 0);
   const none = filterAndBalance(probs, 3, { threshold: 1, perClass: 4, seed: 1 });
   assert.deepEqual(none, { indices: [], perClassKept: [0, 0, 0], dropped: 11 });
@@ -104,7 +108,11 @@ test('filterAndBalance names bad probabilities, class counts and options', () =>
     /^filterAndBalance: expected probs of length N × numClasses \(a multiple of 4\) but received length 33$/,
     RangeError,
   );
-  assertThrows(() => filterAndBalance(probs, 0, o), /^filterAndBalance: expected a positive integer for numClasses but received 0 of type number$/, RangeError);
+  assertThrows(
+    () => filterAndBalance(probs, 0, o),
+    /^filterAndBalance: expected a positive integer for numClasses but received 0 of type number$/,
+    RangeError,
+  );
   assertThrows(
     () => filterAndBalance(probs, 3, { ...o, threshold: 1.5 }),
     /^filterAndBalance: expected a number in \[0, 1\] for threshold but received 1.5 of type number$/,

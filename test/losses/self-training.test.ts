@@ -94,9 +94,13 @@ test('distillationLoss: zero when the student equals the teacher, T defaults to 
 test('the self-training losses pass float64 finite differences', () => {
   const soft = g('targets_soft');
   gradcheck((s) => losses.softCrossEntropy(s, soft), [student], { msg: 'softCrossEntropy' });
-  gradcheck((lab, unl) => losses.noisyStudentLoss({ labLogits: lab, labels, unlLogits: unl, unlTargets: soft }).loss, [labLogits, student], {
-    msg: 'noisyStudentLoss',
-  });
+  gradcheck(
+    (lab, unl) => losses.noisyStudentLoss({ labLogits: lab, labels, unlLogits: unl, unlTargets: soft }).loss,
+    [labLogits, student],
+    {
+      msg: 'noisyStudentLoss',
+    },
+  );
   gradcheck((s) => losses.distillationLoss(s, teacher, { temperature: 4 }), [student], { msg: 'distillationLoss' });
 });
 
@@ -104,7 +108,11 @@ test('the self-training losses name bad shapes, dtypes, labels and hyperparamete
   const targets = g('targets_soft');
   const ns = (o: Partial<losses.NoisyStudentLossOptions>) =>
     losses.noisyStudentLoss({ labLogits, labels, unlLogits: student, unlTargets: targets, ...o });
-  assertThrows(() => losses.teacherTargets(teacher.flatten(), 1), /^teacherTargets: expected teacherLogits of shape \[N, C\] but received \[50\]$/, RangeError);
+  assertThrows(
+    () => losses.teacherTargets(teacher.flatten(), 1),
+    /^teacherTargets: expected teacherLogits of shape \[N, C\] but received \[50\]$/,
+    RangeError,
+  );
   assertThrows(
     () => losses.teacherTargets(labels.view([2, 3]), 1),
     /^teacherTargets: expected teacherLogits of a floating dtype but received int64$/,
@@ -120,7 +128,11 @@ test('the self-training losses name bad shapes, dtypes, labels and hyperparamete
     /^softCrossEntropy: expected logits and targets of the same shape \[N, C\] but received \[10,5\] and \[10,4\]$/,
     RangeError,
   );
-  assertThrows(() => ns({ labels: labels.narrow(0, 0, 5) }), /^noisyStudentLoss: expected labels of shape \[6\] \(B_lab of labLogits\) but received \[5\]$/, RangeError);
+  assertThrows(
+    () => ns({ labels: labels.narrow(0, 0, 5) }),
+    /^noisyStudentLoss: expected labels of shape \[6\] \(B_lab of labLogits\) but received \[5\]$/,
+    RangeError,
+  );
   assertThrows(() => ns({ labels: labels.float() }), /^noisyStudentLoss: expected labels of dtype int64 but received float32$/, TypeError);
   assertThrows(
     () => ns({ labels: labels.add(1) }),
