@@ -2,7 +2,8 @@
  * MobileNetV3 (Howard et al. 2019, "Searching for MobileNetV3"), small and large, as
  * torchvision 0.14's `mobilenet_v3_small/large`: inverted residuals with depthwise
  * convs, squeeze-and-excitation gated by hardsigmoid (Hu et al. 2018), hardswish, and
- * the Linear → Hardswish → Dropout → Linear classifier. State-dict keys equal
+ * the Linear → Hardswish → Dropout → Linear classifier, and optional stochastic depth
+ * on the residual bnecks (Huang et al. 2016). State-dict keys equal
  * torchvision's (`features.0.0.weight`, `features.1.block.1.fc1.weight`, `classifier.3.bias`, …).
  */
 import * as torch from '../torch/index.js';

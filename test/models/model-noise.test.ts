@@ -114,7 +114,7 @@ test('dropPath rises linearly to its value at the last block (Huang et al. l/L) 
   assert.deepEqual(Object.keys(resnet18({ dropPath: 0.2 }).stateDict()), Object.keys(resnet18().stateDict()), 'state-dict keys unchanged');
 });
 
-test('whole models with dropPath: eval is bit-identical to dropPath 0; training draws masks and trains every parameter', () => {
+test('whole models with dropPath: eval is bit-identical to dropPath 0; training draws masks from the global generator and trains every parameter', () => {
   for (const [name, make] of [
     ['resnet18', (p: number) => resnet18({ numClasses: 10, widthMultiplier: 0.25, smallImageStem: true, dropPath: p })],
     ['mobilenetV3Small', (p: number) => mobilenetV3Small({ numClasses: 10, widthMultiplier: 0.5, dropPath: p })],
@@ -128,9 +128,12 @@ test('whole models with dropPath: eval is bit-identical to dropPath 0; training 
     noisy.train();
     plain.train();
     torch.manualSeed(9);
+    const state = torch.getRngState(); // what fit's checkpoint saves and restores
     const a = noisy.forward(x);
     const b = plain.forward(x);
     assert.ok(a.sub(b).abs().max().item() > 1e-3, `${name}: training output differs from dropPath 0`);
+    torch.setRngState(state);
+    assert.deepEqual(noisy.forward(x).toArray(), a.toArray(), `${name}: the masks replay from the global generator's state`);
     a.square().mean().backward();
     for (const [key, p] of noisy.namedParameters()) {
       const grad = p.grad;
