@@ -183,11 +183,10 @@ export async function corrupt(images: Tensor, name: string, severity: Severity, 
   const out = torch.empty(s, { dtype: 'uint8', device: images.device });
   for (let start = 0; start < n; start += per) {
     const len = Math.min(per, n - start);
-    const slice = images.narrow(0, start, len);
+    const [slice, target] = [images.narrow(0, start, len), out.narrow(0, start, len)];
     const y = await apply(slice, severity, generator);
-    out.narrow(0, start, len).copy_(y);
-    y.dispose();
-    slice.dispose();
+    target.copy_(y);
+    for (const t of [y, slice, target]) t.dispose();
   }
   return out;
 }
