@@ -7,9 +7,11 @@
  * mosaic of cells aligned to the JPEG blocks and coded at once. JPEG codes each
  * 8×8 block (16×16 with subsampled chroma) on its own, so a grey image padded to
  * whole blocks by repeating its edge (as libjpeg pads) codes as it would alone;
- * RGB cells get a 16-pixel repeated-edge margin before the image too, so the
- * decoder's chroma upsampling, which reads one neighbouring chroma sample, sees
- * the image's own edge and never the neighbouring image.
+ * RGB cells also get a 16-pixel repeated-edge margin on every side, because the
+ * decoder's chroma upsampling reads the neighbouring chroma samples: it then
+ * sees the image's own edge, never the neighbouring image. (A lone RGB image
+ * decodes its outermost 2 pixels from repeated edge chroma samples instead, so
+ * there the two can differ by a few levels; grey images match PIL byte for byte.)
  */
 import type { Sharp, SharpOptions } from 'sharp';
 import * as torch from '../../torch/index.js';
@@ -39,7 +41,7 @@ export async function jpegRoundTrip(x: Tensor, quality: number): Promise<Tensor>
   const [n, c, h, w] = x.shape;
   const block = c === 1 ? 8 : 16;
   const margin = c === 1 ? 0 : 16;
-  const [ch, cw] = [margin + roundUp(h, block), margin + roundUp(w, block)];
+  const [ch, cw] = [2 * margin + roundUp(h, block), 2 * margin + roundUp(w, block)];
   const [cols, rows] = [Math.min(n, COLUMNS), Math.ceil(n / COLUMNS)];
   const mosaic = torch.scope(() => {
     const padded = F.pad(x.cpu().to({ dtype: 'float32' }), [margin, cw - w - margin, margin, ch - h - margin], { mode: 'replicate' });
