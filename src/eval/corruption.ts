@@ -77,7 +77,9 @@ export async function corruptionAccuracy(
         set.dispose();
       }
       if (typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1))
-        throw new RangeError(`corruptionAccuracy: expected score to return a top-1 accuracy in [0, 1] but received ${accuracy} on ${name} severity ${severity}`);
+        throw new RangeError(
+          `corruptionAccuracy: expected score to return a top-1 accuracy in [0, 1] but received ${accuracy} on ${name} severity ${severity}`,
+        );
       perCorruption[name].push(accuracy);
       sum += accuracy;
       onProgress?.({ name, severity, accuracy, done: ++done, total });

@@ -22,7 +22,12 @@ test('corruptionAccuracy: per corruption and severity, and the mean (mCA), on fl
   // contrast keeps a flat image (it is its own mean); blur keeps it (reflect padding of a constant); brightness
   // lifts every pixel by at least .05·255 ≈ 13 levels; rotate fills the corners with black, which only the black
   // images do not notice.
-  assert.deepEqual(r.perCorruption, { contrast: [1, 1, 1, 1, 1], blur: [1, 1, 1, 1, 1], brightness: [0, 0, 0, 0, 0], rotate: [0.5, 0.5, 0.5, 0.5, 0.5] });
+  assert.deepEqual(r.perCorruption, {
+    contrast: [1, 1, 1, 1, 1],
+    blur: [1, 1, 1, 1, 1],
+    brightness: [0, 0, 0, 0, 0],
+    rotate: [0.5, 0.5, 0.5, 0.5, 0.5],
+  });
   assert.equal(r.mean, (5 + 5 + 0 + 2.5) / 20);
   assert.deepEqual(
     seen.map((p) => [p.name, p.severity, p.done, p.total]),
@@ -31,7 +36,10 @@ test('corruptionAccuracy: per corruption and severity, and the mean (mCA), on fl
 });
 
 test('corruptionAccuracy: a subset of severities, in the order given', async () => {
-  const r = await corruptionAccuracy(async (x) => unchanged(x, labels), clean, labels, { names: ['gaussianNoise', 'blur'], severities: [5, 1] });
+  const r = await corruptionAccuracy(async (x) => unchanged(x, labels), clean, labels, {
+    names: ['gaussianNoise', 'blur'],
+    severities: [5, 1],
+  });
   // noise of σ >= .04 (about 10 levels) moves some of the 784 pixels of every image
   assert.deepEqual(r.perCorruption, { gaussianNoise: [0, 0], blur: [1, 1] });
   assert.equal(r.mean, 0.5);
@@ -43,6 +51,9 @@ test('corruptionAccuracy: errors name the argument', async () => {
   await assert.rejects(run({ names: [] }), /names/);
   await assert.rejects(run({ severities: [0] }), /severities/);
   await assert.rejects(run({}, torch.arange(7)), /expected labels \[8\] \(one per image\) but received \[7\]/);
-  await assert.rejects(run({ names: ['blur'] }, labels, () => 1.5), /expected score to return a top-1 accuracy in \[0, 1\] but received 1.5 on blur severity 1/);
+  await assert.rejects(
+    run({ names: ['blur'] }, labels, () => 1.5),
+    /expected score to return a top-1 accuracy in \[0, 1\] but received 1.5 on blur severity 1/,
+  );
   await assert.rejects(run({ seed: -1 }), /seed/);
 });

@@ -25,7 +25,15 @@ function maxDiff(a: Tensor, b: Tensor): { max: number; at: number } {
 }
 
 const meanAbsDiff = (a: Tensor, b: Tensor): number =>
-  torch.scope(() => a.to({ dtype: 'float32' }).sub(b.to({ dtype: 'float32' })).abs().mean().item() as number);
+  torch.scope(
+    () =>
+      a
+        .to({ dtype: 'float32' })
+        .sub(b.to({ dtype: 'float32' }))
+        .abs()
+        .mean()
+        .item() as number,
+  );
 
 // The references (torchvision, scipy, colorsys) give the corrupted image before 8-bit rounding, on the 0…255
 // scale; the 8-bit result round(y) is within 0.5 of it, plus float32's error (well under 0.05 of a level here).
@@ -149,7 +157,10 @@ test('bad arguments get errors naming them', async () => {
     await assert.rejects(V.corrupt(x, 'blur', s as Severity, 0), /corrupt: expected severity 1, 2, 3, 4 or 5 but received/);
   }
   await assert.rejects(V.corrupt(x, 'fog', 1, 0), /corrupt: expected name to be one of gaussianNoise, .* but received "fog"/);
-  await assert.rejects(V.corrupt(x.to({ dtype: 'float32' }), 'blur', 1, 0), /corrupt: expected uint8 images \[N, 1 or 3, H, W\] but received float32/);
+  await assert.rejects(
+    V.corrupt(x.to({ dtype: 'float32' }), 'blur', 1, 0),
+    /corrupt: expected uint8 images \[N, 1 or 3, H, W\] but received float32/,
+  );
   await assert.rejects(V.corrupt(x.view([3, 28, 28]), 'blur', 1, 0), /received uint8 \[3,28,28\]/);
   await assert.rejects(V.corrupt(x, 'blur', 1, -1), /seed/);
   assertThrows(() => V.boxResize(x, 0, 5), /height/);

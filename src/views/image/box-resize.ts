@@ -57,7 +57,8 @@ function pass(x: Tensor, outSize: number): Tensor {
 export function boxResize(x: Tensor, height: number, width: number): Tensor {
   int(height, 'height', 1);
   int(width, 'width', 1);
-  if (x.dtype !== 'uint8' || x.dim() !== 4) throw new TypeError(`boxResize: expected uint8 images [N, C, H, W] but received ${x.dtype} [${x.shape}]`);
+  if (x.dtype !== 'uint8' || x.dim() !== 4)
+    throw new TypeError(`boxResize: expected uint8 images [N, C, H, W] but received ${x.dtype} [${x.shape}]`);
   return torch.scope(() =>
     pipe(
       x.to({ dtype: 'float64' }),

@@ -67,7 +67,8 @@ const onFloat =
     );
 
 /** Per-image signs ±1 from the generator. */
-const signs = (n: number, generator: torch.Generator): Float64Array => Float64Array.from(uniforms(n, 1, generator), (u) => (u < 0.5 ? -1 : 1));
+const signs = (n: number, generator: torch.Generator): Float64Array =>
+  Float64Array.from(uniforms(n, 1, generator), (u) => (u < 0.5 ? -1 : 1));
 
 /** ImageNet-C's brightness: the HSV value plus `c`, hue and saturation kept (grey images through RGB, as MNIST-C). */
 function brighten(x: Tensor, c: number): Tensor {
@@ -190,4 +191,3 @@ export async function corrupt(images: Tensor, name: string, severity: Severity, 
   }
   return out;
 }
-

@@ -75,15 +75,27 @@ export function elasticTransform(x: Tensor, p: ElasticParams, generator?: torch.
     let [qx, qy] = [xs, ys];
     if (alpha > 0 && sigma > 0) {
       const radius = Math.min(Math.trunc(3 * sigma + 0.5), Math.min(h, w) - 1);
-      const field = torch.rand([n * 2, 1, h, w], { generator }).to(dev).mul_(2).sub_(1);
-      const d = gaussianBlur(field, 2 * radius + 1, sigma).mul_(alpha).view([n, 2, h, w]);
+      const field = torch
+        .rand([n * 2, 1, h, w], { generator })
+        .to(dev)
+        .mul_(2)
+        .sub_(1);
+      const d = gaussianBlur(field, 2 * radius + 1, sigma)
+        .mul_(alpha)
+        .view([n, 2, h, w]);
       [qx, qy] = [xs.add(d.select(1, 0)), ys.add(d.select(1, 1))];
     }
     const m = torch.tensor(inverse, { shape: [n, 6, 1, 1] }).to(dev);
     const at = (k: number): Tensor => m.select(1, k);
     // input pixel index of each output pixel, then grid_sample's [-1, 1] (align_corners=False)
-    const ix = qx.mul(at(0)).add_(qy.mul(at(1))).add_(at(2));
-    const iy = qx.mul(at(3)).add_(qy.mul(at(4))).add_(at(5));
+    const ix = qx
+      .mul(at(0))
+      .add_(qy.mul(at(1)))
+      .add_(at(2));
+    const iy = qx
+      .mul(at(3))
+      .add_(qy.mul(at(4)))
+      .add_(at(5));
     const grid = torch.stack([ix.mul_(2 / w).add_(1 / w - 1), iy.mul_(2 / h).add_(1 / h - 1)], 3); // [N, H, W, 2]
     return F.gridSample(x, grid, { mode: 'bilinear', paddingMode: 'reflection' }).clamp_(0, 1);
   });

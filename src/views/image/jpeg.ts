@@ -53,9 +53,14 @@ export async function jpegRoundTrip(x: Tensor, quality: number): Promise<Tensor>
   const encoder = sharp(mosaic.data() as Uint8Array, { raw });
   mosaic.dispose();
   const jpeg = await (c === 1 ? encoder.toColourspace('b-w') : encoder).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
-  const decoded = await sharp(jpeg).toColourspace(c === 1 ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
+  const decoded = await sharp(jpeg)
+    .toColourspace(c === 1 ? 'b-w' : 'srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   if (decoded.info.channels !== c || decoded.info.width !== raw.width || decoded.info.height !== raw.height)
-    throw new Error(`jpegRoundTrip: sharp decoded ${decoded.info.width}×${decoded.info.height}×${decoded.info.channels}, expected ${raw.width}×${raw.height}×${c}`);
+    throw new Error(
+      `jpegRoundTrip: sharp decoded ${decoded.info.width}×${decoded.info.height}×${decoded.info.channels}, expected ${raw.width}×${raw.height}×${c}`,
+    );
   return torch.scope(() =>
     torch
       .tensor(new Uint8Array(decoded.data), { shape: [rows, ch, cols, cw, c], dtype: 'uint8' })
