@@ -20,10 +20,11 @@
  * | jpeg          | quality 80, 65, 58, 50, 40                                    | CIFAR-10-C  |
  * | elastic       | (α, σ, jitter) = s·(0, 0, .08), (.05, .2, .07), (.08, .06, .06), (.1, .04, .05), (.1, .03, .03) | CIFAR-10-C |
  *
- * Rotate and shear turn about the image centre and fill with black, as MNIST-C.
- * Differences from the references: blur pads by reflection (skimage: nearest);
- * contrast, noise and the warps round to 8 bits (the references truncate);
- * elastic samples once through the composed maps (elastic.ts).
+ * Rotate and shear turn about the image centre and fill with black, as MNIST-C
+ * (bilinear, blending with black across the edge). Differences from the
+ * references: blur pads by reflection (skimage: nearest); float results round to
+ * 8 bits (the references' np.uint8 truncates); elastic samples once through the
+ * composed maps (elastic.ts); JPEG codes a mosaic of images at once (jpeg.ts).
  *
  * Every random draw comes from one `torch.Generator` seeded with `seed`, so a
  * set is a function of (images, name, severity, seed); the severities of one
