@@ -1,4 +1,4 @@
-/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN, the linear probe, the InfoNCE bound, the reverse-U test and the non-semantic speech benchmark's classical grid with its OLS aggregation. */
+/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN, the linear probe, the InfoNCE bound, the reverse-U test, accuracy under common corruptions and the non-semantic speech benchmark's classical grid with its OLS aggregation. */
 export {
   topkAccuracy,
   accuracies,
@@ -40,3 +40,10 @@ export {
 export { scoreTask, type TaskEmbeddings, type TaskConfig, type TaskScore } from './noss.js';
 export { olsEffects, type OlsEffect, type OlsRow } from './ols.js';
 export { CLASSIFIERS, type Classifier, type FitClassifier } from './classical/index.js';
+export {
+  corruptionAccuracy,
+  type CorruptionAccuracy,
+  type CorruptionAccuracyOptions,
+  type CorruptionProgress,
+  type CorruptionScorer,
+} from './corruption.js';
