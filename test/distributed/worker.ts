@@ -12,7 +12,6 @@ const dist = torch.distributed;
 const rank = Number(process.env.RANK);
 const timeout = Number(process.env.TEST_TIMEOUT ?? 30);
 
-
 function collectives(): unknown {
   const w = dist.getWorldSize();
   const out: Record<string, unknown> = {};
@@ -121,9 +120,10 @@ async function peerHangs(): Promise<unknown> {
   }
 }
 
-/** For launchLocal: rank 1 fails at once with code 3; the others wait to be stopped. */
-async function launchFail(): Promise<unknown> {
-  if (rank === 1) process.exit(3);
+/** For launchLocal, without a group: FAIL_RANK (if any) exits at once with code 3; the others wait to be stopped. */
+async function sleep(): Promise<void> {
+  if (rank === Number(process.env.FAIL_RANK ?? -1)) process.exit(3);
+  process.stdout.write(`rank ${rank} waiting\n`);
   return new Promise(() => setTimeout(() => {}, 600_000));
 }
 
@@ -131,7 +131,7 @@ const SCENARIOS: Record<string, () => unknown> = { collectives, gatherGrad, redu
 
 async function main(): Promise<void> {
   const scenario = process.argv[2];
-  if (scenario === 'launchFail') return void (await launchFail());
+  if (scenario === 'sleep') return sleep();
   const start = Date.now();
   try {
     const worldSize = process.env.WORLD_SIZE_OVERRIDE ? Number(process.env.WORLD_SIZE_OVERRIDE) : undefined;
