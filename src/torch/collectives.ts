@@ -13,7 +13,13 @@ import { native } from './native.js';
 import { Tensor, wrapAll } from './tensor.js';
 import { isFloating } from './dtype.js';
 import { fail, handle, int, oneOf, tensor, tensorList, within } from './check.js';
-import { requireGroup } from './distributed.js';
+import { TorchError } from './errors.js';
+
+/** Throws a TorchError naming `op` unless the default group is initialized. */
+export function requireGroup(op: string): void {
+  if (!native.distIsInitialized())
+    throw new TorchError(`${op}: the default process group is not initialized: call torch.distributed.initProcessGroup() first`);
+}
 
 /** How values meet: elementwise over ranks. 'avg' is the sum divided by the world size (floating dtypes only). */
 export type ReduceOp = 'sum' | 'avg' | 'product' | 'max' | 'min';

@@ -21,6 +21,7 @@
 import { native } from './native.js';
 import { TorchError } from './errors.js';
 import { fail, finite, int, oneOf, options, str, within } from './check.js';
+import { requireGroup } from './collectives.js';
 
 export type Backend = 'gloo' | 'nccl';
 const BACKENDS = ['gloo', 'nccl'] as const;
@@ -146,12 +147,6 @@ export function destroyProcessGroup(): void {
 /** Whether this process has joined the default group. */
 export function isInitialized(): boolean {
   return native.distIsInitialized();
-}
-
-/** Throws a TorchError naming `op` unless the default group is initialized. */
-export function requireGroup(op: string): void {
-  if (!native.distIsInitialized())
-    throw new TorchError(`${op}: the default process group is not initialized: call torch.distributed.initProcessGroup() first`);
 }
 
 /** This process's rank in [0, worldSize). */

@@ -1,5 +1,5 @@
 /**
- * Runs a worker.ts scenario as N local ranks on the loopback (free port, OMP_NUM_THREADS=1)
+ * Runs a worker.ts scenario as N local ranks on the loopback (free port, OMP_NUM_THREADS=1 unless set)
  * and collects each rank's JSON line. Every child is killed when the run ends or its
  * time runs out, and by `killAll()` (for the tests' `after` hooks).
  */
@@ -48,7 +48,7 @@ export async function runRanks(n: number, scenario: string, opts: RanksOptions =
     for (let rank = 0; rank < n; rank++) {
       const env = {
         ...process.env,
-        OMP_NUM_THREADS: '1',
+        OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? '1',
         ...opts.env,
         RANK: String(rank),
         WORLD_SIZE: String(n),
