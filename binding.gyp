@@ -11,7 +11,11 @@
         "native/ops_linalg.cc",
         "native/ops_runtime.cc",
         "native/ops_optim.cc",
+        "native/ops_distributed.cc",
         "native/cpu_allocator.cc"
+      ],
+      "defines": [
+        "<!@(node scripts/libtorch.mjs defines)"
       ],
       "include_dirs": [
         "<!(node scripts/libtorch.mjs include)"

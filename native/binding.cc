@@ -167,6 +167,7 @@ static napi_value init(napi_env env, napi_value exports) {
   registerRuntime();
   registerOptim();
   registerAllocator();
+  registerDistributed();
   auto& r = registry();
   std::vector<napi_property_descriptor> props;
   props.reserve(r.size() + 2);

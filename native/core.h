@@ -406,5 +406,6 @@ void registerLinalg();
 void registerRuntime();
 void registerOptim();
 void registerAllocator();
+void registerDistributed();
 
 }  // namespace ss

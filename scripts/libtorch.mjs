@@ -22,6 +22,18 @@ export function findLibtorch() {
   return null;
 }
 
+/**
+ * Whether the distributed ops (native/ops_distributed.cc) can be built: libtorch's c10d
+ * headers include gloo's, which a libtorch folder may ship and Debian packages apart
+ * (libgloo-dev).
+ */
+export function hasGlooHeaders() {
+  const roots = process.env.LIBTORCH ? [join(process.env.LIBTORCH, 'include')] : ['/usr/include'];
+  return roots.some(
+    (r) => existsSync(join(r, 'gloo', 'context.h')) && existsSync(join(r, 'torch', 'csrc', 'distributed', 'c10d', 'ProcessGroupGloo.hpp')),
+  );
+}
+
 /** libtorch built with the new C++11 ABI exports std::__cxx11 symbols. */
 function usesCxx11Abi(lib) {
   const so = readdirSync(lib).find((f) => /^libc10\.so/.test(f));
@@ -45,12 +57,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const extra = ['torch_cuda', 'c10_cuda'].filter((n) => libs.some((f) => f.startsWith(`lib${n}.so`)));
   const out = {
     include: found.include.join(' '),
+    defines: hasGlooHeaders() ? 'SS_WITH_GLOO' : '',
     abi: `-D_GLIBCXX_USE_CXX11_ABI=${usesCxx11Abi(found.lib) ? 1 : 0}`,
     libs: [`-L${found.lib}`, '-ltorch', '-ltorch_cpu', '-lc10', ...extra.map((n) => `-l${n}`)].join(' '),
     rpath: `-Wl,-rpath,${found.lib}${extra.length ? ' -Wl,--no-as-needed' : ''}`,
   }[what];
   if (out === undefined) {
-    console.error(`unknown query ${what}; expected include, abi, libs or rpath`);
+    console.error(`unknown query ${what}; expected include, defines, abi, libs or rpath`);
     process.exit(1);
   }
   console.log(out);

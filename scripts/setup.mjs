@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findLibtorch } from './libtorch.mjs';
+import { findLibtorch, hasGlooHeaders } from './libtorch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const withPytorch = process.argv.includes('--with-pytorch');
@@ -32,6 +32,8 @@ function hasPythonDeps() {
 
 const apt = [];
 if (!process.env.LIBTORCH && !findLibtorch()) apt.push('libtorch-dev');
+// Gloo's headers for torch.distributed (native/ops_distributed.cc); Debian's libtorch-dev leaves them out.
+if (!process.env.LIBTORCH && !hasGlooHeaders()) apt.push('libgloo-dev');
 if (!has('g++')) apt.push('g++');
 if (!has('make')) apt.push('make');
 if (!has('python3')) apt.push('python3');

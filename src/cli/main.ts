@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `selfsup` command: pretrain, finetune, recipe, eval, text-eval, embed, views, speech-bench,
- * export, report, methods, datasets. Options come from a config file (--config, JSON
+ * export, report, methods, datasets, launch. Options come from a config file (--config, JSON
  * or YAML) and flags (`--section.key value`, flags win); each command's options
  * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
  * lists them all with their defaults — including the chosen method's and data
@@ -10,6 +10,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { flagFields, flagHelp, flagName, mergeFlags, parseConfig, readConfigFile, type z } from '../config/schema.js';
 import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/evaluate.js';
 import { finetune, finetuneSchema } from '../pipeline/finetune.js';
@@ -28,6 +29,7 @@ import { DEFAULT_CALIBRATION, EXPORT_FORMATS, exportRun } from '../export/run.js
 import { exportWeb } from '../export/web.js';
 import { METHODS } from '../methods/registry.js';
 import { DATA_SETS } from '../data/registry.js';
+import { launchLocal } from '../distributed/launch.js';
 
 type Opts = Record<string, unknown> & { config?: string; out?: string; resume?: boolean };
 type SchemaOf = (peek: Peek) => z.ZodType;
@@ -327,6 +329,17 @@ export function program(argv: string[] = process.argv): Command {
         table([['data set', 'modality', 'what it holds'], ...Object.values(DATA_SETS).map((d) => [d.name, d.modality, d.summary])]),
       ),
     );
+  p.command('launch')
+    .description('run a selfsup command as N local ranks of one torch.distributed job (sets RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT)')
+    .requiredOption('-n, --nproc <n>', 'number of processes (the world size)', positiveInt)
+    .option('--port <port>', 'MASTER_PORT (default: a free port)', positiveInt)
+    .argument('<command...>', 'the selfsup command and its options, after --')
+    .action(async (args: string[], opts: { nproc: number; port?: number }) => {
+      const self = [process.execPath, fileURLToPath(import.meta.url)];
+      const r = await launchLocal({ n: opts.nproc, port: opts.port, command: [...self, ...args] });
+      if (r.code !== 0) console.error(`selfsup launch: ${r.message}`);
+      process.exitCode = r.code;
+    });
   return p;
 }
 

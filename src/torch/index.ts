@@ -68,6 +68,7 @@ export * as fft from './fft.js';
 export * as autograd from './autograd.js';
 
 export * as cuda from './cuda.js';
+export * as distributed from './distributed.js';
 export { version } from './version.js';
 export { setNumThreads, getNumThreads, maxNumThreads } from './threads.js';
 export { cpuCacheStats, emptyCpuCache, type CpuCacheStats } from './cpu-cache.js';
