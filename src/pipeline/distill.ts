@@ -17,7 +17,7 @@ import { RunDir } from '../train/run-dir.js';
 import type { Classifier } from '../models/classifier.js';
 import { applyThreads, peekIn, type ModelConfig, type Peek } from './common.js';
 import { loadClassifier, makeClassifier, resolveClassifier, saveClassifier, teacherLogits, trainStage } from './self-training.js';
-import { archSection, firstTeacher, scoredRow, selfTrainingData, selfTrainingFields, studentStage, type SelftrainRow } from './selftrain.js';
+import { archSection, firstTeacher, scoredRow, selfTrainingData, selfTrainingFields, studentStage, type RunOptions, type SelftrainRow } from './selftrain.js';
 
 export function distillSchema(peek: Peek) {
   return z.strictObject({
@@ -38,7 +38,7 @@ export function distillSchema(peek: Peek) {
 export type DistillConfig = Config<ReturnType<typeof distillSchema>>;
 
 /** Runs (or continues) self-training then distillation in `out`; null when interrupted (checkpointed). */
-export async function distill(raw: Record<string, unknown>, out: string, o: { resume?: boolean } = {}): Promise<SelftrainRow[] | null> {
+export async function distill(raw: Record<string, unknown>, out: string, o: RunOptions = {}): Promise<SelftrainRow[] | null> {
   const config = parseConfig(distillSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   if (config.teacher !== 'train') resolveClassifier(config.teacher);
@@ -52,7 +52,7 @@ export async function distill(raw: Record<string, unknown>, out: string, o: { re
   for (let it = 1; it <= config.selftrain; it++) {
     const stage = `student-${it}`;
     const arch = config.selftrainModel;
-    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch, steps: config.selftrainSteps, resume: o.resume });
+    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch, steps: config.selftrainSteps, ...o });
     if (!student) return null;
     rows.push(await scoredRow(run, 'distill', stage, it, student, arch, data.test, config));
     teacher = student;
@@ -70,7 +70,7 @@ async function distilled(
   run: RunDir,
   data: Awaited<ReturnType<typeof selfTrainingData>>,
   teacher: Classifier,
-  o: { resume?: boolean },
+  o: RunOptions,
 ): Promise<Classifier | null> {
   const [, channels] = data.train.images.shape;
   const stage = 'distill';
@@ -98,6 +98,7 @@ async function distilled(
     optim: config.optim,
     seed: config.seed + 1000,
     resume: o.resume,
+    stopAfter: o.stopAfter,
     checkpointSeconds: config.checkpointSeconds,
     config,
   });

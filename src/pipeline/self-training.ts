@@ -168,6 +168,8 @@ export interface StageOptions {
   optim: OptimConfig;
   seed: number;
   resume?: boolean;
+  /** Stop after this many steps of the stage with a checkpoint, as Ctrl-C would (tests). */
+  stopAfter?: number;
   checkpointSeconds: number;
   config: unknown;
 }
@@ -249,6 +251,7 @@ export async function trainStage(o: StageOptions): Promise<FitResult> {
     optimizer: makeOptimizer(model.parameters(), o.optim, batchSize),
     config: o.config,
     resume: o.resume,
+    stopAfter: o.stopAfter,
     schedule: warmupCosine({ baseLr: 1, warmupSteps: Math.min(o.steps, Math.round(o.optim.warmupEpochs * stepsPerEpoch)), totalSteps: o.steps }),
     epochs,
     stepsPerEpoch,

@@ -93,6 +93,12 @@ export function selftrainSchema(peek: Peek) {
 }
 export type SelftrainConfig = Config<ReturnType<typeof selftrainSchema>>;
 
+/** How a run is driven: continue from checkpoints; stop each stage after N steps with a checkpoint, as Ctrl-C would (tests). */
+export interface RunOptions {
+  resume?: boolean;
+  stopAfter?: number;
+}
+
 /** One stage's row of the results. */
 export interface SelftrainRow extends StageScore {
   stage: string;
@@ -121,7 +127,7 @@ export async function firstTeacher(
   config: Config<z.ZodObject<ReturnType<typeof selfTrainingFields>>>,
   run: RunDir,
   data: { train: ImageSet; labelled: number[] },
-  o: { resume?: boolean },
+  o: RunOptions,
 ): Promise<{ model: Classifier; arch: ModelConfig } | null> {
   const [, channels] = data.train.images.shape;
   if (config.teacher !== 'train') {
@@ -149,6 +155,7 @@ export async function firstTeacher(
     optim: config.optim,
     seed: config.seed,
     resume: o.resume,
+    stopAfter: o.stopAfter,
     checkpointSeconds: config.checkpointSeconds,
     config,
   });
@@ -190,7 +197,7 @@ export async function studentStage(
   run: RunDir,
   data: Data,
   teacher: Classifier,
-  o: { stage: string; iteration: number; arch: ModelConfig; steps: number; resume?: boolean },
+  o: RunOptions & { stage: string; iteration: number; arch: ModelConfig; steps: number },
 ): Promise<Classifier | null> {
   const { stage, iteration } = o;
   if (run.events().some((e) => e.event === 'stage-done' && e.stage === stage))
@@ -230,6 +237,7 @@ export async function studentStage(
     optim: config.optim,
     seed: config.seed + iteration,
     resume: o.resume,
+    stopAfter: o.stopAfter,
     checkpointSeconds: config.checkpointSeconds,
     config,
   });
@@ -240,7 +248,7 @@ export async function studentStage(
 }
 
 /** Runs (or continues) Noisy Student in `out`; null when interrupted (checkpointed). */
-export async function selftrain(raw: Record<string, unknown>, out: string, o: { resume?: boolean } = {}): Promise<SelftrainRow[] | null> {
+export async function selftrain(raw: Record<string, unknown>, out: string, o: RunOptions = {}): Promise<SelftrainRow[] | null> {
   const config = parseConfig(selftrainSchema(peekIn(raw)), raw, 'config');
   applyThreads(config.threads);
   if (config.teacher !== 'train') resolveClassifier(config.teacher); // a bad teacher fails before the run folder exists
@@ -253,7 +261,7 @@ export async function selftrain(raw: Record<string, unknown>, out: string, o: { 
   let teacher = first.model;
   for (let it = 1; it <= config.iterations; it++) {
     const stage = `student-${it}`;
-    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch: config.model, steps: config.steps, resume: o.resume });
+    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch: config.model, steps: config.steps, ...o });
     if (!student) return null;
     rows.push(await scoredRow(run, 'selftrain', stage, it, student, config.model, data.test, config));
     teacher = student;
