@@ -159,6 +159,7 @@ export {
 export { cachedTensors, defaultCacheDir, type Cached } from './cache.js';
 export { BatchIndexSampler, epochSeed, permutation, type BatchIndexOptions, type BatchSampler } from './samplers.js';
 export { labelFraction, loadLabelSubset, saveLabelSubset, type LabelSubset } from './label-fraction.js';
+export { filterAndBalance, type FilterAndBalanceOptions, type PseudoLabelSelection } from './pseudo-labels.js';
 export { PerCaseBatchSampler, type PerCaseOptions } from './case-sampler.js';
 export { DataLoader, type DataLoaderOptions } from './loader.js';
 export { type ImageSet, IMAGE_SET_SPECS } from './image-sets.js';

@@ -33,3 +33,12 @@ export {
 } from './spice.js';
 export { tripletLoss, squaredDistances, TRIPLET_MINING, type TripletMining, type TripletLossOptions } from './triplet.js';
 export { distillationMse } from './frill.js';
+export {
+  teacherTargets,
+  softCrossEntropy,
+  noisyStudentLoss,
+  distillationLoss,
+  type NoisyStudentLossOptions,
+  type NoisyStudentLoss,
+  type DistillationOptions,
+} from './self-training.js';

@@ -22,6 +22,8 @@ export interface EncoderConfig {
   smallStem?: boolean;
   /** Input channels (1 grey, 3 RGB). Default 3. */
   inChannels?: number;
+  /** Stochastic depth at the last residual block, rising linearly from 0 (ResNetOptions.dropPath); training only. Default 0. */
+  dropPath?: number;
 }
 
 type Factory = (c: Required<EncoderConfig>) => Encoder;
@@ -29,11 +31,11 @@ type Factory = (c: Required<EncoderConfig>) => Encoder;
 const resnet =
   (f: typeof resnet18): Factory =>
   (c) =>
-    f({ numClasses: 0, widthMultiplier: c.width, smallImageStem: c.smallStem, inChannels: c.inChannels });
+    f({ numClasses: 0, widthMultiplier: c.width, smallImageStem: c.smallStem, inChannels: c.inChannels, dropPath: c.dropPath });
 const mobilenet =
   (f: typeof mobilenetV3Small): Factory =>
   (c) =>
-    f({ numClasses: 0, widthMultiplier: c.width, inChannels: c.inChannels });
+    f({ numClasses: 0, widthMultiplier: c.width, inChannels: c.inChannels, dropPath: c.dropPath });
 
 /** The registry of encoder architectures. */
 export const ENCODERS: Readonly<Record<string, Factory>> = {
@@ -46,7 +48,7 @@ export const ENCODERS: Readonly<Record<string, Factory>> = {
 
 /** Builds an encoder from its config; an unknown `arch` names the valid ones. */
 export function createEncoder(c: EncoderConfig = {}): Encoder {
-  const full: Required<EncoderConfig> = { arch: 'resnet18', width: 1, smallStem: true, inChannels: 3, ...c };
+  const full: Required<EncoderConfig> = { arch: 'resnet18', width: 1, smallStem: true, inChannels: 3, dropPath: 0, ...c };
   const make = ENCODERS[full.arch];
   if (!Object.hasOwn(ENCODERS, full.arch))
     throw new RangeError(`createEncoder: unknown arch ${JSON.stringify(full.arch)} (valid: ${Object.keys(ENCODERS).join(', ')})`);

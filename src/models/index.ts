@@ -23,7 +23,7 @@ export { Bert, BertEmbeddings, attentionMaskOf, bertInit_, type BertConfig, type
 export { ConvNet, type ConvNetOptions } from './convnet.js';
 export { ProjectionHead, simclrHead, type HeadBlock, type ProjectionHeadOptions } from './heads.js';
 export { ENCODERS, createEncoder, type Encoder, type EncoderConfig } from './encoders.js';
-export { Classifier } from './classifier.js';
+export { Classifier, type ClassifierOptions } from './classifier.js';
 export { MaskedLm, Discriminator, generatorConfig, type ElectraSize } from './electra.js';
 export { toHuggingFaceElectra, fromHuggingFaceElectra, huggingFaceElectraConfig } from './electra-hf.js';
 export { encoderFlops, mlmHeadFlops, discriminatorHeadFlops, trainingFlops } from './flops.js';

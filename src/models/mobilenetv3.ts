@@ -2,13 +2,26 @@
  * MobileNetV3 (Howard et al. 2019, "Searching for MobileNetV3"), small and large, as
  * torchvision 0.14's `mobilenet_v3_small/large`: inverted residuals with depthwise
  * convs, squeeze-and-excitation gated by hardsigmoid (Hu et al. 2018), hardswish, and
- * the Linear → Hardswish → Dropout → Linear classifier. State-dict keys equal
+ * the Linear → Hardswish → Dropout → Linear classifier, and optional stochastic depth
+ * on the residual bnecks (Huang et al. 2016). State-dict keys equal
  * torchvision's (`features.0.0.weight`, `features.1.block.1.fc1.weight`, `classifier.3.bias`, …).
  */
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
-import { BatchNorm2d, Conv2d, Dropout, Hardswish, Linear, Module, ReLU, Sequential, init, type TensorModule } from '../nn/index.js';
-import { checkInteger, initConvAndNorm } from './resnet.js';
+import {
+  BatchNorm2d,
+  Conv2d,
+  DropPath,
+  Dropout,
+  Hardswish,
+  Linear,
+  Module,
+  ReLU,
+  Sequential,
+  init,
+  type TensorModule,
+} from '../nn/index.js';
+import { checkDropPath, checkInteger, initConvAndNorm, linearDropPath, registerDropPath } from './resnet.js';
 
 type Tensor = torch.Tensor;
 
@@ -23,6 +36,11 @@ export interface MobileNetV3Options {
   dropout?: number;
   /** Channels of the input image. Default 3. */
   inChannels?: number;
+  /**
+   * Stochastic depth on the residual bnecks: bneck l of L drops its branch with
+   * probability dropPath·l/L (as ResNetOptions.dropPath), in [0, 1). Default 0.
+   */
+  dropPath?: number;
 }
 
 /** One bneck row of the paper's Tables 1–2: kernel, expanded and output channels, SE, activation, stride. */
@@ -128,11 +146,15 @@ export class SqueezeExcitation extends Module {
   }
 }
 
-/** Expand 1×1 → depthwise k×k (strided) → SE → project 1×1, residual when shapes match. x: [N, cin, H, W] → [N, out, H/s, W/s]. */
+/**
+ * Expand 1×1 → depthwise k×k (strided) → SE → project 1×1, residual when shapes match
+ * (then stochastic depth with probability dropPath in training). x: [N, cin, H, W] → [N, out, H/s, W/s].
+ */
 export class InvertedResidual extends Module {
   readonly block: Sequential;
   readonly useResidual: boolean;
-  constructor(cin: number, [kernel, expanded, out, se, act, stride]: Bneck) {
+  private readonly dropPath: DropPath | null;
+  constructor(cin: number, [kernel, expanded, out, se, act, stride]: Bneck, dropPath = 0) {
     super();
     const activation = (): TensorModule => (act === 'HS' ? new Hardswish() : new ReLU());
     const layers: TensorModule[] = [];
@@ -142,9 +164,14 @@ export class InvertedResidual extends Module {
     layers.push(convBnAct(expanded, out, 1, null));
     this.block = this.registerModule('block', new Sequential(...layers));
     this.useResidual = stride === 1 && cin === out;
+    this.dropPath = this.useResidual ? registerDropPath(this, dropPath) : null;
   }
   forward(x: Tensor): Tensor {
-    return torch.scope(() => (this.useResidual ? this.block.forward(x).add_(x) : this.block.forward(x)));
+    return torch.scope(() => {
+      if (!this.useResidual) return this.block.forward(x);
+      const branch = this.block.forward(x); // [N, out, H, W]
+      return (this.dropPath ? this.dropPath.forward(branch) : branch).add_(x);
+    });
   }
 }
 
@@ -167,10 +194,11 @@ export class MobileNetV3 extends Module {
     const name = `mobilenet_v3_${arch}`;
     const spec = Object.hasOwn(ARCHS, arch) ? ARCHS[arch] : undefined;
     if (!spec) throw new RangeError(`MobileNetV3: expected arch tiny, small or large but received ${JSON.stringify(arch)}`);
-    const { globalPool = true, widthMultiplier = 1, dropout = 0.2, inChannels = 3 } = o;
+    const { globalPool = true, widthMultiplier = 1, dropout = 0.2, inChannels = 3, dropPath = 0 } = o;
     const numClasses = o.numClasses ?? (globalPool ? 1000 : 0);
     checkInteger(name, 'numClasses', numClasses, 0);
     checkInteger(name, 'inChannels', inChannels, 1);
+    checkDropPath(name, dropPath);
     if (!(typeof widthMultiplier === 'number' && widthMultiplier > 0))
       throw new RangeError(`${name}: expected a positive number for widthMultiplier but received ${JSON.stringify(widthMultiplier)}`);
     if (!globalPool && numClasses > 0)
@@ -179,10 +207,10 @@ export class MobileNetV3 extends Module {
     const ch = (c: number): number => makeDivisible(c * widthMultiplier);
     let cin = ch(spec.stem);
     const layers: TensorModule[] = [convBnAct(inChannels, cin, 3, new Hardswish(), { stride: 2 })];
-    for (const [k, e, out, se, act, s] of spec.bnecks) {
-      layers.push(new InvertedResidual(cin, [k, ch(e), ch(out), se, act, s]));
+    spec.bnecks.forEach(([k, e, out, se, act, s], l) => {
+      layers.push(new InvertedResidual(cin, [k, ch(e), ch(out), se, act, s], linearDropPath(dropPath, l + 1, spec.bnecks.length)));
       cin = ch(out);
-    }
+    });
     this.featureDim = 6 * cin;
     layers.push(convBnAct(cin, this.featureDim, 1, new Hardswish()));
     this.trunk = this.registerModule('features', new Sequential(...layers));

@@ -4,10 +4,11 @@
  * State-dict keys equal torchvision's (`conv1.weight`, `layer1.0.bn1.running_mean`,
  * `layer2.0.downsample.0.weight`, `fc.bias`, …), so weights move both ways. SimCLR's
  * wide variants (Chen et al. 2020) scale every channel width by `widthMultiplier`.
+ * Optional stochastic depth (Huang et al. 2016) drops residual branches in training.
  */
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
-import { BatchNorm2d, Conv2d, Identity, Linear, Module, Sequential, init, type TensorModule } from '../nn/index.js';
+import { BatchNorm2d, Conv2d, DropPath, Identity, Linear, Module, Sequential, init, type TensorModule } from '../nn/index.js';
 
 type Tensor = torch.Tensor;
 
@@ -22,7 +23,26 @@ export interface ResNetOptions {
   inChannels?: number;
   /** Zero γ of the last BN in each block, so every block starts as the identity (Goyal et al. 2017). Default false. */
   zeroInitResidual?: boolean;
+  /**
+   * Stochastic depth: the drop probability of the last block's residual branch in [0, 1),
+   * rising linearly over the blocks (block l of L drops with dropPath·l/L, Huang et al.
+   * 2016's linear decay rule; Noisy Student's students use 0.2). Training mode only. Default 0.
+   */
+  dropPath?: number;
 }
+
+/** Huang et al.'s linear decay rule: block l = 1 … L drops its branch with probability p·l/L. */
+export const linearDropPath = (p: number, l: number, total: number): number => (p * l) / total;
+
+/** Checks a stochastic-depth probability in [0, 1); `where` names the model. */
+export function checkDropPath(where: string, p: unknown): number {
+  if (!(typeof p === 'number' && p >= 0 && p < 1))
+    throw new RangeError(`${where}: expected a number in [0, 1) for dropPath but received ${JSON.stringify(p)}`);
+  return p;
+}
+
+/** A DropPath(p) registered as `drop_path` on `m` when p > 0, else null (no module, no cost). */
+export const registerDropPath = (m: Module, p: number): DropPath | null => (p > 0 ? m.registerModule('drop_path', new DropPath(p)) : null);
 
 /** Throws a RangeError unless `v` is an integer ≥ `min`; `where` names the model. */
 export function checkInteger(where: string, name: string, v: unknown, min: number): void {
@@ -58,31 +78,37 @@ function downsample(inPlanes: number, outPlanes: number, stride: number): Sequen
 /** A residual block: x: [N, inPlanes, H, W] → [N, planes·expansion, H/stride, W/stride]. */
 abstract class Block extends Module {
   protected downsample: Sequential | null = null;
+  protected dropPath: DropPath | null = null;
   /** The BN whose γ `zeroInitResidual` zeroes. */
   abstract readonly lastBn: BatchNorm2d;
   protected abstract residual(x: Tensor): Tensor;
-  protected registerShortcut(inPlanes: number, outPlanes: number, stride: number): void {
+  /** The shortcut, and stochastic depth on the residual branch with probability `dropPath`. */
+  protected registerShortcut(inPlanes: number, outPlanes: number, stride: number, dropPath: number): void {
     this.downsample = this.registerModule('downsample', downsample(inPlanes, outPlanes, stride));
+    this.dropPath = registerDropPath(this, dropPath);
   }
   forward(x: Tensor): Tensor {
-    return torch.scope(() => F.relu_(this.residual(x).add_(this.downsample ? this.downsample.forward(x) : x))); // in place, as torchvision
+    return torch.scope(() => {
+      const branch = this.dropPath ? this.dropPath.forward(this.residual(x)) : this.residual(x); // [N, C, H', W']; eval: the same tensor
+      return F.relu_(branch.add_(this.downsample ? this.downsample.forward(x) : x)); // in place, as torchvision
+    });
   }
 }
 
-/** Two 3×3 convs (ResNet-18/34). Keys: conv1, bn1, conv2, bn2, downsample.{0,1}. */
+/** Two 3×3 convs (ResNet-18/34). Keys: conv1, bn1, conv2, bn2, downsample.{0,1}. dropPath: see Block.registerShortcut. */
 export class BasicBlock extends Block {
   static readonly expansion = 1;
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
   readonly conv2: Conv2d;
   readonly bn2: BatchNorm2d;
-  constructor(inPlanes: number, planes: number, stride = 1) {
+  constructor(inPlanes: number, planes: number, stride = 1, dropPath = 0) {
     super();
     this.conv1 = this.registerModule('conv1', conv(inPlanes, planes, 3, stride));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d(planes));
     this.conv2 = this.registerModule('conv2', conv(planes, planes, 3));
     this.bn2 = this.registerModule('bn2', new BatchNorm2d(planes));
-    this.registerShortcut(inPlanes, planes, stride);
+    this.registerShortcut(inPlanes, planes, stride, dropPath);
   }
   get lastBn(): BatchNorm2d {
     return this.bn2;
@@ -93,7 +119,7 @@ export class BasicBlock extends Block {
   }
 }
 
-/** 1×1 reduce → 3×3 (strided) → 1×1 expand ×4 (ResNet-50/101/152). Keys: conv1..3, bn1..3, downsample.{0,1}. */
+/** 1×1 reduce → 3×3 (strided) → 1×1 expand ×4 (ResNet-50/101/152). Keys: conv1..3, bn1..3, downsample.{0,1}. dropPath: as BasicBlock. */
 export class Bottleneck extends Block {
   static readonly expansion = 4;
   readonly conv1: Conv2d;
@@ -102,7 +128,7 @@ export class Bottleneck extends Block {
   readonly bn2: BatchNorm2d;
   readonly conv3: Conv2d;
   readonly bn3: BatchNorm2d;
-  constructor(inPlanes: number, planes: number, stride = 1) {
+  constructor(inPlanes: number, planes: number, stride = 1, dropPath = 0) {
     super();
     const out = planes * Bottleneck.expansion;
     this.conv1 = this.registerModule('conv1', conv(inPlanes, planes, 1));
@@ -111,7 +137,7 @@ export class Bottleneck extends Block {
     this.bn2 = this.registerModule('bn2', new BatchNorm2d(planes));
     this.conv3 = this.registerModule('conv3', conv(planes, out, 1));
     this.bn3 = this.registerModule('bn3', new BatchNorm2d(out));
-    this.registerShortcut(inPlanes, out, stride);
+    this.registerShortcut(inPlanes, out, stride, dropPath);
   }
   get lastBn(): BatchNorm2d {
     return this.bn3;
@@ -142,10 +168,11 @@ export class ResNet extends Module {
 
   constructor(block: BlockType, depths: number[], o: ResNetOptions = {}) {
     super();
-    const { numClasses = 1000, widthMultiplier = 1, smallImageStem = false, inChannels = 3, zeroInitResidual = false } = o;
+    const { numClasses = 1000, widthMultiplier = 1, smallImageStem = false, inChannels = 3, zeroInitResidual = false, dropPath = 0 } = o;
     const name = `ResNet(${block.name}, [${depths}])`;
     checkInteger(name, 'numClasses', numClasses, 0);
     checkInteger(name, 'inChannels', inChannels, 1);
+    checkDropPath(name, dropPath);
     if (!(typeof widthMultiplier === 'number' && widthMultiplier > 0 && Number.isInteger(64 * widthMultiplier)))
       throw new RangeError(
         `${name}: expected a positive widthMultiplier with 64·widthMultiplier an integer (e.g. 1, 2, 4) but received ${JSON.stringify(widthMultiplier)}`,
@@ -155,11 +182,14 @@ export class ResNet extends Module {
     this.conv1 = this.registerModule('conv1', smallImageStem ? conv(inChannels, base, 3) : conv(inChannels, base, 7, 2));
     this.bn1 = this.registerModule('bn1', new BatchNorm2d(base));
     let inPlanes = base;
+    let l = 0; // blocks built so far
+    const total = depths.reduce((a, b) => a + b, 0);
     this.layers = depths.map((n, i) => {
       const planes = base << i;
       const blocks = Array.from(
         { length: n },
-        (_, j) => new block(j === 0 ? inPlanes : planes * block.expansion, planes, j === 0 && i > 0 ? 2 : 1),
+        (_, j) =>
+          new block(j === 0 ? inPlanes : planes * block.expansion, planes, j === 0 && i > 0 ? 2 : 1, linearDropPath(dropPath, ++l, total)),
       );
       inPlanes = planes * block.expansion;
       return this.registerModule(`layer${i + 1}`, new Sequential(...blocks));
