@@ -1,4 +1,4 @@
-/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN, the linear probe, the InfoNCE bound, the reverse-U test and the non-semantic speech benchmark's classical grid with its OLS aggregation. */
+/** Evaluation of frozen representations: metrics, feature extraction, weighted kNN, the linear probe, the InfoNCE bound, the reverse-U test, accuracy under common corruptions and the non-semantic speech benchmark's classical grid with its OLS aggregation. */
 export {
   topkAccuracy,
   accuracies,
@@ -41,3 +41,10 @@ export { scoreTask, type TaskEmbeddings, type TaskConfig, type TaskScore } from 
 export { olsEffects, type OlsEffect, type OlsRow } from './ols.js';
 export { CLASSIFIERS, type Classifier, type FitClassifier } from './classical/index.js';
 export { latency, type Latency } from './latency.js';
+export {
+  corruptionAccuracy,
+  type CorruptionAccuracy,
+  type CorruptionAccuracyOptions,
+  type CorruptionProgress,
+  type CorruptionScorer,
+} from './corruption.js';

@@ -31,6 +31,10 @@ export {
   type Each,
 } from './image/affine.js';
 export { adjustSharpness, autocontrast, posterize, equalize } from './image/enhance.js';
+export { corrupt, CORRUPTIONS, SEVERITIES } from './image/corruptions.js';
+export { boxResize } from './image/box-resize.js';
+export { jpegRoundTrip } from './image/jpeg.js';
+export { elasticTransform, type ElasticParams } from './image/elastic.js';
 export { RandAugment, RANDAUGMENT_OPS, type RandAugmentOp, type RandAugmentOptions, type RandAugmentParams } from './image/randaugment.js';
 export { normalize, Normalize, IMAGENET_MEAN, IMAGENET_STD } from './image/normalize.js';
 export { Compose, MultiView } from './compose.js';
