@@ -17,7 +17,11 @@ export interface Latency {
 }
 
 /** Times `forward` on `input` without autograd (see the module comment). */
-export function latency(forward: (x: torch.Tensor) => torch.Tensor, input: torch.Tensor, o: { warmup?: number; runs?: number } = {}): Latency {
+export function latency(
+  forward: (x: torch.Tensor) => torch.Tensor,
+  input: torch.Tensor,
+  o: { warmup?: number; runs?: number } = {},
+): Latency {
   const { warmup = 5, runs = 30 } = o;
   within('latency', () => {
     int(warmup, 'warmup', 0);

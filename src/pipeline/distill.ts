@@ -14,10 +14,20 @@
 import * as torch from '../torch/index.js';
 import { bool, int, num, parseConfig, z, type Config } from '../config/schema.js';
 import { RunDir } from '../train/run-dir.js';
+import { saveLabelSubset } from '../data/label-fraction.js';
 import type { Classifier } from '../models/classifier.js';
 import { applyThreads, peekIn, type ModelConfig, type Peek } from './common.js';
 import { loadClassifier, makeClassifier, resolveClassifier, saveClassifier, teacherLogits, trainStage } from './self-training.js';
-import { archSection, firstTeacher, scoredRow, selfTrainingData, selfTrainingFields, studentStage, type RunOptions, type SelftrainRow } from './selftrain.js';
+import {
+  archSection,
+  firstTeacher,
+  scoredRow,
+  selfTrainingData,
+  selfTrainingFields,
+  studentStage,
+  type RunOptions,
+  type SelftrainRow,
+} from './selftrain.js';
 
 export function distillSchema(peek: Peek) {
   return z.strictObject({
@@ -43,8 +53,9 @@ export async function distill(raw: Record<string, unknown>, out: string, o: RunO
   applyThreads(config.threads);
   if (config.teacher !== 'train') resolveClassifier(config.teacher);
   const run = new RunDir(out, { resume: o.resume });
-  const data = await selfTrainingData(config, run);
+  const data = await selfTrainingData(config);
   if (!o.resume) run.writeConfig({ ...config, name: config.name ?? run.name, command: 'distill' });
+  saveLabelSubset(run.path('labelled.json'), data.subset);
   const first = await firstTeacher(config, run, data, o);
   if (!first) return null;
   const rows = [await scoredRow(run, 'distill', 'teacher', 0, first.model, first.arch, data.test, config)];

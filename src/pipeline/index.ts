@@ -11,14 +11,7 @@ export {
   type TextEvalRow,
   type TextEvalAverage,
 } from './text-eval.js';
-export {
-  selftrain,
-  selftrainSchema,
-  selfTrainingTable,
-  studentStage,
-  type SelftrainConfig,
-  type SelftrainRow,
-} from './selftrain.js';
+export { selftrain, selftrainSchema, selfTrainingTable, studentStage, type SelftrainConfig, type SelftrainRow } from './selftrain.js';
 export { distill, distillSchema, type DistillConfig } from './distill.js';
 export {
   trainStage,

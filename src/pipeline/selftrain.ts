@@ -61,14 +61,17 @@ export const selfTrainingFields = (peek: Peek) => {
     data: imageData(peek, 'data', 'training images: the labelled fraction and the unlabelled rest', 'train', 'mnist'),
     test: imageData(peek, 'test', "test images (default: the data set's test split)", 'test', data),
     fraction: num('labelled fraction of the training images (stratified, seeded)', 0.01, { min: 1e-6, max: 1 }),
-    teacher: str('"train": train a teacher on the labelled fraction; or a classifier: a run folder (fine-tune, selftrain, distill) or a stage\'s .safetensors', 'train'),
+    teacher: str(
+      '"train": train a teacher on the labelled fraction; or a classifier: a run folder (fine-tune, selftrain, distill) or a stage\'s .safetensors',
+      'train',
+    ),
     teacherModel: archSection('the teacher trained here (teacher "train")', 0.125),
     teacherSteps: int('steps of the teacher trained here', 600, { min: 1 }),
     batchSize: int('labelled images per batch', 32, { min: 1, max: 65536 }),
     labelSmoothing: num('label smoothing on the labelled images', 0.1, { min: 0, max: 1 }),
     noise: noiseSection,
     corruptions: corruptionSection,
-    optim: optimSection({ name: 'sgd', lr: 0.4, weightDecay: 5e-4, momentum: 0.9, warmupEpochs: 0 }),
+    optim: optimSection({ name: 'sgd', lr: 0.8, weightDecay: 5e-4, momentum: 0.9, warmupEpochs: 0 }),
     ratio: num('unlabelled images per labelled image in a batch', 3, { min: 0.01, max: 64 }),
     pseudo: section(
       {
@@ -93,7 +96,7 @@ export function selftrainSchema(peek: Peek) {
 }
 export type SelftrainConfig = Config<ReturnType<typeof selftrainSchema>>;
 
-/** How a run is driven: continue from checkpoints; stop each stage after N steps with a checkpoint, as Ctrl-C would (tests). */
+/** How a run is driven: continue from checkpoints; stop after N more steps of the current stage with a checkpoint, as Ctrl-C would (tests, time slices). */
 export interface RunOptions {
   resume?: boolean;
   stopAfter?: number;
@@ -107,7 +110,7 @@ export interface SelftrainRow extends StageScore {
 }
 
 /** The labelled subset, the data and the resolved config: what every stage of a self-training run starts from. */
-export async function selfTrainingData(config: Config<z.ZodObject<ReturnType<typeof selfTrainingFields>>>, run: RunDir) {
+export async function selfTrainingData(config: Config<z.ZodObject<ReturnType<typeof selfTrainingFields>>>) {
   const train = await loadImageSet(config.data);
   const test = await loadImageSet(config.test);
   if (test.images.shape.slice(1).join() !== train.images.shape.slice(1).join())
@@ -116,10 +119,9 @@ export async function selfTrainingData(config: Config<z.ZodObject<ReturnType<typ
     );
   if (train.multiLabel) throw new RangeError(`self-training needs one class per image; ${config.data.name} is multi-label`);
   const subset = labelFraction(train.labels, config.fraction, config.seed);
-  saveLabelSubset(run.path('labelled.json'), subset);
   const isLabelled = new Set(subset.indices);
   const unlabelled = Array.from({ length: train.images.shape[0] }, (_, i) => i).filter((i) => !isLabelled.has(i));
-  return { train, test, labelled: subset.indices, unlabelled };
+  return { train, test, subset, labelled: subset.indices, unlabelled };
 }
 
 /** The teacher of stage 0: loaded from `config.teacher`, or trained (resumably) on the labelled fraction. */
@@ -206,7 +208,9 @@ export async function studentStage(
   const numClasses = data.train.classes.length;
   const logits = teacherLogits(run, `logits-${stage}`, teacher, data.train); // [N, C] from the un-noised teacher
   const targets = teacherTargets(logits, config.pseudo.temperature); // [N, C]
-  const probs = torch.scope(() => F.softmax(logits, 1).indexSelect(0, torch.tensor(Float64Array.from(data.unlabelled), { dtype: 'int64' })));
+  const probs = torch.scope(() =>
+    F.softmax(logits, 1).indexSelect(0, torch.tensor(Float64Array.from(data.unlabelled), { dtype: 'int64' })),
+  );
   const perClass = config.pseudo.balance ? config.pseudo.perClass || Math.round(data.unlabelled.length / numClasses) : 0;
   const kept = filterAndBalance(probs.data() as Float32Array, numClasses, {
     threshold: config.pseudo.threshold,
@@ -215,7 +219,9 @@ export async function studentStage(
   });
   probs.dispose();
   if (kept.indices.length === 0)
-    throw new RangeError(`${stage}: no unlabelled image passes the confidence threshold ${config.pseudo.threshold}; lower --pseudo.threshold`);
+    throw new RangeError(
+      `${stage}: no unlabelled image passes the confidence threshold ${config.pseudo.threshold}; lower --pseudo.threshold`,
+    );
   if (!run.events().some((e) => e.event === 'pseudo' && e.stage === stage))
     run.log({ event: 'pseudo', stage, images: kept.indices.length, perClass: kept.perClassKept, dropped: kept.dropped });
   torch.manualSeed(config.seed + iteration);
@@ -253,8 +259,9 @@ export async function selftrain(raw: Record<string, unknown>, out: string, o: Ru
   applyThreads(config.threads);
   if (config.teacher !== 'train') resolveClassifier(config.teacher); // a bad teacher fails before the run folder exists
   const run = new RunDir(out, { resume: o.resume });
-  const data = await selfTrainingData(config, run);
+  const data = await selfTrainingData(config);
   if (!o.resume) run.writeConfig({ ...config, name: config.name ?? run.name, command: 'selftrain' });
+  saveLabelSubset(run.path('labelled.json'), data.subset);
   const first = await firstTeacher(config, run, data, o);
   if (!first) return null;
   const rows = [await scoredRow(run, 'selftrain', 'teacher', 0, first.model, first.arch, data.test, config)];
@@ -275,13 +282,6 @@ export function selfTrainingTable(rows: SelftrainRow[]): string[][] {
   const pct = (v: number | null): string => (v === null ? '-' : (100 * v).toFixed(2));
   return [
     ['stage', 'model', 'params', 'ms/image (1 thread)', 'test top-1 %', 'corrupted (mCA) %'],
-    ...rows.map((r) => [
-      r.stage,
-      `${r.model.arch} ×${r.model.width}`,
-      String(r.params),
-      r.latencyMs.toFixed(2),
-      pct(r.top1),
-      pct(r.mca),
-    ]),
+    ...rows.map((r) => [r.stage, `${r.model.arch} ×${r.model.width}`, String(r.params), r.latencyMs.toFixed(2), pct(r.top1), pct(r.mca)]),
   ];
 }

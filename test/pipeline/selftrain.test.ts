@@ -19,10 +19,11 @@ const base = {
   fraction: 0.1,
   teacherModel: { arch: 'resnet18', width: 0.0625 },
   model: { arch: 'resnet18', width: 0.0625 },
-  teacherSteps: 60,
-  steps: 30,
+  teacherSteps: 100,
+  steps: 80,
+  ratio: 1,
   iterations: 2,
-  batchSize: 16,
+  batchSize: 32,
   corruptions: { names: ['gaussianNoise', 'rotate'], severities: [1, 5], limit: 100 },
   threads: 1,
 };
@@ -31,7 +32,9 @@ const { iterations: _i, model: _m, ...shared } = base;
 
 const weights = (path: string): Record<string, Float32Array> =>
   torch.scope(() =>
-    Object.fromEntries(Object.entries(torch.safetensors.loadFile(path)).map(([k, t]) => [k, Float32Array.from(t.float().data() as Float32Array)])),
+    Object.fromEntries(
+      Object.entries(torch.safetensors.loadFile(path)).map(([k, t]) => [k, Float32Array.from(t.float().data() as Float32Array)]),
+    ),
   );
 
 test('selftrain: teacher → 2 noised students on real digits; every stage scored; a stopped stage resumes bit-identically', async () => {
@@ -60,16 +63,20 @@ test('selftrain: teacher → 2 noised students on real digits; every stage score
       const perClass = p.perClass as number[];
       assert.equal(perClass.length, 10);
       // balancing aims every class at (unlabelled images / classes) = 108
-      assert.ok(perClass.every((k) => k === 0 || Math.abs(k - 108) <= 40), `per-class counts near 108: ${perClass}`);
+      assert.ok(
+        perClass.every((k) => k === 0 || Math.abs(k - 108) <= 40),
+        `per-class counts near 108: ${perClass}`,
+      );
     }
     for (const f of ['teacher', 'student-1', 'student-2', 'classifier', 'labelled', 'logits-student-1'])
       assert.ok(existsSync(join(out, f === 'labelled' ? 'labelled.json' : `${f}.safetensors`)), f);
 
-    // the same run stopped after 7 steps of each stage and resumed gives the same weights
+    // the same run stopped every 37 steps of each stage and resumed gives the same weights
     const stopped = join(dir, 'stopped');
-    assert.equal(await pipeline.selftrain({ ...base, iterations: 1 }, stopped, { stopAfter: 7 }), null);
+    assert.equal(await pipeline.selftrain({ ...base, iterations: 1 }, stopped, { stopAfter: 37 }), null);
     let r: unknown = null;
-    for (let i = 0; i < 20 && r === null; i++) r = await pipeline.selftrain({ ...base, iterations: 1 }, stopped, { resume: true, stopAfter: 7 });
+    for (let i = 0; i < 10 && r === null; i++)
+      r = await pipeline.selftrain({ ...base, iterations: 1 }, stopped, { resume: true, stopAfter: 37 });
     assert.ok(r, 'the resumed run finishes');
     const a = weights(join(out, 'student-1.safetensors'));
     const b = weights(join(stopped, 'student-1.safetensors'));
@@ -77,7 +84,7 @@ test('selftrain: teacher → 2 noised students on real digits; every stage score
 
     // SSD stage 2 from the self-training run's final student: a smaller student keeps most of its accuracy
     const small = (await pipeline.distill(
-      { ...shared, teacher: out, selftrain: 0, student: { arch: 'mobilenetV3Small', width: 0.25 }, steps: 60 },
+      { ...shared, teacher: out, selftrain: 0, student: { arch: 'resnet18', width: 0.0625 }, steps: 80 },
       join(dir, 'distill'),
     ))!;
     assert.deepEqual(
