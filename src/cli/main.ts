@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `selfsup` command: pretrain, finetune, recipe, eval, text-eval, embed, views, speech-bench,
- * export, report, methods, datasets, launch. Options come from a config file (--config, JSON
+ * The `selfsup` command: pretrain, finetune, selftrain, distill, recipe, eval, text-eval, embed,
+ * views, speech-bench, export, report, methods, datasets, launch. Options come from a config file (--config, JSON
  * or YAML) and flags (`--section.key value`, flags win); each command's options
  * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
  * lists them all with their defaults — including the chosen method's and data
@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { flagFields, flagHelp, flagName, mergeFlags, parseConfig, readConfigFile, type z } from '../config/schema.js';
 import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/evaluate.js';
 import { finetune, finetuneSchema } from '../pipeline/finetune.js';
+import { selftrain, selftrainSchema, selfTrainingTable } from '../pipeline/selftrain.js';
+import { distill, distillSchema } from '../pipeline/distill.js';
 import { pretrain, pretrainCommandSchema } from '../pipeline/pretrain.js';
 import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
 import { infominSchema, runInfomin } from '../pipeline/infomin.js';
@@ -145,6 +147,32 @@ export function program(argv: string[] = process.argv): Command {
     outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'),
     finetuneSchema(peek),
   ).action(async (opts: Opts) => finetune(run(finetuneSchema, opts), opts.out!, { resume: opts.resume }));
+  withSchema(
+    outOption(
+      p
+        .command('selftrain')
+        .description('Noisy Student: teacher on a label fraction → noised students on labels + pseudo-labels, k iterations'),
+      'the self-training',
+    ),
+    selftrainSchema(peek),
+  ).action(async (opts: Opts) => {
+    const rows = await selftrain(run(selftrainSchema, opts), opts.out!, { resume: opts.resume });
+    if (rows) console.log(table(selfTrainingTable(rows)));
+    exitInterrupted(!rows);
+  });
+  withSchema(
+    outOption(
+      p
+        .command('distill')
+        .description('Semi-Supervised Distillation: (self-train the teacher into T′, then) distil it into a small student'),
+      'the distillation',
+    ),
+    distillSchema(peek),
+  ).action(async (opts: Opts) => {
+    const rows = await distill(run(distillSchema, opts), opts.out!, { resume: opts.resume });
+    if (rows) console.log(table(selfTrainingTable(rows)));
+    exitInterrupted(!rows);
+  });
   withSchema(
     outOption(p.command('recipe').description('3-step recipe: pretrain (generic) → pretrain (domain) → fine-tune'), 'the three steps'),
     recipeSchema(peek),

@@ -40,6 +40,7 @@ export {
 export { scoreTask, type TaskEmbeddings, type TaskConfig, type TaskScore } from './noss.js';
 export { olsEffects, type OlsEffect, type OlsRow } from './ols.js';
 export { CLASSIFIERS, type Classifier, type FitClassifier } from './classical/index.js';
+export { latency, type Latency } from './latency.js';
 export {
   corruptionAccuracy,
   type CorruptionAccuracy,

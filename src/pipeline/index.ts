@@ -11,6 +11,17 @@ export {
   type TextEvalRow,
   type TextEvalAverage,
 } from './text-eval.js';
+export { selftrain, selftrainSchema, selfTrainingTable, studentStage, type SelftrainConfig, type SelftrainRow } from './selftrain.js';
+export { distill, distillSchema, type DistillConfig } from './distill.js';
+export {
+  trainStage,
+  scoreClassifier,
+  resolveClassifier,
+  loadClassifier,
+  makeClassifier,
+  type StageScore,
+  type ClassifierSource,
+} from './self-training.js';
 export { runRecipe, recipeSchema, type RecipeConfig } from './recipe.js';
 export { runInfomin, infominSchema, setPath, type InfominConfig, type InfominResults, type InfominRow, type KnobValue } from './infomin.js';
 export { writeViewGrid, viewsSchema, type ViewGridConfig } from './view-grid.js';

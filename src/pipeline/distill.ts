@@ -1,0 +1,120 @@
+/**
+ * `selfsup distill`: Semi-Supervised Distillation (SimCLRv2, Chen et al. 2020,
+ * §2; the "SSD" recipe): a teacher T trained on the labelled fraction (or
+ * taken from a run: SimCLR → fine-tune is SimCLRv2's path) is optionally
+ * self-trained first into T′ ≥ T (stage 1: Noisy Student iterations), then T′
+ * is distilled into a smaller student S (stage 2) with the temperature-scaled
+ * KL divergence to T′'s logits on the unlabelled and labelled images, plus an
+ * optional weight on the labelled cross-entropy.
+ *
+ * Stages `teacher`, `student-1` … (stage 1) and `distill` of one run folder,
+ * each resumable and scored as a `distill` event; the student is
+ * `classifier.safetensors`.
+ */
+import * as torch from '../torch/index.js';
+import { bool, int, num, parseConfig, z, type Config } from '../config/schema.js';
+import { RunDir } from '../train/run-dir.js';
+import { saveLabelSubset } from '../data/label-fraction.js';
+import type { Classifier } from '../models/classifier.js';
+import { applyThreads, peekIn, type ModelConfig, type Peek } from './common.js';
+import { loadClassifier, makeClassifier, resolveClassifier, saveClassifier, teacherLogits, trainStage } from './self-training.js';
+import {
+  archSection,
+  firstTeacher,
+  scoredRow,
+  selfTrainingData,
+  selfTrainingFields,
+  studentStage,
+  type RunOptions,
+  type SelftrainRow,
+} from './selftrain.js';
+
+export function distillSchema(peek: Peek) {
+  return z.strictObject({
+    ...selfTrainingFields(peek),
+    selftrain: int("stage 1: Noisy Student iterations turning the teacher into T′ (0: distil the teacher itself, SimCLRv2's path)", 1, {
+      min: 0,
+      max: 20,
+    }),
+    selftrainModel: archSection("stage 1's T′ (equal to or larger than the teacher)", 0.25),
+    selftrainSteps: int('steps per stage-1 iteration', 1500, { min: 1 }),
+    student: archSection('the small student S of stage 2', 0.0625),
+    steps: int('steps of the distillation', 1500, { min: 1 }),
+    temperature: num('distillation temperature', 1, { min: 0.01, max: 100 }),
+    labelWeight: num('weight of the labelled cross-entropy added to the distillation loss', 0, { min: 0, max: 100 }),
+    studentNoise: bool('train the small student under the noise section too (default: clean inputs, as SimCLRv2)', false),
+  });
+}
+export type DistillConfig = Config<ReturnType<typeof distillSchema>>;
+
+/** Runs (or continues) self-training then distillation in `out`; null when interrupted (checkpointed). */
+export async function distill(raw: Record<string, unknown>, out: string, o: RunOptions = {}): Promise<SelftrainRow[] | null> {
+  const config = parseConfig(distillSchema(peekIn(raw)), raw, 'config');
+  applyThreads(config.threads);
+  if (config.teacher !== 'train') resolveClassifier(config.teacher);
+  const run = new RunDir(out, { resume: o.resume });
+  const data = await selfTrainingData(config);
+  if (!o.resume) run.writeConfig({ ...config, name: config.name ?? run.name, command: 'distill' });
+  saveLabelSubset(run.path('labelled.json'), data.subset);
+  const first = await firstTeacher(config, run, data, o);
+  if (!first) return null;
+  const rows = [await scoredRow(run, 'distill', 'teacher', 0, first.model, first.arch, data.test, config)];
+  let teacher: Classifier = first.model;
+  for (let it = 1; it <= config.selftrain; it++) {
+    const stage = `student-${it}`;
+    const arch = config.selftrainModel;
+    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch, steps: config.selftrainSteps, ...o });
+    if (!student) return null;
+    rows.push(await scoredRow(run, 'distill', stage, it, student, arch, data.test, config));
+    teacher = student;
+  }
+  const small = await distilled(config, run, data, teacher, o);
+  if (!small) return null;
+  rows.push(await scoredRow(run, 'distill', 'distill', config.selftrain + 1, small, config.student, data.test, config));
+  saveClassifier(run, 'classifier', small, config.student, data.train);
+  return rows;
+}
+
+/** Stage 2: the small student learns T′'s logits (resumable); null when interrupted. */
+async function distilled(
+  config: DistillConfig,
+  run: RunDir,
+  data: Awaited<ReturnType<typeof selfTrainingData>>,
+  teacher: Classifier,
+  o: RunOptions,
+): Promise<Classifier | null> {
+  const [, channels] = data.train.images.shape;
+  const stage = 'distill';
+  const arch: ModelConfig = config.student;
+  if (run.events().some((e) => e.event === 'stage-done' && e.stage === stage))
+    return loadClassifier(resolveClassifier(run.path(`${stage}.safetensors`)), data.train, stage);
+  const logits = teacherLogits(run, 'logits-distill', teacher, data.train); // [N, C]
+  const noise = { ...config.noise, enabled: config.studentNoise && config.noise.enabled };
+  torch.manualSeed(config.seed + 1000);
+  const student = makeClassifier(arch, channels, data.train.classes.length, noise);
+  const r = await trainStage({
+    run,
+    stage,
+    model: student,
+    set: data.train,
+    labelled: data.labelled,
+    unlabelled: { indices: data.unlabelled, targets: logits, ratio: config.ratio },
+    loss: 'distill',
+    labelSmoothing: 0,
+    temperature: config.temperature,
+    labelWeight: config.labelWeight,
+    noise,
+    steps: config.steps,
+    batchSize: config.batchSize,
+    optim: config.optim,
+    seed: config.seed + 1000,
+    resume: o.resume,
+    stopAfter: o.stopAfter,
+    checkpointSeconds: config.checkpointSeconds,
+    config,
+  });
+  if (r.interrupted) return null;
+  saveClassifier(run, stage, student, arch, data.train);
+  run.log({ event: 'stage-done', stage });
+  return student.eval();
+}
