@@ -111,3 +111,35 @@ test('selftrain / distill: a bad teacher or config is named before a run folder 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("distill: SimCLRv2's path — a fine-tuned run's classifier is the teacher, distilled on the unlabelled rest", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'selfsup-distill-ft-'));
+  try {
+    const ft = join(dir, 'finetune');
+    await pipeline.finetune(
+      {
+        data: { name: 'mnist', split: 'train', limit: 1200 },
+        test: { name: 'mnist', split: 'test', limit: 300 },
+        model: { arch: 'resnet18', width: 0.0625 },
+        fractions: [0.1],
+        epochs: 0,
+        minSteps: 100,
+        batchSize: 32,
+        augment: false,
+        flip: 0,
+        optim: { lr: 0.8 },
+        threads: 1,
+      },
+      ft,
+    );
+    const rows = (await pipeline.distill(
+      { ...shared, teacher: ft, selftrain: 0, student: { arch: 'resnet18', width: 0.0625 }, steps: 80, corruptions: { limit: 0 } },
+      join(dir, 'distill'),
+    ))!;
+    assert.ok(rows[0].top1 > 0.5, `fine-tuned teacher ${rows[0].top1}`);
+    assert.equal(rows[0].mca, null, 'corrupted sets skipped with limit 0');
+    assert.ok(rows[1].top1 > rows[0].top1 - 0.15, `distilled ${rows[1].top1} keeps most of the teacher's ${rows[0].top1}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
