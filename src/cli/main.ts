@@ -15,6 +15,7 @@ import { flagFields, flagHelp, flagName, mergeFlags, parseConfig, readConfigFile
 import { evalSchema, embedSchema, embedRun, evaluateRun } from '../pipeline/evaluate.js';
 import { finetune, finetuneSchema } from '../pipeline/finetune.js';
 import { pretrain, pretrainCommandSchema } from '../pipeline/pretrain.js';
+import { asRankOfJob } from '../pipeline/data-parallel.js';
 import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
 import { infominSchema, runInfomin } from '../pipeline/infomin.js';
 import { textEval, textEvalSchema } from '../pipeline/text-eval.js';
@@ -139,7 +140,7 @@ export function program(argv: string[] = process.argv): Command {
     ),
     pretrainCommandSchema(peek),
   ).action(async (opts: Opts) =>
-    exitInterrupted((await pretrain(run(pretrainCommandSchema, opts), opts.out!, { resume: opts.resume })).interrupted),
+    exitInterrupted((await asRankOfJob(() => pretrain(run(pretrainCommandSchema, opts), opts.out!, { resume: opts.resume }))).interrupted),
   );
   withSchema(
     outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'),
