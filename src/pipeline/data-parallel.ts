@@ -13,14 +13,18 @@ import { processGroupContext, type MethodModel } from '../methods/method.js';
 
 /**
  * Joins the default process group (Gloo) when the environment names a job of more
- * than one rank and none is joined yet; runs `fn`, then leaves the group it joined.
+ * than one rank and none is joined yet; runs `fn`, waits for every rank to finish it
+ * (so no rank exits while rank 0 still writes the run folder: a launcher ends the
+ * job when its first rank exits), then leaves the group it joined.
  */
 export async function asRankOfJob<T>(fn: () => Promise<T>): Promise<T> {
   const size = Number(process.env.WORLD_SIZE ?? 1);
   const join = size > 1 && !torch.distributed.isInitialized();
   if (join) torch.distributed.initProcessGroup({ backend: 'gloo' });
   try {
-    return await fn();
+    const result = await fn();
+    if (join) torch.distributed.barrier();
+    return result;
   } finally {
     if (join) torch.distributed.destroyProcessGroup();
   }

@@ -4,7 +4,8 @@
  * Each rank also replays every rank's batch in one process, so it can compare the
  * distributed result with the single-process one itself.
  */
-import { torch } from '../../src/index.js';
+import { methods, models, torch } from '../../src/index.js';
+import { dataParallel } from '../../src/pipeline/data-parallel.js';
 
 const nn = torch.nn;
 
@@ -107,7 +108,77 @@ function syncBatchNorm(): unknown {
   };
 }
 
-const SCENARIOS: Record<string, () => unknown> = { ddpToy, syncBatchNorm };
+/** Small heads per method (width-1/16 ResNet-18: 32 features) and no local crops (DINO). */
+const OPTIONS: Record<string, Record<string, unknown>> = {
+  simclr: { head: { outDim: 8 } },
+  simsiam: { head: { outDim: 8, hiddenDim: 16 }, predictor: { outDim: 8, hiddenDim: 8 } },
+  byol: { head: { outDim: 8, hiddenDim: 16 }, predictor: { outDim: 8, hiddenDim: 16 } },
+  mocov3: { head: { outDim: 8, hiddenDim: 16 }, predictor: { outDim: 8, hiddenDim: 16 } },
+  vicreg: { head: { outDim: 8, hiddenDim: 16 } },
+  barlowtwins: { head: { outDim: 8, hiddenDim: 16 } },
+  dino: { head: { hiddenDim: 16, outDim: 8 }, outDim: 12, views: { local: { count: 0 } } },
+};
+
+/**
+ * Three SGD steps of METHOD (float64, SyncBatchNorm, DDP) on this rank's half of a
+ * global batch of 8 fixed views, next to the same method in one process on all 8:
+ * the losses (mean over ranks) and the final weights and state (momentum encoders,
+ * DINO's centre, running statistics) must agree.
+ */
+function methodSteps(): unknown {
+  const name = process.env.METHOD!;
+  const rank = dist.getRank();
+  const w = dist.getWorldSize();
+  const spec = methods.METHODS[name];
+  const build = (): methods.MethodModel => {
+    torch.manualSeed(0);
+    const encoder = (): models.Encoder => models.createEncoder({ arch: 'resnet18', width: 0.0625, smallStem: true, inChannels: 3 });
+    const ctx = { encoder, input: { channels: 3, size: 16 }, batchSize: 8, totalSteps: 6, stepsPerEpoch: 3 };
+    return spec.build(spec.options.parse(OPTIONS[name]), ctx).to('float64');
+  };
+  const model = build();
+  const ddp = dataParallel(model, { syncBatchNorm: true });
+  const reference = build();
+  const sgd = (m: methods.MethodModel): torch.optim.SGD => new torch.optim.SGD(m.trainableParameters(), { lr: 0.05, momentum: 0.9 });
+  const [opt, refOpt] = [sgd(model), sgd(reference)];
+  const losses: { ddp: number; one: number }[] = [];
+  for (let step = 0; step < 3; step++) {
+    const info = { step, totalSteps: 6, stepsPerEpoch: 3, epoch: step / 3 };
+    torch.manualSeed(50 + step);
+    const views = [0, 1].map(() => torch.rand([8, 3, 16, 16], { dtype: 'float64' })); // the global batch's two views
+    const run = (m: methods.MethodModel, o: torch.optim.SGD, v: Tensor[], sync: () => void): number =>
+      torch.scope(() => {
+        o.zeroGrad();
+        const loss = m.trainingStep(v, info).loss;
+        loss.backward();
+        sync();
+        o.step();
+        m.afterStep(info);
+        return loss.item();
+      });
+    const local = run(
+      model,
+      opt,
+      views.map((v) => v.narrow(0, rank * (8 / w), 8 / w)),
+      () => ddp.syncGradients(),
+    );
+    const mean = dist.allReduce(torch.tensor([local], { dtype: 'float64' }), 'avg').item();
+    losses.push({ ddp: mean, one: run(reference, refOpt, views, () => {}) });
+  }
+  const floats = (m: methods.MethodModel): Tensor[] => Object.values(m.stateDict()).filter((t) => t.dtype === 'float64');
+  return {
+    rank,
+    loss: gap(
+      losses.map((l) => l.ddp),
+      losses.map((l) => l.one),
+    ),
+    state: gap(flat(floats(model)), flat(floats(reference))),
+    // the weights moved: the check is not an empty one
+    moved: gap(flat(floats(reference)), flat(floats(build()))),
+  };
+}
+
+const SCENARIOS: Record<string, () => unknown> = { ddpToy, syncBatchNorm, methodSteps };
 
 try {
   dist.initProcessGroup({ backend: 'gloo', timeout: 30 });

@@ -30,6 +30,17 @@ describe('DistributedDataParallel on 2 ranks', () => {
     }
   });
 
+  for (const method of ['simclr', 'simsiam', 'byol', 'mocov3', 'vicreg', 'barlowtwins', 'dino'])
+    it(`${method}: 3 steps on 2 ranks of 4 (float64, SyncBatchNorm) equal one process's on 8: losses, weights and state`, async () => {
+      const r = await launchRanks(2, [process.execPath, WORKER, 'methodSteps'], { METHOD: method });
+      assert.equal(r.code, 0, `${r.message}\n${JSON.stringify(r.results)}\n${r.stderr}`);
+      for (const [rank, res] of r.results.entries()) {
+        assertClose(res!.loss, `rank ${rank} losses`, 1e-10);
+        assertClose(res!.state, `rank ${rank} weights and state`, 1e-10);
+        assert.ok((res!.moved as Gap).diff > 1e-4 * (res!.moved as Gap).scale, `rank ${rank}: the weights did not move`);
+      }
+    });
+
   it('SyncBatchNorm + DDP on half batches equals BatchNorm on the whole batch: gradients and running statistics', async () => {
     const r = await launchRanks(2, [process.execPath, WORKER, 'syncBatchNorm']);
     assert.equal(r.code, 0, `${r.message}\n${JSON.stringify(r.results)}\n${r.stderr}`);
