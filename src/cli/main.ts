@@ -17,6 +17,7 @@ import { finetune, finetuneSchema } from '../pipeline/finetune.js';
 import { selftrain, selftrainSchema, selfTrainingTable } from '../pipeline/selftrain.js';
 import { distill, distillSchema } from '../pipeline/distill.js';
 import { pretrain, pretrainCommandSchema } from '../pipeline/pretrain.js';
+import { asRankOfJob } from '../pipeline/data-parallel.js';
 import { recipeSchema, runRecipe } from '../pipeline/recipe.js';
 import { infominSchema, runInfomin } from '../pipeline/infomin.js';
 import { textEval, textEvalSchema } from '../pipeline/text-eval.js';
@@ -141,7 +142,7 @@ export function program(argv: string[] = process.argv): Command {
     ),
     pretrainCommandSchema(peek),
   ).action(async (opts: Opts) =>
-    exitInterrupted((await pretrain(run(pretrainCommandSchema, opts), opts.out!, { resume: opts.resume })).interrupted),
+    exitInterrupted((await asRankOfJob(() => pretrain(run(pretrainCommandSchema, opts), opts.out!, { resume: opts.resume }))).interrupted),
   );
   withSchema(
     outOption(p.command('finetune').description('fine-tune an encoder on label fractions (or from scratch)'), 'the fine-tuning'),

@@ -158,6 +158,7 @@ export {
 } from './emoji.js';
 export { cachedTensors, defaultCacheDir, type Cached } from './cache.js';
 export { BatchIndexSampler, epochSeed, permutation, type BatchIndexOptions, type BatchSampler } from './samplers.js';
+export { DistributedBatchSampler, checkShard, shardOf, type Shard } from './distributed-sampler.js';
 export { labelFraction, loadLabelSubset, saveLabelSubset, type LabelSubset } from './label-fraction.js';
 export { filterAndBalance, type FilterAndBalanceOptions, type PseudoLabelSelection } from './pseudo-labels.js';
 export { PerCaseBatchSampler, type PerCaseOptions } from './case-sampler.js';

@@ -121,9 +121,11 @@ export function dinoLoss(studentOut: Tensor[], teacherOut: Tensor[], center: Ten
  * The centre's EMA of eq. 4 and Algorithm 1: m·c + (1 − m)·(mean of the teacher's
  * outputs over all its views and samples). center: [1, K]; teacherOut: T views
  * [N, K]; momentum m in [0, 1] (default 0.9) → the new centre [1, K], detached.
- * The inputs are left unchanged.
+ * The inputs are left unchanged. `meanOverRanks` turns this process's batch
+ * centre into the global batch's (data-parallel: the mean over ranks, as the
+ * reference code's all_reduce / world size).
  */
-export function dinoCenterUpdate(center: Tensor, teacherOut: Tensor[], momentum = 0.9): Tensor {
+export function dinoCenterUpdate(center: Tensor, teacherOut: Tensor[], momentum = 0.9, meanOverRanks = (c: Tensor): Tensor => c): Tensor {
   const fn = 'dinoCenterUpdate';
   const [, k] = checkViews(fn, 'teacherOut', teacherOut);
   checkCenter(fn, center, k);
@@ -131,7 +133,7 @@ export function dinoCenterUpdate(center: Tensor, teacherOut: Tensor[], momentum 
     throw new RangeError(`${fn}: expected a number in [0, 1] for momentum but received ${describe(momentum)}`);
   return torch.noGrad(() =>
     torch.scope(() => {
-      const batchCenter = torch.cat(teacherOut).mean(0, true); // [1, K]
+      const batchCenter = meanOverRanks(torch.cat(teacherOut).mean(0, true)); // [1, K]
       return center.mul(momentum).add(batchCenter.mul(1 - momentum));
     }),
   );

@@ -19,40 +19,65 @@ type Tensor = torch.Tensor;
 export interface MocoV3Options {
   /** τ > 0. Default 1.0, the reference code's default (used for ResNet-50); its ViT runs use 0.2. */
   temperature?: number;
+  /**
+   * Row of the keys holding query 0's positive (default 0). A data-parallel rank r
+   * passes every rank's keys (gathered, as the reference code's concat_all_gather)
+   * and r·n, its queries' place among them.
+   */
+  offset?: number;
 }
 
 /**
  * ctr(q, k) of Algorithm 1: InfoNCE of each query against all the keys, times
- * 2τ. q: queries [N, D]; k: keys [N, D] (no gradient), row n the positive of
- * query n → a scalar.
+ * 2τ. q: queries [n, D]; k: keys [N, D] (no gradient, N ≥ n), key row
+ * offset + i the positive of query i → a scalar.
  */
-export function mocoV3Contrastive(q: Tensor, k: Tensor, temperature: number): Tensor {
-  const [n] = checkSameMatrices('mocoV3Contrastive', [
-    ['q', q],
-    ['k', k],
-  ]);
-  const tau = checkPositive('mocoV3Contrastive', 'temperature', temperature);
+export function mocoV3Contrastive(q: Tensor, k: Tensor, temperature: number, offset = 0): Tensor {
+  const fn = 'mocoV3Contrastive';
+  const n = checkQueriesKeys(fn, q, k, offset);
+  const tau = checkPositive(fn, 'temperature', temperature);
   return torch.scope(() => {
-    const qn = F.normalize(q, { dim: 1 }); // [N, D]
+    const qn = F.normalize(q, { dim: 1 }); // [n, D]
     const kn = F.normalize(k.detach(), { dim: 1 }); // [N, D]
-    const logits = qn.matmul(kn.t()).div(tau); // [N, N]
-    const labels = torch.arange(n, undefined, 1, { device: q.device }); // [N]: positives on the diagonal
+    const logits = qn.matmul(kn.t()).div(tau); // [n, N]
+    const labels = torch.arange(offset, offset + n, 1, { device: q.device }); // [n]: each query's own key
     return F.crossEntropy(logits, labels).mul(2 * tau);
   });
 }
 
+/** Checks queries [n, D] against keys [N, D] with the positives at rows offset…offset+n−1; returns n. */
+function checkQueriesKeys(fn: string, q: Tensor, k: Tensor, offset: number): number {
+  const [[n, d], [m, dk]] = [q, k].map((t, i) => {
+    if (!(t instanceof torch.Tensor) || t.dim() !== 2) throw new TypeError(`${fn}: expected ${i ? 'k' : 'q'} to be a 2-D Tensor`);
+    return t.shape;
+  });
+  if (d !== dk) throw new RangeError(`${fn}: expected q and k of the same width but received [${q.shape}] and [${k.shape}]`);
+  if (!(Number.isInteger(offset) && offset >= 0 && offset + n <= m))
+    throw new RangeError(
+      `${fn}: expected the ${n} queries' keys at rows offset…offset+${n - 1} of the ${m} keys but received offset ${offset}`,
+    );
+  return n;
+}
+
 /**
  * The symmetrised MoCo v3 loss ctr(q1, k2) + ctr(q2, k1). q1, q2: queries of
- * views 1 and 2 [N, D]; k1, k2: momentum-encoder keys of views 1 and 2 [N, D]
- * (no gradient).
+ * views 1 and 2 [n, D]; k1, k2: momentum-encoder keys of views 1 and 2 [N, D]
+ * (no gradient; N = n unless `offset` places the queries among more keys).
  */
 export function mocoV3Loss(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor, o: MocoV3Options = {}): Tensor {
-  checkSameMatrices('mocoV3Loss', [
-    ['q1', q1],
-    ['q2', q2],
-    ['k1', k1],
-    ['k2', k2],
-  ]);
+  const pairs: [string, Tensor][][] = [
+    [
+      ['q1', q1],
+      ['q2', q2],
+    ],
+    [
+      ['k1', k1],
+      ['k2', k2],
+    ],
+  ];
+  // one shape for all four, unless an offset places the queries among more keys
+  for (const named of o.offset === undefined ? [pairs.flat()] : pairs) checkSameMatrices('mocoV3Loss', named);
   const tau = checkPositive('mocoV3Loss', 'temperature', o.temperature ?? 1);
-  return torch.scope(() => mocoV3Contrastive(q1, k2, tau).add(mocoV3Contrastive(q2, k1, tau)));
+  const offset = o.offset ?? 0;
+  return torch.scope(() => mocoV3Contrastive(q1, k2, tau, offset).add(mocoV3Contrastive(q2, k1, tau, offset)));
 }

@@ -66,7 +66,8 @@ export class BarlowTwins extends ImageMethod {
   trainingStep(views: Tensor[]): TrainingStep {
     const [a, b] = twoViews(views, 'BarlowTwins');
     return torch.scope(() => {
-      const t = barlowTwinsTerms(this.project(a), this.project(b), { lambda: this.lambda }); // z: [N, D] each
+      const [z1, z2] = [this.dist.gather(this.project(a)), this.dist.gather(this.project(b))]; // [N, D] each: every rank's (see DistContext)
+      const t = barlowTwinsTerms(z1, z2, { lambda: this.lambda });
       return { loss: t.loss.mul(this.scaleLoss), logs: { invariance: t.invariance.item(), redundancy: t.redundancy.item() } };
     });
   }

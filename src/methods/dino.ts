@@ -180,7 +180,11 @@ export class DINO extends ImageMethod {
       const teacherOut = torch.noGrad(() => this.teacher.forward(globals)); // 2 × [N, K]
       const studentOut = this.student.forward(views, freezeLast); // V × [N, K]
       const loss = dinoLoss(studentOut, teacherOut, this.center, { studentTemp: this.options.studentTemp, teacherTemp });
-      torch.noGrad(() => this.center.copy_(dinoCenterUpdate(this.center, teacherOut, this.options.centerMomentum)));
+      torch.noGrad(() =>
+        this.center.copy_(
+          dinoCenterUpdate(this.center, teacherOut, this.options.centerMomentum, (c) => this.dist.sum(c).div(this.dist.worldSize)),
+        ),
+      );
       return { loss, logs: { teacherTemp, momentum: cosineMomentum(this.options.momentum, info) } };
     });
   }

@@ -8,6 +8,9 @@ export {
   type ImageBatch,
   type TrainingStep,
   type OptimDefaults,
+  type DistContext,
+  SINGLE_PROCESS,
+  processGroupContext,
 } from './method.js';
 export { ImageMethod, headSchema, cosineMomentum, twoViews, type HeadDefaults } from './image-method.js';
 export { METHODS, getMethod } from './registry.js';

@@ -19,7 +19,7 @@
  * Adding a method: its file in src/methods/, its loss terms in src/losses/, one
  * registry line (src/methods/registry.ts), goldens; the registry test covers it.
  */
-import type * as torch from '../torch/index.js';
+import * as torch from '../torch/index.js';
 import { Module } from '../nn/module.js';
 import type { Config, z } from '../config/schema.js';
 import type { Modality } from '../data/registry.js';
@@ -62,6 +62,41 @@ export interface TrainingStep {
   logs?: Record<string, number>;
 }
 
+/**
+ * How a training step sees the other ranks of a data-parallel run (one process: rank
+ * 0 of 1, `gather` and `sum` the identity).
+ *
+ * The loss-scaling rule. DistributedDataParallel averages the ranks' gradients, so a
+ * rank's loss L_r must be its share of the global loss L with L = (1/W) Σ_r L_r, every
+ * cross-sample term (negatives, batch statistics, centres) taken over the global
+ * batch through `gather` / `sum`, whose backward returns to each rank the sum over
+ * ranks of the gradient of its rows. Then (1/W) Σ_r ∇L_r = ∇L: W processes of B/W
+ * train exactly as one process of B. Two forms satisfy it, neither with a factor of
+ * W: a mean over the rank's own samples or anchors (SimCLR's anchors against all
+ * negatives, MoCo v3's queries against all keys, BYOL, SimSiam, DINO), or the global
+ * loss computed alike on every rank (VICReg, Barlow Twins). A gather whose backward
+ * keeps only the rank's slice of its own gradient (a common "GatherLayer") makes the
+ * gradient of the negatives W times too small — the 1/world-size mistake.
+ */
+export interface DistContext {
+  rank: number;
+  worldSize: number;
+  /** Every rank's rows, concatenated on dim 0 in rank order, with gradient: [n, *] → [W·n, *]. */
+  gather(t: Tensor): Tensor;
+  /** The elementwise sum over ranks, with gradient: [*] → [*]. */
+  sum(t: Tensor): Tensor;
+}
+
+/** One process: no other ranks. */
+export const SINGLE_PROCESS: DistContext = { rank: 0, worldSize: 1, gather: (t) => t, sum: (t) => t };
+
+/** The default process group (torch.distributed) as a DistContext; one process when none is initialized. */
+export function processGroupContext(): DistContext {
+  const d = torch.distributed;
+  if (!d.isInitialized() || d.getWorldSize() === 1) return SINGLE_PROCESS;
+  return { rank: d.getRank(), worldSize: d.getWorldSize(), gather: (t) => d.allGatherWithGrad(t), sum: (t) => d.allReduceWithGrad(t) };
+}
+
 /** What a method is built for. */
 export interface BuildContext {
   /**
@@ -97,6 +132,8 @@ export interface MethodParamGroup {
 
 /** The trained object of a method: a Module whose state dict holds all its state. */
 export abstract class MethodModel<B = ImageBatch, E extends Module = Encoder> extends Module {
+  /** The data-parallel ranks its training steps meet (set by the pipeline; one process by default). */
+  dist: DistContext = SINGLE_PROCESS;
   /** The network whose weights are exported as encoder.safetensors and fine-tuned. */
   abstract readonly encoder: E;
   /** Width of `representation(x)` at the default layer. */

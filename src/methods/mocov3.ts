@@ -59,9 +59,10 @@ export class MoCoV3 extends MomentumMethod {
     this.temperature = o.temperature;
   }
 
-  /** Queries q1, q2 against the momentum encoder's keys k1, k2. */
+  /** Queries q1, q2 against the momentum encoder's keys k1, k2 — every rank's, in a data-parallel run (see DistContext). */
   protected objective(q1: Tensor, q2: Tensor, k1: Tensor, k2: Tensor): Tensor {
-    return mocoV3Loss(q1, q2, k1, k2, { temperature: this.temperature });
+    const [keys1, keys2] = [this.dist.gather(k1.detach()), this.dist.gather(k2.detach())]; // [N, D] each
+    return mocoV3Loss(q1, q2, keys1, keys2, { temperature: this.temperature, offset: this.dist.rank * q1.shape[0] });
   }
 
   /** The InfoNCE critic of its loss: normalised queries of a against the momentum keys of b, over τ; [N, N]. */

@@ -1,6 +1,7 @@
 /** Positive pairs for two-view contrastive methods: which items feed view 1 and view 2 of each pair. */
 import { BatchIndexSampler } from '../data/samplers.js';
 import { PerCaseBatchSampler } from '../data/case-sampler.js';
+import { checkShard, shardOf, type Shard } from '../data/distributed-sampler.js';
 
 /** One batch of pairs: item first[i] gives view 1 and item second[i] view 2 of pair i. */
 export interface PairBatch {
@@ -57,6 +58,17 @@ export function casePairs(o: PairSamplerOptions): PairSampler {
     numBatches: s.numBatches,
     *batches(epoch) {
       for (const b of s.pairs(epoch)) yield { first: b.map((p) => p[0]), second: b.map((p) => p[1]) };
+    },
+  };
+}
+
+/** This rank's slice of every pair batch of `sampler` (data/distributed-sampler.ts): W ranks together see its global batches of `batchSize`. */
+export function shardPairs(sampler: PairSampler, batchSize: number, shard: Shard): PairSampler {
+  checkShard(shard, batchSize, 'train.batchSize');
+  return {
+    numBatches: sampler.numBatches,
+    *batches(epoch) {
+      for (const b of sampler.batches(epoch)) yield { first: shardOf(b.first, shard), second: shardOf(b.second, shard) };
     },
   };
 }

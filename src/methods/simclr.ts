@@ -37,17 +37,21 @@ export class SimCLR extends ImageMethod {
   }
 
   /**
-   * NT-Xent on two views a, b [N, C, H, W] (row i of a and of b are a positive
-   * pair). Both views go through the network as one batch of 2N, so batch norm
-   * sees both (as in SimCLR). Returns the loss (scalar) and the contrastive
+   * NT-Xent on two views a, b [n, C, H, W] (row i of a and of b are a positive
+   * pair). Both views go through the network as one batch of 2n, so batch norm
+   * sees both (as in SimCLR). Data-parallel: the negatives are every rank's. Returns the loss (scalar) and the contrastive
    * top-1 accuracy (how often the positive has the highest similarity).
    */
   loss(a: Tensor, b: Tensor): { loss: Tensor; accuracy: number } {
     twoViews([a, b], 'SimCLR.loss');
     return torch.scope(() => {
-      const [z1, z2] = this.project(torch.cat([a, b])).chunk(2); // [N, outDim] each
-      const accuracy = ntXentAccuracy(z1.detach(), z2.detach());
-      return { loss: ntXent(z1, z2, { temperature: this.temperature }), accuracy };
+      const [z1, z2] = this.project(torch.cat([a, b])).chunk(2); // [n, outDim] each
+      // across ranks: this rank's anchors against every rank's projections (see DistContext)
+      const n = z1.shape[0];
+      const anchors = { offset: this.dist.rank * n, count: n };
+      const [g1, g2] = [this.dist.gather(z1), this.dist.gather(z2)]; // [N, outDim] each
+      const accuracy = ntXentAccuracy(g1.detach(), g2.detach(), anchors);
+      return { loss: ntXent(g1, g2, { temperature: this.temperature, anchors }), accuracy };
     });
   }
 

@@ -62,7 +62,8 @@ export class VICReg extends ImageMethod {
   trainingStep(views: Tensor[]): TrainingStep {
     const [a, b] = twoViews(views, 'VICReg');
     return torch.scope(() => {
-      const t = vicregLoss(this.project(a), this.project(b), this.weights); // z: [N, D] each
+      const [z1, z2] = [this.dist.gather(this.project(a)), this.dist.gather(this.project(b))]; // [N, D] each: every rank's (see DistContext)
+      const t = vicregLoss(z1, z2, this.weights);
       return { loss: t.loss, logs: { invariance: t.invariance.item(), variance: t.variance.item(), covariance: t.covariance.item() } };
     });
   }

@@ -2,7 +2,8 @@
 export { Module, type LoadResult } from './module.js';
 export { Linear, Identity, Flatten, Embedding, Dropout, DropPath } from './layers.js';
 export { Conv1d, Conv2d, ConvTranspose2d, type ConvOptions, type ConvTransposeOptions } from './conv.js';
-export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, type BatchNormOptions } from './norm.js';
+export { BatchNorm1d, BatchNorm2d, SyncBatchNorm, convertSyncBatchNorm, LayerNorm, GroupNorm, type BatchNormOptions } from './norm.js';
+export { DistributedDataParallel, type DistributedDataParallelOptions } from './parallel.js';
 export {
   ReLU,
   ReLU6,

@@ -1,7 +1,8 @@
-/** Normalisation layers: BatchNorm1d/2d (running statistics), LayerNorm, GroupNorm. */
+/** Normalisation layers: BatchNorm1d/2d (running statistics), SyncBatchNorm, LayerNorm, GroupNorm. */
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { Module } from './module.js';
+import { globalBatchStats } from './sync-stats.js';
 import { bool, fail, finite, int, ints, options, within } from '../torch/check.js';
 
 type Tensor = torch.Tensor;
@@ -30,6 +31,11 @@ abstract class BatchNormBase extends Module {
   readonly numBatchesTracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number | null;
+  /**
+   * Statistics over every rank's batch in training (SyncBatchNorm), when a process
+   * group of more than one rank is initialized; set by `convertSyncBatchNorm`.
+   */
+  sync = false;
 
   protected constructor(
     private readonly ranks: number[],
@@ -72,12 +78,30 @@ abstract class BatchNormBase extends Module {
       if (this.momentum === null) momentum = 1 / this.numBatchesTracked.item();
     }
     const useBatch = this.training || !this.runningMean;
+    if (this.sync && this.training && torch.distributed.isInitialized() && torch.distributed.getWorldSize() > 1)
+      return this.syncForward(x, momentum);
     return F.batchNorm(x, useBatch && !this.training ? null : this.runningMean, useBatch && !this.training ? null : this.runningVar, {
       weight: this.weight,
       bias: this.bias,
       training: useBatch,
       momentum,
       eps: this.eps,
+    });
+  }
+
+  /** Training with the global batch's mean and (biased) variance; running statistics from them (unbiased variance). */
+  private syncForward(x: Tensor, momentum: number): Tensor {
+    return torch.scope(() => {
+      const { mean, variance, count } = globalBatchStats(x); // [C] each
+      if (this.runningMean && this.runningVar)
+        torch.noGrad(() => {
+          this.runningMean!.mul_(1 - momentum).add_(mean.mul(momentum));
+          this.runningVar!.mul_(1 - momentum).add_(variance.mul((momentum * count) / Math.max(1, count - 1)));
+        });
+      const shape = [1, this.numFeatures, ...x.shape.slice(2).map(() => 1)]; // broadcast over N and the spatial dims
+      let y = x.sub(mean.view(shape)).mul(variance.add(this.eps).rsqrt().view(shape));
+      if (this.weight) y = y.mul(this.weight.view(shape));
+      return this.bias ? y.add(this.bias.view(shape)) : y;
     });
   }
 }
@@ -94,6 +118,30 @@ export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, o: BatchNormOptions = {}) {
     super([4], numFeatures, o);
   }
+}
+
+/**
+ * PyTorch's `nn.SyncBatchNorm`: batch norm over [N, C, *] whose training statistics
+ * are those of the global batch, every rank's inputs together (Peng et al. 2018,
+ * "MegDet", §4; src/nn/sync-stats.ts). Gradients are exact: each rank's loss reaches
+ * every rank's inputs through the statistics. Without a process group (or with one
+ * rank) it is BatchNorm.
+ */
+export class SyncBatchNorm extends BatchNormBase {
+  constructor(numFeatures: number, o: BatchNormOptions = {}) {
+    super([2, 3, 4, 5], numFeatures, o);
+    this.sync = true;
+  }
+}
+
+/**
+ * Turns every batch norm of `module` into a SyncBatchNorm, in place (PyTorch's
+ * `SyncBatchNorm.convert_sync_batchnorm`, which returns a new tree instead: here
+ * the layers keep their parameters and buffers and change how they train). Returns `module`.
+ */
+export function convertSyncBatchNorm<M extends Module>(module: M): M {
+  for (const m of module.modules()) if (m instanceof BatchNormBase) m.sync = true;
+  return module;
 }
 
 /** Layer norm (Ba et al., 2016) over the trailing dims: x [*, ...normalizedShape], same shape out; γ = 1, β = 0 initially. */

@@ -1,5 +1,6 @@
 /** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids, audio pretraining, pitch tracking and its evaluation, the speech benchmark. */
 export { pretrain, pretrainSchema, resolvePretrain, knnMonitor, type PretrainConfig } from './pretrain.js';
+export { asRankOfJob, dataParallel } from './data-parallel.js';
 export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './finetune.js';
 export { evaluateRun, evaluateFeatures, embedRun, evalSchema, embedSchema, type EvalConfig, type EmbedConfig } from './evaluate.js';
 export {

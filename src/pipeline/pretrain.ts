@@ -9,12 +9,16 @@
  * half-made run behind.
  */
 import * as torch from '../torch/index.js';
-import { choice, int, num, parseConfig, section, str, z, type Config } from '../config/schema.js';
+import { bool, choice, int, num, parseConfig, section, str, z, type Config } from '../config/schema.js';
 import { dataSection, loadImageSet } from '../data/registry.js';
 import type { ImageSet } from '../data/image-sets.js';
 import { METHODS, getMethod } from '../methods/registry.js';
 import type { MethodModel, MethodSpec, StepInfo } from '../methods/method.js';
-import { instancePairs, type PairBatch } from '../methods/pairs.js';
+import { instancePairs, shardPairs, type PairBatch } from '../methods/pairs.js';
+import { checkShard } from '../data/distributed-sampler.js';
+import { ShardGenerator } from '../views/image/common.js';
+import { rank0Value, worldOf } from '../train/ranks.js';
+import { dataParallel } from './data-parallel.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { pretrainTextSchema, pretrainText } from './pretrain-text.js';
 import { pretrainAudioSchema, pretrainAudio } from './pretrain-audio.js';
@@ -101,6 +105,10 @@ export function pretrainSchema(peek: Peek) {
         batchSize: int('images per batch (each gives two or more views)', 256, { min: 2, max: 65536 }),
         checkpointSeconds: num('seconds between checkpoints', 120, { min: 1 }),
         logEvery: int('steps between metric lines', 10, { min: 1 }),
+        syncBatchNorm: bool(
+          'data-parallel runs: batch norm over the global batch of all ranks (SyncBatchNorm), so W ranks of B/W train exactly as one process of B; off: each rank normalises its own B/W (faster)',
+          false,
+        ),
       },
       'training loop',
     ),
@@ -166,12 +174,17 @@ export async function pretrain(
   out: string,
   o: { resume?: boolean; stopAfter?: number } = {},
 ): Promise<FitResult> {
-  const modality = modalityOf(peekIn(raw)('method', 'simclr'));
+  const method = peekIn(raw)('method', 'simclr');
+  const modality = modalityOf(method);
+  const world = worldOf();
+  if (world.worldSize > 1 && modality !== 'image')
+    throw new Error(`pretrain: data-parallel runs cover the image methods; ${method} is a ${modality} method (run it as one process)`);
   if (modality === 'text') return pretrainText(raw, out, o);
   if (modality === 'audio') return pretrainAudio(raw, out, o);
   const config = resolvePretrain(raw);
   applyThreads(config.threads);
-  const run = new RunDir(out, { resume: o.resume });
+  checkShard(world, config.train.batchSize, 'train.batchSize');
+  const run = new RunDir(out, { resume: o.resume, writer: world.rank === 0 });
   const spec = getMethod(config.method.name, 'image');
   const set = await loadImageSet(config.data);
   const test = await loadImageSet(config.monitor.test);
@@ -179,13 +192,14 @@ export async function pretrain(
   const [n, channels, size] = set.images.shape;
   const init = config.init ? resolveInit(config.init) : undefined;
   const { batchSize, epochs } = config.train;
-  const sampler = (spec.pairs ?? instancePairs)({
+  const globalSampler = (spec.pairs ?? instancePairs)({
     numItems: n,
     batchSize,
     seed: config.seed,
     caseIds: set.caseIds,
-    warn: (m) => console.error(`pretrain: warning: ${m}`),
+    warn: (m) => run.writer && console.error(`pretrain: warning: ${m}`),
   });
+  const sampler = shardPairs(globalSampler, batchSize, world); // this rank's slice of each global batch
   const stepsPerEpoch = sampler.numBatches;
   let totalSteps = config.train.steps > 0 ? config.train.steps : Math.max(1, Math.round(epochs * stepsPerEpoch));
   torch.manualSeed(config.seed);
@@ -197,12 +211,15 @@ export async function pretrain(
     totalSteps,
     stepsPerEpoch,
   });
+  const ddp = dataParallel(model, { syncBatchNorm: config.train.syncBatchNorm });
   const info = (step: number): StepInfo => ({ step, totalSteps, stepsPerEpoch, epoch: step / stepsPerEpoch });
   const stepOn = (b: PairBatch, step: number, generator: torch.Generator): { loss: number; logs?: Record<string, number> } => {
-    const images = toInput(rows(set.images, b.first)); // [B, C, S, S]
+    const images = toInput(rows(set.images, b.first)); // [B/W, C, S, S]
     const partners = b.second === b.first ? images : toInput(rows(set.images, b.second));
+    ddp.syncBuffers();
     const r = model.trainingStep(model.views({ images, partners }, generator), info(step));
     r.loss.backward();
+    ddp.syncGradients();
     return { loss: r.loss.item(), logs: r.logs };
   };
   const groups = model.paramGroups();
@@ -210,16 +227,16 @@ export async function pretrain(
   let budget: MetricEvent | undefined;
   if (train.steps === 0 && train.seconds > 0) {
     const batches = [...sampler.batches(0)];
-    const scratch = new torch.Generator(config.seed + 2);
+    const scratch = new ShardGenerator(config.seed + 2, world.rank, world.worldSize);
     const stepSeconds = secondsPerStep({
       model,
       optimizer: makeOptimizer(groups, config.optim, batchSize),
       step: (i) => void stepOn(batches[i % batches.length], i, scratch),
       afterStep: (i) => model.afterStep(info(i)),
     });
-    train.steps = totalSteps = stepsForBudget(train.seconds, stepSeconds);
+    train.steps = totalSteps = rank0Value(stepsForBudget(train.seconds, stepSeconds)); // every rank runs rank 0's count
     budget = { event: 'budget', stage: 'pretrain', seconds: train.seconds, stepSeconds, steps: totalSteps };
-    console.error(`pretrain: ${stepSeconds.toFixed(3)} s per step: ${totalSteps} steps fit in ${train.seconds} s`);
+    if (run.writer) console.error(`pretrain: ${stepSeconds.toFixed(3)} s per step: ${totalSteps} steps fit in ${train.seconds} s`);
   }
   const optimizer = makeOptimizer(groups, config.optim, batchSize);
   const fixedLr = fixedLrGroups(optimizer, groups);
@@ -234,8 +251,16 @@ export async function pretrain(
   };
   if (!o.resume) run.writeConfig(resolved); // everything above is checked: only now does the run folder appear
   if (budget && !o.resume) run.log(budget);
+  if (world.worldSize > 1)
+    run.log({
+      event: 'distributed',
+      stage: 'pretrain',
+      worldSize: world.worldSize,
+      backend: 'gloo',
+      syncBatchNorm: config.train.syncBatchNorm,
+    });
 
-  const generator = new torch.Generator(config.seed + 1);
+  const generator = new ShardGenerator(config.seed + 1, world.rank, world.worldSize); // the views of this rank's slice, drawn for the global batch
   const warmupSteps = Math.min(totalSteps, Math.round(config.optim.warmupEpochs * stepsPerEpoch));
   const cosine = warmupCosine({ baseLr: 1, warmupSteps, totalSteps });
   const m = config.monitor;

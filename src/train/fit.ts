@@ -5,12 +5,18 @@
  * Batches come from `batches(epoch)`, which must give the same batches for the same
  * epoch (seeded samplers do), so a resumed run skips the batches its checkpoint
  * already covered and continues exactly where it stopped.
+ *
+ * Data-parallel (a process group is initialized): every rank runs the loop on its
+ * shard; after each step the ranks agree on the logged values and on stopping
+ * (ranks.ts); only the run folder's writer (rank 0) shows progress, logs, evaluates
+ * and saves checkpoints.
  */
 import * as torch from '../torch/index.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { Progress, type ProgressOptions } from './progress.js';
+import { agreeOnStep } from './ranks.js';
 import type { RunDir } from './run-dir.js';
 
 /** What one training step reports: the loss (a number), how many items it saw, other scalars to log. */
@@ -87,7 +93,8 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
     }
     run.rewind(stage, step); // events logged after the checkpoint (or before a first one) are logged again
   }
-  const save = (): void =>
+  const save = (): void => {
+    if (!run.writer) return;
     saveCheckpoint(ckpt, {
       model,
       optimizer,
@@ -97,15 +104,20 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
       generators: o.generators,
       extra: { trainSeconds },
     });
+  };
   if (step >= total) return { step, interrupted: false, seconds: 0 };
 
   let stop = false;
+  let signalled = 0;
   const onSignal = (): void => {
-    if (stop) process.exit(130); // a second Ctrl-C quits at once
+    // a second Ctrl-C quits at once (not one within a second: a launcher forwards the terminal's own Ctrl-C to its ranks)
+    if (signalled && Date.now() - signalled > 1000) process.exit(130);
+    signalled ||= Date.now();
     stop = true;
   };
   for (const s of SIGNALS) process.on(s, onSignal);
-  const progress = new Progress(stage, total, step, o.progress);
+  const evaluate = run.writer ? o.evaluate : undefined;
+  const progress = new Progress(stage, total, step, run.writer ? o.progress : { bar: false, write: () => {} });
   const t0 = performance.now();
   let lastSave = t0;
   let window = { loss: 0, n: 0, items: 0, t: t0, extra: {} as Record<string, number> };
@@ -118,14 +130,19 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
         const started = performance.now();
         optimizer.paramGroups.forEach((g, i) => (g.lr = baseLrs[i] * o.schedule(step + 1, i))); // this update completes step + 1 (the convention of optim/schedules.ts)
         optimizer.zeroGrad();
-        const r = torch.scope(() => o.step(batch, step));
-        if (!Number.isFinite(r.loss))
-          throw new Error(
-            `${stage}: the loss became ${r.loss} at step ${step}; lower the learning rate (the last checkpoint is in ${ckpt})`,
-          );
+        const local = torch.scope(() => o.step(batch, step));
         optimizer.step();
         if (o.afterStep) torch.scope(() => o.afterStep!(step));
         step++;
+        await yieldToEvents(); // lets Ctrl-C's handler run between steps
+        if (o.stopAfter !== undefined && step >= o.stopAfter) stop = true;
+        const agreed: { result: StepResult; stop: boolean } = agreeOnStep(local, stop);
+        const r = agreed.result;
+        stop = agreed.stop;
+        if (!Number.isFinite(r.loss))
+          throw new Error(
+            `${stage}: the loss became ${r.loss} at step ${step - 1}; lower the learning rate (the last checkpoint is in ${ckpt})`,
+          );
         trainSeconds += (performance.now() - started) / 1000;
         window.loss += r.loss;
         window.n++;
@@ -149,8 +166,8 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
           });
           window = { loss: 0, n: 0, items: 0, t: now, extra: {} };
         }
-        if (o.evaluate && o.evalEvery && step % o.evalEvery === 0 && step < total) {
-          run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch, seconds: trainSeconds, ...o.evaluate(step) });
+        if (evaluate && o.evalEvery && step % o.evalEvery === 0 && step < total) {
+          run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch, seconds: trainSeconds, ...evaluate(step) });
           model.train();
         }
         const epochEnd = step % stepsPerEpoch === 0;
@@ -158,14 +175,12 @@ export async function fit<B>(o: FitOptions<B>): Promise<FitResult> {
           save();
           lastSave = performance.now();
         }
-        await yieldToEvents(); // lets Ctrl-C's handler run between steps
-        if (o.stopAfter !== undefined && step >= o.stopAfter) stop = true;
         if (stop || step >= total) break;
       }
     }
     save();
     if (stop) progress.log(`${stage}: interrupted at step ${step}/${total}; checkpoint saved in ${ckpt}. Continue with --resume.`);
-    else if (o.evaluate) run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch: epochs, seconds: trainSeconds, ...o.evaluate(step) });
+    else if (evaluate) run.log({ event: o.evalEvent ?? 'eval', stage, step, epoch: epochs, seconds: trainSeconds, ...evaluate(step) });
     // `seconds`: this process's share of the stage (evaluations and checkpoints included); `trainSeconds`: all processes' time in training steps
     run.log({ event: stop ? 'interrupted' : 'end', stage, step, seconds: (performance.now() - t0) / 1000, trainSeconds });
   } finally {

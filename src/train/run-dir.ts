@@ -37,21 +37,29 @@ export function forEachJsonLine(path: string, fn: (value: unknown, where: string
 
 export class RunDir {
   readonly dir: string;
+  /**
+   * Whether this process writes the folder. In a data-parallel run rank 0 alone does:
+   * the other ranks' writes (config, metrics, checkpoints, weights) are skipped, and
+   * they only read the folder (a checkpoint to resume from).
+   */
+  readonly writer: boolean;
 
   /**
    * Opens `dir` for a new run (it must not already hold one; the folder is
    * created by `writeConfig`, once the run's config has been checked) or, with
    * `resume`, for continuing the run in it (it must hold one).
    */
-  constructor(dir: string, o: { resume?: boolean } = {}) {
+  constructor(dir: string, o: { resume?: boolean; writer?: boolean } = {}) {
     if (typeof dir !== 'string' || dir.trim() === '')
       throw new TypeError(`run folder: expected a folder path (--out) but received ${JSON.stringify(dir)}`);
     this.dir = resolve(dir);
+    this.writer = o.writer ?? true;
+    if (!this.writer && !o.resume) return; // the writer checks a new run's folder (and may have created it by now)
     const started = existsSync(this.configPath);
     if (o.resume && !started) throw new Error(`--resume: ${this.dir} holds no run (no config.json); start one without --resume`);
     if (!o.resume && started) throw new Error(`${this.dir} already holds a run; pass --resume to continue it, or choose another --out`);
     if (existsSync(this.dir) && !statSync(this.dir).isDirectory()) throw new Error(`run folder: ${this.dir} is a file, not a folder`);
-    if (o.resume) removeStaleTemps(this.dir); // a writer killed mid-write (config, metrics rewrite, weights) left its temp file
+    if (o.resume && this.writer) removeStaleTemps(this.dir); // a writer killed mid-write (config, metrics rewrite, weights) left its temp file
   }
 
   /** The folder's name (a run's default name). */
@@ -77,6 +85,7 @@ export class RunDir {
 
   /** Creates the run folder and writes the resolved config (atomically). */
   writeConfig(config: unknown): void {
+    if (!this.writer) return;
     mkdirSync(this.dir, { recursive: true });
     writeFileAtomic(this.configPath, JSON.stringify(config, null, 2) + '\n', 'config');
   }
@@ -86,7 +95,7 @@ export class RunDir {
 
   /** Appends one event (with the time) to metrics.jsonl. */
   log(e: MetricEvent): void {
-    appendFileSync(this.metricsPath, JSON.stringify({ ...e, time: new Date().toISOString() }) + '\n');
+    if (this.writer) appendFileSync(this.metricsPath, JSON.stringify({ ...e, time: new Date().toISOString() }) + '\n');
   }
 
   /** The events logged so far (an unreadable line names its number). */
@@ -101,6 +110,7 @@ export class RunDir {
    * `step`), which the resumed run logs again.
    */
   rewind(stage: string, step: number): void {
+    if (!this.writer) return;
     const kept = this.events().filter((e) => e.stage !== stage || typeof e.step !== 'number' || e.step <= step);
     writeFileAtomic(this.metricsPath, kept.map((e) => JSON.stringify(e) + '\n').join(''), 'metrics');
   }
@@ -108,7 +118,7 @@ export class RunDir {
   /** Writes a module's weights (PyTorch key names) to RUN/<name>.safetensors, atomically. */
   saveWeights(name: string, module: Module, metadata?: Record<string, string>): string {
     const path = this.path(`${name}.safetensors`);
-    torch.scope(() => torch.safetensors.saveFile(path, module.stateDict(), metadata));
+    if (this.writer) torch.scope(() => torch.safetensors.saveFile(path, module.stateDict(), metadata));
     return path;
   }
 }

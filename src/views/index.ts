@@ -3,7 +3,7 @@
  * sample's parameters from a `torch.Generator` (same seed ⇒ same views); every
  * adjustment also has a deterministic functional form with explicit parameters.
  */
-export { type View, type PerSample } from './image/common.js';
+export { type View, type PerSample, ShardGenerator } from './image/common.js';
 export {
   randomResizedCropParams,
   resizedCrop,

@@ -17,7 +17,7 @@ test('defaults fill every field; the config file overrides them and flags overri
     { 'train.batchSize': '64', 'optim.lr': '0.5', 'method.head.batchNorm': 'false', 'method.views.scale': '0.3, 1' },
   );
   assert.equal(c.method.name, 'simclr');
-  assert.deepEqual(c.train, { epochs: 3, steps: 0, seconds: 0, batchSize: 64, checkpointSeconds: 120, logEvery: 10 });
+  assert.deepEqual(c.train, { epochs: 3, steps: 0, seconds: 0, batchSize: 64, checkpointSeconds: 120, logEvery: 10, syncBatchNorm: false });
   assert.deepEqual(c.data, { name: 'emoji', split: 'train', size: 32, channels: 3, vendors: ['google'] });
   assert.equal(c.optim.lr, 0.5);
   const m = SIMCLR_OPTIONS.parse(methodOptions(c));
@@ -49,7 +49,7 @@ test('unknown keys are rejected with the valid ones listed; wrong types and rang
   );
   assert.throws(
     () => pretrain({ train: { epoch: 1 } }),
-    /run.yaml.train: unknown key "epoch" \(valid: epochs, steps, seconds, batchSize, checkpointSeconds, logEvery\)/,
+    /run.yaml.train: unknown key "epoch" \(valid: epochs, steps, seconds, batchSize, checkpointSeconds, logEvery, syncBatchNorm\)/,
   );
   assert.throws(() => pretrain({ method: 'nope' }), /run.yaml.method.name: expected one of simclr, micle.* but received "nope"/);
   assert.throws(() => pretrain({ train: { batchSize: 1.5 } }), /run.yaml.train.batchSize: expected an integer but received 1.5/);

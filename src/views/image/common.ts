@@ -50,14 +50,42 @@ export function perSample(x: Tensor, v: PerSample, name: string, api: string): n
   return v.to({ dtype: x.dtype, device: x.device }).reshape([n, 1, 1, 1]);
 }
 
-/** `n` × `k` uniforms on [0, 1) from `generator` (row-major), read back into JS. */
-export function uniforms(n: number, k: number, generator?: torch.Generator): Float32Array {
-  if (n * k === 0) return new Float32Array(0);
-  const u = torch.rand([n, k], { generator });
-  const data = u.data() as Float32Array;
-  u.dispose();
-  return data;
+/**
+ * A generator that draws per-sample parameters for the global batch of a data-parallel
+ * run and hands out its shard's rows: a batch of n is shard `index` of `count`, rows
+ * [index·n, (index+1)·n) of the draws for count·n samples. Every rank's generator then
+ * advances exactly as one process's on the whole batch, so W ranks make the views one
+ * process would, and the generator's state is the same on every world size (a
+ * checkpoint resumes on any). Drawing count·n parameters costs little next to applying
+ * them to n images.
+ */
+export class ShardGenerator extends torch.Generator {
+  constructor(
+    seed: number,
+    readonly index: number,
+    readonly count: number,
+  ) {
+    super(seed);
+    if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 0 || index >= count)
+      throw new RangeError(`ShardGenerator: expected 0 ≤ index < count (integers) but received index ${index} and count ${count}`);
+  }
 }
+
+/** `n` × `k` draws of `torch[kind]` from `generator` (row-major, a ShardGenerator's rows of the global batch), read back into JS. */
+function draws(kind: 'rand' | 'randn', n: number, k: number, generator?: torch.Generator): Float32Array {
+  if (n * k === 0) return new Float32Array(0);
+  const shard = generator instanceof ShardGenerator ? generator : null;
+  const t = torch[kind]([n * (shard?.count ?? 1), k], { generator });
+  const data = t.data() as Float32Array;
+  t.dispose();
+  return shard ? data.subarray(shard.index * n * k, (shard.index + 1) * n * k) : data;
+}
+
+/** `n` × `k` uniforms on [0, 1) from `generator` (row-major), read back into JS. */
+export const uniforms = (n: number, k: number, generator?: torch.Generator): Float32Array => draws('rand', n, k, generator);
+
+/** `n` × `k` standard normals from `generator` (row-major), read back into JS. */
+export const normals = (n: number, k: number, generator?: torch.Generator): Float32Array => draws('randn', n, k, generator);
 
 /** Per-sample coin flips: true with probability p (torchvision's `torch.rand(1) < p`). */
 export function coins(n: number, p: number, generator?: torch.Generator): boolean[] {

@@ -18,7 +18,7 @@ import { fail, int, num, oneOf, options } from '../../torch/check.js';
 import { shearMatrix, inverseAffineMatrix, warpAffine } from './affine.js';
 import { mixColor, solarize } from './color.js';
 import { adjustSharpness, autocontrast, equalize, posterize } from './enhance.js';
-import { checkImages, column, onSubset, pipe, probability, uniforms, type View } from './common.js';
+import { checkImages, column, onSubset, pipe, probability, normals, uniforms, type View } from './common.js';
 
 type Tensor = torch.Tensor;
 
@@ -177,12 +177,7 @@ export class RandAugment implements View {
   sample(n: number, generator?: torch.Generator): RandAugmentParams {
     const k = this.ops;
     const u = uniforms(n, 3 * k, generator);
-    let z: Float32Array | null = null;
-    if (this.magnitudeStd > 0 && n * k > 0) {
-      const t = torch.randn([n, k], { generator });
-      z = t.data() as Float32Array;
-      t.dispose();
-    }
+    const z = this.magnitudeStd > 0 && n * k > 0 ? normals(n, k, generator) : null;
     const count = RANDAUGMENT_OPS.length;
     const params: RandAugmentParams = { ops: [], levels: [] };
     for (let i = 0; i < n; i++) {
