@@ -68,7 +68,10 @@ export function shardPairs(sampler: PairSampler, batchSize: number, shard: Shard
   return {
     numBatches: sampler.numBatches,
     *batches(epoch) {
-      for (const b of sampler.batches(epoch)) yield { first: shardOf(b.first, shard), second: shardOf(b.second, shard) };
+      for (const b of sampler.batches(epoch)) {
+        const first = shardOf(b.first, shard);
+        yield { first, second: b.second === b.first ? first : shardOf(b.second, shard) }; // one array: views of one image each
+      }
     },
   };
 }

@@ -36,6 +36,8 @@ test('DistributedBatchSampler: disjoint contiguous slices that make up each glob
     /train\.batchSize: expected a batch size divisible by the world size 4/,
   );
   assertThrows(() => new data.DistributedBatchSampler(global, 12, { rank: 2, worldSize: 2 }), /rank/);
+  for (const b of shardPairs(instancePairs({ numItems: 40, batchSize: 10, seed: 0 }), 10, { rank: 1, worldSize: 2 }).batches(0))
+    assert.equal(b.second, b.first, 'instance pairs stay one array (views of one image), sharded');
 });
 
 test("ShardGenerator: a rank's views of its slice are the global batch's views of those images; its state is one process's", () => {
