@@ -22,7 +22,9 @@ function reduce(w: number, op: string, of: (r: number) => number[] = (r) => valu
 function close(actual: unknown, expected: number[], rtol: number, what: string): void {
   const a = actual as number[];
   assert.equal(a.length, expected.length, what);
-  a.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) <= rtol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: ${v} vs ${expected[i]}`));
+  a.forEach((v, i) =>
+    assert.ok(Math.abs(v - expected[i]) <= rtol * Math.max(1, Math.abs(expected[i])), `${what}[${i}]: ${v} vs ${expected[i]}`),
+  );
 }
 
 for (const w of [2, 3]) {
@@ -38,13 +40,30 @@ for (const w of [2, 3]) {
           const tol = dtype === 'float32' ? 1e-6 : 0;
           for (const op of dtype === 'int64' ? ['sum', 'max', 'min', 'product'] : ['sum', 'avg', 'max', 'min', 'product'])
             close(res[`${dtype}.${op}`], reduce(w, op), tol, `rank ${r} ${dtype} ${op}`);
-          assert.deepEqual(res[`${dtype}.allGather`], Array.from({ length: w }, (_, k) => values(k)), `rank ${r} ${dtype} allGather`);
+          assert.deepEqual(
+            res[`${dtype}.allGather`],
+            Array.from({ length: w }, (_, k) => values(k)),
+            `rank ${r} ${dtype} allGather`,
+          );
           assert.deepEqual(res[`${dtype}.broadcast`], values(1), `rank ${r} ${dtype} broadcast from rank 1`);
-          close(res[`${dtype}.reduceScatter`], reduce(w, 'sum', (k) => values(k, r)), 0, `rank ${r} ${dtype} reduceScatter sum`);
-          close(res[`${dtype}.reduceScatterMax`], reduce(w, 'max', (k) => values(k, r)), 0, `rank ${r} ${dtype} reduceScatter max`);
+          close(
+            res[`${dtype}.reduceScatter`],
+            reduce(w, 'sum', (k) => values(k, r)),
+            0,
+            `rank ${r} ${dtype} reduceScatter sum`,
+          );
+          close(
+            res[`${dtype}.reduceScatterMax`],
+            reduce(w, 'max', (k) => values(k, r)),
+            0,
+            `rank ${r} ${dtype} reduceScatter max`,
+          );
         }
         const matrix = (k: number): number[][] => [[0, 1, 2].map((v) => v + k), [3, 4, 5].map((v) => v + k)];
-        assert.deepEqual(res.matrixGather, Array.from({ length: w }, (_, k) => matrix(k)));
+        assert.deepEqual(
+          res.matrixGather,
+          Array.from({ length: w }, (_, k) => matrix(k)),
+        );
       }
     });
   });

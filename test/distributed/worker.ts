@@ -12,7 +12,6 @@ const dist = torch.distributed;
 const rank = Number(process.env.RANK);
 const timeout = Number(process.env.TEST_TIMEOUT ?? 30);
 
-
 function collectives(): unknown {
   const w = dist.getWorldSize();
   const out: Record<string, unknown> = {};
