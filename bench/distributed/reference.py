@@ -17,16 +17,13 @@ import torch.distributed as dist
 import torch.distributed.nn
 import torch.nn as nn
 import torch.nn.functional as F
-import torchvision
+import importlib.util
 
-
-def simclr_model():
-    encoder = torchvision.models.resnet18()
-    encoder.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
-    encoder.maxpool = nn.Identity()
-    encoder.fc = nn.Identity()
-    head = nn.Sequential(nn.Linear(512, 512, bias=False), nn.BatchNorm1d(512), nn.ReLU(inplace=True), nn.Linear(512, 128))
-    return nn.Sequential(encoder, head)
+# the model of bench/simclr's reference, so the two benches time one network
+_spec = importlib.util.spec_from_file_location("simclr_reference", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "simclr", "reference.py"))
+_simclr = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_simclr)
+simclr_model = _simclr.simclr_model
 
 
 def nt_xent(z1, z2, tau, rank, world):

@@ -13,18 +13,16 @@
  */
 import * as torch from '../torch/index.js';
 import { bool, int, num, parseConfig, z, type Config } from '../config/schema.js';
-import { RunDir } from '../train/run-dir.js';
-import { saveLabelSubset } from '../data/label-fraction.js';
+import type { RunDir } from '../train/run-dir.js';
 import type { Classifier } from '../models/classifier.js';
-import { applyThreads, peekIn, type ModelConfig, type Peek } from './common.js';
+import { peekIn, type ModelConfig, type Peek } from './common.js';
 import { loadClassifier, makeClassifier, resolveClassifier, saveClassifier, teacherLogits, trainStage } from './self-training.js';
 import {
   archSection,
-  firstTeacher,
   scoredRow,
-  selfTrainingData,
   selfTrainingFields,
-  studentStage,
+  selfTrainingStages,
+  type Data,
   type RunOptions,
   type SelftrainRow,
 } from './selftrain.js';
@@ -50,39 +48,21 @@ export type DistillConfig = Config<ReturnType<typeof distillSchema>>;
 /** Runs (or continues) self-training then distillation in `out`; null when interrupted (checkpointed). */
 export async function distill(raw: Record<string, unknown>, out: string, o: RunOptions = {}): Promise<SelftrainRow[] | null> {
   const config = parseConfig(distillSchema(peekIn(raw)), raw, 'config');
-  applyThreads(config.threads);
-  if (config.teacher !== 'train') resolveClassifier(config.teacher);
-  const run = new RunDir(out, { resume: o.resume });
-  const data = await selfTrainingData(config);
-  if (!o.resume) run.writeConfig({ ...config, name: config.name ?? run.name, command: 'distill' });
-  saveLabelSubset(run.path('labelled.json'), data.subset);
-  const first = await firstTeacher(config, run, data, o);
-  if (!first) return null;
-  const rows = [await scoredRow(run, 'distill', 'teacher', 0, first.model, first.arch, data.test, config)];
-  let teacher: Classifier = first.model;
-  for (let it = 1; it <= config.selftrain; it++) {
-    const stage = `student-${it}`;
-    const arch = config.selftrainModel;
-    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch, steps: config.selftrainSteps, ...o });
-    if (!student) return null;
-    rows.push(await scoredRow(run, 'distill', stage, it, student, arch, data.test, config));
-    teacher = student;
-  }
-  const small = await distilled(config, run, data, teacher, o);
+  const r = await selfTrainingStages('distill', config, out, o, {
+    iterations: config.selftrain,
+    arch: config.selftrainModel,
+    steps: config.selftrainSteps,
+  });
+  if (!r) return null;
+  const small = await distilled(config, r.run, r.data, r.teacher, o);
   if (!small) return null;
-  rows.push(await scoredRow(run, 'distill', 'distill', config.selftrain + 1, small, config.student, data.test, config));
-  saveClassifier(run, 'classifier', small, config.student, data.train);
-  return rows;
+  r.rows.push(await scoredRow(r.run, 'distill', 'distill', config.selftrain + 1, small, config.student, r.data.test, config));
+  saveClassifier(r.run, 'classifier', small, config.student, r.data.train);
+  return r.rows;
 }
 
 /** Stage 2: the small student learns T′'s logits (resumable); null when interrupted. */
-async function distilled(
-  config: DistillConfig,
-  run: RunDir,
-  data: Awaited<ReturnType<typeof selfTrainingData>>,
-  teacher: Classifier,
-  o: RunOptions,
-): Promise<Classifier | null> {
+async function distilled(config: DistillConfig, run: RunDir, data: Data, teacher: Classifier, o: RunOptions): Promise<Classifier | null> {
   const [, channels] = data.train.images.shape;
   const stage = 'distill';
   const arch: ModelConfig = config.student;

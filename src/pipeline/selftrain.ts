@@ -186,7 +186,7 @@ export async function scoredRow(
 }
 
 type SharedConfig = Config<z.ZodObject<ReturnType<typeof selfTrainingFields>>>;
-type Data = Awaited<ReturnType<typeof selfTrainingData>>;
+export type Data = Awaited<ReturnType<typeof selfTrainingData>>;
 
 /**
  * One Noisy Student iteration (resumable): the un-noised `teacher` labels the
@@ -253,28 +253,50 @@ export async function studentStage(
   return student.eval();
 }
 
-/** Runs (or continues) Noisy Student in `out`; null when interrupted (checkpointed). */
-export async function selftrain(raw: Record<string, unknown>, out: string, o: RunOptions = {}): Promise<SelftrainRow[] | null> {
-  const config = parseConfig(selftrainSchema(peekIn(raw)), raw, 'config');
+/**
+ * What selftrain and distill share: the run folder, the data and labelled
+ * subset, the first teacher (scored as stage `teacher`), then `iterations`
+ * Noisy Student stages of `arch`, each scored as a `command` event. Returns
+ * the last model (the next teacher), or null when interrupted (checkpointed).
+ */
+export async function selfTrainingStages(
+  command: 'selftrain' | 'distill',
+  config: SharedConfig,
+  out: string,
+  o: RunOptions,
+  stages: { iterations: number; arch: ModelConfig; steps: number },
+): Promise<{ run: RunDir; data: Data; rows: SelftrainRow[]; teacher: Classifier } | null> {
   applyThreads(config.threads);
   if (config.teacher !== 'train') resolveClassifier(config.teacher); // a bad teacher fails before the run folder exists
   const run = new RunDir(out, { resume: o.resume });
   const data = await selfTrainingData(config);
-  if (!o.resume) run.writeConfig({ ...config, name: config.name ?? run.name, command: 'selftrain' });
+  if (!o.resume) run.writeConfig({ ...config, name: config.name ?? run.name, command });
   saveLabelSubset(run.path('labelled.json'), data.subset);
   const first = await firstTeacher(config, run, data, o);
   if (!first) return null;
-  const rows = [await scoredRow(run, 'selftrain', 'teacher', 0, first.model, first.arch, data.test, config)];
+  const rows = [await scoredRow(run, command, 'teacher', 0, first.model, first.arch, data.test, config)];
   let teacher = first.model;
-  for (let it = 1; it <= config.iterations; it++) {
+  for (let it = 1; it <= stages.iterations; it++) {
     const stage = `student-${it}`;
-    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch: config.model, steps: config.steps, ...o });
+    const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch: stages.arch, steps: stages.steps, ...o });
     if (!student) return null;
-    rows.push(await scoredRow(run, 'selftrain', stage, it, student, config.model, data.test, config));
+    rows.push(await scoredRow(run, command, stage, it, student, stages.arch, data.test, config));
     teacher = student;
   }
-  saveClassifier(run, 'classifier', teacher, config.model, data.train);
-  return rows;
+  return { run, data, rows, teacher };
+}
+
+/** Runs (or continues) Noisy Student in `out`; null when interrupted (checkpointed). */
+export async function selftrain(raw: Record<string, unknown>, out: string, o: RunOptions = {}): Promise<SelftrainRow[] | null> {
+  const config = parseConfig(selftrainSchema(peekIn(raw)), raw, 'config');
+  const r = await selfTrainingStages('selftrain', config, out, o, {
+    iterations: config.iterations,
+    arch: config.model,
+    steps: config.steps,
+  });
+  if (!r) return null;
+  saveClassifier(r.run, 'classifier', r.teacher, config.model, r.data.train);
+  return r.rows;
 }
 
 /** The rows as a table (header first): stage, architecture, parameters, latency, clean and corrupted accuracy. */
