@@ -56,7 +56,7 @@ export async function distill(raw: Record<string, unknown>, out: string, o: RunO
   if (!r) return null;
   const small = await distilled(config, r.run, r.data, r.teacher, o);
   if (!small) return null;
-  r.rows.push(await scoredRow(r.run, 'distill', 'distill', config.selftrain + 1, small, config.student, r.data.test, config));
+  r.rows.push(await scoredRow(r.run, 'distill', 'distill', config.selftrain + 1, small, config.student, r.data, config));
   saveClassifier(r.run, 'classifier', small, config.student, r.data.train);
   return r.rows;
 }

@@ -304,16 +304,26 @@ export interface StageScore {
   /** Mean corruption accuracy (null when the corrupted sets are skipped). */
   mca: number | null;
   perCorruption: Record<string, number[]> | null;
+  /** Top-1 on each shifted test set, by its tag. */
+  shifted: Record<string, number>;
   params: number;
   /** Milliseconds per image at one thread, batch 1 (median). */
   latencyMs: number;
 }
 
-/** Scores a classifier in eval mode on the clean test set, its corrupted versions, its size and its one-thread latency. */
-export async function scoreClassifier(model: Classifier, test: ImageSet, c: CorruptionConfig, seed: number): Promise<StageScore> {
+/** Scores a classifier in eval mode on the clean test set, its corrupted versions, shifted test sets, its size and its one-thread latency. */
+export async function scoreClassifier(
+  model: Classifier,
+  test: ImageSet,
+  c: CorruptionConfig,
+  seed: number,
+  shiftedSets: { tag: string; set: ImageSet }[] = [],
+): Promise<StageScore> {
   model.eval();
   const predict = (images: torch.Tensor): torch.Tensor => extractFeatures((x) => model.forward(x), images, { prepare: toInput });
-  const top1 = torch.scope(() => accuracies(predict(test.images), test.labels, [1]).top1);
+  const top1Of = (set: ImageSet): number => torch.scope(() => accuracies(predict(set.images), set.labels, [1]).top1);
+  const top1 = top1Of(test);
+  const shifted = Object.fromEntries(shiftedSets.map((s) => [s.tag, top1Of(s.set)]));
   let mca: number | null = null;
   let perCorruption: Record<string, number[]> | null = null;
   if (c.limit > 0) {
@@ -332,5 +342,5 @@ export async function scoreClassifier(model: Classifier, test: ImageSet, c: Corr
   const one = toInput(test.images.narrow(0, 0, 1));
   const lat = latency((x) => model.forward(x), one);
   torch.setNumThreads(threads);
-  return { top1, mca, perCorruption, params: model.numParameters(), latencyMs: lat.medianMs };
+  return { top1, mca, perCorruption, shifted, params: model.numParameters(), latencyMs: lat.medianMs };
 }

@@ -20,7 +20,7 @@
 import * as torch from '../torch/index.js';
 import * as F from '../torch/functional/index.js';
 import { bool, int, num, oneOf, parseConfig, section, str, z, type Config } from '../config/schema.js';
-import { loadImageSet } from '../data/registry.js';
+import { dataTag, loadImageSet } from '../data/registry.js';
 import type { ImageSet } from '../data/image-sets.js';
 import { labelFraction, saveLabelSubset } from '../data/label-fraction.js';
 import { filterAndBalance } from '../data/pseudo-labels.js';
@@ -28,7 +28,7 @@ import { ENCODERS } from '../models/encoders.js';
 import type { Classifier } from '../models/classifier.js';
 import { teacherTargets } from '../losses/index.js';
 import { RunDir } from '../train/run-dir.js';
-import { applyThreads, commonFields, imageData, optimSection, peekIn, type ModelConfig, type Peek } from './common.js';
+import { applyThreads, commonFields, imageData, optimSection, peekIn, shiftedList, type ModelConfig, type Peek } from './common.js';
 import {
   corruptionSection,
   loadClassifier,
@@ -60,6 +60,7 @@ export const selfTrainingFields = (peek: Peek) => {
     ...commonFields,
     data: imageData(peek, 'data', 'training images: the labelled fraction and the unlabelled rest', 'train', 'mnist'),
     test: imageData(peek, 'test', "test images (default: the data set's test split)", 'test', data),
+    shifted: shiftedList('shifted test sets (other data, same classes), scored after every stage'),
     fraction: num('labelled fraction of the training images (stratified, seeded)', 0.01, { min: 1e-6, max: 1 }),
     teacher: str(
       '"train": train a teacher on the labelled fraction; or a classifier: a run folder (fine-tune, selftrain, distill) or a stage\'s .safetensors',
@@ -113,15 +114,22 @@ export interface SelftrainRow extends StageScore {
 export async function selfTrainingData(config: Config<z.ZodObject<ReturnType<typeof selfTrainingFields>>>) {
   const train = await loadImageSet(config.data);
   const test = await loadImageSet(config.test);
-  if (test.images.shape.slice(1).join() !== train.images.shape.slice(1).join())
-    throw new RangeError(
-      `the test images are [${test.images.shape.slice(1)}] but the training images are [${train.images.shape.slice(1)}]; set their size and channels to match`,
-    );
+  const shifted = await Promise.all(config.shifted.map(async (c) => ({ tag: dataTag(c), set: await loadImageSet(c) })));
+  for (const [what, s] of [['test', test] as const, ...shifted.map((s, i) => [`shifted[${i}]`, s.set] as const)]) {
+    if (s.images.shape.slice(1).join() !== train.images.shape.slice(1).join())
+      throw new RangeError(
+        `the ${what} images are [${s.images.shape.slice(1)}] but the training images are [${train.images.shape.slice(1)}]; set their size and channels to match`,
+      );
+    if (s.classes.join('\n') !== train.classes.join('\n'))
+      throw new RangeError(
+        `the ${what} set's classes differ from the training set's (${s.classes.length} against ${train.classes.length})`,
+      );
+  }
   if (train.multiLabel) throw new RangeError(`self-training needs one class per image; ${config.data.name} is multi-label`);
   const subset = labelFraction(train.labels, config.fraction, config.seed);
   const isLabelled = new Set(subset.indices);
   const unlabelled = Array.from({ length: train.images.shape[0] }, (_, i) => i).filter((i) => !isLabelled.has(i));
-  return { train, test, subset, labelled: subset.indices, unlabelled };
+  return { train, test, shifted, subset, labelled: subset.indices, unlabelled };
 }
 
 /** The teacher of stage 0: loaded from `config.teacher`, or trained (resumably) on the labelled fraction. */
@@ -175,12 +183,17 @@ export async function scoredRow(
   iteration: number,
   model: Classifier,
   arch: ModelConfig,
-  test: ImageSet,
+  data: Pick<Data, 'test' | 'shifted'>,
   config: { corruptions: Config<typeof corruptionSection>; seed: number },
 ): Promise<SelftrainRow> {
   const logged = run.events().find((e) => e.event === event && e.stage === stage);
   if (logged) return logged as unknown as SelftrainRow;
-  const row: SelftrainRow = { stage, iteration, model: arch, ...(await scoreClassifier(model, test, config.corruptions, config.seed)) };
+  const row: SelftrainRow = {
+    stage,
+    iteration,
+    model: arch,
+    ...(await scoreClassifier(model, data.test, config.corruptions, config.seed, data.shifted)),
+  };
   run.log({ event, ...row });
   return row;
 }
@@ -274,13 +287,13 @@ export async function selfTrainingStages(
   saveLabelSubset(run.path('labelled.json'), data.subset);
   const first = await firstTeacher(config, run, data, o);
   if (!first) return null;
-  const rows = [await scoredRow(run, command, 'teacher', 0, first.model, first.arch, data.test, config)];
+  const rows = [await scoredRow(run, command, 'teacher', 0, first.model, first.arch, data, config)];
   let teacher = first.model;
   for (let it = 1; it <= stages.iterations; it++) {
     const stage = `student-${it}`;
     const student = await studentStage(config, run, data, teacher, { stage, iteration: it, arch: stages.arch, steps: stages.steps, ...o });
     if (!student) return null;
-    rows.push(await scoredRow(run, command, stage, it, student, stages.arch, data.test, config));
+    rows.push(await scoredRow(run, command, stage, it, student, stages.arch, data, config));
     teacher = student;
   }
   return { run, data, rows, teacher };

@@ -16,6 +16,7 @@ import { pipeline, torch } from '../../src/index.js';
 const base = {
   data: { name: 'mnist', split: 'train', limit: 1200 },
   test: { name: 'mnist', split: 'test', limit: 300 },
+  shifted: [{ name: 'mnist', split: 'test', limit: 100, tag: 'first-100' }],
   fraction: 0.1,
   teacherModel: { arch: 'resnet18', width: 0.0625 },
   model: { arch: 'resnet18', width: 0.0625 },
@@ -52,6 +53,8 @@ test('selftrain: teacher → 2 noised students on real digits; every stage score
       assert.deepEqual(Object.keys(r.perCorruption!).sort(), ['gaussianNoise', 'rotate']);
       assert.ok(r.perCorruption!.rotate[1] <= r.perCorruption!.rotate[0] + 0.1, 'severity 5 rotations are no easier than severity 1');
       assert.ok(r.params > 1000 && r.latencyMs > 0);
+      assert.deepEqual(Object.keys(r.shifted), ['first-100']);
+      assert.ok(r.shifted['first-100'] > 0.4, `${r.stage}: shifted-set accuracy ${r.shifted['first-100']}`);
     }
     const events = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
       .trim()
@@ -82,17 +85,24 @@ test('selftrain: teacher → 2 noised students on real digits; every stage score
     const b = weights(join(stopped, 'student-1.safetensors'));
     for (const k of Object.keys(a)) assert.deepEqual(b[k], a[k], `student-1 ${k} after stops and resumes`);
 
-    // SSD stage 2 from the self-training run's final student: a smaller student keeps most of its accuracy
-    const small = (await pipeline.distill(
-      { ...shared, teacher: out, selftrain: 0, student: { arch: 'resnet18', width: 0.0625 }, steps: 80 },
-      join(dir, 'distill'),
-    ))!;
+    // SSD stage 2 from the self-training run's final student: a smaller student keeps most of its accuracy,
+    // and the distillation stage stopped every 37 steps resumes to the same weights
+    const distillConfig = { ...shared, teacher: out, selftrain: 0, student: { arch: 'resnet18', width: 0.0625 }, steps: 80 };
+    const small = (await pipeline.distill(distillConfig, join(dir, 'distill')))!;
     assert.deepEqual(
       small.map((s) => s.stage),
       ['teacher', 'distill'],
     );
     assert.equal(small[0].top1, rows[2].top1, 'the loaded teacher scores as the run scored it');
     assert.ok(small[1].top1 > 0.4, `distilled student ${small[1].top1}`);
+    const paused = join(dir, 'distill-stopped');
+    assert.equal(await pipeline.distill(distillConfig, paused, { stopAfter: 37 }), null);
+    let d: unknown = null;
+    for (let i = 0; i < 5 && d === null; i++) d = await pipeline.distill(distillConfig, paused, { resume: true, stopAfter: 37 });
+    assert.ok(d, 'the resumed distillation finishes');
+    const da = weights(join(dir, 'distill', 'distill.safetensors'));
+    const db = weights(join(paused, 'distill.safetensors'));
+    for (const k of Object.keys(da)) assert.deepEqual(db[k], da[k], `distilled ${k} after stops and resumes`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
