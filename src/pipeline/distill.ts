@@ -16,7 +16,7 @@ import { bool, int, num, parseConfig, z, type Config } from '../config/schema.js
 import type { RunDir } from '../train/run-dir.js';
 import type { Classifier } from '../models/classifier.js';
 import { peekIn, type ModelConfig, type Peek } from './common.js';
-import { loadClassifier, makeClassifier, resolveClassifier, saveClassifier, teacherLogits, trainStage } from './self-training.js';
+import { makeClassifier, resumableStage, saveClassifier, teacherLogits, trainStage } from './self-training.js';
 import {
   archSection,
   scoredRow,
@@ -66,35 +66,32 @@ async function distilled(config: DistillConfig, run: RunDir, data: Data, teacher
   const [, channels] = data.train.images.shape;
   const stage = 'distill';
   const arch: ModelConfig = config.student;
-  if (run.events().some((e) => e.event === 'stage-done' && e.stage === stage))
-    return loadClassifier(resolveClassifier(run.path(`${stage}.safetensors`)), data.train, stage);
-  const logits = teacherLogits(run, 'logits-distill', teacher, data.train); // [N, C]
-  const noise = { ...config.noise, enabled: config.studentNoise && config.noise.enabled };
-  torch.manualSeed(config.seed + 1000);
-  const student = makeClassifier(arch, channels, data.train.classes.length, noise);
-  const r = await trainStage({
-    run,
-    stage,
-    model: student,
-    set: data.train,
-    labelled: data.labelled,
-    unlabelled: { indices: data.unlabelled, targets: logits, ratio: config.ratio },
-    loss: 'distill',
-    labelSmoothing: 0,
-    temperature: config.temperature,
-    labelWeight: config.labelWeight,
-    noise,
-    steps: config.steps,
-    batchSize: config.batchSize,
-    optim: config.optim,
-    seed: config.seed + 1000,
-    resume: o.resume,
-    stopAfter: o.stopAfter,
-    checkpointSeconds: config.checkpointSeconds,
-    config,
+  return resumableStage(run, stage, arch, data.train, async () => {
+    const logits = teacherLogits(run, 'logits-distill', teacher, data.train); // [N, C]
+    const noise = { ...config.noise, enabled: config.studentNoise && config.noise.enabled };
+    torch.manualSeed(config.seed + 1000);
+    const student = makeClassifier(arch, channels, data.train.classes.length, noise);
+    const r = await trainStage({
+      run,
+      stage,
+      model: student,
+      set: data.train,
+      labelled: data.labelled,
+      unlabelled: { indices: data.unlabelled, targets: logits, ratio: config.ratio },
+      loss: 'distill',
+      labelSmoothing: 0,
+      temperature: config.temperature,
+      labelWeight: config.labelWeight,
+      noise,
+      steps: config.steps,
+      batchSize: config.batchSize,
+      optim: config.optim,
+      seed: config.seed + 1000,
+      resume: o.resume,
+      stopAfter: o.stopAfter,
+      checkpointSeconds: config.checkpointSeconds,
+      config,
+    });
+    return r.interrupted ? null : student;
   });
-  if (r.interrupted) return null;
-  saveClassifier(run, stage, student, arch, data.train);
-  run.log({ event: 'stage-done', stage });
-  return student.eval();
 }

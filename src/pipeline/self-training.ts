@@ -79,6 +79,28 @@ export function saveClassifier(run: RunDir, name: string, model: Classifier, arc
   });
 }
 
+/**
+ * A classifier stage that survives restarts: when `stage` finished in an earlier
+ * process (its `stage-done` event is logged) its `<stage>.safetensors` is loaded
+ * back; otherwise `train` runs it (null: interrupted, checkpointed) and the
+ * trained classifier is saved, then marked done. Returns it in eval mode.
+ */
+export async function resumableStage(
+  run: RunDir,
+  stage: string,
+  arch: ModelConfig,
+  set: ImageSet,
+  train: () => Promise<Classifier | null>,
+): Promise<Classifier | null> {
+  if (run.events().some((e) => e.event === 'stage-done' && e.stage === stage))
+    return loadClassifier(resolveClassifier(run.path(`${stage}.safetensors`)), set, stage);
+  const model = await train();
+  if (!model) return null;
+  saveClassifier(run, stage, model, arch, set);
+  run.log({ event: 'stage-done', stage });
+  return model.eval();
+}
+
 /** A classifier on disk: its weights file, architecture and classes. */
 export interface ClassifierSource {
   weights: string;

@@ -35,6 +35,7 @@ import {
   makeClassifier,
   noiseSection,
   resolveClassifier,
+  resumableStage,
   saveClassifier,
   scoreClassifier,
   teacherLogits,
@@ -144,35 +145,33 @@ export async function firstTeacher(
     const source = resolveClassifier(config.teacher);
     return { model: loadClassifier(source, data.train), arch: source.model };
   }
-  const done = run.events().some((e) => e.event === 'stage-done' && e.stage === 'teacher');
   const arch = config.teacherModel;
-  if (done) return { model: loadClassifier(resolveClassifier(run.path('teacher.safetensors')), data.train), arch };
-  torch.manualSeed(config.seed);
-  const model = makeClassifier(arch, channels, data.train.classes.length, config.noise);
-  const r = await trainStage({
-    run,
-    stage: 'teacher',
-    model,
-    set: data.train,
-    labelled: data.labelled,
-    loss: 'noisy-student',
-    labelSmoothing: config.labelSmoothing,
-    temperature: 1,
-    labelWeight: 0,
-    noise: config.noise,
-    steps: config.teacherSteps,
-    batchSize: config.batchSize,
-    optim: config.optim,
-    seed: config.seed,
-    resume: o.resume,
-    stopAfter: o.stopAfter,
-    checkpointSeconds: config.checkpointSeconds,
-    config,
+  const model = await resumableStage(run, 'teacher', arch, data.train, async () => {
+    torch.manualSeed(config.seed);
+    const teacher = makeClassifier(arch, channels, data.train.classes.length, config.noise);
+    const r = await trainStage({
+      run,
+      stage: 'teacher',
+      model: teacher,
+      set: data.train,
+      labelled: data.labelled,
+      loss: 'noisy-student',
+      labelSmoothing: config.labelSmoothing,
+      temperature: 1,
+      labelWeight: 0,
+      noise: config.noise,
+      steps: config.teacherSteps,
+      batchSize: config.batchSize,
+      optim: config.optim,
+      seed: config.seed,
+      resume: o.resume,
+      stopAfter: o.stopAfter,
+      checkpointSeconds: config.checkpointSeconds,
+      config,
+    });
+    return r.interrupted ? null : teacher;
   });
-  if (r.interrupted) return null;
-  saveClassifier(run, 'teacher', model, arch, data.train);
-  run.log({ event: 'stage-done', stage: 'teacher' });
-  return { model: model.eval(), arch };
+  return model && { model, arch };
 }
 
 /** Scores a stage once (a resumed run reads the logged row back). */
@@ -201,6 +200,9 @@ export async function scoredRow(
 type SharedConfig = Config<z.ZodObject<ReturnType<typeof selfTrainingFields>>>;
 export type Data = Awaited<ReturnType<typeof selfTrainingData>>;
 
+/** Which iteration a student stage is: its stage name and number, architecture and steps. */
+type StudentOptions = RunOptions & { stage: string; iteration: number; arch: ModelConfig; steps: number };
+
 /**
  * One Noisy Student iteration (resumable): the un-noised `teacher` labels the
  * unlabelled images, they are filtered and balanced, and a fresh noised
@@ -212,11 +214,20 @@ export async function studentStage(
   run: RunDir,
   data: Data,
   teacher: Classifier,
-  o: RunOptions & { stage: string; iteration: number; arch: ModelConfig; steps: number },
+  o: StudentOptions,
+): Promise<Classifier | null> {
+  return resumableStage(run, o.stage, o.arch, data.train, () => trainStudent(config, run, data, teacher, o));
+}
+
+/** Trains one Noisy Student iteration's student (see studentStage); null when interrupted. */
+async function trainStudent(
+  config: SharedConfig,
+  run: RunDir,
+  data: Data,
+  teacher: Classifier,
+  o: StudentOptions,
 ): Promise<Classifier | null> {
   const { stage, iteration } = o;
-  if (run.events().some((e) => e.event === 'stage-done' && e.stage === stage))
-    return loadClassifier(resolveClassifier(run.path(`${stage}.safetensors`)), data.train, stage);
   const [, channels] = data.train.images.shape;
   const numClasses = data.train.classes.length;
   const logits = teacherLogits(run, `logits-${stage}`, teacher, data.train); // [N, C] from the un-noised teacher
@@ -260,10 +271,7 @@ export async function studentStage(
     checkpointSeconds: config.checkpointSeconds,
     config,
   });
-  if (r.interrupted) return null;
-  saveClassifier(run, stage, student, o.arch, data.train);
-  run.log({ event: 'stage-done', stage });
-  return student.eval();
+  return r.interrupted ? null : student;
 }
 
 /**
