@@ -18,21 +18,12 @@ import * as torch from '../torch/index.js';
 import { bool, int, num, z, type Config } from '../config/schema.js';
 import { fmt } from '../torch/functional/options.js';
 import { Form2FitFCN } from '../models/form2fit.js';
+import type { SceneBatch } from '../data/kit-scenes.js';
 import { descriptorLoss, diceLoss, pixelBce } from '../losses/form2fit.js';
 import { diskTargets, matchViews, samplePixels } from './form2fit-views.js';
 import { MethodModel, type MethodSpec, type StepInfo, type TrainingStep } from './method.js';
 
 type Tensor = torch.Tensor;
-
-/** A batch of assembly examples (src/data/kit-scenes.ts's SceneBatch). */
-export interface SceneBatch {
-  kit: Tensor; // [N, 2, S, S] float32
-  object: Tensor; // [N, 2, S, S]
-  suction: Tensor; // [N, 2] int64 (x, y), object half
-  place: Tensor; // [N, 2] int64 (x, y), kit half
-  rotation: Tensor; // [N] int64 bin
-  matches: Tensor; // [N, K, 4] int64 (xo, yo, xk, yk), kit unrotated; padding −1
-}
 
 /** Rotation bins of the kit views: 20 of 18° (the paper's). */
 export const ROTATION_BINS = 20;
@@ -189,14 +180,17 @@ export class Form2FitModel extends MethodModel<SceneBatch, Form2FitFCN> {
  * matchAccuracy: the share of matches whose kit descriptor is nearer the
  * object descriptor than all C sampled non-matches (chance 1/(1 + C));
  * rotationAccuracy: nearer than the other rotations' kit pixels only (chance
- * 1/(1 + R)). dObj, dKit [M, D]; dNeg [M, C, D], the first `random` random.
+ * 1/(1 + R)); each absent without such candidates. dObj, dKit [M, D]; dNeg [M, C, D], the first `random` random.
  */
 function accuracies(dObj: Tensor, dKit: Tensor, dNeg: Tensor, random: number): Record<string, number> {
   return torch.scope(() => {
     const right = dObj.sub(dKit).square().sum(1); // [M]
     const wrong = dNeg.sub(dObj.unsqueeze(1)).square().sum(2); // [M, C]
-    const share = (w: Tensor): number => (w.shape[1] === 0 ? 1 : right.lt(w.amin(1)).float().mean().item());
-    return { matchAccuracy: share(wrong), rotationAccuracy: share(wrong.narrow(1, random, wrong.shape[1] - random)) };
+    const share = (w: Tensor): number => right.lt(w.amin(1)).float().mean().item();
+    const logs: Record<string, number> = {};
+    if (wrong.shape[1] > 0) logs.matchAccuracy = share(wrong);
+    if (wrong.shape[1] > random) logs.rotationAccuracy = share(wrong.narrow(1, random, wrong.shape[1] - random));
+    return logs;
   });
 }
 

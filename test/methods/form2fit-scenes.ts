@@ -4,7 +4,7 @@
  * and shift, and a board on the kit half with its L-shaped cavity at another
  * multiple of 18° and shift; labels built from the known rigid transforms.
  */
-import { torch, views, methods } from '../../src/index.js';
+import { torch, views, data } from '../../src/index.js';
 import { mulberry32 } from '../../src/data/noise.js';
 
 type Tensor = torch.Tensor;
@@ -37,7 +37,7 @@ function transformed(points: [number, number][], angles: number[], shifts: [numb
 }
 
 /** N scenes drawn from `seed`; the last match row of every scene is padding (−1). */
-export function lScenes(n: number, seed: number): methods.SceneBatch {
+export function lScenes(n: number, seed: number): data.SceneBatch {
   const random = mulberry32(seed);
   const pick = (k: number): number => Math.floor(random() * k);
   const objectAngles = Array.from({ length: n }, () => 18 * pick(20));

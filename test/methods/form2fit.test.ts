@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { torch, methods } from '../../src/index.js';
+import { torch, methods, sim, data } from '../../src/index.js';
+import { mulberry32 } from '../../src/data/noise.js';
 import { AdamW } from '../../src/optim/index.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { flagFields } from '../../src/config/schema.js';
@@ -77,6 +78,39 @@ test('form2fit views: disk targets, sampled pixels, kit views in the labelled bi
       return Math.hypot(a[0] - b[0], a[1] - b[1]);
     });
     assert.ok(Math.min(...gaps) >= 3, 'random non-matches lie outside the exclusion radius');
+  });
+});
+
+/** RMS (px) of each scene's object → kit offsets about their mean, for matches with object index `obj` and kit index `kit` [M]. */
+function offsetSpread(obj: number[], kit: number[], s: number, n: number): number[] {
+  const xy = (i: number): [number, number] => [i % s, Math.floor(i / s) % s];
+  return Array.from({ length: n }, (_, scene) => {
+    const d = obj.flatMap((o, j) => (Math.floor(o / (s * s)) === scene ? [xy(kit[j]).map((v, c) => v - xy(o)[c])] : []));
+    const mean = [0, 1].map((c) => d.reduce((a, v) => a + v[c], 0) / d.length);
+    return Math.sqrt(d.reduce((a, v) => a + (v[0] - mean[0]) ** 2 + (v[1] - mean[1]) ** 2, 0) / d.length);
+  });
+}
+
+test('form2fit views on simulated disassembly (src/sim): the labelled bin turns each cavity into its object’s orientation', () => {
+  const random = mulberry32(5);
+  const examples = sim.TRAIN_KITS.flatMap((kit, i) => sim.timeReverse(sim.disassemble(kit, sim.randomKitPose(kit, 80, random), 10 + i)));
+  const batch = data.sceneBatch(examples.slice(0, 8), { matches: 64, noise: 0, seed: 1 });
+  torch.scope(() => {
+    const [object, , kitViews, , , , , matchObj, matchKit, nonMatch] = model({ negativeRotations: 1, nonMatches: 0 }).views(
+      batch,
+      new torch.Generator(2),
+    );
+    const s = object.shape[2];
+    const onObject = object.select(1, 1).flatten().indexSelect(0, matchObj).gt(0).float().mean().item();
+    assert.equal(onObject, 1, 'matched object pixels lie on objects');
+    const right = offsetSpread(ints(matchObj), ints(matchKit), s, 8);
+    const other = offsetSpread(ints(matchObj), ints(nonMatch.select(1, 0)), s, 8);
+    assert.ok(Math.max(...right) < 1.5, `labelled bin: object → kit pixels a shift within ${right.map((v) => v.toFixed(2))} px RMS`);
+    assert.ok(
+      right.every((r, i) => other[i] > r + 0.5),
+      `another bin: a turn (${other.map((v) => v.toFixed(2))} px RMS about the shift)`,
+    );
+    assert.deepEqual(kitViews.shape, [16, 2, s, s]);
   });
 });
 
