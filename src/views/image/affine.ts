@@ -4,7 +4,8 @@
  * `_get_inverse_affine_matrix`, a grid of pixel centres relative to the image
  * centre multiplied by it (`_gen_affine_grid`), one `gridSample` for the whole
  * batch, and the fill colour blended through a sampled mask of ones
- * (`_apply_grid_transform`). The geometric ops of RandAugment (Cubuk et al.
+ * (`_apply_grid_transform`). They warp any number of channels (heightmaps: grey
+ * and height). The geometric ops of RandAugment (Cubuk et al.
  * 2020) — rotate, shear, translate — are these warps.
  */
 import * as torch from '../../torch/index.js';
@@ -65,7 +66,7 @@ export function inverseAffineMatrix(
  * `inverseAffineMatrix` gives). x: [N, C, H, W] -> same.
  */
 export function warpAffine(x: Tensor, matrices: ArrayLike<number>, o: WarpOptions = {}): Tensor {
-  const [n, c, h, w] = checkImages(x, 'warpAffine');
+  const [n, c, h, w] = checkImages(x, 'warpAffine', 'any');
   const { interpolation = 'nearest', fill } = options(o, 'warpAffine', ['interpolation', 'fill']);
   const mode = oneOf(interpolation, 'interpolation', ['nearest', 'bilinear']);
   if (matrices.length !== 6 * n)
@@ -126,7 +127,7 @@ export interface AffineParams {
  * center)` with each parameter one number or one per sample. x: [N, C, H, W] -> same.
  */
 export function affine(x: Tensor, p: AffineParams, o?: WarpOptions): Tensor {
-  const [n, , h, w] = checkImages(x, 'affine');
+  const [n, , h, w] = checkImages(x, 'affine', 'any');
   const {
     angle = 0,
     translate = [0, 0],
@@ -153,13 +154,51 @@ export function affine(x: Tensor, p: AffineParams, o?: WarpOptions): Tensor {
 
 /** torchvision's `rotate` (counter-clockwise degrees about the image centre, same size). x: [N, C, H, W] -> same. */
 export function rotate(x: Tensor, angle: Each, o?: WarpOptions): Tensor {
-  const [n] = checkImages(x, 'rotate');
+  const [n] = checkImages(x, 'rotate', 'any');
   const a = eachOf(angle, n, 'angle', 'rotate');
   return warpAffine(
     x,
     matrices(n, (i) => inverseAffineMatrix([0, 0], -a[i], [0, 0], 1, [0, 0])),
     o,
   );
+}
+
+/**
+ * Where `rotate(x, angle)` takes pixel centres: points [N, K, 2] as (x, y) =
+ * (column, row) in images of height h and width w, rotated by each sample's
+ * angle (counter-clockwise degrees, as `rotate`) about the image centre
+ * ((w − 1)/2, (h − 1)/2) → [N, K, 2] float64, unrounded:
+ *
+ *   x' = c_x + (x − c_x) cos a + (y − c_y) sin a,   y' = c_y − (x − c_x) sin a + (y − c_y) cos a
+ *
+ * (y points down, so a counter-clockwise turn on screen).
+ */
+export function rotatePixels(points: Tensor, angle: Each, h: number, w: number): Tensor {
+  if (!(points instanceof torch.Tensor)) return fail(points, 'points', 'a Tensor [N, K, 2]');
+  if (points.ndim !== 3 || points.shape[2] !== 2)
+    throw new RangeError(`rotatePixels: expected points as [N, K, 2] but received [${points.shape.join(', ')}]`);
+  for (const [name, v] of [
+    ['h', h],
+    ['w', w],
+  ] as const)
+    if (!(Number.isInteger(v) && v >= 1)) fail(v, name, 'a positive integer', RangeError);
+  const a = eachOf(angle, points.shape[0], 'angle', 'rotatePixels');
+  return torch.scope(() => {
+    const rad = torch.tensor(Float64Array.from(a, (v) => (v * Math.PI) / 180)).view([-1, 1]); // [N, 1]
+    const [cos, sin] = [rad.cos(), rad.sin()];
+    const p = points.to('float64');
+    const dx = p.select(2, 0).sub((w - 1) / 2); // [N, K]
+    const dy = p.select(2, 1).sub((h - 1) / 2);
+    const x = dx
+      .mul(cos)
+      .add(dy.mul(sin))
+      .add((w - 1) / 2);
+    const y = dy
+      .mul(cos)
+      .sub(dx.mul(sin))
+      .add((h - 1) / 2);
+    return torch.stack([x, y], 2);
+  });
 }
 
 /** The inverse matrix of a shear by `factor` about the top-left corner (PIL's (1, f, 0, 0, 1, 0) for x). */
@@ -174,7 +213,7 @@ export function shearMatrix(factor: number, axis: 'x' | 'y', h: number, w: numbe
  * `affine(shear=atan(f) in degrees, center=[0, 0])`). x: [N, C, H, W] -> same.
  */
 export function shear(x: Tensor, factor: Each, axis: 'x' | 'y', o?: WarpOptions): Tensor {
-  const [n, , h, w] = checkImages(x, 'shear');
+  const [n, , h, w] = checkImages(x, 'shear', 'any');
   if (axis !== 'x' && axis !== 'y') fail(axis, 'axis', '"x" or "y"', RangeError);
   const f = eachOf(factor, n, 'factor', 'shear');
   return warpAffine(
@@ -186,7 +225,7 @@ export function shear(x: Tensor, factor: Each, axis: 'x' | 'y', o?: WarpOptions)
 
 /** Moves the content by (dx, dy) pixels (torchvision's `affine(translate=[dx, dy])`). x: [N, C, H, W] -> same. */
 export function translate(x: Tensor, dx: Each, dy: Each, o?: WarpOptions): Tensor {
-  const [n] = checkImages(x, 'translate');
+  const [n] = checkImages(x, 'translate', 'any');
   const [tx, ty] = [eachOf(dx, n, 'dx', 'translate'), eachOf(dy, n, 'dy', 'translate')];
   return warpAffine(
     x,
