@@ -22,6 +22,7 @@ import { FrillNet, type FrillNetOptions } from '../../src/models/frill.js';
 import { weightQuantParams, type QuantParams } from '../../src/nn/index.js';
 import { exportOnnx, onnxReference, quantizeOnnx } from '../../src/export/onnx/index.js';
 import { exportRun } from '../../src/export/run.js';
+import { studentLatency } from '../../src/export/latency.js';
 import type { Frill } from '../../src/methods/frill.js';
 import { cutItems } from '../../src/methods/log-mel-windows.js';
 import { loadAudioSet } from '../../src/data/registry.js';
@@ -178,4 +179,19 @@ test('selfsup export on a FRILL run (QAT, rank 4): its embedding in onnxruntime 
     restore();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('studentLatency: fp32 and, for a QAT student, int8 onnxruntime latency per window from the deploy protocol', async () => {
+  const timing = { rounds: 2, per: 5, warmup: 1 };
+  const qat = await studentLatency(qatStudent({}), { timing });
+  for (const l of [qat.fp32, qat.int8!]) {
+    assert.deepEqual([l.runs, l.threads], [10, 1]);
+    assert.ok(l.medianMs > 0 && l.medianMs <= l.p90Ms && l.p90Ms < 1000, JSON.stringify(l));
+  }
+  assert.ok(qat.bytes.int8! < 0.8 * qat.bytes.fp32, JSON.stringify(qat.bytes));
+  torch.manualSeed(0);
+  const float = new FrillNet({ size: 'tiny', widthMultiplier: 0.25, globalPool: true, bottleneck: 64, rank: 0, qat: false, targetDim: 12 });
+  const f = await studentLatency(float.eval(), { timing });
+  assert.deepEqual([f.int8, f.bytes.int8, f.fp32.runs], [undefined, undefined, 10]);
+  await assert.rejects(studentLatency(float, { timing: { ...timing, per: 0 } }), /timeCalls: expected .* for per but received 0/);
 });
