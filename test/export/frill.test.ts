@@ -8,7 +8,8 @@
  * same scale, so they can differ only where libtorch's and onnxruntime's fp32
  * Gemm outputs h (equal to ~1e-6 relative) fall on either side of a rounding
  * boundary — one step s, on a fraction ~1e-4 of the elements; we allow 1 %.
- * Float students are in ./onnx.test.ts. `--int8` keeps the learned Q/DQ pair;
+ * Float students are in ./onnx.test.ts. `--int8` keeps the learned Q/DQ pair
+ * and onnxruntime runs the bottleneck as integer QGemm;
  * `selfsup export` on a QAT, low-rank FRILL run trained here.
  */
 import { test } from 'node:test';
@@ -17,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
 import { torch, pipeline } from '../../src/index.js';
 import { FrillNet, type FrillNetOptions } from '../../src/models/frill.js';
 import { weightQuantParams, type QuantParams } from '../../src/nn/index.js';
@@ -107,7 +109,7 @@ for (const [name, o] of QAT_CASES)
     console.log(`# ${name}: ${steps} of ${got.length} codes one step apart, ${distinct} distinct codes, scale ${p.scale.toExponential(3)}`);
   });
 
-test('FRILL QAT, int8 export: the learned output Q/DQ stays, the rest is calibrated; embeddings keep cosine > 0.98', async () => {
+test('FRILL QAT, int8 export: the learned output Q/DQ stays, the rest is calibrated, onnxruntime fuses QGemm; cosine > 0.98', async () => {
   const net = qatStudent({ rank: 16 });
   const p = net.distilled.outputQuant!.quantParams();
   for (const layer of ['distilled_output', 'embedding_to_target']) {
@@ -127,6 +129,22 @@ test('FRILL QAT, int8 export: the learned output Q/DQ stays, the rest is calibra
       assert.ok(cos > 0.98, `${layer}, window ${i}: cosine ${cos}`);
     }
     if (layer === 'distilled_output') assertSameCodes(b, b, p); // the int8 model's embedding is on the learned grid
+    const dir = mkdtempSync(join(tmpdir(), 'selfsup-frill-int8-'));
+    try {
+      const file = join(dir, 'optimized.onnx');
+      const session = await ort.InferenceSession.create(q.bytes, {
+        intraOpNumThreads: 1,
+        optimizedModelFilePath: file,
+        logSeverityLevel: 3,
+      });
+      await session.release();
+      const nodes = onnxProto.onnx.ModelProto.decode(readFileSync(file)).graph!.node!;
+      const fused = nodes.filter((n) => n.opType === 'QGemm').map((n) => n.name);
+      const gemms = ['distilled_output.down', 'distilled_output.up', ...(layer === 'distilled_output' ? [] : ['embedding_to_target'])];
+      assert.deepEqual(fused, gemms, 'onnxruntime runs the bottleneck (and the layer after) as integer QGemm');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });
 
