@@ -124,7 +124,7 @@ rule(FrillBottleneck, (m, x, at) => {
     if (!qat) return at.child(name, h);
     const w = fakeQuantWeight(at, `${name}.weight`, l.weight, weightQuantParams(l.weight));
     const bias = l.bias ? [at.weight(`${name}.bias`, l.bias)] : [];
-    return at.g.node('Gemm', [h, w, ...bias], { transB: 1 }, `${at.path}.${name}`);
+    return at.g.node('Gemm', [h, w, ...bias], { transB: 1 }, at.path ? `${at.path}.${name}` : name);
   }, x);
   return qat ? at.child('output_quant', h) : h;
 });
