@@ -1,18 +1,22 @@
 /**
  * bench/deploy: inference latency of the networks selfsup trains, as deployed:
  *
- *   npm run bench:deploy [-- --quick]
+ *   npm run bench:deploy [-- --quick] [-- --only NAME]
  *
  * Batch 1, one thread, warm: selfsup on libtorch (eval mode under noGrad),
  * onnxruntime-node fp32 (the `exportOnnx` file) and int8 (`quantizeOnnx`, QDQ,
  * fused by onnxruntime into QLinearConv), each session with one intra-op and
  * one inter-op thread and all graph optimizations. ResNet-18 and
  * MobileNetV3-Small encoders at 32 × 32 (ResNet's small-image stem) and 224 × 224
- * (ImageNet stem), and TrillNet's embedding on a 96 × 64 log-mel window.
- * Weights are random and the int8 models are calibrated on 64 random inputs
- * (latency does not depend on either). The sides alternate in 3 rounds (1
+ * (ImageNet stem), TrillNet's embedding on a 96 × 64 log-mel window, and
+ * FRILL students' embedding "distilled_output" (tiny, small, large at widths
+ * 1 and 2, bottleneck 512, with and without QAT — its int8 keeps the learned
+ * QDQ bottleneck) per 1 s clip, one window. Weights are random, a QAT range is
+ * set to [−4, 4], and the int8 models are calibrated on 64 random inputs
+ * (latency depends on none of them). `--only NAME` keeps the models whose name
+ * contains NAME (e.g. FRILL). The sides alternate in 3 rounds (1
  * with --quick) of 67 timed calls (10) after 10 untimed ones (3), so a shared
- * machine's load hits all alike; the table gives each side's median and 90th
+ * machine's load hits all alike (src/export/latency.ts); the table gives each side's median and 90th
  * percentile over all 201 calls, the ratios of the medians, and the file sizes.
  */
 import * as ort from 'onnxruntime-node';
@@ -20,7 +24,10 @@ import { torch } from '../../src/index.js';
 import type { Module } from '../../src/nn/index.js';
 import { createEncoder } from '../../src/models/encoders.js';
 import { TrillNet } from '../../src/models/trill.js';
+import { FrillNet } from '../../src/models/frill.js';
+import type { MobileNetV3Arch } from '../../src/models/mobilenetv3.js';
 import { exportOnnx, onnxReference, quantizeOnnx } from '../../src/export/onnx/index.js';
+import { ortCall, summarize, timeCalls, type Call } from '../../src/export/latency.js';
 import { startBench } from '../common.js';
 
 interface Workload {
@@ -36,64 +43,48 @@ const WORKLOADS: Workload[] = [
   { name: 'MobileNetV3-Small', input: [3, 224, 224], model: () => createEncoder({ arch: 'mobilenetV3Small' }) },
   { name: 'TrillNet w16, embedding', input: [1, 96, 64], model: () => new TrillNet({ width: 16 }) },
   { name: 'TrillNet w64, embedding', input: [1, 96, 64], model: () => new TrillNet({ width: 64 }) },
+  ...(['tiny', 'small', 'large'] as const).flatMap((size) =>
+    [1, 2].flatMap((width) => [false, true].map((qat) => frillWorkload(size, width, qat))),
+  ),
 ];
+
+/** A FRILL student's embedding "distilled_output" (bottleneck 512); with QAT, its output range set to [−4, 4]. */
+function frillWorkload(size: MobileNetV3Arch, widthMultiplier: number, qat: boolean): Workload {
+  const model = (): Module => {
+    const net = new FrillNet({ size, widthMultiplier, globalPool: true, bottleneck: 512, rank: 0, qat, targetDim: 512 });
+    if (qat) net.distilled.outputQuant!.range.copy_(torch.tensor([-4, 4]));
+    return net;
+  };
+  return { name: `FRILL ${size} α${widthMultiplier}${qat ? ', QAT' : ''}`, input: [1, 96, 64], model };
+}
 const SIDES = ['libtorch', 'ort fp32', 'ort int8'] as const;
 type Side = (typeof SIDES)[number];
-
-/** One call of a side: resolves when the output is computed. */
-type Call = () => Promise<void> | void;
-
-const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
-async function session(bytes: Uint8Array, x: torch.Tensor): Promise<{ call: Call; release: () => Promise<void> }> {
-  const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
-  const feeds = { [s.inputNames[0]]: new ort.Tensor('float32', x.contiguous().data() as Float32Array, x.shape) };
-  return { call: async () => void (await s.run(feeds)), release: () => s.release() };
-}
-
-/** Milliseconds per call of each side: `rounds` alternating rounds of `warmup` untimed and `per` timed calls. */
-async function time(calls: Record<Side, Call>, rounds: number, per: number, warmup: number): Promise<Record<Side, number[]>> {
-  const ms = Object.fromEntries(SIDES.map((s) => [s, [] as number[]])) as Record<Side, number[]>;
-  for (let r = 0; r < rounds; r++)
-    for (const side of SIDES) {
-      for (let i = 0; i < warmup; i++) await calls[side]();
-      for (let i = 0; i < per; i++) {
-        const t0 = process.hrtime.bigint();
-        await calls[side]();
-        ms[side].push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }
-  return ms;
-}
 
 async function main(): Promise<void> {
   const args = startBench('deploy', `but every side runs on one thread; batch 1, onnxruntime-node ${ort.env.versions.common}`);
   torch.setNumThreads(1);
   const [rounds, warmup] = [args.alternations, args.quick ? 3 : 10];
   const per = args.quick ? 10 : Math.ceil(200 / rounds);
+  const o = process.argv.indexOf('--only');
+  const workloads = o < 0 ? WORKLOADS : WORKLOADS.filter((w) => w.name.includes(process.argv[o + 1] ?? ''));
   const rows: string[] = [];
-  for (const w of WORKLOADS) {
+  for (const w of workloads) {
     torch.manualSeed(0);
     const model = w.model().eval();
     const x = torch.rand([1, ...w.input]);
     const float = exportOnnx(model, { inputShape: w.input });
     const int8 = await quantizeOnnx(float.bytes, { calibration: torch.rand([64, ...w.input]) });
-    const [fp32, q8] = [await session(float.bytes, x), await session(int8.bytes, x)];
+    const [fp32, q8] = [await ortCall(float.bytes, x), await ortCall(int8.bytes, x)];
     const calls: Record<Side, Call> = {
       libtorch: () => torch.scope(() => void onnxReference(model, x)),
       'ort fp32': fp32.call,
       'ort int8': q8.call,
     };
-    const ms = await time(calls, rounds, per, warmup);
+    const ms = await timeCalls(calls, { rounds, per, warmup });
     await Promise.all([fp32.release(), q8.release()]);
-    const stat = Object.fromEntries(
-      SIDES.map((s) => {
-        const sorted = [...ms[s]].sort((a, b) => a - b);
-        return [s, { median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9) }];
-      }),
-    ) as Record<Side, { median: number; p90: number }>;
-    const cell = (s: Side): string => `${stat[s].median.toFixed(2)} / ${stat[s].p90.toFixed(2)}`;
-    const ratio = (a: Side, b: Side): string => `${(stat[a].median / stat[b].median).toFixed(2)}×`;
+    const stat = Object.fromEntries(SIDES.map((s) => [s, summarize(ms[s])]));
+    const cell = (s: Side): string => `${stat[s].medianMs.toFixed(2)} / ${stat[s].p90Ms.toFixed(2)}`;
+    const ratio = (a: Side, b: Side): string => `${(stat[a].medianMs / stat[b].medianMs).toFixed(2)}×`;
     const mb = (n: number): string => (n / 2 ** 20).toFixed(2);
     rows.push(
       `| ${w.name} | ${w.input.join('×')} | ${cell('libtorch')} | ${cell('ort fp32')} | ${cell('ort int8')} | ${ratio('ort fp32', 'libtorch')} | ${ratio('ort int8', 'ort fp32')} | ${ratio('ort int8', 'libtorch')} | ${mb(float.bytes.length)} / ${mb(int8.bytes.length)} |`,

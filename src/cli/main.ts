@@ -290,11 +290,13 @@ export function program(argv: string[] = process.argv): Command {
       console.error(`pitch: ${frames.length} frames, ${voiced} voiced; main note ${mainNote(frames) ?? 'none (no voiced frame)'}`);
     });
   p.command('export')
-    .description("a run's network as an ONNX file: the encoder (pretraining), classifier (fine-tuning), TRILL layer or SPICE heads")
+    .description(
+      "a run's network as an ONNX file: the encoder (pretraining), classifier (fine-tuning), TRILL or FRILL layer, or SPICE heads",
+    )
     .argument('<run>', 'run folder')
     .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('onnx'))
     .option('--output <file>', 'file to write (default: RUN/<what>.onnx)')
-    .option('--layer <name>', "TRILL runs: the layer to export (default: the run's method.layer)")
+    .option('--layer <name>', "TRILL and FRILL runs: the layer to export (default: the run's method.layer)")
     .option('--web <dir>', 'write a static page that runs the model in the browser (onnxruntime-web) into this folder')
     .option(
       '--gallery <n>',

@@ -2,11 +2,13 @@
  * `selfsup export RUN --format onnx`: a run's network as an ONNX file, with
  * what feeding it takes in metadata_props. Image pretraining runs give their
  * encoder (x [N, C, S, S] → features), fine-tuning runs their classifier
- * (→ logits over `classes`), TRILL runs their network at a named layer
- * (log-mel windows [N, 1, 96, 64] → features), SPICE runs their pitch and
- * confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)). With `int8`, the file
- * is the int8 QDQ model (./onnx/quantize.ts) calibrated on `calibration`
- * unlabelled inputs of the run's own data set.
+ * (→ logits over `classes`), TRILL and FRILL runs their network at a named
+ * layer (log-mel windows [N, 1, 96, 64] → features; FRILL's default is its
+ * embedding "distilled_output", in QDQ where trained with QAT), SPICE runs
+ * their pitch and confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)). With
+ * `int8`, the file is the int8 QDQ model (./onnx/quantize.ts) calibrated on
+ * `calibration` unlabelled inputs of the run's own data set (audio: its
+ * tracks' consecutive 0.96 s windows).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,8 @@ import { TRILL_WINDOW } from '../models/trill.js';
 import { makeEncoder, type ModelConfig } from '../pipeline/common.js';
 import { audioMethodOfRun } from '../pipeline/pretrain-audio.js';
 import { Trill } from '../methods/trill.js';
+import { Frill } from '../methods/frill.js';
+import { cutItems } from '../methods/log-mel-windows.js';
 import { Spice } from '../methods/spice.js';
 import { TRILL_FRONTEND } from '../views/audio/mel.js';
 import { SPICE_CQT } from '../views/audio/pitch-frames.js';
@@ -30,9 +34,9 @@ export const EXPORT_FORMATS = ['onnx'] as const;
 export interface ExportRunOptions {
   /** Only 'onnx'. Default 'onnx'. */
   format?: string;
-  /** The file written. Default RUN/<encoder|classifier|trill-LAYER|spice>.onnx. */
+  /** The file written. Default RUN/<encoder|classifier|trill-LAYER|frill-LAYER|spice>.onnx. */
   output?: string;
-  /** TRILL runs: the layer exported. Default the run's `method.layer`. */
+  /** TRILL and FRILL runs: the layer exported. Default the run's `method.layer`. */
   layer?: string;
   /** Write the int8 QDQ model (default file RUN/<what>.int8.onnx) instead of the float one. */
   int8?: boolean;
@@ -46,7 +50,7 @@ export const DEFAULT_CALIBRATION = 256;
 export interface ExportedRun extends Omit<OnnxModel, 'bytes'> {
   /** The file written. */
   file: string;
-  /** What was exported: encoder, classifier, trill-<layer> or spice. */
+  /** What was exported: encoder, classifier, trill-<layer>, frill-<layer> or spice. */
   what: string;
   /** Bytes written. */
   size: number;
@@ -136,7 +140,8 @@ function imageRun(dir: string, c: RunConfig, configPath: string): Exportable {
 
 function audioRun(dir: string, c: RunConfig, o: ExportRunOptions): Exportable {
   const method = audioMethodOfRun(dir);
-  if (method instanceof Trill) {
+  if (method instanceof Trill || method instanceof Frill) {
+    const name = method instanceof Trill ? 'trill' : 'frill';
     const layer = o.layer ?? method.defaultLayer;
     const input = {
       shape: ['batch', 1, TRILL_WINDOW.frames, TRILL_WINDOW.mels],
@@ -147,13 +152,17 @@ function audioRun(dir: string, c: RunConfig, o: ExportRunOptions): Exportable {
     return {
       model: method.net,
       inputShape: [1, TRILL_WINDOW.frames, TRILL_WINDOW.mels],
-      what: `trill-${layer}`,
+      what: `${name}-${layer}`,
       layer,
-      metadata: { method: 'trill', layer, input: JSON.stringify(input) },
+      metadata: { method: name, layer, input: JSON.stringify(input) },
       calibration: async (n) => {
-        const { items } = method.prepare((await loadAudioSet(dataOf(c, dir))).tracks); // [M, L, 64] log-mel frames
-        const k = Math.floor(items.shape[1] / TRILL_WINDOW.frames);
-        return spread(items.narrow(1, 0, k * TRILL_WINDOW.frames).reshape([-1, 1, TRILL_WINDOW.frames, TRILL_WINDOW.mels]), n); // [n, 1, 96, 64]
+        const { tracks } = await loadAudioSet(dataOf(c, dir));
+        const { items } = cutItems(
+          method.frontEnd,
+          tracks.map((t) => t.audio),
+          TRILL_WINDOW.frames,
+        ); // [M, 96, 64]: each track's consecutive windows
+        return spread(items.unsqueeze(1), n); // [n, 1, 96, 64]
       },
     };
   }
@@ -179,7 +188,7 @@ function audioRun(dir: string, c: RunConfig, o: ExportRunOptions): Exportable {
       calibration,
     };
   }
-  throw new Error(`export: the audio method ${method.constructor.name} of ${dir} has no exportable network (trill and spice do)`);
+  throw new Error(`export: the audio method ${method.constructor.name} of ${dir} has no exportable network (trill, frill and spice do)`);
 }
 
 /** Run `dir`'s network in eval mode, ready to export, and the run's config. */
@@ -188,7 +197,8 @@ export function openRun(dir: string, o: Pick<ExportRunOptions, 'layer'> = {}): {
   if (!existsSync(configPath)) throw new Error(`export: ${dir} holds no run (no config.json)`);
   const c = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
   if (c.modality === 'text') throw new Error(`export: ${dir} is a text run; its encoder is not exported to ONNX yet`);
-  if (o.layer !== undefined && c.method?.name !== 'trill') throw new RangeError(`export: layer applies to TRILL runs only`);
+  if (o.layer !== undefined && !['trill', 'frill'].includes(c.method?.name ?? ''))
+    throw new RangeError(`export: layer applies to TRILL and FRILL runs only`);
   const e = c.modality === 'audio' ? audioRun(dir, c, o) : imageRun(dir, c, configPath);
   e.model.eval();
   e.metadata = { ...e.metadata, run: c.name ?? dir, exported: e.what };

@@ -28,11 +28,17 @@ export interface QuantParams {
   qmax: number;
 }
 
-/** quantize → dequantize of x with the straight-through gradient (module comment). x: any shape → same. */
-export function fakeQuantize(x: Tensor, { scale, zeroPoint, qmin, qmax }: QuantParams): Tensor {
+/** The integer codes of x, clamp(round(x/s) + z, qmin, qmax) (round half to even), in x's dtype. x: any shape → same. */
+export function quantizeCodes(x: Tensor, { scale, zeroPoint, qmin, qmax }: QuantParams): Tensor {
   if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`fakeQuantize: expected a finite scale > 0 but received ${scale}`);
+  return torch.scope(() => x.div(scale).round().add(zeroPoint).clamp(qmin, qmax));
+}
+
+/** quantize → dequantize of x with the straight-through gradient (module comment). x: any shape → same. */
+export function fakeQuantize(x: Tensor, p: QuantParams): Tensor {
+  const { scale, zeroPoint, qmin, qmax } = p;
   return torch.scope(() => {
-    const q = x.div(scale).round().add(zeroPoint).clamp(qmin, qmax).sub(zeroPoint).mul(scale); // the dequantized grid value
+    const q = quantizeCodes(x, p).sub(zeroPoint).mul(scale); // the dequantized grid value
     const through = x.clamp((qmin - zeroPoint) * scale, (qmax - zeroPoint) * scale); // what the gradient follows
     return through.add(q.sub(through).detach());
   });

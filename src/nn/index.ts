@@ -47,4 +47,4 @@ export {
   type EncoderLayerMasks,
   type EncoderMasks,
 } from './transformer.js';
-export { FakeQuant, fakeQuantize, weightQuantParams, activationQuantParams, type QuantParams } from './fake-quant.js';
+export { FakeQuant, fakeQuantize, quantizeCodes, weightQuantParams, activationQuantParams, type QuantParams } from './fake-quant.js';

@@ -4,7 +4,8 @@
  * batch and the run's metadata, onnxruntime-node gives libtorch's outputs on
  * real images, `--int8` writes a quantized classifier close to the float one,
  * and the errors (no weights, a bad format, a bad calibration) are one clear line;
- * an int8 TRILL export calibrates on the run's own speech windows.
+ * an int8 TRILL export calibrates on the run's own speech windows (each
+ * track's consecutive 0.96 s windows).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ import { exportRun } from '../../src/export/run.js';
 import { audioMethodOfRun, pretrainAudio } from '../../src/pipeline/pretrain-audio.js';
 import type { Trill } from '../../src/methods/trill.js';
 import { loadAudioSet } from '../../src/data/registry.js';
+import { cutItems } from '../../src/methods/log-mel-windows.js';
 
 /** The decoded model: opset, input and output dims (a string for a dynamic one), metadata. */
 function decode(file: string) {
@@ -130,8 +132,9 @@ test('exportRun int8: a TRILL run calibrates on its own speech windows; int8 emb
     const int8 = await exportRun(dir, { int8: true, calibration: 500, layer: 'embedding' });
     assert.deepEqual([float.file, int8.file], [join(dir, 'trill-embedding.onnx'), join(dir, 'trill-embedding.int8.onnx')]);
     const trill = audioMethodOfRun(dir) as Trill;
-    const { items } = trill.prepare((await loadAudioSet(data)).tracks); // [30, 196, 64]: τ + 0.96 s items
-    const windows = items.narrow(1, 0, 192).reshape([-1, 1, 96, 64]); // [60, 1, 96, 64]
+    const tracks = (await loadAudioSet(data)).tracks.map((t) => t.audio);
+    const windows = cutItems(trill.frontEnd, tracks, 96).items.unsqueeze(1); // [M, 1, 96, 64]: each track's consecutive windows
+    assert.ok(windows.shape[0] < 500 && windows.shape[0] > 20, `${windows.shape[0]} windows`);
     assert.equal(JSON.parse(int8.metadata.quantization).calibration, windows.shape[0], 'every window calibrates when fewer than asked');
     const [a, b] = [
       (await runOrt(readFileSync(float.file), windows)).embedding,

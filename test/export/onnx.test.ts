@@ -13,28 +13,9 @@ import * as nn from '../../src/nn/index.js';
 import onnxProto from 'onnx-proto';
 import { exportOnnx, OPSET, selfsupVersion } from '../../src/export/onnx/index.js';
 import { assertThrows } from '../helpers.js';
-import { maxDiff } from './ort.js';
+import { maxDiff, randomize } from './ort.js';
 
 const TOLERANCE = 1e-4;
-
-/**
- * Random batch-norm statistics and affine parameters, so the export of eval-mode BN
- * is exercised, and PyTorch's default init for Linear layers (MobileNetV3's N(0, 0.01)
- * gives logits too small to test).
- */
-function randomize(model: nn.Module): nn.Module {
-  torch.noGrad(() => {
-    for (const m of model.modules())
-      if (m instanceof nn.Linear) m.resetParameters();
-      else if (m instanceof nn.BatchNorm1d || m instanceof nn.BatchNorm2d) {
-        m.runningMean!.copy_(torch.randn([m.numFeatures]).mul(0.1));
-        m.runningVar!.copy_(torch.rand([m.numFeatures]).add(0.5));
-        m.weight?.copy_(torch.rand([m.numFeatures]).add(0.5));
-        m.bias?.copy_(torch.randn([m.numFeatures]).mul(0.1));
-      }
-  });
-  return model.eval();
-}
 
 /** Exports `make()` and checks onnxruntime against libtorch at batch sizes 1 and 3; returns the largest difference. */
 async function parity(make: () => nn.Module, inputShape: number[], layer?: string): Promise<{ diff: number; scale: number }> {
@@ -52,6 +33,10 @@ async function parity(make: () => nn.Module, inputShape: number[], layer?: strin
   return worst;
 }
 
+/** A float FrillNet student: width 0.25, bottleneck 24, target 12 unless `o` says otherwise. */
+const frill = (o: Partial<models.FrillNetOptions>): models.FrillNet =>
+  new models.FrillNet({ size: 'tiny', widthMultiplier: 0.25, globalPool: true, bottleneck: 24, rank: 0, qat: false, targetDim: 12, ...o });
+
 const ARCHITECTURES: [string, () => nn.Module, number[], string?][] = [
   ['ResNet-18, small stem, encoder', () => models.resnet18({ numClasses: 0, widthMultiplier: 0.125, smallImageStem: true }), [3, 32, 32]],
   ['ResNet-18, ImageNet stem, 10 classes', () => models.resnet18({ numClasses: 10, widthMultiplier: 0.125 }), [3, 64, 64]],
@@ -68,6 +53,10 @@ const ARCHITECTURES: [string, () => nn.Module, number[], string?][] = [
   ['TrillNet embedding', () => new models.TrillNet({ width: 8, depth: 1, embeddingDim: 32 }), [1, 96, 64]],
   ['TrillNet pooled', () => new models.TrillNet({ width: 8, depth: 2, embeddingDim: 32 }), [1, 96, 64], 'pooled'],
   ['TrillNet stage2', () => new models.TrillNet({ width: 8, depth: 1, embeddingDim: 32 }), [1, 96, 64], 'stage2'],
+  ['FrillNet tiny, distilled_output', () => frill({ size: 'tiny', widthMultiplier: 0.5 }), [1, 96, 64]],
+  ['FrillNet small, no pooling, rank 8', () => frill({ size: 'small', globalPool: false, rank: 8 }), [1, 96, 64]],
+  ['FrillNet large, embedding_to_target', () => frill({ size: 'large' }), [1, 96, 64], 'embedding_to_target'],
+  ['FrillNet tiny, no pooling, features', () => frill({ size: 'tiny', globalPool: false }), [1, 96, 64], 'features'],
   ['SpiceNet heads', () => new models.SpiceNet({ bins: 128, width: 4, decoderWidth: 2, hidden: 8 }), [128]],
   ['SpiceNet heads, coordinates', () => new models.SpiceNet({ bins: 64, width: 4, decoderWidth: 2, hidden: 8, coordinates: true }), [64]],
 ];
@@ -167,7 +156,7 @@ test('ONNX export errors name the module path and class, the mode, the shape', (
   );
   assertThrows(
     () => exportOnnx(eval_(new nn.ReLU()), { inputShape: [2], layer: 'pooled' }),
-    /layer is a TrillNet option but the model is a ReLU/,
+    /layer is a TrillNet and FrillNet option but the model is a ReLU/,
     TypeError,
   );
   const bn = eval_(new nn.BatchNorm2d(2, { trackRunningStats: false }));

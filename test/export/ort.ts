@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { torch } from '../../src/index.js';
-import type { Module } from '../../src/nn/index.js';
+import * as nn from '../../src/nn/index.js';
 import { exportOnnx, onnxReference, type OnnxExportOptions } from '../../src/export/onnx/index.js';
 
 /** Runs ONNX `bytes` on x (float32) in onnxruntime-node on one thread: output name → { data, dims }. */
@@ -18,7 +18,7 @@ export async function runOrt(bytes: Uint8Array, x: torch.Tensor): Promise<Record
 }
 
 /** Largest |onnxruntime − libtorch| over every output of `model` on x, and the outputs' largest |value|. */
-export async function maxDiff(model: Module, x: torch.Tensor, o: OnnxExportOptions): Promise<{ diff: number; scale: number }> {
+export async function maxDiff(model: nn.Module, x: torch.Tensor, o: OnnxExportOptions): Promise<{ diff: number; scale: number }> {
   const { bytes, outputs } = exportOnnx(model, o);
   const got = await runOrt(bytes, x);
   const want = onnxReference(model, x, o.layer);
@@ -37,4 +37,23 @@ export async function maxDiff(model: Module, x: torch.Tensor, o: OnnxExportOptio
     }
   }
   return { diff, scale };
+}
+
+/**
+ * Random batch-norm statistics and affine parameters, so the export of eval-mode BN
+ * is exercised, and PyTorch's default init for Linear layers (MobileNetV3's N(0, 0.01)
+ * gives logits too small to test); returns the model in eval mode.
+ */
+export function randomize<M extends nn.Module>(model: M): M {
+  torch.noGrad(() => {
+    for (const m of model.modules())
+      if (m instanceof nn.Linear) m.resetParameters();
+      else if (m instanceof nn.BatchNorm1d || m instanceof nn.BatchNorm2d) {
+        m.runningMean!.copy_(torch.randn([m.numFeatures]).mul(0.1));
+        m.runningVar!.copy_(torch.rand([m.numFeatures]).add(0.5));
+        m.weight?.copy_(torch.rand([m.numFeatures]).add(0.5));
+        m.bias?.copy_(torch.randn([m.numFeatures]).mul(0.1));
+      }
+  });
+  return model.eval();
 }

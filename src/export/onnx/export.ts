@@ -12,14 +12,15 @@ import { packageRoot } from '../../torch/native.js';
 import type { Module } from '../../nn/index.js';
 import { TrillNet } from '../../models/trill.js';
 import { SpiceNet } from '../../models/spice.js';
+import { FrillNet } from '../../models/frill.js';
 import { Graph, IR_VERSION, OPSET, type ValueSpec } from './graph.js';
 import { atOf, emitModule, type At } from './rules.js';
-import { spiceHeads, trillFeatures } from './models.js';
+import { frillFeatures, spiceHeads, trillFeatures } from './models.js';
 
 export interface OnnxExportOptions {
   /** The input's shape without the batch dimension, e.g. [3, 32, 32] (TrillNet: [1, 96, 64]; SpiceNet: [bins]). */
   inputShape: number[];
-  /** TrillNet only: the layer to output (one of its `layerNames`). Default 'embedding'. */
+  /** TrillNet and FrillNet: the layer to output (one of its `layerNames`). Default TrillNet's 'embedding', FrillNet's 'distilled_output'. */
   layer?: string;
   /** The graph's name. Default the model's class name. */
   name?: string;
@@ -45,15 +46,24 @@ interface Root {
   run(x: torch.Tensor): Record<string, torch.Tensor>;
 }
 
+/** Layer `l` of a network of named layers, emitted by `emit`. */
+function layerRoot(net: TrillNet | FrillNet, l: string, emit: (g: Graph, x: string) => string): Root {
+  net.featureDim(l); // an unknown layer lists the valid ones
+  return { emit: (g, x) => ({ [l]: emit(g, x) }), run: (x) => ({ [l]: net.featuresAt(x, [l])[0] }) };
+}
+
 function rootOf(model: Module, layer: string | undefined): Root {
   const at = (g: Graph): At => atOf(g, model, '');
-  if (layer !== undefined && !(model instanceof TrillNet))
-    throw new TypeError(`exportOnnx: layer is a TrillNet option but the model is a ${model.constructor.name}`);
   if (model instanceof TrillNet) {
     const l = layer ?? 'embedding';
-    model.featureDim(l); // an unknown layer lists the valid ones
-    return { emit: (g, x) => ({ [l]: trillFeatures(model, x, at(g), l) }), run: (x) => ({ [l]: model.features(x, l) }) };
+    return layerRoot(model, l, (g, x) => trillFeatures(model, x, at(g), l));
   }
+  if (model instanceof FrillNet) {
+    const l = layer ?? 'distilled_output';
+    return layerRoot(model, l, (g, x) => frillFeatures(model, x, at(g), l));
+  }
+  if (layer !== undefined)
+    throw new TypeError(`exportOnnx: layer is a TrillNet and FrillNet option but the model is a ${model.constructor.name}`);
   if (model instanceof SpiceNet)
     return {
       emit: (g, x) => spiceHeads(model, x, at(g)),

@@ -1,8 +1,8 @@
 /**
  * An ONNX graph under construction and its serialisation: nodes in topological
- * order, float32 initializers from a module's state dict, int64 constants, a
- * model proto written with onnx-proto (protobufjs classes generated from
- * onnx.proto, ONNX IR version 8). Opset 17 (ONNX 1.12): LayerNormalization
+ * order, float32 initializers from a module's state dict, int64 constants,
+ * int8 quantized weights, a model proto written with onnx-proto (protobufjs
+ * classes generated from onnx.proto, ONNX IR version 8). Opset 17 (ONNX 1.12): LayerNormalization
  * exists from 17; ReduceMean still takes its axes as an attribute.
  */
 import onnxProto from 'onnx-proto';
@@ -27,6 +27,7 @@ export interface ValueSpec {
 const AttrType = onnx.AttributeProto.AttributeType;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
+const INT8 = onnx.TensorProto.DataType.INT8;
 
 function attribute(name: string, v: Attribute): onnxProto.onnx.IAttributeProto {
   if (typeof v === 'string') return { name, type: AttrType.STRING, s: new TextEncoder().encode(v) };
@@ -95,6 +96,14 @@ export class Graph {
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const out = this.fresh(name);
     this.initializers.push({ name: out, dataType: FLOAT, dims, rawData: raw });
+    return out;
+  }
+
+  /** An int8 initializer (quantized weights, zero points) of `values` with `dims`. */
+  int8s(name: string, values: ArrayLike<number>, dims: number[]): string {
+    const data = Int8Array.from(values);
+    const out = this.fresh(name);
+    this.initializers.push({ name: out, dataType: INT8, dims, rawData: new Uint8Array(data.buffer) });
     return out;
   }
 

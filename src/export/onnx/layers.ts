@@ -1,8 +1,9 @@
 /**
  * ONNX rules of the nn layers (src/nn) in eval mode: convolutions, batch norm
  * with running statistics, activations, pooling, Linear as Gemm, Flatten,
- * Dropout and Identity as no node, Sequential as a chain. Operator semantics
- * follow the ONNX operator specification at opset 17.
+ * Dropout and Identity as no node, Sequential as a chain, FakeQuant as a
+ * QuantizeLinear → DequantizeLinear pair. Operator semantics follow the ONNX
+ * operator specification at opset 17.
  */
 import {
   AdaptiveAvgPool1d,
@@ -15,6 +16,7 @@ import {
   Conv2d,
   Dropout,
   ELU,
+  FakeQuant,
   Flatten,
   GELU,
   Hardsigmoid,
@@ -33,8 +35,11 @@ import {
   SiLU,
   Softmax,
   Tanh,
+  quantizeCodes,
   type Module,
+  type QuantParams,
 } from '../../nn/index.js';
+import * as torch from '../../torch/index.js';
 import type { Graph } from './graph.js';
 import { rule, type At } from './rules.js';
 
@@ -186,3 +191,35 @@ rule(Flatten, (m, x, at) => {
 rule(Dropout, (_m, x) => x);
 rule(Identity, (_m, x) => x);
 rule(Sequential, (m, x, at) => [...m.namedChildren()].reduce((v, [name]) => at.child(name, v), x));
+
+/** int8 scale and zero point of `p` as initializers; ONNX int8 saturates to [−128, 127], so a narrower range is not expressible. */
+function int8Params(g: Graph, p: QuantParams, name: string): [string, string] {
+  if (p.qmin < -128 || p.qmax > 127 || !Number.isInteger(p.zeroPoint) || p.zeroPoint < p.qmin || p.zeroPoint > p.qmax)
+    throw new RangeError(`exportOnnx: ${name}: expected int8 quantization parameters but received ${JSON.stringify(p)}`);
+  return [g.floats(`${name}.scale`, [p.scale], []), g.int8s(`${name}.zero_point`, [p.zeroPoint], [])];
+}
+
+/**
+ * FakeQuant in eval mode (src/nn/fake-quant.ts): QuantizeLinear → DequantizeLinear
+ * over its fixed range; both round half to even and saturate to int8. qmin −128,
+ * qmax 127 are ONNX's saturation bounds, so the clamp needs no node.
+ */
+export function quantizeDequantize(g: Graph, x: string, p: QuantParams, name: string): string {
+  if (p.qmin !== -128 || p.qmax !== 127)
+    throw new RangeError(`exportOnnx: ${name}: QuantizeLinear saturates to [-128, 127] but the range is [${p.qmin}, ${p.qmax}]`);
+  const [s, z] = int8Params(g, p, name);
+  return g.node('DequantizeLinear', [g.node('QuantizeLinear', [x, s, z], {}, `${name}.quantized`), s, z], {}, name);
+}
+rule(FakeQuant, (m, x, at) => quantizeDequantize(at.g, x, m.quantParams(), at.path));
+
+/**
+ * A fake-quantized weight (`fakeQuantize(w, p)`): its int8 codes, computed by
+ * `quantizeCodes` as the fake-quant does, as an initializer `name.int8`, read
+ * through DequantizeLinear: (q − z)·s.
+ */
+export function fakeQuantWeight(at: At, name: string, w: torch.Tensor, p: QuantParams): string {
+  const path = at.path ? `${at.path}.${name}` : name;
+  const codes = torch.noGrad(() => torch.scope(() => quantizeCodes(w, p).contiguous().data() as Float32Array));
+  const q = at.g.int8s(`${path}.int8`, codes, w.shape);
+  return at.g.node('DequantizeLinear', [q, ...int8Params(at.g, p, path)], {}, `${path}.dequantized`);
+}

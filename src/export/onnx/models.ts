@@ -2,19 +2,21 @@
  * ONNX rules of the models (src/models), each mirroring its forward in eval
  * mode: ResNet and its blocks (He et al. 2016), MobileNetV3's inverted
  * residuals and squeeze-excitation (Howard et al. 2019), the small ConvNet,
- * a fine-tuned Classifier, TrillNet's named layers (Shor et al. 2020) and
- * SpiceNet's pitch and confidence heads (Gfeller et al. 2020).
+ * a fine-tuned Classifier, TrillNet's named layers (Shor et al. 2020),
+ * SpiceNet's pitch and confidence heads (Gfeller et al. 2020) and FrillNet's
+ * named layers (Peplinski et al. 2021), its quantization-aware bottleneck in QDQ.
  */
 import * as torch from '../../torch/index.js';
-import type { Module } from '../../nn/index.js';
+import { Linear, weightQuantParams, type Module } from '../../nn/index.js';
 import { BasicBlock, Bottleneck, ResNet } from '../../models/resnet.js';
 import { InvertedResidual, MobileNetV3, SqueezeExcitation } from '../../models/mobilenetv3.js';
 import { ConvNet } from '../../models/convnet.js';
 import { Classifier } from '../../models/classifier.js';
 import { TRILL_WINDOW, TrillNet } from '../../models/trill.js';
 import { SpiceNet } from '../../models/spice.js';
+import { FrillBottleneck, FrillNet } from '../../models/frill.js';
 import { rule, type At } from './rules.js';
-import './layers.js';
+import { fakeQuantWeight } from './layers.js';
 
 const hasChild = (m: Module, name: string): boolean => [...m.namedChildren()].some(([n]) => n === name);
 const relu = (at: At, x: string): string => at.g.node('Relu', [x]);
@@ -108,3 +110,32 @@ export function spiceHeads(m: SpiceNet, x: string, at: At): { pitch: string; con
     g.node('Sigmoid', [g.node('Squeeze', [at.child(`${name}Head`, features), g.ints(`${name}_axis`, [1])])], {}, name); // [N]
   return { pitch: head('pitch'), confidence: head('confidence') };
 }
+
+/**
+ * FrillNet's "distilled_output": a Dense (or the rank-r pair) as Gemm; with QAT
+ * each weight is int8 through DequantizeLinear at its fake-quant's per-tensor
+ * scale, and the output goes through output_quant's QuantizeLinear →
+ * DequantizeLinear (./layers.ts). x [N, in] → [N, B].
+ */
+rule(FrillBottleneck, (m, x, at) => {
+  const linears = [...m.namedChildren()].filter((c): c is [string, Linear] => c[1] instanceof Linear);
+  const qat = m.outputQuant !== null;
+  const h = linears.reduce((h, [name, l]) => {
+    if (!qat) return at.child(name, h);
+    const w = fakeQuantWeight(at, `${name}.weight`, l.weight, weightQuantParams(l.weight));
+    const bias = l.bias ? [at.weight(`${name}.bias`, l.bias)] : [];
+    return at.g.node('Gemm', [h, w, ...bias], { transB: 1 }, at.path ? `${at.path}.${name}` : name);
+  }, x);
+  return qat ? at.child('output_quant', h) : h;
+});
+
+/** FrillNet's features at `layer` (src/models/frill.ts): x [N, 1, 96, 64] → [N, featureDim(layer)]. */
+export function frillFeatures(m: FrillNet, x: string, at: At, layer: string): string {
+  m.featureDim(layer); // checks the name
+  const stop = m.layerNames.indexOf(layer);
+  let h = at.child('mobilenet', x); // [N, C] pooled, or the map [N, C, 3, 2]
+  if (!m.options.globalPool) h = at.g.node('Flatten', [h], { axis: 1 }); // [N, 6C]
+  if (stop >= 1) h = at.child('distilled_output', h); // [N, B]
+  return stop >= 2 ? at.child('embedding_to_target', h) : h; // [N, D]
+}
+rule(FrillNet, (m, x, at) => frillFeatures(m, x, at, 'embedding_to_target'));

@@ -10,7 +10,9 @@
  *
  * Activations are quantized at the inputs of Conv and Gemm and at their
  * outputs — after a Relu that is the output's only consumer, so onnxruntime
- * drops the Relu (its zero point clamps at 0) and fuses Conv + Q. Batch norm
+ * drops the Relu (its zero point clamps at 0) and fuses Conv + Q. A
+ * quantization-aware layer's own Q/DQ pairs (./layers.ts) stay as trained, its
+ * output's scale serving as the input scale of the layer after. Batch norm
  * that follows a convolution is folded into its weights first (Jacob et al.
  * 2018, "Quantization and Training of Neural Networks for Efficient
  * Integer-Arithmetic-Only Inference", §3.2; Krishnamoorthi 2018 §2–3).
@@ -93,19 +95,29 @@ export function foldBatchNorm(nodes: Node[], floats: Map<string, Floats>, output
   return nodes.filter((n) => !folded.has(n));
 }
 
+/** The per-tensor scale of `x` where a DequantizeLinear node gives it (a quantization-aware layer's output), else undefined. */
+function dequantizedScale(nodes: Node[], floats: Map<string, Floats>, x: string): number | undefined {
+  const dq = nodes.find((n) => n.opType === 'DequantizeLinear' && n.output![0] === x);
+  const s = dq && floats.get(dq.input![1]);
+  return s?.data.length === 1 ? s.data[0] : undefined;
+}
+
 /**
  * The activations to quantize: the (non-constant) data inputs of Conv and Gemm,
- * and their outputs — a sole Relu consumer's output instead — unless a graph output.
+ * and their outputs — a sole Relu consumer's output instead — unless a graph
+ * output; values a QAT layer already quantizes (a DequantizeLinear's output, or
+ * read by QuantizeLinear alone) keep their learned quantization.
  */
 export function activationsToQuantize(nodes: Node[], floats: Map<string, Floats>, outputs: Set<string>): string[] {
   const out = new Set<string>();
   for (const n of nodes) {
     if (!QUANTIZED_OPS.has(n.opType!)) continue;
-    if (!floats.has(n.input![0])) out.add(n.input![0]);
+    const x = n.input![0];
+    if (!floats.has(x) && dequantizedScale(nodes, floats, x) === undefined) out.add(x);
     let y = n.output![0];
-    const next = consumersOf(nodes, y);
-    if (next.length === 1 && next[0].opType === 'Relu' && !outputs.has(y)) y = next[0].output![0];
-    if (!outputs.has(y)) out.add(y);
+    let next = consumersOf(nodes, y);
+    if (next.length === 1 && next[0].opType === 'Relu' && !outputs.has(y)) next = consumersOf(nodes, (y = next[0].output![0]));
+    if (!outputs.has(y) && !(next.length > 0 && next.every((c) => c.opType === 'QuantizeLinear'))) out.add(y);
   }
   return [...out];
 }
@@ -173,7 +185,7 @@ export function rewrite(g: onnxProto.onnx.IGraphProto, nodes: Node[], floats: Ma
   const shared = new Set<string>();
   for (const n of nodes) {
     const w = floats.get(n.input![1]);
-    const sx = scales.get(n.input![0]);
+    const sx = scales.get(n.input![0]) ?? dequantizedScale(nodes, floats, n.input![0]);
     if (!QUANTIZED_OPS.has(n.opType!) || !w || sx === undefined || n.input!.slice(1).some((v) => shared.has(v))) continue; // a weight tied to another node's stays float
     n.input!.slice(1).forEach((v) => shared.add(v));
     const axis = n.opType === 'Gemm' && attr(n, 'transB', 0) === 0 ? 1 : 0;
