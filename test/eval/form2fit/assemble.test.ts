@@ -19,7 +19,10 @@ test('assembleScene: the oracle (ground-truth poses) seats every object of every
         assert.equal(step.shape, scene.objects[step.object!].shape.name);
       }
       assert.ok(trial.frames.at(-1)!.objects.every((o) => o.half === 'kit'));
-      assert.ok(scene.objects.every((o) => o.half === 'object'), 'the input scene is left as it was');
+      assert.ok(
+        scene.objects.every((o) => o.half === 'object'),
+        'the input scene is left as it was',
+      );
     }
 });
 
@@ -52,7 +55,11 @@ test('assembleScene: a planner that gives up ends the trial; bad options are nam
   const trial = assembleScene(scene, idle, { maxActions: 5, seed: 0, noise: 0 });
   assert.deepEqual([trial.steps.length, trial.seated, trial.completed, trial.frames.length], [0, 0, false, 1]);
   const o = { maxActions: 5, seed: 0, noise: 0 };
-  assertThrows(() => assembleScene(scene, idle, { ...o, maxActions: 0 }), /assembleScene: expected a positive integer for maxActions/, RangeError);
+  assertThrows(
+    () => assembleScene(scene, idle, { ...o, maxActions: 0 }),
+    /assembleScene: expected a positive integer for maxActions/,
+    RangeError,
+  );
   assertThrows(() => assembleScene(scene, idle, { ...o, noise: -1 }), /assembleScene: expected a number >= 0 for noise/, RangeError);
   assertThrows(() => assembleScene(scene, {} as Planner, o), /assembleScene: expected a planner with a plan method/, TypeError);
   assertThrows(() => evaluateSplit([] as Scene[], idle, o), /evaluateSplit: expected a non-empty array of scenes/, RangeError);
