@@ -42,3 +42,12 @@ export {
   type NoisyStudentLoss,
   type DistillationOptions,
 } from './self-training.js';
+export {
+  pixelBce,
+  diceLoss,
+  descriptorLoss,
+  DICE_EPS,
+  MIN_SQUARED_DISTANCE,
+  type DescriptorLossOptions,
+  type DescriptorLoss,
+} from './form2fit.js';

@@ -31,3 +31,4 @@ export { ElectraClassificationHead, TextClassifier } from './text-classifier.js'
 export { SpiceNet, SPICE_NET_DEFAULTS, type SpiceNetOptions } from './spice.js';
 export { TrillNet, TRILL_NET_DEFAULTS, TRILL_WINDOW, type TrillNetOptions } from './trill.js';
 export { FrillNet, FrillBottleneck, type FrillNetOptions } from './frill.js';
+export { Form2FitFCN, HEIGHTMAP_MEAN, HEIGHTMAP_STD, type Form2FitFCNOptions } from './form2fit.js';

@@ -21,6 +21,7 @@ export { gaussianBlur, simclrKernelSize, RandomGaussianBlur, type GaussianBlurOp
 export {
   affine,
   rotate,
+  rotatePixels,
   shear,
   translate,
   warpAffine,

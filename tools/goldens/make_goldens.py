@@ -18,7 +18,7 @@ OUT = os.path.join(ROOT, "fixtures", "goldens")
 sys.path.insert(0, HERE)
 import st  # noqa: E402
 
-FAMILIES = ["creation", "math", "shape", "nn", "linalg", "fft", "safetensors_fmt", "autograd", "optim", "models", "layers", "transformer", "audio", "views", "losses", "methods", "ssl_losses", "siamese", "ssl_methods", "electra", "colour", "randaugment", "spice", "noss", "trill", "frill", "self_training", "corruptions"]
+FAMILIES = ["creation", "math", "shape", "nn", "linalg", "fft", "safetensors_fmt", "autograd", "optim", "models", "layers", "transformer", "audio", "views", "losses", "methods", "ssl_losses", "siamese", "ssl_methods", "electra", "colour", "randaugment", "spice", "noss", "trill", "frill", "self_training", "corruptions", "form2fit"]
 
 
 class Golden:

@@ -162,6 +162,44 @@ export function rotate(x: Tensor, angle: Each, o?: WarpOptions): Tensor {
   );
 }
 
+/**
+ * Where `rotate(x, angle)` takes pixel centres: points [N, K, 2] as (x, y) =
+ * (column, row) in images of height h and width w, rotated by each sample's
+ * angle (counter-clockwise degrees, as `rotate`) about the image centre
+ * ((w − 1)/2, (h − 1)/2) → [N, K, 2] float64, unrounded:
+ *
+ *   x' = c_x + (x − c_x) cos a + (y − c_y) sin a,   y' = c_y − (x − c_x) sin a + (y − c_y) cos a
+ *
+ * (y points down, so a counter-clockwise turn on screen).
+ */
+export function rotatePixels(points: Tensor, angle: Each, h: number, w: number): Tensor {
+  if (!(points instanceof torch.Tensor)) return fail(points, 'points', 'a Tensor [N, K, 2]');
+  if (points.ndim !== 3 || points.shape[2] !== 2)
+    throw new RangeError(`rotatePixels: expected points as [N, K, 2] but received [${points.shape.join(', ')}]`);
+  for (const [name, v] of [
+    ['h', h],
+    ['w', w],
+  ] as const)
+    if (!(Number.isInteger(v) && v >= 1)) fail(v, name, 'a positive integer', RangeError);
+  const a = eachOf(angle, points.shape[0], 'angle', 'rotatePixels');
+  return torch.scope(() => {
+    const rad = torch.tensor(Float64Array.from(a, (v) => (v * Math.PI) / 180)).view([-1, 1]); // [N, 1]
+    const [cos, sin] = [rad.cos(), rad.sin()];
+    const p = points.to('float64');
+    const dx = p.select(2, 0).sub((w - 1) / 2); // [N, K]
+    const dy = p.select(2, 1).sub((h - 1) / 2);
+    const x = dx
+      .mul(cos)
+      .add(dy.mul(sin))
+      .add((w - 1) / 2);
+    const y = dy
+      .mul(cos)
+      .sub(dx.mul(sin))
+      .add((h - 1) / 2);
+    return torch.stack([x, y], 2);
+  });
+}
+
 /** The inverse matrix of a shear by `factor` about the top-left corner (PIL's (1, f, 0, 0, 1, 0) for x). */
 export function shearMatrix(factor: number, axis: 'x' | 'y', h: number, w: number): number[] {
   const deg = (Math.atan(factor) * 180) / Math.PI;
