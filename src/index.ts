@@ -1,6 +1,7 @@
 /** selfsup: self-supervised learning on libtorch, from TypeScript. */
 export * as torch from './api/torch.js';
 export * as data from './data/index.js';
+export * as sim from './sim/index.js';
 export * as models from './models/index.js';
 export * as train from './train/index.js';
 export * as views from './views/index.js';

@@ -81,6 +81,8 @@ export {
 export { TEXT_MANIFEST_FIELDS, isTextManifest, readTextTaskManifest } from './text-manifest.js';
 export { TEXT_SET_SPECS, type TextSet } from './text-sets.js';
 export { AUDIO_SET_SPECS, type AudioSet } from './audio-sets.js';
+export { SCENE_SET_SPECS, collectEpisodes, readEpisodes, writeEpisodes, type CollectOptions, type KitScenes } from './scene-sets.js';
+export { sceneBatch, type SceneBatch, type SceneBatchOptions } from './kit-scenes.js';
 export { frameCount, synthSinging, type PitchedTrack, type SingingOptions } from './singing.js';
 export { gaussian, mixSeed, mulberry32, pinkNoise } from './noise.js';
 export {
@@ -170,6 +172,7 @@ export {
   loadImageSet,
   loadTextSet,
   loadAudioSet,
+  loadSceneSet,
   dataSection,
   dataTag,
   type DataSetSpec,

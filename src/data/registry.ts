@@ -11,6 +11,7 @@
 import { choice, int, parseConfig, str, z, type Config } from '../config/schema.js';
 import { AUDIO_SET_SPECS, type AudioSet } from './audio-sets.js';
 import { IMAGE_SET_SPECS, type ImageSet } from './image-sets.js';
+import { SCENE_SET_SPECS, type KitScenes } from './scene-sets.js';
 import { TEXT_SET_SPECS, type TextSet } from './text-sets.js';
 
 export type Modality = 'image' | 'audio' | 'text' | 'scene';
@@ -37,7 +38,12 @@ export interface DataSetSpec<S = unknown> {
 }
 
 /** Every data set by name. */
-export const DATA_SETS: Readonly<Record<string, DataSetSpec>> = { ...IMAGE_SET_SPECS, ...TEXT_SET_SPECS, ...AUDIO_SET_SPECS };
+export const DATA_SETS: Readonly<Record<string, DataSetSpec>> = {
+  ...IMAGE_SET_SPECS,
+  ...TEXT_SET_SPECS,
+  ...AUDIO_SET_SPECS,
+  ...SCENE_SET_SPECS,
+};
 
 /** The set named `name`; an unknown name lists the valid ones (of `modality`, when given). */
 export function getDataSet(name: string, modality?: Modality): DataSetSpec {
@@ -106,6 +112,22 @@ export async function loadAudioSet(raw: { name: string } & Record<string, unknow
   const { spec, c } = setConfig<AudioSet>(raw, 'audio', 'audio set');
   const s = await spec.load(c);
   return c.limit === undefined ? s : { ...s, tracks: s.tracks.slice(0, c.limit) };
+}
+
+/** Loads a scene set by its config, resolved or partial, as `loadImageSet` does (`limit`: the first N episodes). */
+export async function loadSceneSet(raw: { name: string } & Record<string, unknown>): Promise<KitScenes> {
+  const { spec, c } = setConfig<KitScenes>(raw, 'scene', 'scene set');
+  const s = await spec.load(c);
+  if (c.limit === undefined) return s;
+  const episodes = s.episodes.slice(0, c.limit);
+  return {
+    ...s,
+    episodes,
+    examples: s.examples.slice(
+      0,
+      episodes.reduce((n, e) => n + e.steps.length, 0),
+    ),
+  };
 }
 
 /** The name under which a set's results are logged: its tag, or "<name>[:<path>][/<vendors>]". */

@@ -30,6 +30,16 @@ export { Electra, ELECTRA_OPTIONS, electra, type ElectraOptions } from './electr
 export { Mlm, MLM_OPTIONS, mlm, type MlmOptions } from './mlm.js';
 export { AudioMethod, type AudioBatch, type AudioItems } from './audio-method.js';
 export { Spice, SPICE_OPTIONS, spice, type SpiceOptions, type SpiceCalibration, type RawPitch } from './spice.js';
+export {
+  Form2FitModel,
+  FORM2FIT_OPTIONS,
+  ROTATION_BINS,
+  DICE_WEIGHT,
+  form2fit,
+  type Form2FitOptions,
+  type SceneBatch,
+} from './form2fit.js';
+export { diskTargets, samplePixels, matchViews, type MatchSampling, type MatchViews } from './form2fit-views.js';
 export { Trill, TRILL_OPTIONS, trill, type TrillOptions } from './trill.js';
 export { Frill, FRILL_OPTIONS, frill, type FrillOptions } from './frill.js';
 export { WindowMethod } from './window-method.js';

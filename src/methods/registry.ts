@@ -14,10 +14,11 @@ import { mlm } from './mlm.js';
 import { spice } from './spice.js';
 import { trill } from './trill.js';
 import { frill } from './frill.js';
+import { form2fit } from './form2fit.js';
 
 /** Every method, by name (the order of `selfsup methods`). */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm, spice, trill, frill].map((m) => [
+  [simclr, micle, byol, mocov3, simsiam, barlowtwins, vicreg, dino, electra, mlm, spice, trill, frill, form2fit].map((m) => [
     m.name,
     m as unknown as MethodSpec,
   ]),

@@ -4,7 +4,8 @@
  * `_get_inverse_affine_matrix`, a grid of pixel centres relative to the image
  * centre multiplied by it (`_gen_affine_grid`), one `gridSample` for the whole
  * batch, and the fill colour blended through a sampled mask of ones
- * (`_apply_grid_transform`). The geometric ops of RandAugment (Cubuk et al.
+ * (`_apply_grid_transform`). They warp any number of channels (heightmaps: grey
+ * and height). The geometric ops of RandAugment (Cubuk et al.
  * 2020) — rotate, shear, translate — are these warps.
  */
 import * as torch from '../../torch/index.js';
@@ -65,7 +66,7 @@ export function inverseAffineMatrix(
  * `inverseAffineMatrix` gives). x: [N, C, H, W] -> same.
  */
 export function warpAffine(x: Tensor, matrices: ArrayLike<number>, o: WarpOptions = {}): Tensor {
-  const [n, c, h, w] = checkImages(x, 'warpAffine');
+  const [n, c, h, w] = checkImages(x, 'warpAffine', 'any');
   const { interpolation = 'nearest', fill } = options(o, 'warpAffine', ['interpolation', 'fill']);
   const mode = oneOf(interpolation, 'interpolation', ['nearest', 'bilinear']);
   if (matrices.length !== 6 * n)
@@ -126,7 +127,7 @@ export interface AffineParams {
  * center)` with each parameter one number or one per sample. x: [N, C, H, W] -> same.
  */
 export function affine(x: Tensor, p: AffineParams, o?: WarpOptions): Tensor {
-  const [n, , h, w] = checkImages(x, 'affine');
+  const [n, , h, w] = checkImages(x, 'affine', 'any');
   const {
     angle = 0,
     translate = [0, 0],
@@ -153,7 +154,7 @@ export function affine(x: Tensor, p: AffineParams, o?: WarpOptions): Tensor {
 
 /** torchvision's `rotate` (counter-clockwise degrees about the image centre, same size). x: [N, C, H, W] -> same. */
 export function rotate(x: Tensor, angle: Each, o?: WarpOptions): Tensor {
-  const [n] = checkImages(x, 'rotate');
+  const [n] = checkImages(x, 'rotate', 'any');
   const a = eachOf(angle, n, 'angle', 'rotate');
   return warpAffine(
     x,
@@ -212,7 +213,7 @@ export function shearMatrix(factor: number, axis: 'x' | 'y', h: number, w: numbe
  * `affine(shear=atan(f) in degrees, center=[0, 0])`). x: [N, C, H, W] -> same.
  */
 export function shear(x: Tensor, factor: Each, axis: 'x' | 'y', o?: WarpOptions): Tensor {
-  const [n, , h, w] = checkImages(x, 'shear');
+  const [n, , h, w] = checkImages(x, 'shear', 'any');
   if (axis !== 'x' && axis !== 'y') fail(axis, 'axis', '"x" or "y"', RangeError);
   const f = eachOf(factor, n, 'factor', 'shear');
   return warpAffine(
@@ -224,7 +225,7 @@ export function shear(x: Tensor, factor: Each, axis: 'x' | 'y', o?: WarpOptions)
 
 /** Moves the content by (dx, dy) pixels (torchvision's `affine(translate=[dx, dy])`). x: [N, C, H, W] -> same. */
 export function translate(x: Tensor, dx: Each, dy: Each, o?: WarpOptions): Tensor {
-  const [n] = checkImages(x, 'translate');
+  const [n] = checkImages(x, 'translate', 'any');
   const [tx, ty] = [eachOf(dx, n, 'dx', 'translate'), eachOf(dy, n, 'dy', 'translate')];
   return warpAffine(
     x,

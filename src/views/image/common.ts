@@ -14,13 +14,15 @@ export type { View } from '../view.js';
 /** A per-sample scalar parameter: one number for the whole batch, or a tensor [N]. */
 export type PerSample = number | Tensor;
 
-/** Checks x is a floating image batch [N, C, H, W] with C in `channels`; returns its shape. */
-export function checkImages(x: unknown, api: string, channels: readonly number[] = [1, 3]): [number, number, number, number] {
+/** Checks x is a floating image batch [N, C, H, W] with C in `channels` (any C ≥ 1 for 'any'); returns its shape. */
+export function checkImages(x: unknown, api: string, channels: readonly number[] | 'any' = [1, 3]): [number, number, number, number] {
   if (!(x instanceof torch.Tensor)) fail(x, `${api} input`, 'a Tensor of images [N, C, H, W]');
   const s = x.shape;
   if (s.length !== 4) throw new RangeError(`${api}: expected images of shape [N, C, H, W] but received shape [${s}]`);
-  if (!channels.includes(s[1]))
-    throw new RangeError(`${api}: expected ${channels.join(' or ')} channels (dim 1) but received shape [${s}]`);
+  if (channels === 'any' ? s[1] < 1 : !channels.includes(s[1]))
+    throw new RangeError(
+      `${api}: expected ${channels === 'any' ? 'at least 1' : channels.join(' or ')} channels (dim 1) but received shape [${s}]`,
+    );
   if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'float16') {
     throw new TypeError(`${api}: expected floating images in [0, 1] but received dtype ${x.dtype} (convert uint8 with x.float().div(255))`);
   }
