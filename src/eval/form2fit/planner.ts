@@ -40,7 +40,7 @@ export interface Form2FitPlannerOptions {
   minHeight?: number;
 }
 
-/** The Form2Fit planner over `nets` (see the module comment). */
+/** The Form2Fit planner over `nets` (see the module comment); put the nets in eval mode first (batch-norm statistics). */
 export function form2fitPlanner(nets: Form2FitNets, o: Form2FitPlannerOptions = {}): Planner {
   const keys = ['rotations', 'minDistance', 'thresholdRel', 'maxPeaks', 'minHeight'];
   const {
@@ -105,11 +105,7 @@ function bestMatch(
   const size = object.shape[3];
   const area = size * size;
   const angles = Array.from({ length: rotations }, (_, r) => (-360 / rotations) * r);
-  // rotate takes 1 or 3 channels: each channel is turned as its own image
-  const views = rotate(
-    kit.expand([rotations, 2, size, size]).reshape([2 * rotations, 1, size, size]),
-    angles.flatMap((a) => [a, a]),
-  ).view([rotations, 2, size, size]);
+  const views = rotate(kit.expand([rotations, 2, size, size]), angles); // [R, 2, S, S]
   const kitDesc = nets.descriptors(views, 'kit'); // [R, D, S, S]
   const objDesc = nets.descriptors(object, 'object'); // [1, D, S, S]
   const d = objDesc.shape[1];

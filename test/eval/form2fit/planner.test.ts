@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as torch from '../../../src/torch/index.js';
 import { form2fitPlanner, type Form2FitNets } from '../../../src/eval/form2fit/planner.js';
-import type { Scene } from '../../../src/sim/index.js';
+import { render, splitScenes, type Scene } from '../../../src/sim/index.js';
+import { Form2FitModel, FORM2FIT_OPTIONS } from '../../../src/methods/form2fit.js';
 import { assertThrows } from '../../helpers.js';
 
 const S = 40;
@@ -98,4 +99,20 @@ test('form2fitPlanner: bad nets, options and views are named', () => {
     /expected kit descriptors of shape \[20, 1, 40, 40\] but received \[20, 2, 40, 40\]/,
     RangeError,
   );
+});
+
+test('form2fitPlanner drives the Form2Fit model: in-range actions, no tensor left behind', () => {
+  torch.manualSeed(0);
+  const model = new Form2FitModel(FORM2FIT_OPTIONS.parse({ suctionWidth: 4, placeWidth: 4, matchWidth: 4, descriptorDim: 8 }));
+  model.eval();
+  const planner = form2fitPlanner(model, { maxPeaks: 32 });
+  const [real] = splitScenes('train-poses', 1, 4);
+  const v = render(real);
+  const before = torch.memoryStats().tensors;
+  const action = planner.plan(real, v)!;
+  assert.equal(torch.memoryStats().tensors, before);
+  const s = real.size;
+  assert.ok(v.object[s * s + action.suction[1] * s + action.suction[0]] > 0.003, 'suction on an object');
+  assert.ok(action.place.every((c) => Number.isInteger(c) && c >= 0 && c < s) && action.rotation % 18 === 0 && action.rotation < 360);
+  assert.deepEqual(planner.plan(real, v), action);
 });
