@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `selfsup` command: pretrain, finetune, selftrain, distill, recipe, eval, text-eval, embed,
- * views, speech-bench, export, report, methods, datasets, launch. Options come from a config file (--config, JSON
+ * views, speech-bench, form2fit (collect, train, eval), export, report, methods, datasets, launch. Options come from a config file (--config, JSON
  * or YAML) and flags (`--section.key value`, flags win); each command's options
  * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
  * lists them all with their defaults — including the chosen method's and data
@@ -26,6 +26,9 @@ import { pitchEval, pitchEvalSchema } from '../pipeline/pitch-eval.js';
 import { speechBench, speechBenchSchema, speechBenchTable } from '../pipeline/speech-bench.js';
 import { DEFAULT_PITCH_MODEL, mainNote, pitchCsv, pitchOfFile } from '../pipeline/pitch.js';
 import { peekIn, type Peek } from '../pipeline/common.js';
+import { pretrainScene, pretrainSceneSchema } from '../pipeline/pretrain-scene.js';
+import { form2fitCollect, form2fitCollectSchema } from '../pipeline/form2fit-collect.js';
+import { form2fitEval, form2fitEvalSchema, form2fitTable } from '../pipeline/form2fit-eval.js';
 import { writeReport, writeStudyReport } from '../report/index.js';
 import { RunDir } from '../train/run-dir.js';
 import { DEFAULT_CALIBRATION, EXPORT_FORMATS, exportRun } from '../export/run.js';
@@ -335,6 +338,32 @@ export function program(argv: string[] = process.argv): Command {
           );
       },
     );
+  const f2f = p.command('form2fit').description('kit assembly learned from self-supervised disassembly, in the kit simulator (Form2Fit)');
+  withSchema(
+    f2f
+      .command('collect')
+      .description('disassembly episodes by random suction, time-reversed into assembly labels (no hand labels)')
+      .requiredOption('-o, --out <dir>', 'folder for episodes.jsonl, collect.json and strips/'),
+    form2fitCollectSchema(),
+  ).action(async (opts: Opts) => void (await form2fitCollect(configOf(form2fitCollectSchema, opts), opts.out!)));
+  withSchema(
+    outOption(f2f.command('train').description('the suction, place and matching networks (= pretrain --method form2fit)'), 'the training'),
+    pretrainSceneSchema(peek),
+  ).action(async (opts: Opts) =>
+    exitInterrupted((await pretrainScene(run(pretrainSceneSchema, opts), opts.out!, { resume: opts.resume })).interrupted),
+  );
+  withSchema(
+    f2f
+      .command('eval')
+      .argument('[run]', 'a form2fit training run (omit to score the baselines only)')
+      .description('assembly success per benchmark split: Form2Fit vs random placement and template matching, with strips')
+      .requiredOption('-o, --out <dir>', 'folder for results.json, parts/, strips/ and descriptors.svg')
+      .option('--resume', 'continue the evaluation in --out (same run and options)'),
+    form2fitEvalSchema(),
+  ).action(async (runDir: string | undefined, opts: Opts) => {
+    const rows = await form2fitEval(runDir, configOf(form2fitEvalSchema, opts), opts.out!, { resume: opts.resume });
+    console.log(table(form2fitTable(rows)));
+  });
   p.command('report')
     .description('one self-contained HTML page with the charts of one or more runs')
     .argument('<runs...>', 'run folders')

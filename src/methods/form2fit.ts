@@ -148,8 +148,16 @@ export class Form2FitModel extends MethodModel<SceneBatch, Form2FitFCN> {
     const suctionLoss = mapLoss(this.suctionLogits(object), suction, suctionWeight);
     const placeLoss = mapLoss(this.placeLogits(kit), place, placeWeight);
     const flat = (d: Tensor): Tensor => d.permute([0, 2, 3, 1]).reshape([-1, d.shape[1]]); // [N·S·S, D]
-    const objectDescriptors = flat(this.descriptors(object, 'object'));
-    const kitDescriptors = flat(this.descriptors(kitViews, 'kit'));
+    // One shared net sees both halves in one batch, so that batch norm's running statistics (used in eval mode)
+    // are those it normalised with in training; two forwards would train each half on its own statistics.
+    const [objectMap, kitMap] = o.sharedMatching
+      ? torch.scope(() => {
+          const both = this.matchObject.forward(torch.cat([object, kitViews], 0)); // [N + V, D, S, S]
+          return [both.narrow(0, 0, object.shape[0]), both.narrow(0, object.shape[0], kitViews.shape[0])];
+        })
+      : [this.descriptors(object, 'object'), this.descriptors(kitViews, 'kit')];
+    const objectDescriptors = flat(objectMap);
+    const kitDescriptors = flat(kitMap);
     const [m, c] = nonMatch.shape;
     const dObj = objectDescriptors.indexSelect(0, matchObject); // [M, D]
     const dKit = kitDescriptors.indexSelect(0, matchKit); // [M, D]

@@ -22,6 +22,7 @@ import { dataParallel } from './data-parallel.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { pretrainTextSchema, pretrainText } from './pretrain-text.js';
 import { pretrainAudioSchema, pretrainAudio } from './pretrain-audio.js';
+import { pretrainSceneSchema, pretrainScene } from './pretrain-scene.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { secondsPerStep, stepsForBudget } from '../train/budget.js';
 import { RunDir, type MetricEvent } from '../train/run-dir.js';
@@ -68,6 +69,7 @@ function monitorSection(peek: Peek) {
 /** The schema of `selfsup pretrain`: the image schema below, or the text (pretrain-text.ts) or audio one (pretrain-audio.ts). */
 export function pretrainCommandSchema(peek: Peek): z.ZodType {
   const modality = modalityOf(peek('method', 'simclr'));
+  if (modality === 'scene') return pretrainSceneSchema(peek);
   return modality === 'text' ? pretrainTextSchema(peek) : modality === 'audio' ? pretrainAudioSchema(peek) : pretrainSchema(peek);
 }
 
@@ -181,6 +183,7 @@ export async function pretrain(
     throw new Error(`pretrain: data-parallel runs cover the image methods; ${method} is a ${modality} method (run it as one process)`);
   if (modality === 'text') return pretrainText(raw, out, o);
   if (modality === 'audio') return pretrainAudio(raw, out, o);
+  if (modality === 'scene') return pretrainScene(raw, out, o);
   const config = resolvePretrain(raw);
   applyThreads(config.threads);
   checkShard(world, config.train.batchSize, 'train.batchSize');

@@ -15,10 +15,10 @@ function lifted(index: number, kit = TRAIN_KITS[1]): Scene {
 }
 
 /** Places object i sucked at its centre so that the centre lands `offset` px from its cavity's, turned `dTheta` past the cavity's angle. */
-function tryAt(scene: Scene, i: number, offset: [number, number], dTheta: number) {
+function tryAt(scene: Scene, i: number, offset: [number, number], dTheta: number, capture = 0) {
   const c = cavityPose(scene, scene.objects[i].slot);
   const o = scene.objects[i].pose;
-  return place(scene, i, [o.x, o.y], [c.x + offset[0], c.y + offset[1]], c.theta - o.theta + dTheta);
+  return place(scene, i, [o.x, o.y], [c.x + offset[0], c.y + offset[1]], c.theta - o.theta + dTheta, { capture });
 }
 
 test('place: the exact placement seats the object (IoU 1, angle error 0)', () => {
@@ -116,6 +116,24 @@ test('place: copies of a kit — an object fills whichever empty cavity of its s
   const second = place(first.scene, 1, [60, 60], [c0.x + 0.4, c0.y], 0);
   assert.equal(second.success, true);
   assert.ok(isSeated(second.scene, 0) && isSeated(second.scene, 1));
+});
+
+test('place: a capture radius seats objects released within it (and 9°), not beyond', () => {
+  const scene = lifted(0);
+  assert.equal(tryAt(scene, 0, [2.5, 0], 0).success, false); // strict: IoU ≈ 0.76
+  for (const [offset, dTheta, capture, seated] of [
+    [[2.5, 0], 0, 3, true],
+    [[2, 2], 8, 3, true],
+    [[3, 2], 0, 3, false], // 3.6 px away
+    [[1, 0], 12, 3, false], // angle error 12° > 9°
+    [[0.4, 0], 0, 0, true], // within the IoU tolerance without capture
+  ] as const) {
+    const r = tryAt(scene, 0, [offset[0], offset[1]], dTheta, capture);
+    assert.equal(r.success, seated, `offset ${offset}, turn ${dTheta}, capture ${capture}: iou ${r.iou}`);
+    assert.equal(isSeated(r.scene, 0), seated);
+    if (seated && capture > 0) assert.equal(r.iou, 1);
+  }
+  assertThrows(() => tryAt(scene, 0, [0, 0], 0, -1), /place: expected a capture radius ≥ 0 \(px\) but received -1/);
 });
 
 test('place: bad arguments are named', () => {

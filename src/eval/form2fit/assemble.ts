@@ -20,6 +20,8 @@ export interface AssembleOptions {
   seed: number;
   /** Depth noise σ of the rendered heightmaps (m). */
   noise: number;
+  /** The simulator's capture radius in px (src/sim/place.ts; default 0, the strict test). */
+  capture?: number;
 }
 
 /** One action and its outcome. */
@@ -48,13 +50,18 @@ export interface Trial {
 }
 
 function checkAssemble(o: AssembleOptions, api: string): AssembleOptions {
-  const { maxActions, seed, noise } = options(o, api, ['maxActions', 'seed', 'noise']);
-  return within(api, () => ({ maxActions: int(maxActions, 'maxActions', 1), seed: int(seed, 'seed', 0), noise: num(noise, 'noise', 0) }));
+  const { maxActions, seed, noise, capture = 0 } = options(o, api, ['maxActions', 'seed', 'noise', 'capture']);
+  return within(api, () => ({
+    maxActions: int(maxActions, 'maxActions', 1),
+    seed: int(seed, 'seed', 0),
+    noise: num(noise, 'noise', 0),
+    capture: num(capture, 'capture', 0),
+  }));
 }
 
 /** Runs `planner` on one disassembled scene (see the module comment). */
 export function assembleScene(scene: Scene, planner: Planner, o: AssembleOptions): Trial {
-  const { maxActions, seed, noise } = checkAssemble(o, 'assembleScene');
+  const { maxActions, seed, noise, capture } = checkAssemble(o, 'assembleScene');
   if (typeof planner?.plan !== 'function')
     throw new TypeError(`assembleScene: expected a planner with a plan method but received ${typeof planner}`);
   const steps: StepRecord[] = [];
@@ -67,7 +74,7 @@ export function assembleScene(scene: Scene, planner: Planner, o: AssembleOptions
     const index = trySuction(now, 'object', action.suction, mulberry32(mixSeed(seed, 2 * k + 1)));
     if (index === null) steps.push({ action, object: null, success: false, iou: NaN, angleError: NaN, shape: null });
     else {
-      const placed = place(now, index, action.suction, action.place, action.rotation);
+      const placed = place(now, index, action.suction, action.place, action.rotation, { capture });
       const { success, iou, angleError } = placed;
       steps.push({ action, object: index, success, iou, angleError, shape: now.objects[index].shape.name });
       now = placed.scene;
@@ -105,12 +112,12 @@ export interface SplitResult {
  * order, so a seeded planner's draws are the same from run to run.
  */
 export function evaluateSplit(scenes: Scene[], planner: Planner, o: AssembleOptions): SplitResult {
-  const { maxActions, seed, noise } = checkAssemble(o, 'evaluateSplit');
+  const { maxActions, seed, noise, capture } = checkAssemble(o, 'evaluateSplit');
   if (!Array.isArray(scenes) || scenes.length === 0)
     throw new RangeError(
       `evaluateSplit: expected a non-empty array of scenes but received ${Array.isArray(scenes) ? 'an empty array' : typeof scenes}`,
     );
-  const trials = scenes.map((scene, i) => assembleScene(scene, planner, { maxActions, noise, seed: mixSeed(seed, i) }));
+  const trials = scenes.map((scene, i) => assembleScene(scene, planner, { maxActions, noise, capture, seed: mixSeed(seed, i) }));
   const steps = trials.flatMap((t) => t.steps);
   const placed = steps.filter((s) => s.object !== null);
   const successes = placed.filter((s) => s.success).length;
