@@ -55,10 +55,11 @@ export type Form2FitEvalConfig = Config<ReturnType<typeof form2fitEvalSchema>>;
 /** A (split, planner) cell of the results: the split's counts and rates, without the trials. */
 export type Form2FitRow = Omit<SplitResult, 'trials'> & { split: Split };
 
-function planners(run: string | undefined, c: Form2FitEvalConfig): Planner[] {
+/** The planners of one split: Form2Fit over the run's nets (when given) and the baselines; the random one seeded per split, so that a resumed cell draws as it would have. */
+function planners(nets: Form2FitNets | undefined, c: Form2FitEvalConfig, split: number): Planner[] {
   const out: Planner[] = [];
-  if (run) out.push(form2fitPlanner(sceneMethodOfRun(run) as unknown as Form2FitNets));
-  if (c.baselines) out.push(templatePlanner(), randomPlanner(c.seed));
+  if (nets) out.push(form2fitPlanner(nets));
+  if (c.baselines) out.push(templatePlanner(), randomPlanner(mixSeed(c.seed + 3, split)));
   if (!out.length) throw new RangeError('form2fit eval: give a run folder (selfsup form2fit train) or keep --baselines');
   return out;
 }
@@ -91,12 +92,13 @@ export async function form2fitEval(
   mkdirSync(parts, { recursive: true });
   mkdirSync(join(out, 'strips'), { recursive: true });
   writeFileAtomic(configPath, JSON.stringify(config, null, 2), 'form2fit eval');
-  const ps = planners(run, c);
+  const nets = run ? (sceneMethodOfRun(run) as unknown as Form2FitNets) : undefined;
+  planners(nets, c, 0); // checks before any scene is played
   const rows: Form2FitRow[] = [];
   for (const [i, split] of c.splits.entries()) {
     const scenes = splitScenes(split, c.scenes, mixSeed(c.seed, i));
     const maxActions = c.actionsPerObject * Math.max(...scenes.map((s) => s.objects.length));
-    for (const planner of ps) {
+    for (const planner of planners(nets, c, i)) {
       const file = join(parts, `${split}-${planner.name}.json`);
       if (existsSync(file)) {
         rows.push(JSON.parse(readFileSync(file, 'utf8')) as Form2FitRow);
@@ -116,8 +118,7 @@ export async function form2fitEval(
       rows.push(row);
     }
   }
-  if (run && c.descriptorScenes > 0 && !existsSync(join(out, 'descriptors.svg'))) {
-    const nets = sceneMethodOfRun(run) as unknown as Form2FitNets;
+  if (nets && c.descriptorScenes > 0 && !existsSync(join(out, 'descriptors.svg'))) {
     const scenes = c.splits.flatMap((split, i) => splitScenes(split, c.descriptorScenes, mixSeed(c.seed + 2, i)));
     const samples = torch.noGrad(() => objectDescriptors(nets, scenes, { seed: c.seed }));
     writeFileAtomic(join(out, 'descriptors.svg'), descriptorMap(samples, { seed: c.seed }), 'form2fit eval');

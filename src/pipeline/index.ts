@@ -1,4 +1,4 @@
-/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids, audio pretraining, pitch tracking and its evaluation, the speech benchmark. */
+/** Whole runs, as the CLI starts them: pretrain, fine-tune, the 3-step recipe, the InfoMin view study, eval, text-eval, embed, view grids, audio pretraining, pitch tracking and its evaluation, the speech benchmark, Form2Fit's collect / train / eval. */
 export { pretrain, pretrainSchema, resolvePretrain, knnMonitor, type PretrainConfig } from './pretrain.js';
 export { asRankOfJob, dataParallel } from './data-parallel.js';
 export { finetune, finetuneSchema, testMetrics, type FinetuneConfig } from './finetune.js';
@@ -37,6 +37,9 @@ export {
   type BenchScore,
 } from './speech-bench.js';
 export { embedAudioRun, audioFiles, type EmbedAudioOptions } from './embed-audio.js';
+export { pretrainScene, pretrainSceneSchema, sceneMethodOfRun, type PretrainSceneConfig, type SceneMethod } from './pretrain-scene.js';
+export { form2fitCollect, form2fitCollectSchema, type CollectSummary } from './form2fit-collect.js';
+export { form2fitEval, form2fitEvalSchema, form2fitTable, type Form2FitEvalConfig, type Form2FitRow } from './form2fit-eval.js';
 export {
   pitchOfFile,
   trackAudio,
