@@ -67,7 +67,7 @@ export const frillSweepSchema = () =>
       ['fp32', 'int8'],
       'fp32',
     ),
-    stopOnError: bool('stop at the first student that fails to train (default: go on, and fail at the end)', false),
+    stopOnError: bool('stop at the first student that fails to train or to be measured (default: go on, and fail at the end)', false),
   });
 export type FrillSweepConfig = Config<ReturnType<typeof frillSweepSchema>>;
 
@@ -90,8 +90,8 @@ export interface FrillSweepResults {
   config: FrillSweepConfig;
   teacher?: Measured & { run: string; layer: string };
   students: StudentRow[];
-  /** Students whose training process failed in the last invocation. */
-  failed: { name: string; code: number; tail: string[] }[];
+  /** Students that failed in the last invocation: their training process (its exit code and last lines) or their measurement. */
+  failed: { name: string; stage: 'training' | 'measuring'; code: number | null; tail: string[] }[];
   analysis?: SweepAnalysis;
 }
 
@@ -197,7 +197,7 @@ export async function frillSweep(
         return { results, interrupted: true };
       }
       if (r.code !== 0) {
-        results.failed.push({ name: s.name, code: r.code, tail: r.tail });
+        results.failed.push({ name: s.name, stage: 'training', code: r.code, tail: r.tail });
         save();
         const why = `frill-sweep: student ${s.name} failed (exit code ${r.code}; log ${join(out, 'logs', `${s.name}.log`)}):\n  ${r.tail.join('\n  ')}`;
         if (c.stopOnError) throw new Error(why);
@@ -205,7 +205,14 @@ export async function frillSweep(
         continue;
       }
     }
-    results.students.push(await measureStudent(s, dir, tasks, b, results.teacher!, training));
+    try {
+      results.students.push(await measureStudent(s, dir, tasks, b, results.teacher!, training));
+    } catch (e) {
+      results.failed.push({ name: s.name, stage: 'measuring', code: null, tail: [(e as Error).message] });
+      const why = `frill-sweep: measuring student ${s.name} failed: ${(e as Error).message}`;
+      if (c.stopOnError) throw new Error(why);
+      console.error(why);
+    }
     save();
   }
   save();

@@ -31,7 +31,7 @@ export interface FrillReportInput {
     qat: boolean;
     quality: number;
   })[];
-  failed: { name: string; code: number }[];
+  failed: { name: string; stage: string; code: number | null; tail: string[] }[];
   analysis?: {
     latency: 'fp32' | 'int8';
     frontier: string[];
@@ -156,7 +156,9 @@ export function claimText(r: FrillReportInput): string {
 
 function sections(r: FrillReportInput): Section[] {
   const all = [...r.students].sort((a, b) => latencyOf(a, r.analysis!.latency) - latencyOf(b, r.analysis!.latency));
-  const failed = r.failed.length ? ` Failed to train: ${r.failed.map((f) => `${f.name} (exit code ${f.code})`).join(', ')}.` : '';
+  const failed = r.failed.length
+    ? ` Failed: ${r.failed.map((f) => `${f.name} (${f.stage}${f.code === null ? '' : `, exit code ${f.code}`}: ${f.tail.at(-1) ?? ''})`).join('; ')}.`
+    : '';
   const regs = r.analysis!.regressions;
   return [
     {
