@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `selfsup` command: pretrain, finetune, selftrain, distill, recipe, eval, text-eval, embed,
- * views, speech-bench, form2fit (collect, train, eval), export, report, methods, datasets, launch. Options come from a config file (--config, JSON
+ * views, speech-bench, frill-sweep, form2fit (collect, train, eval), export, report, methods, datasets, launch. Options
+ * come from a config file (--config, JSON
  * or YAML) and flags (`--section.key value`, flags win); each command's options
  * are its pipeline's schema (src/pipeline/*), so `selfsup <command> --help`
  * lists them all with their defaults — including the chosen method's and data
@@ -24,6 +25,8 @@ import { textEval, textEvalSchema } from '../pipeline/text-eval.js';
 import { viewsSchema, writeViewGrid } from '../pipeline/view-grid.js';
 import { pitchEval, pitchEvalSchema } from '../pipeline/pitch-eval.js';
 import { speechBench, speechBenchSchema, speechBenchTable } from '../pipeline/speech-bench.js';
+import { frillSweep, frillSweepSchema } from '../pipeline/frill-sweep.js';
+import { claimText, frontierTable, regressionTable } from '../report/frill-sweep.js';
 import { DEFAULT_PITCH_MODEL, mainNote, pitchCsv, pitchOfFile } from '../pipeline/pitch.js';
 import { peekIn, type Peek } from '../pipeline/common.js';
 import { pretrainScene, pretrainSceneSchema } from '../pipeline/pretrain-scene.js';
@@ -279,6 +282,21 @@ export function program(argv: string[] = process.argv): Command {
     const r = await speechBench(runs, configOf(speechBenchSchema, opts), opts.out!, { resume: opts.resume });
     console.log(speechBenchTable(r));
     console.error(`speech-bench: ${join(opts.out!, 'results.json')}, ${join(opts.out!, 'report.html')}`);
+  });
+  withSchema(
+    p
+      .command('frill-sweep')
+      .description(
+        'FRILL sweep: MobileNetV3 students of a TRILL run, each trained in its own process; their benchmark quality, latency and size, the frontier and a regression',
+      )
+      .requiredOption('-o, --out <dir>', 'folder for the students, results.json, report.html and frontier.svg')
+      .option('--resume', 'continue the sweep in --out (same options): trained students are skipped, an interrupted one resumes'),
+    frillSweepSchema(),
+  ).action(async (opts: Opts) => {
+    const { results, interrupted } = await frillSweep(configOf(frillSweepSchema, opts), opts.out!, { resume: opts.resume });
+    console.log(`${frontierTable(results)}\n\n${claimText(results)}\n\n${regressionTable(results)}`);
+    console.error(`frill-sweep: ${join(opts.out!, 'results.json')}, ${join(opts.out!, 'report.html')}, ${join(opts.out!, 'frontier.svg')}`);
+    exitInterrupted(interrupted);
   });
   p.command('pitch')
     .description('the pitch track of a WAV file under a SPICE model: time, f0, MIDI note, confidence per 32 ms frame')

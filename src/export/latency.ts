@@ -6,7 +6,8 @@
  * the milliseconds per call. `studentLatency` times a FRILL student (Peplinski
  * et al. 2021, who time theirs per clip in TFLite on a phone) per 1 s clip —
  * one 96 × 64 log-mel window — in fp32 and, for a quantization-aware student,
- * int8 (its learned QDQ bottleneck, the rest calibrated: ./onnx/quantize.ts).
+ * int8 (its learned QDQ bottleneck, the rest calibrated: ./onnx/quantize.ts);
+ * `windowLatency` times any network on such windows at a layer (FRILL's teacher).
  */
 import * as ort from 'onnxruntime-node';
 import * as torch from '../torch/index.js';
@@ -14,6 +15,7 @@ import { int, within } from '../torch/check.js';
 import type { Latency } from '../eval/latency.js';
 import { TRILL_WINDOW } from '../models/trill.js';
 import type { FrillNet } from '../models/frill.js';
+import type { Module } from '../nn/index.js';
 import { exportOnnx, quantizeOnnx } from './onnx/index.js';
 
 /** One call of a side: resolves when its output is computed. */
@@ -80,17 +82,28 @@ export interface StudentLatency {
  * [N, 1, 96, 64] (default 64 random ones: latency does not depend on them).
  * `net` in eval mode; a QAT student's output range set.
  */
-export async function studentLatency(
+export function studentLatency(
   net: FrillNet,
   o: { int8?: boolean; calibration?: torch.Tensor; timing?: Timing } = {},
 ): Promise<StudentLatency> {
+  return windowLatency(net, { ...o, int8: o.int8 ?? net.options.qat });
+}
+
+/**
+ * `studentLatency` of any network on 96 × 64 log-mel windows read at `layer`
+ * (default: its export default) — a FRILL student, or its TRILL teacher.
+ */
+export async function windowLatency(
+  net: Module,
+  o: { layer?: string; int8: boolean; calibration?: torch.Tensor; timing?: Timing },
+): Promise<StudentLatency> {
   const shape = [1, TRILL_WINDOW.frames, TRILL_WINDOW.mels];
-  const { int8 = net.options.qat, timing = DEPLOY_TIMING } = o;
+  const { int8, layer, timing = DEPLOY_TIMING } = o;
   const x = torch.randn([1, ...shape]);
   const calibration = int8 ? (o.calibration ?? torch.randn([64, ...shape])) : undefined;
   const sessions: Record<string, { call: Call; release: () => Promise<void> }> = {};
   try {
-    const fp32 = exportOnnx(net, { inputShape: shape }).bytes;
+    const fp32 = exportOnnx(net, { inputShape: shape, layer }).bytes;
     const q8 = calibration && (await quantizeOnnx(fp32, { calibration })).bytes;
     sessions.fp32 = await ortCall(fp32, x);
     if (q8) sessions.int8 = await ortCall(q8, x);

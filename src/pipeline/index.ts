@@ -36,6 +36,8 @@ export {
   type SpeechBenchResults,
   type BenchScore,
 } from './speech-bench.js';
+export { frillSweep, frillSweepSchema, type FrillSweepConfig, type FrillSweepResults, type StudentRow } from './frill-sweep.js';
+export { studentGrid, type StudentSpec } from './frill-grid.js';
 export { embedAudioRun, audioFiles, type EmbedAudioOptions } from './embed-audio.js';
 export { pretrainScene, pretrainSceneSchema, sceneMethodOfRun, type PretrainSceneConfig, type SceneMethod } from './pretrain-scene.js';
 export { form2fitCollect, form2fitCollectSchema, type CollectSummary } from './form2fit-collect.js';

@@ -68,7 +68,7 @@ export interface SpeechBenchResults {
 }
 
 /** The tasks of a config: the built-in ones, then one per manifest. */
-async function tasksOf(c: SpeechBenchConfig): Promise<SpeechTask[]> {
+export async function tasksOf(c: SpeechBenchConfig): Promise<SpeechTask[]> {
   const names = c.tasks ?? [...SPEECH_TASK_NAMES];
   const bad = names.filter((n) => !SPEECH_TASK_NAMES.includes(n));
   if (bad.length) throw new RangeError(`speech-bench: unknown tasks ${bad.join(', ')} (valid: ${SPEECH_TASK_NAMES.join(', ')})`);
@@ -117,7 +117,7 @@ function resumeOrStart(out: string, runs: string[], c: SpeechBenchConfig, resume
 const pct = (v: number): string => (100 * v).toFixed(1);
 
 /** Clip embeddings of `group` on `task` → one TaskScore per representation of the group. */
-function scoreGroup(group: RepresentationGroup, task: SpeechTask, c: SpeechBenchConfig): BenchScore[] {
+export function scoreGroup(group: RepresentationGroup, task: SpeechTask, c: SpeechBenchConfig): BenchScore[] {
   const names = group.reps.map((r) => r.name);
   const feats: Float32Array[][] = names.map(() => []);
   task.clips.forEach((clip) => group.embed(clip.audio).forEach((f, k) => feats[k].push(f)));

@@ -122,6 +122,8 @@ export interface ScatterPoint {
   group: number;
   /** Tooltip text (an SVG `<title>`), e.g. the item's id and class. */
   label?: string;
+  /** Marker radius in px (default `ScatterOptions.radius`). */
+  radius?: number;
 }
 
 export interface ScatterOptions extends ChartOptions {
@@ -129,6 +131,10 @@ export interface ScatterOptions extends ChartOptions {
   groups: string[];
   /** Marker radius in px (default 3). */
   radius?: number;
+  /** Base-10 log x axis; points with x ≤ 0 are left out (default false). */
+  logX?: boolean;
+  /** Lines drawn under the markers (e.g. a frontier), each with a legend entry after the groups'. */
+  lines?: LineSeries[];
 }
 
 /** A scatter chart of `points` coloured by group; returns the `<svg>` text. */
@@ -136,22 +142,39 @@ export function scatterChart(points: ScatterPoint[], o: ScatterOptions): string 
   for (const p of points)
     if (!(Number.isInteger(p.group) && p.group >= 0 && p.group < o.groups.length))
       throw new RangeError(`scatterChart: point group ${p.group} is not an index into the ${o.groups.length} groups`);
-  const items = o.groups.map((name, index) => ({ name, kind: 'marker' as const, index }));
+  const lines = o.lines ?? [];
+  const items = [
+    ...o.groups.map((name, index) => ({ name, kind: 'marker' as const, index })),
+    ...lines.map((l, i) => ({ name: l.name, kind: 'line' as const, index: o.groups.length + i })),
+  ];
   const { box, width, height } = layout(o, o.plotHeight ?? 420, items);
-  const x = linearScale(extentOf(points.map((p) => p.x)), [box.l, box.r], 7);
-  const y = linearScale(extentOf(points.map((p) => p.y)), [box.b, box.t], 6);
+  const shown = o.logX ? points.filter((p) => p.x > 0) : points;
+  const xs = [...shown.map((p) => p.x), ...lines.flatMap((l) => l.points.map(([x]) => x))];
+  const ys = [...shown.map((p) => p.y), ...lines.flatMap((l) => l.points.map(([, y]) => y))];
+  const x = o.logX ? logScaleOrUnit(extentOf(xs, true), [box.l, box.r]) : linearScale(extentOf(xs), [box.l, box.r], 7);
+  const y = linearScale(extentOf(ys), [box.b, box.t], 6);
   const r = o.radius ?? 3;
+  const paths = lines.map((l, i) => {
+    const { color, dash } = seriesStyle(o.groups.length + i);
+    const d = l.points
+      .filter(([vx, vy]) => Number.isFinite(vx) && Number.isFinite(vy) && (!o.logX || vx > 0))
+      .map(([vx, vy], k) => `${k ? 'L' : 'M'}${px(x.map(vx))},${px(y.map(vy))}`)
+      .join('');
+    return `<g class="series line" data-series="${esc(l.name)}"><path class="line" d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/></g>`;
+  });
   const body = o.groups.map((name, g) => {
     const { color, shape } = seriesStyle(g);
-    const dots = points
+    const dots = shown
       .filter((p) => p.group === g && Number.isFinite(p.x) && Number.isFinite(p.y))
-      .map((p) => marker(shape, x.map(p.x), y.map(p.y), r, 'class="pt"', p.label === undefined ? '' : `<title>${esc(p.label)}</title>`));
+      .map((p) =>
+        marker(shape, x.map(p.x), y.map(p.y), p.radius ?? r, 'class="pt"', p.label === undefined ? '' : `<title>${esc(p.label)}</title>`),
+      );
     return `<g class="series" data-series="${esc(name)}" fill="${color}" fill-opacity="0.75" stroke="#000" stroke-opacity="0.3" stroke-width="0.5">${dots.join('')}</g>`;
   });
   return svgRoot(
     width,
     height,
     o.title,
-    frame(box, x, y, o, o.xFormat, o.yFormat) + body.join('') + legend(items, box.l, box.b + BELOW, box.r - box.l),
+    frame(box, x, y, o, o.xFormat, o.yFormat) + paths.join('') + body.join('') + legend(items, box.l, box.b + BELOW, box.r - box.l),
   );
 }

@@ -34,6 +34,15 @@ test('fitLogistic at C = 1e5 (the benchmark) predicts nearly separable classes a
   assert.ok(acc > 0.8, `accuracy ${acc}`);
 });
 
+test('fitLogistic on all-zero features wider than the rows (a collapsed embedding) fits the class frequencies', () => {
+  const y = Int32Array.from([0, 0, 1, 0, 1, 0]);
+  const m = fitLogistic(torch.zeros([6, 10], { dtype: 'float64' }), y, 2);
+  assert.equal(m.coef.abs().max().item(), 0);
+  const p = m.predictProba(torch.zeros([1, 10], { dtype: 'float64' })).data() as Float64Array;
+  assert.ok(Math.abs(p[0] - 4 / 6) < 1e-6 && Math.abs(p[1] - 2 / 6) < 1e-6, `probabilities ${p[0]}, ${p[1]}`);
+  assert.deepEqual(Array.from(m.predict(torch.zeros([2, 10], { dtype: 'float64' }))), [0, 0]);
+});
+
 for (const name of ['lda', 'lda.wide']) {
   test(`fitLda matches scikit-learn's LinearDiscriminantAnalysis(lsqr, shrinkage='auto'): ${name}`, () => {
     const y = labels(`${name}.y`);

@@ -39,13 +39,17 @@ export interface LogisticModel extends Classifier {
   predictProba(x: Tensor): Tensor;
 }
 
-/** An orthonormal basis [D, r] of X's row space, from X Xᵀ = Q Λ Qᵀ: V = Xᵀ Q Λ^(−½) over eigenvalues above round-off. */
+/**
+ * An orthonormal basis [D, r] of X's row space, from X Xᵀ = Q Λ Qᵀ: V = Xᵀ Q Λ^(−½) over eigenvalues above round-off.
+ * X = 0 (e.g. a collapsed embedding, speaker-normalised) has none: one zero column then, so W = 0 and the intercept alone is fitted.
+ */
 function rowSpaceBasis(x: Tensor): Tensor {
   return torch.scope(() => {
     const { eigenvalues, eigenvectors } = torch.linalg.eigh(x.matmul(x.t())); // [N], [N, N]
     const lam = eigenvalues.data() as Float64Array;
     const floor = lam[lam.length - 1] * lam.length * 1e-13;
     const first = lam.findIndex((v) => v > floor);
+    if (first < 0) return torch.zeros([x.shape[1], 1], { dtype: 'float64' });
     const q = eigenvectors.narrow(1, first, lam.length - first); // [N, r]
     return x
       .t()
