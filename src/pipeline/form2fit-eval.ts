@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { bool, int, num, parseConfig, z, type Config } from '../config/schema.js';
+import { bool, int, num, nums, parseConfig, z, type Config } from '../config/schema.js';
 import { mixSeed } from '../data/noise.js';
 import { episodeGif, episodeStrip, SPLITS, splitScenes, type Split } from '../sim/index.js';
 import {
@@ -45,6 +45,10 @@ export const form2fitEvalSchema = () =>
       min: 0,
       max: 40,
     }),
+    patch: nums("descriptor patch sides of the Form2Fit planner, one planner each (1 = the paper's single pixels)", [1, 9], {
+      min: 1,
+      max: 15,
+    }),
     baselines: bool('run the random and template-matching baselines in the same run', true),
     strips: int('episode strips (PNG + GIF) per split and planner', 1, { min: 0, max: 100 }),
     descriptorScenes: int('scenes per split whose object descriptors go into the UMAP map (0: none)', 6, { min: 0, max: 1000 }),
@@ -55,10 +59,10 @@ export type Form2FitEvalConfig = Config<ReturnType<typeof form2fitEvalSchema>>;
 /** A (split, planner) cell of the results: the split's counts and rates, without the trials. */
 export type Form2FitRow = Omit<SplitResult, 'trials'> & { split: Split };
 
-/** The planners of one split: Form2Fit over the run's nets (when given) and the baselines; the random one seeded per split, so that a resumed cell draws as it would have. */
+/** The planners of one split: Form2Fit over the run's nets (when given; one per patch side) and the baselines; the random one seeded per split, so that a resumed cell draws as it would have. */
 function planners(nets: Form2FitNets | undefined, c: Form2FitEvalConfig, split: number): Planner[] {
   const out: Planner[] = [];
-  if (nets) out.push(form2fitPlanner(nets));
+  if (nets) out.push(...c.patch.map((patch) => form2fitPlanner(nets, { patch })));
   if (c.baselines) out.push(templatePlanner(), randomPlanner(mixSeed(c.seed + 3, split)));
   if (!out.length) throw new RangeError('form2fit eval: give a run folder (selfsup form2fit train) or keep --baselines');
   return out;

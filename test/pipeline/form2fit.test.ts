@@ -44,11 +44,11 @@ test('form2fit: collect → train (stopped and resumed bit-identically) → eval
     for (const k of Object.keys(a)) assert.deepEqual(b[k].toArray(), a[k].toArray(), `${k} after a stop and a resume`);
 
     const out = join(dir, 'eval');
-    const evalConfig = { splits: ['train-poses', 'unseen'], scenes: 3, strips: 1, descriptorScenes: 1, threads: 1 };
+    const evalConfig = { splits: ['train-poses', 'unseen'], scenes: 3, patch: [1, 3], strips: 1, descriptorScenes: 1, threads: 1 };
     const rows = await pipeline.form2fitEval(straight, evalConfig, out);
     assert.deepEqual(
       rows.map((r) => `${r.split}/${r.planner}`),
-      ['train-poses/form2fit', 'train-poses/template', 'train-poses/random', 'unseen/form2fit', 'unseen/template', 'unseen/random'],
+      ['train-poses', 'unseen'].flatMap((split) => ['form2fit', 'form2fit-patch3', 'template', 'random'].map((p) => `${split}/${p}`)),
     );
     for (const r of rows) {
       assert.equal(r.kits, 3);

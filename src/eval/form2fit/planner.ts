@@ -7,6 +7,12 @@
  * pixel and the kit descriptor at the place pixel in kit view r (the kit turned
  * by −360·r/R degrees, the place pixel turned with it); the pair and rotation
  * with the least distance act, with rotation 360·r/R.
+ *
+ * `patch` k > 1 (ours, not the paper's) compares k×k patches instead of single
+ * pixels: the distance is the root of the summed squared descriptor distances
+ * at the same offsets around the suction pixel and around the place pixel in
+ * view r (the view is already turned into the object's orientation, so offsets
+ * correspond), which pools evidence on the rotation over a neighbourhood.
  */
 import * as torch from '../../torch/index.js';
 import { int, num, options, within } from '../../torch/check.js';
@@ -38,17 +44,20 @@ export interface Form2FitPlannerOptions {
   maxPeaks?: number;
   /** Suction candidates only where the object half is higher than this (metres; default MIN_HEIGHT, 0 turns the mask off). */
   minHeight?: number;
+  /** Side k of the compared descriptor patches (odd; default 1, the paper's single pixels). */
+  patch?: number;
 }
 
 /** The Form2Fit planner over `nets` (see the module comment); put the nets in eval mode first (batch-norm statistics). */
 export function form2fitPlanner(nets: Form2FitNets, o: Form2FitPlannerOptions = {}): Planner {
-  const keys = ['rotations', 'minDistance', 'thresholdRel', 'maxPeaks', 'minHeight'];
+  const keys = ['rotations', 'minDistance', 'thresholdRel', 'maxPeaks', 'minHeight', 'patch'];
   const {
     rotations = 20,
     minDistance = 0,
     thresholdRel = 0.1,
     maxPeaks = 128,
     minHeight = MIN_HEIGHT,
+    patch = 1,
   } = options(o, 'form2fitPlanner', keys);
   within('form2fitPlanner', () => {
     int(rotations, 'rotations', 1, 360);
@@ -56,12 +65,14 @@ export function form2fitPlanner(nets: Form2FitNets, o: Form2FitPlannerOptions = 
     num(thresholdRel, 'thresholdRel', 0, 1);
     int(maxPeaks, 'maxPeaks', 1);
     num(minHeight, 'minHeight', 0);
+    int(patch, 'patch', 1, 15);
+    if (patch % 2 === 0) throw new RangeError(`Expected an odd patch but received ${patch}`);
     for (const f of ['suctionLogits', 'placeLogits', 'descriptors'] as const)
       if (typeof nets?.[f] !== 'function') throw new TypeError(`Expected nets with a ${f} method but received ${typeof nets?.[f]}`);
   });
   const peaks = { minDistance, thresholdRel, maxPeaks };
   return {
-    name: 'form2fit',
+    name: patch === 1 ? 'form2fit' : `form2fit-patch${patch}`,
     plan: (scene: Scene, views: Views): Action | null =>
       torch.noGrad(() =>
         torch.scope(() => {
@@ -73,7 +84,7 @@ export function form2fitPlanner(nets: Form2FitNets, o: Form2FitPlannerOptions = 
           const suction = peakLocalMax(suctionMap, s, peaks);
           const place = peakLocalMax(placeMap, s, peaks);
           if (suction.length === 0 || place.length === 0) return null;
-          const best = bestMatch(nets, object, kit, suction, place, rotations);
+          const best = bestMatch(nets, object, kit, suction, place, rotations, patch);
           return best && { suction: suction[best.s], place: place[best.p], rotation: (360 / rotations) * best.r };
         }),
       ),
@@ -101,6 +112,7 @@ function bestMatch(
   suction: [number, number][],
   place: [number, number][],
   rotations: number,
+  patch: number,
 ): { p: number; s: number; r: number } | null {
   const size = object.shape[3];
   const area = size * size;
@@ -113,37 +125,43 @@ function bestMatch(
     throw new RangeError(
       `form2fitPlanner: expected kit descriptors of shape [${rotations}, ${d}, ${size}, ${size}] but received [${kitDesc.shape.join(', ')}]`,
     );
-  const suctionIdx = torch.tensor(
-    Float64Array.from(suction, ([x, y]) => y * size + x),
-    { dtype: 'int64' },
-  );
-  const objRows = objDesc.view([d, area]).indexSelect(1, suctionIdx).t().contiguous(); // [Ns, D]
-  // kit pixel of place p in view r, flat over [R, S, S]; -1 where it leaves the view
-  const kitIdx = new Float64Array(place.length * rotations);
-  place.forEach((p, i) =>
-    angles.forEach((angle, r) => {
+  const clamp = (v: number): number => Math.min(size - 1, Math.max(0, v));
+  const h = (patch - 1) / 2;
+  const objFlat = objDesc.view([d, area]).t(); // [S·S, D]
+  const kitFlat = kitDesc.permute([0, 2, 3, 1]).reshape([rotations * area, d]); // [R·S·S, D]
+  // kit pixel of place p in view r; inside[] false where it leaves the view
+  const inside = new Uint8Array(place.length * rotations);
+  const kitPixel = place.flatMap((p, i) =>
+    angles.map((angle, r) => {
       const [x, y] = rotatePixel(p, angle, size).map(Math.round);
-      kitIdx[i * rotations + r] = x >= 0 && x < size && y >= 0 && y < size ? r * area + y * size + x : -1;
+      inside[i * rotations + r] = x >= 0 && x < size && y >= 0 && y < size ? 1 : 0;
+      return [r, x, y];
     }),
   );
-  const kitRows = kitDesc
-    .permute([0, 2, 3, 1])
-    .reshape([rotations * area, d])
-    .indexSelect(
-      0,
-      torch.tensor(
-        kitIdx.map((i) => Math.max(i, 0)),
-        { dtype: 'int64' },
-      ),
-    ); // [Np·R, D]
-  const dist = torch.cdist(kitRows, objRows).data() as Float32Array; // [Np·R, Ns]
+  const rows = (t: Tensor, idx: number[]): Tensor => t.indexSelect(0, torch.tensor(Float64Array.from(idx), { dtype: 'int64' }));
+  // squared distances summed over the patch offsets: [Np·R, Ns]
+  let total: Tensor | null = null;
+  for (let dy = -h; dy <= h; dy++)
+    for (let dx = -h; dx <= h; dx++) {
+      const objRows = rows(
+        objFlat,
+        suction.map(([x, y]) => clamp(y + dy) * size + clamp(x + dx)),
+      ); // [Ns, D]
+      const kitRows = rows(
+        kitFlat,
+        kitPixel.map(([r, x, y]) => r * area + clamp(y + dy) * size + clamp(x + dx)),
+      ); // [Np·R, D]
+      const sq = torch.cdist(kitRows, objRows).pow(2);
+      total = total ? total.add(sq) : sq;
+    }
+  const dist = total!.data() as Float32Array; // [Np·R, Ns]
   let best: { p: number; s: number; r: number } | null = null;
   let least = Infinity;
   for (let p = 0; p < place.length; p++)
     for (let s = 0; s < suction.length; s++)
       for (let r = 0; r < rotations; r++) {
         const row = p * rotations + r;
-        if (kitIdx[row] >= 0 && dist[row * suction.length + s] < least) {
+        if (inside[row] && dist[row * suction.length + s] < least) {
           least = dist[row * suction.length + s];
           best = { p, s, r };
         }

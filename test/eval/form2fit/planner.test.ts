@@ -66,6 +66,28 @@ test('form2fitPlanner: the pair and rotation whose descriptors match act (known 
   }
 });
 
+/** As `views`, with the object's marks as blobs like the kit's, so that whole patches match in the right view. */
+function blobViews(mark: [number, number]): { kit: Float32Array; object: Float32Array } {
+  const v = views(mark);
+  const blob = (c: [number, number], x: number, y: number): number => Math.exp(-((x - c[0]) ** 2 + (y - c[1]) ** 2) / 2);
+  for (let y = 0; y < S; y++)
+    for (let x = 0; x < S; x++) v.object[y * S + x] = blob([A[0] + K, A[1]], x, y) + 5 * blob([B[0] + K, B[1]], x, y);
+  return v;
+}
+
+test('form2fitPlanner: descriptor patches (k = 3, 5) give the same known answers', () => {
+  for (const patch of [3, 5]) {
+    const planner = form2fitPlanner(nets, { patch });
+    assert.equal(planner.name, `form2fit-patch${patch}`);
+    for (const r of [0, 7, 13]) {
+      const t = (18 * r * Math.PI) / 180;
+      const action = planner.plan(scene, blobViews([P[0] + K * Math.cos(t), P[1] - K * Math.sin(t)]));
+      assert.deepEqual(action, { suction: A, place: P, rotation: 18 * r }, `patch ${patch}, rotation bin ${r}`);
+    }
+  }
+  assertThrows(() => form2fitPlanner(nets, { patch: 4 }), /form2fitPlanner: expected an odd patch but received 4/, RangeError);
+});
+
 test('form2fitPlanner: nothing raised on the object half gives no action; other rotation counts', () => {
   const v = views([P[0] + K, P[1]]);
   v.object.fill(0, S * S);
