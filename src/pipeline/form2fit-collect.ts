@@ -13,7 +13,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { int, parseConfig, strs, z, type Config } from '../config/schema.js';
 import { collectEpisodes, writeEpisodes } from '../data/scene-sets.js';
-import { episodeGif, episodeScenes, episodeStrip, HALF_SIZE, timeReverse, TRAIN_KITS } from '../sim/index.js';
+import { episodeGif, episodeScenes, episodeStrip, HALF_SIZE, TRAIN_KITS } from '../sim/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 export const form2fitCollectSchema = () =>
@@ -44,7 +44,7 @@ export async function form2fitCollect(raw: Record<string, unknown>, out: string)
   const episodes = collectEpisodes({ kits: c.kits ?? TRAIN_KITS.map((k) => k.name), episodes: c.episodes, seed: c.seed, size: c.size });
   const summary: CollectSummary = {
     episodes: episodes.length,
-    examples: episodes.reduce((n, e) => n + timeReverse(e).length, 0),
+    examples: episodes.reduce((n, e) => n + e.steps.length, 0), // one assembly example per step (timeReverse)
     failedSuctions: episodes.reduce((n, e) => n + e.steps.reduce((m, s) => m + s.failedAttempts.length, 0), 0),
     emptied: episodes.filter((e) => e.steps.length === e.kit.slots.length).length,
   };

@@ -11,19 +11,17 @@
  * tracks are shuffled together each epoch (SPICE: "frames shuffled across
  * tracks"). Everything is checked before the run folder is created.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 import { int, num, parseConfig, section, z, type Config } from '../config/schema.js';
 import { dataSection } from '../data/registry.js';
 import { loadAudioSet } from '../data/registry.js';
-import { getMethod } from '../methods/registry.js';
 import type { StepInfo } from '../methods/method.js';
 import type { AudioBatch, AudioMethod } from '../methods/audio-method.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { applyThreads, commonFields, modalityMethod, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
+import { applyThreads, commonFields, modalityMethod, peekIn, shuffledBatches, type Peek } from './common.js';
+import { buildOwnNetworkMethod, constantAdam, constantAdamSection, savedRun } from './own-networks.js';
 
 /** The schema of an audio pretraining config; the method's and the set's own options depend on their names. */
 export function pretrainAudioSchema(peek: Peek) {
@@ -37,16 +35,7 @@ export function pretrainAudioSchema(peek: Peek) {
       dflt: defaultData,
       split: 'train',
     }),
-    optim: section(
-      {
-        lr: num("Adam learning rate per 256 items (scaled linearly with the batch size; the method's default)", optim.lr, {
-          min: 0,
-          max: 1,
-        }),
-        weightDecay: num('decoupled weight decay', optim.weightDecay, { min: 0, max: 10 }),
-      },
-      'Adam(W) at a constant learning rate',
-    ),
+    optim: constantAdamSection(optim, 'items'),
     train: section(
       {
         steps: int('optimizer steps', 3000, { min: 1 }),
@@ -61,19 +50,13 @@ export function pretrainAudioSchema(peek: Peek) {
 export type PretrainAudioConfig = Config<ReturnType<typeof pretrainAudioSchema>>;
 
 /** The method of a config, built. */
-function buildAudioMethod(config: PretrainAudioConfig, totalSteps: number, stepsPerEpoch: number): AudioMethod {
-  const spec = getMethod(config.method.name, 'audio');
-  return spec.build(spec.options.parse(methodOptions(config)), {
-    encoder: () => {
-      throw new Error(`${spec.name}: audio methods build their own networks`);
-    },
-    input: { channels: 0, size: 0 },
-    batchSize: config.train.batchSize,
+const buildAudioMethod = (config: PretrainAudioConfig, totalSteps: number, stepsPerEpoch: number): AudioMethod =>
+  buildOwnNetworkMethod(config, 'audio', {
+    channels: 0,
     totalSteps,
     stepsPerEpoch,
     openAudioRun: (dir, o) => audioMethodOfRun(dir, o),
   }) as unknown as AudioMethod;
-}
 
 /** Runs (or, with `resume`, continues) an audio pretraining run in `out`. */
 export async function pretrainAudio(
@@ -94,7 +77,7 @@ export async function pretrainAudio(
   torch.manualSeed(config.seed);
   model = buildAudioMethod(config, totalSteps, stepsPerEpoch);
   const run = new RunDir(out, { resume: o.resume });
-  const optimizer = makeOptimizer(model.paramGroups(), { ...config.optim, name: 'adamw', momentum: 0.9, warmupEpochs: 0 }, batchSize);
+  const optimizer = constantAdam(model.paramGroups(), config.optim, batchSize);
   const resolved = { ...config, name: config.name ?? run.name, command: 'pretrain', modality: 'audio' };
   if (!o.resume) {
     run.writeConfig(resolved);
@@ -159,13 +142,7 @@ function flat(o: Record<string, unknown>, prefix = ''): Record<string, number> {
  */
 export function audioMethodOfRun(dir: string, o: { weights?: boolean; seed?: number } = {}): AudioMethod {
   const { weights: load = true, seed = 0 } = o;
-  const configPath = join(dir, 'config.json');
-  const weights = join(dir, 'model.safetensors');
-  if (!existsSync(configPath)) throw new Error(`${dir} holds no run (no config.json)`);
-  const saved = JSON.parse(readFileSync(configPath, 'utf8')) as { modality?: string; method?: { name: string } };
-  if (saved.modality !== 'audio' || !saved.method) throw new Error(`${configPath}: not an audio pretraining run`);
-  if (load && !existsSync(weights)) throw new Error(`${dir} has no model.safetensors (has the run finished? resume it with --resume)`);
-  const { command: _c, modality: _m, ...rest } = saved as Record<string, unknown>;
+  const { config: rest, configPath, weights } = savedRun(dir, 'audio', 'an audio pretraining run', { weights: load });
   const config: PretrainAudioConfig = parseConfig(pretrainAudioSchema(peekIn(rest)), rest, configPath);
   if (!load) torch.manualSeed(seed);
   const model = buildAudioMethod(config, 1, 1);

@@ -8,18 +8,16 @@
  * and the step), so a run resumes bit-identically and no image is stored.
  * Everything is checked before the run folder is created.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as torch from '../torch/index.js';
 import { int, num, parseConfig, section, z, type Config } from '../config/schema.js';
 import { dataSection, dataTag, loadSceneSet } from '../data/registry.js';
 import { sceneBatch, type SceneBatch } from '../data/kit-scenes.js';
-import { getMethod } from '../methods/registry.js';
 import type { MethodModel, StepInfo } from '../methods/method.js';
 import type { Module } from '../nn/module.js';
 import { fit, type FitResult } from '../train/fit.js';
 import { RunDir } from '../train/run-dir.js';
-import { applyThreads, commonFields, modalityMethod, makeOptimizer, methodOptions, peekIn, shuffledBatches, type Peek } from './common.js';
+import { applyThreads, commonFields, modalityMethod, peekIn, shuffledBatches, type Peek } from './common.js';
+import { buildOwnNetworkMethod, constantAdam, constantAdamSection, savedRun } from './own-networks.js';
 
 export type SceneMethod = MethodModel<SceneBatch, Module>;
 
@@ -35,16 +33,7 @@ export function pretrainSceneSchema(peek: Peek) {
       dflt: defaultData,
       split: 'train',
     }),
-    optim: section(
-      {
-        lr: num("Adam learning rate per 256 examples (scaled linearly with the batch size; the method's default)", optim.lr, {
-          min: 0,
-          max: 1,
-        }),
-        weightDecay: num('decoupled weight decay', optim.weightDecay, { min: 0, max: 10 }),
-      },
-      'Adam(W) at a constant learning rate',
-    ),
+    optim: constantAdamSection(optim, 'examples'),
     train: section(
       {
         steps: int('optimizer steps', 1500, { min: 1 }),
@@ -59,18 +48,8 @@ export function pretrainSceneSchema(peek: Peek) {
 }
 export type PretrainSceneConfig = Config<ReturnType<typeof pretrainSceneSchema>>;
 
-function buildSceneMethod(config: PretrainSceneConfig, totalSteps: number, stepsPerEpoch: number): SceneMethod {
-  const spec = getMethod(config.method.name, 'scene');
-  return spec.build(spec.options.parse(methodOptions(config)), {
-    encoder: () => {
-      throw new Error(`${spec.name}: scene methods build their own networks`);
-    },
-    input: { channels: 2, size: 0 },
-    batchSize: config.train.batchSize,
-    totalSteps,
-    stepsPerEpoch,
-  }) as unknown as SceneMethod;
-}
+const buildSceneMethod = (config: PretrainSceneConfig, totalSteps: number, stepsPerEpoch: number): SceneMethod =>
+  buildOwnNetworkMethod(config, 'scene', { channels: 2, totalSteps, stepsPerEpoch }) as unknown as SceneMethod;
 
 /** Runs (or, with `resume`, continues) a scene pretraining run in `out`. */
 export async function pretrainScene(
@@ -92,7 +71,7 @@ export async function pretrainScene(
   torch.manualSeed(config.seed);
   const model = buildSceneMethod(config, totalSteps, stepsPerEpoch);
   const run = new RunDir(out, { resume: o.resume });
-  const optimizer = makeOptimizer(model.paramGroups(), { ...config.optim, name: 'adamw', momentum: 0.9, warmupEpochs: 0 }, batchSize);
+  const optimizer = constantAdam(model.paramGroups(), config.optim, batchSize);
   const resolved = { ...config, name: config.name ?? run.name, command: 'pretrain', modality: 'scene' };
   if (!o.resume) {
     run.writeConfig(resolved);
@@ -142,14 +121,13 @@ export async function pretrainScene(
 
 /** The trained method of scene run `dir`, rebuilt from config.json and loaded from model.safetensors, in eval mode. */
 export function sceneMethodOfRun(dir: string): SceneMethod {
-  const configPath = join(dir, 'config.json');
-  const weights = join(dir, 'model.safetensors');
-  if (!existsSync(configPath)) throw new Error(`${dir} holds no run (no config.json)`);
-  const saved = JSON.parse(readFileSync(configPath, 'utf8')) as { modality?: string; method?: { name: string } };
-  if (saved.modality !== 'scene' || !saved.method)
-    throw new Error(`${configPath}: not a scene pretraining run (e.g. selfsup form2fit train)`);
-  if (!existsSync(weights)) throw new Error(`${dir} has no model.safetensors (has the run finished? resume it with --resume)`);
-  const { command: _c, modality: _m, ...rest } = saved as Record<string, unknown>;
+  const {
+    config: rest,
+    configPath,
+    weights,
+  } = savedRun(dir, 'scene', 'a scene pretraining run (e.g. selfsup form2fit train)', {
+    weights: true,
+  });
   const config: PretrainSceneConfig = parseConfig(pretrainSceneSchema(peekIn(rest)), rest, configPath);
   const model = buildSceneMethod(config, 1, 1);
   torch.scope(() => model.loadStateDict(torch.safetensors.loadFile(weights), true, weights));
