@@ -93,11 +93,11 @@ export async function form2fitEval(
     if (readFileSync(configPath, 'utf8') !== JSON.stringify(config, null, 2))
       throw new Error(`form2fit eval: ${configPath} differs from this command's run and options; resume with the same ones`);
   } else if (existsSync(configPath)) throw new Error(`form2fit eval: ${out} already holds an evaluation (add --resume to continue it)`);
+  const nets = run ? (sceneMethodOfRun(run) as unknown as Form2FitNets) : undefined;
+  planners(nets, c, 0); // the run and the planners are checked before the output folder is written
   mkdirSync(parts, { recursive: true });
   mkdirSync(join(out, 'strips'), { recursive: true });
   writeFileAtomic(configPath, JSON.stringify(config, null, 2), 'form2fit eval');
-  const nets = run ? (sceneMethodOfRun(run) as unknown as Form2FitNets) : undefined;
-  planners(nets, c, 0); // checks before any scene is played
   const rows: Form2FitRow[] = [];
   for (const [i, split] of c.splits.entries()) {
     const scenes = splitScenes(split, c.scenes, mixSeed(c.seed, i));

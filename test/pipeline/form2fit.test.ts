@@ -71,6 +71,7 @@ test('form2fit: collect → train (stopped and resumed bit-identically) → eval
     await assert.rejects(pipeline.form2fitEval(straight, { ...evalConfig, scenes: 4 }, out, { resume: true }), /differs from this command/);
     await assert.rejects(pipeline.form2fitEval(straight, evalConfig, out), /already holds an evaluation/);
     await assert.rejects(pipeline.form2fitEval(episodes, evalConfig, join(dir, 'e2')), /holds no run|not a scene pretraining run/);
+    assert.equal(existsSync(join(dir, 'e2')), false, 'nothing is written for a bad run folder');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
