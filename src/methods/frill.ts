@@ -44,6 +44,11 @@ export const FRILL_OPTIONS = z.strictObject({
     max: 8192,
   }),
   qat: bool('quantization-aware training of the bottleneck: fake-quant int8 weights and output', false),
+  qatDelay: num(
+    "with qat: the fraction of the steps trained in float before fake-quant starts (the output range is observed from the first step; TensorFlow's quant_delay)",
+    0.5,
+    { min: 0, max: 0.95 },
+  ),
   maxShiftFrames: int('random time shift of a view against its target, in frames (±k; the paper: none)', 0, { min: 0, max: 48 }),
   hopSeconds: num('hop between the windows of a clip at embedding time', 0.5, { min: 0.01, max: 10 }),
   layer: oneOf(
@@ -128,7 +133,8 @@ export class Frill extends WindowMethod<FrillNet> {
     return [windows, batch.targets];
   }
 
-  trainingStep([x, target]: Tensor[], _info: StepInfo): TrainingStep {
+  trainingStep([x, target]: Tensor[], info: StepInfo): TrainingStep {
+    this.net.distilled.quantizing = info.step >= Math.round(this.options.qatDelay * info.totalSteps);
     return { loss: distillationMse(this.net.forward(x), target) };
   }
 

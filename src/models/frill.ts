@@ -53,6 +53,11 @@ const MAP_CELLS = Math.ceil(TRILL_WINDOW.frames / 32) * Math.ceil(TRILL_WINDOW.m
 export class FrillBottleneck extends Module {
   readonly layers: Linear[];
   readonly outputQuant: FakeQuant | null;
+  /**
+   * Whether training quantizes (with `qat`): false during the float warm-up,
+   * when only the output range is observed. Eval always quantizes.
+   */
+  quantizing = true;
   constructor(inFeatures: number, outFeatures: number, rank: number, qat: boolean) {
     super();
     this.layers = rank
@@ -65,9 +70,12 @@ export class FrillBottleneck extends Module {
   }
   forward(x: Tensor): Tensor {
     return torch.scope(() => {
-      const qat = this.outputQuant !== null;
-      const h = this.layers.reduce((h, l) => F.linear(h, qat ? fakeQuantize(l.weight, weightQuantParams(l.weight)) : l.weight, l.bias), x);
-      return qat ? this.outputQuant!.forward(h) : h;
+      const quant = this.outputQuant;
+      const on = quant !== null && (this.quantizing || !this.training);
+      const h = this.layers.reduce((h, l) => F.linear(h, on ? fakeQuantize(l.weight, weightQuantParams(l.weight)) : l.weight, l.bias), x);
+      if (!quant) return h;
+      quant.fakeQuantEnabled = on;
+      return quant.forward(h);
     });
   }
 }

@@ -12,8 +12,12 @@
  * [lo, hi] (always containing 0, so 0 is exact): s = (hi − lo)/255,
  * z = round(−lo/s) − 128, q ∈ [−128, 127]. In training the range follows an
  * exponential moving average of the batches' min and max (the first batch sets
- * it); in eval it is fixed. The range is a buffer (`range`: [lo, hi], NaN
- * until the first batch), so it is checkpointed and resumed.
+ * it; weight 0.01 per batch, PyTorch's MovingAverageMinMaxObserver); in eval it
+ * is fixed. The range is a buffer (`range`: [lo, hi], NaN until the first
+ * batch), so it is checkpointed and resumed. `fakeQuantEnabled = false`
+ * (PyTorch's disable_fake_quant) passes x through while the range is still
+ * observed in training: a float warm-up before quantization (TensorFlow's
+ * quant_delay).
  */
 import * as torch from '../torch/index.js';
 import { Module } from './module.js';
@@ -62,8 +66,15 @@ export class FakeQuant extends Module {
   /** [lo, hi], NaN before the first training batch. */
   readonly range: Tensor;
 
-  /** `momentum`: the weight of a batch's min/max in the moving average (TensorFlow's 1 − 0.999). */
-  constructor(readonly momentum = 0.001) {
+  /** Whether forward quantizes (false: x passes through; training still observes the range). */
+  fakeQuantEnabled = true;
+
+  /**
+   * `momentum`: the weight of a batch's min/max in the moving average (PyTorch's
+   * averaging constant 0.01; TensorFlow's 1 − 0.999 would keep the first,
+   * untrained batch's range for most of a run of a few hundred steps).
+   */
+  constructor(readonly momentum = 0.01) {
     super();
     if (!(momentum > 0 && momentum <= 1)) throw new RangeError(`FakeQuant: expected momentum in (0, 1] but received ${momentum}`);
     this.range = this.registerBuffer('range', torch.full([2], Number.NaN));
@@ -85,6 +96,6 @@ export class FakeQuant extends Module {
           else this.range.lerp_(batch, this.momentum);
         }),
       );
-    return fakeQuantize(x, this.quantParams());
+    return this.fakeQuantEnabled ? fakeQuantize(x, this.quantParams()) : x;
   }
 }

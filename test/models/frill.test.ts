@@ -92,3 +92,27 @@ test('FakeQuant follows a running range in training, freezes it in eval; the QAT
   out.square().sum().backward();
   assert.ok(net.distilled.layers[0].weight.grad!.abs().sum().item() > 0, 'gradients reach the quantized weights');
 });
+
+test('QAT warm-up: with quantizing off, training passes the float bottleneck through and observes the range; eval quantizes', () => {
+  const q = new nn.FakeQuant();
+  assert.equal(q.momentum, 0.01, "PyTorch's averaging constant");
+  q.fakeQuantEnabled = false;
+  const x = torch.tensor([-1, 0.123456, 3]);
+  assert.deepEqual(q.forward(x).toArray(), x.toArray(), 'disabled: x passes unchanged');
+  assert.deepEqual(q.range.toArray(), [-1, 3], 'but the range is observed');
+  const net = new models.FrillNet({ ...base, size: 'tiny', globalPool: true, rank: 0, qat: true });
+  const twin = new models.FrillNet({ ...base, size: 'tiny', globalPool: true, rank: 0, qat: false });
+  twin.loadStateDict(Object.fromEntries(Object.entries(net.stateDict()).filter(([k]) => !k.includes('output_quant'))));
+  net.distilled.quantizing = false;
+  const w = windows(3);
+  assertClose(net.featuresAt(w, ['distilled_output'])[0], twin.featuresAt(w, ['distilled_output'])[0], {
+    atol: 0,
+    rtol: 0,
+    msg: 'warm-up = the float student',
+  });
+  net.eval();
+  const out = net.featuresAt(w, ['distilled_output'])[0];
+  const { scale, zeroPoint } = net.distilled.outputQuant!.quantParams();
+  const levels = torch.noGrad(() => out.div(scale).add(zeroPoint));
+  assertClose(levels, levels.round(), { atol: 1e-3, msg: 'eval quantizes even after a warm-up step' });
+});
