@@ -290,10 +290,14 @@ export function program(argv: string[] = process.argv): Command {
         'FRILL sweep: MobileNetV3 students of a TRILL run, each trained in its own process; their benchmark quality, latency and size, the frontier and a regression',
       )
       .requiredOption('-o, --out <dir>', 'folder for the students, results.json, report.html and frontier.svg')
-      .option('--resume', 'continue the sweep in --out (same options): trained students are skipped, an interrupted one resumes'),
+      .option('--resume', 'continue the sweep in --out (same options): trained students are skipped, an interrupted one resumes')
+      .option('--retime', 'with --resume: time the teacher and every measured student again (on a quiet machine) before going on'),
     frillSweepSchema(),
   ).action(async (opts: Opts) => {
-    const { results, interrupted } = await frillSweep(configOf(frillSweepSchema, opts), opts.out!, { resume: opts.resume });
+    const { results, interrupted } = await frillSweep(configOf(frillSweepSchema, opts), opts.out!, {
+      resume: opts.resume,
+      retime: opts.retime === true,
+    });
     console.log(`${frontierTable(results)}\n\n${claimText(results)}\n\n${regressionTable(results)}`);
     console.error(`frill-sweep: ${join(opts.out!, 'results.json')}, ${join(opts.out!, 'report.html')}, ${join(opts.out!, 'frontier.svg')}`);
     exitInterrupted(interrupted);

@@ -45,9 +45,13 @@ export const FRILL_OPTIONS = z.strictObject({
   }),
   qat: bool('quantization-aware training of the bottleneck: fake-quant int8 weights and output', false),
   qatDelay: num(
-    "with qat: the fraction of the steps trained in float before fake-quant starts (the output range is observed from the first step; TensorFlow's quant_delay)",
+    "with qat: the fraction of the steps trained in float before fake-quant starts (TensorFlow's quant_delay); the output range is measured from then on",
     0.5,
     { min: 0, max: 0.95 },
+  ),
+  standardizeTargets: bool(
+    "regress each teacher dimension standardized over the training windows (z-scores): what tells clips apart, not the teacher's large shared mean (the paper: raw)",
+    true,
   ),
   maxShiftFrames: int('random time shift of a view against its target, in frames (±k; the paper: none)', 0, { min: 0, max: 48 }),
   hopSeconds: num('hop between the windows of a clip at embedding time', 0.5, { min: 0.01, max: 10 }),
@@ -117,7 +121,14 @@ export class Frill extends WindowMethod<FrillNet> {
         });
       const all = torch.cat(parts); // [M, D]
       parts.forEach((p) => p.dispose());
-      return all;
+      if (!this.options.standardizeTargets) return all;
+      const z = torch.scope(() => {
+        const mean = all.mean([0], true); // [1, D]
+        const std = all.sub(mean).square().mean([0], true).sqrt().clampMin(1e-6); // [1, D]
+        return torch.keep(all.sub(mean).div(std));
+      });
+      all.dispose();
+      return z;
     });
     const used = new Set(track).size;
     return { items, targets, summary: { tracks: tracks.length, usedTracks: used, windows: items.shape[0], targetDim: targets.shape[1] } };
@@ -134,7 +145,11 @@ export class Frill extends WindowMethod<FrillNet> {
   }
 
   trainingStep([x, target]: Tensor[], info: StepInfo): TrainingStep {
-    this.net.distilled.quantizing = info.step >= Math.round(this.options.qatDelay * info.totalSteps);
+    const start = Math.round(this.options.qatDelay * info.totalSteps);
+    const bottleneck = this.net.distilled;
+    bottleneck.quantizing = info.step >= start;
+    // the range seen in float warm-up (from the untrained network on) is far wider than the trained outputs
+    if (info.step === start) bottleneck.outputQuant?.resetRange();
     return { loss: distillationMse(this.net.forward(x), target) };
   }
 

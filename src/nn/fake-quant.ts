@@ -80,6 +80,11 @@ export class FakeQuant extends Module {
     this.range = this.registerBuffer('range', torch.full([2], Number.NaN));
   }
 
+  /** Forgets the range: the next training batch sets it again (PyTorch's reset_min_max_vals). */
+  resetRange(): void {
+    this.range.fill_(Number.NaN);
+  }
+
   /** The quantization parameters in use (the running range). */
   quantParams(): QuantParams {
     const [lo, hi] = this.range.toArray() as number[];

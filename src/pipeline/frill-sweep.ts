@@ -93,6 +93,8 @@ export interface FrillSweepResults {
   /** Students that failed in the last invocation: their training process (its exit code and last lines) or their measurement. */
   failed: { name: string; stage: 'training' | 'measuring'; code: number | null; tail: string[] }[];
   analysis?: SweepAnalysis;
+  /** When `--retime` last timed every model again. */
+  retimed?: string;
 }
 
 /** The teacher run, checked: a finished TRILL run. */
@@ -147,8 +149,9 @@ const both = (l: StudentLatency): Pick<Measured, 'latency' | 'bytes'> => ({
 export async function frillSweep(
   raw: Record<string, unknown>,
   out: string,
-  o: { resume?: boolean } = {},
+  o: { resume?: boolean; retime?: boolean } = {},
 ): Promise<{ results: FrillSweepResults; interrupted: boolean }> {
+  if (o.retime && !o.resume) throw new RangeError('frill-sweep: --retime times an existing sweep again; it needs --resume');
   const c: FrillSweepConfig = parseConfig(frillSweepSchema(), raw, 'frill-sweep');
   const teacher = openTeacher(c.teacher);
   const layer = c.teacherLayer ?? teacher.defaultLayer;
@@ -180,6 +183,10 @@ export async function frillSweep(
     results.teacher = { run: resolve(c.teacher!), layer, accuracy, meanAccuracy: mean(Object.values(accuracy)), ...both(timed) };
     save();
     console.error(`frill-sweep: teacher ${layer}: ${describe(results.teacher)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  if (o.retime) {
+    await retime(results, teacher, layer, out);
+    save();
   }
   for (const s of students) {
     if (results.students.some((r) => r.name === s.name)) {
@@ -221,6 +228,23 @@ export async function frillSweep(
       `frill-sweep: ${results.failed.length} students failed: ${results.failed.map((f) => f.name).join(', ')} (rerun with --resume to retry them)`,
     );
   return { results, interrupted: false };
+}
+
+/**
+ * Times the teacher and every measured student again, in place (the latency
+ * of a sweep that ran beside other work is noisy; the accuracies stand).
+ */
+async function retime(results: FrillSweepResults, teacher: Trill, layer: string, out: string): Promise<void> {
+  const t0 = performance.now();
+  if (results.teacher) results.teacher.latency = both(await windowLatency(teacher.net, { layer, int8: true })).latency;
+  for (const row of results.students) {
+    const net = (audioMethodOfRun(join(out, 'students', row.name)) as Frill).net;
+    row.latency = both(await studentLatency(net, { int8: true })).latency;
+  }
+  results.retimed = new Date().toISOString();
+  console.error(
+    `frill-sweep: timed the teacher and ${results.students.length} students again (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 }
 
 /** A trained student's row: benchmark, latency, sizes. */

@@ -138,6 +138,19 @@ test('frill-sweep: two students, killed mid-student and resumed; rows, frontier,
     assert.doesNotMatch(again.stderr, /training|resuming/);
     assert.deepEqual(readResults(out).students, r.students);
 
+    // 3b. --retime times every model again and changes nothing else.
+    const retimed = spawnSync(process.execPath, [...args, ...training, '--resume', '--retime'], { env, encoding: 'utf8' });
+    assert.equal(retimed.status, 0, retimed.stderr);
+    assert.match(retimed.stderr, /timed the teacher and 2 students again/);
+    assert.doesNotMatch(retimed.stderr, /training|resuming/);
+    const rt = readResults(out);
+    assert.ok(rt.retimed && Date.parse(rt.retimed) > 0, 'the retiming is dated');
+    assert.deepEqual(
+      rt.students.map(({ latency: _, ...rest }) => rest),
+      r.students.map(({ latency: _, ...rest }) => rest),
+    );
+    for (const row of [rt.teacher!, ...rt.students]) assert.ok(row.latency.fp32.runs > 0 && row.latency.int8.medianMs > 0);
+
     // 4. A student that fails to train is named, the others still run, and the sweep fails at the end.
     const bad = spawnSync(
       process.execPath,
@@ -184,6 +197,10 @@ test('frill-sweep: two students, killed mid-student and resumed; rows, frontier,
     assert.equal(existsSync(o), false, 'nothing written');
     await assert.rejects(frillSweep({ ...cfg, teacher }, out), /already holds a sweep; continue it with --resume/);
     await assert.rejects(frillSweep({ ...cfg, teacher }, out, { resume: true }), /was made with other options/);
+    await assert.rejects(
+      frillSweep({ ...cfg, teacher }, out, { retime: true }),
+      /--retime times an existing sweep again; it needs --resume/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
