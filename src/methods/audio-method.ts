@@ -36,8 +36,8 @@ export interface AudioItems {
 export abstract class AudioMethod<E extends Module = Module> extends MethodModel<AudioBatch, E> {
   /** The training items of `tracks` (mono, 16 kHz). */
   abstract prepare(tracks: readonly PitchedTrack[]): AudioItems;
-  /** After training: calibration and the like, kept in the state dict; returns what the run folder records. */
-  finish(): Record<string, unknown> {
+  /** After training, on the training items: calibration and the like, kept in the state dict; returns what the run folder records. */
+  finish(_data: AudioItems): Record<string, unknown> {
     return {};
   }
 }

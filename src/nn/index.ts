@@ -48,3 +48,4 @@ export {
   type EncoderMasks,
 } from './transformer.js';
 export { FakeQuant, fakeQuantize, quantizeCodes, weightQuantParams, activationQuantParams, type QuantParams } from './fake-quant.js';
+export { updateBatchNorm } from './update-bn.js';

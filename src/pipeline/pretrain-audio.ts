@@ -117,7 +117,7 @@ export async function pretrainAudio(
     progress: { unit: 'item' },
   });
   if (!result.interrupted) {
-    const finished = model.finish();
+    const finished = model.finish({ items, targets, summary });
     run.log({ event: 'finish', stage: 'pretrain', ...flat(finished) });
     writeFileAtomic(run.path('finish.json'), JSON.stringify(finished, null, 2), 'pretrain');
     run.saveWeights('model', model);

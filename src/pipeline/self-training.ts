@@ -31,7 +31,7 @@ import { createEncoder } from '../models/encoders.js';
 import { distillationLoss, noisyStudentLoss } from '../losses/index.js';
 import { RandAugment } from '../views/index.js';
 import { fit, type FitResult, type StepResult } from '../train/fit.js';
-import { updateBatchNorm } from '../train/update-bn.js';
+import { updateBatchNorm } from '../nn/update-bn.js';
 import { RunDir } from '../train/run-dir.js';
 import { warmupCosine } from '../optim/schedules.js';
 import { accuracies, corruptionAccuracy, extractFeatures, latency } from '../eval/index.js';

@@ -8,8 +8,8 @@
  * the trained network); the buffers then describe the final weights.
  */
 import * as torch from '../torch/index.js';
-import { BatchNorm1d, BatchNorm2d } from '../nn/index.js';
-import type { Module } from '../nn/module.js';
+import { BatchNorm1d, BatchNorm2d } from './norm.js';
+import type { Module } from './module.js';
 
 /** Re-estimates the running statistics of `model`'s batch norms on `batches` (see the module comment); leaves `model` in eval mode. */
 export function updateBatchNorm(model: Module, batches: Iterable<torch.Tensor>): number {
