@@ -65,6 +65,7 @@ function frillWorkload(size: MobileNetV3Arch, widthMultiplier: number, qat: bool
   };
   return { name: `FRILL ${size} α${widthMultiplier}${qat ? ', QAT' : ''}`, input: [1, 96, 64], model };
 }
+
 const RUNTIMES = { node: 'onnxruntime-node', web: 'onnxruntime-web' } as const;
 type Runtime = keyof typeof RUNTIMES;
 type Side = 'libtorch' | `${Runtime} ${'fp32' | 'int8'}`;
@@ -72,10 +73,13 @@ type Side = 'libtorch' | `${Runtime} ${'fp32' | 'int8'}`;
 /** The rows `--only` keeps (each given NAME in the model's name or the runtime's) by model, Chromium's absence dropping the web ones. */
 function selectRows(argv: string[]): { rows: [Workload, Runtime[]][]; skipped?: string } {
   const only = argv.filter((_, i) => argv[i - 1] === '--only');
+  if (argv[argv.length - 1] === '--only') throw new Error('bench/deploy --only: expected a NAME after it but received nothing');
   const rows = WORKLOADS.map((w): [Workload, Runtime[]] => [
     w,
     (Object.keys(RUNTIMES) as Runtime[]).filter((r) => only.every((n) => `${w.name} ${RUNTIMES[r]}`.includes(n))),
   ]);
+  if (rows.every(([, rs]) => rs.length === 0))
+    throw new Error(`bench/deploy --only: expected names found in a model's name or runtime but received ${JSON.stringify(only)}`);
   const skipped = rows.some(([, rs]) => rs.includes('web')) ? chromiumMissing() : undefined;
   const kept = rows.map(([w, rs]): [Workload, Runtime[]] => [w, rs.filter((r) => r !== 'web' || !skipped)]);
   return { rows: kept.filter(([, rs]) => rs.length > 0), skipped };
