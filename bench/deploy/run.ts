@@ -6,18 +6,23 @@
  * Batch 1, one thread, warm: selfsup on libtorch (eval mode under noGrad),
  * onnxruntime-node fp32 (the `exportOnnx` file) and int8 (`quantizeOnnx`, QDQ,
  * fused by onnxruntime into QLinearConv), each session with one intra-op and
- * one inter-op thread and all graph optimizations. ResNet-18 and
- * MobileNetV3-Small encoders at 32 × 32 (ResNet's small-image stem) and 224 × 224
- * (ImageNet stem), TrillNet's embedding on a 96 × 64 log-mel window, and
- * FRILL students' embedding "distilled_output" (tiny, small, large at widths
- * 1 and 2, bottleneck 512, with and without QAT — its int8 keeps the learned
- * QDQ bottleneck) per 1 s clip, one window. Weights are random, a QAT range is
- * set to [−4, 4], and the int8 models are calibrated on 64 random inputs
- * (latency depends on none of them). `--only NAME` keeps the models whose name
- * contains NAME (e.g. FRILL). The sides alternate in 3 rounds (1
+ * one inter-op thread and all graph optimizations, and the same two files in
+ * onnxruntime-web in headless Chromium (wasm, one thread, SIMD: ./web.ts).
+ * ResNet-18 and MobileNetV3-Small encoders at 32 × 32 (ResNet's small-image
+ * stem) and 224 × 224 (ImageNet stem), TrillNet's embedding on a 96 × 64 log-mel
+ * window, and FRILL students' embedding "distilled_output" (tiny, small, large at
+ * widths 1 and 2, bottleneck 512, with and without QAT — its int8 keeps the
+ * learned QDQ bottleneck) per 1 s clip, one window. Weights are random, a QAT
+ * range is set to [−4, 4], and the int8 models are calibrated on 64 random
+ * inputs (latency depends on none of them). Each model has a row per runtime
+ * (onnxruntime-node, onnxruntime-web), beside the same libtorch timing;
+ * `--only NAME` (repeatable) keeps the rows whose model name or runtime
+ * contains every NAME (e.g. `--only FRILL --only web`). Without Chromium the web
+ * rows are skipped and the run says why. The sides alternate in 3 rounds (1
  * with --quick) of 67 timed calls (10) after 10 untimed ones (3), so a shared
- * machine's load hits all alike (src/export/latency.ts); the table gives each side's median and 90th
- * percentile over all 201 calls, the ratios of the medians, and the file sizes.
+ * machine's load hits all alike (src/export/latency.ts); the table gives each
+ * side's median and 90th percentile over all 201 calls, the ratios of the
+ * medians, and the file sizes.
  */
 import * as ort from 'onnxruntime-node';
 import { torch } from '../../src/index.js';
@@ -27,8 +32,11 @@ import { TrillNet } from '../../src/models/trill.js';
 import { FrillNet } from '../../src/models/frill.js';
 import type { MobileNetV3Arch } from '../../src/models/mobilenetv3.js';
 import { exportOnnx, onnxReference, quantizeOnnx } from '../../src/export/onnx/index.js';
-import { ortCall, summarize, timeCalls, type Call } from '../../src/export/latency.js';
+import { ortCall, summarize, timeCalls, type Call, type SelfTimed } from '../../src/export/latency.js';
+import type { Latency } from '../../src/eval/latency.js';
+import { chromiumMissing } from '../browser.js';
 import { startBench } from '../common.js';
+import { withBrowser, type Browser } from './web.js';
 
 interface Workload {
   name: string;
@@ -57,44 +65,79 @@ function frillWorkload(size: MobileNetV3Arch, widthMultiplier: number, qat: bool
   };
   return { name: `FRILL ${size} α${widthMultiplier}${qat ? ', QAT' : ''}`, input: [1, 96, 64], model };
 }
-const SIDES = ['libtorch', 'ort fp32', 'ort int8'] as const;
-type Side = (typeof SIDES)[number];
+
+const RUNTIMES = { node: 'onnxruntime-node', web: 'onnxruntime-web' } as const;
+type Runtime = keyof typeof RUNTIMES;
+type Side = 'libtorch' | `${Runtime} ${'fp32' | 'int8'}`;
+
+/** The rows `--only` keeps (each given NAME in the model's name or the runtime's) by model, Chromium's absence dropping the web ones. */
+function selectRows(argv: string[]): { rows: [Workload, Runtime[]][]; skipped?: string } {
+  const only = argv.filter((_, i) => argv[i - 1] === '--only');
+  if (argv[argv.length - 1] === '--only') throw new Error('bench/deploy --only: expected a NAME after it but received nothing');
+  const rows = WORKLOADS.map((w): [Workload, Runtime[]] => [
+    w,
+    (Object.keys(RUNTIMES) as Runtime[]).filter((r) => only.every((n) => `${w.name} ${RUNTIMES[r]}`.includes(n))),
+  ]);
+  if (rows.every(([, rs]) => rs.length === 0))
+    throw new Error(`bench/deploy --only: expected names found in a model's name or runtime but received ${JSON.stringify(only)}`);
+  const skipped = rows.some(([, rs]) => rs.includes('web')) ? chromiumMissing() : undefined;
+  const kept = rows.map(([w, rs]): [Workload, Runtime[]] => [w, rs.filter((r) => r !== 'web' || !skipped)]);
+  return { rows: kept.filter(([, rs]) => rs.length > 0), skipped };
+}
 
 async function main(): Promise<void> {
   const args = startBench('deploy', `but every side runs on one thread; batch 1, onnxruntime-node ${ort.env.versions.common}`);
   torch.setNumThreads(1);
   const [rounds, warmup] = [args.alternations, args.quick ? 3 : 10];
   const per = args.quick ? 10 : Math.ceil(200 / rounds);
-  const o = process.argv.indexOf('--only');
-  const workloads = o < 0 ? WORKLOADS : WORKLOADS.filter((w) => w.name.includes(process.argv[o + 1] ?? ''));
-  const rows: string[] = [];
-  for (const w of workloads) {
-    torch.manualSeed(0);
-    const model = w.model().eval();
-    const x = torch.rand([1, ...w.input]);
-    const float = exportOnnx(model, { inputShape: w.input });
-    const int8 = await quantizeOnnx(float.bytes, { calibration: torch.rand([64, ...w.input]) });
-    const [fp32, q8] = [await ortCall(float.bytes, x), await ortCall(int8.bytes, x)];
-    const calls: Record<Side, Call> = {
-      libtorch: () => torch.scope(() => void onnxReference(model, x)),
-      'ort fp32': fp32.call,
-      'ort int8': q8.call,
-    };
-    const ms = await timeCalls(calls, { rounds, per, warmup });
-    await Promise.all([fp32.release(), q8.release()]);
-    const stat = Object.fromEntries(SIDES.map((s) => [s, summarize(ms[s])]));
-    const cell = (s: Side): string => `${stat[s].medianMs.toFixed(2)} / ${stat[s].p90Ms.toFixed(2)}`;
-    const ratio = (a: Side, b: Side): string => `${(stat[a].medianMs / stat[b].medianMs).toFixed(2)}×`;
-    const mb = (n: number): string => (n / 2 ** 20).toFixed(2);
-    rows.push(
-      `| ${w.name} | ${w.input.join('×')} | ${cell('libtorch')} | ${cell('ort fp32')} | ${cell('ort int8')} | ${ratio('ort fp32', 'libtorch')} | ${ratio('ort int8', 'ort fp32')} | ${ratio('ort int8', 'libtorch')} | ${mb(float.bytes.length)} / ${mb(int8.bytes.length)} |`,
-    );
-    console.error(`  ${rows[rows.length - 1]}`);
-  }
+  const { rows: selected, skipped } = selectRows(process.argv);
+  if (skipped) console.error(`bench/deploy: the onnxruntime-web rows are skipped: ${skipped}`);
+  const table: string[] = [];
+  const measure = async (browser?: Browser): Promise<void> => {
+    if (browser) console.error(`bench/deploy: ${browser.about}`);
+    for (const [w, runtimes] of selected) {
+      torch.manualSeed(0);
+      const model = w.model().eval();
+      const x = torch.rand([1, ...w.input]);
+      const float = exportOnnx(model, { inputShape: w.input });
+      const int8 = await quantizeOnnx(float.bytes, { calibration: torch.rand([64, ...w.input]) });
+      const calls: Partial<Record<Side, Call | SelfTimed>> = { libtorch: () => torch.scope(() => void onnxReference(model, x)) };
+      const releases: (() => Promise<void>)[] = [];
+      if (runtimes.includes('node')) {
+        const [fp32, q8] = [await ortCall(float.bytes, x), await ortCall(int8.bytes, x)];
+        Object.assign(calls, { 'node fp32': fp32.call, 'node int8': q8.call });
+        releases.push(fp32.release, q8.release);
+      }
+      if (runtimes.includes('web')) {
+        const web = await browser!.load(
+          { 'web fp32': float.bytes, 'web int8': int8.bytes },
+          x.contiguous().data() as Float32Array,
+          x.shape,
+        );
+        Object.assign(calls, web.sides);
+        releases.push(web.release);
+      }
+      const ms = await timeCalls(calls as Record<Side, Call | SelfTimed>, { rounds, per, warmup });
+      await Promise.all(releases.map((r) => r()));
+      const stat = Object.fromEntries(Object.entries(ms).map(([s, t]) => [s, summarize(t)])) as Record<Side, Latency>;
+      const cell = (s: Side): string => `${stat[s].medianMs.toFixed(2)} / ${stat[s].p90Ms.toFixed(2)}`;
+      const ratio = (a: Side, b: Side): string => `${(stat[a].medianMs / stat[b].medianMs).toFixed(2)}×`;
+      const mb = (n: number): string => (n / 2 ** 20).toFixed(2);
+      for (const r of runtimes) {
+        const [f, q] = [`${r} fp32`, `${r} int8`] as const;
+        table.push(
+          `| ${w.name} | ${w.input.join('×')} | ${RUNTIMES[r]} | ${cell('libtorch')} | ${cell(f)} | ${cell(q)} | ${ratio(f, 'libtorch')} | ${ratio(q, f)} | ${ratio(q, 'libtorch')} | ${mb(float.bytes.length)} / ${mb(int8.bytes.length)} |`,
+        );
+        console.error(`  ${table[table.length - 1]}`);
+      }
+    }
+  };
+  await (selected.some(([, rs]) => rs.includes('web')) ? withBrowser(measure) : measure());
   console.log(`Latency in ms, median / p90 over ${rounds * per} calls per side (batch 1, one thread); ratios of the medians.\n`);
-  console.log('| model | input | libtorch | ort fp32 | ort int8 | fp32 / libtorch | int8 / fp32 | int8 / libtorch | MB fp32 / int8 |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(r);
+  console.log('| model | input | runtime | libtorch | fp32 | int8 | fp32 / libtorch | int8 / fp32 | int8 / libtorch | MB fp32 / int8 |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of table) console.log(r);
+  if (skipped) console.log(`\nThe onnxruntime-web rows are skipped: ${skipped}.`);
 }
 
 await main();

@@ -21,6 +21,15 @@ import { exportOnnx, quantizeOnnx } from './onnx/index.js';
 /** One call of a side: resolves when its output is computed. */
 export type Call = () => Promise<void> | void;
 
+/**
+ * A side that times its own calls where they run (bench/deploy's browser rows,
+ * timed inside the page): one round of `warmup` untimed then `per` timed calls,
+ * resolving to the timed calls' milliseconds.
+ */
+export interface SelfTimed {
+  round: (warmup: number, per: number) => Promise<number[]>;
+}
+
 /** How many calls are timed: `rounds` rounds in which each side makes `warmup` untimed then `per` timed calls. */
 export interface Timing {
   rounds: number;
@@ -39,7 +48,10 @@ export async function ortCall(bytes: Uint8Array, x: torch.Tensor): Promise<{ cal
 }
 
 /** Milliseconds of each timed call of each side of `calls` (see `Timing`), the sides taking turns within each round. */
-export async function timeCalls<S extends string>(calls: Record<S, Call>, t: Timing = DEPLOY_TIMING): Promise<Record<S, number[]>> {
+export async function timeCalls<S extends string>(
+  calls: Record<S, Call | SelfTimed>,
+  t: Timing = DEPLOY_TIMING,
+): Promise<Record<S, number[]>> {
   within('timeCalls', () => {
     int(t.rounds, 'rounds', 1);
     int(t.per, 'per', 1);
@@ -49,10 +61,17 @@ export async function timeCalls<S extends string>(calls: Record<S, Call>, t: Tim
   const ms = Object.fromEntries(sides.map((s) => [s, [] as number[]])) as Record<S, number[]>;
   for (let r = 0; r < t.rounds; r++)
     for (const side of sides) {
-      for (let i = 0; i < t.warmup; i++) await calls[side]();
+      const call = calls[side];
+      if (typeof call !== 'function') {
+        const got = await call.round(t.warmup, t.per);
+        if (got.length !== t.per) throw new Error(`timeCalls: expected ${t.per} timings from ${side} but received ${got.length}`);
+        ms[side].push(...got);
+        continue;
+      }
+      for (let i = 0; i < t.warmup; i++) await call();
       for (let i = 0; i < t.per; i++) {
         const t0 = process.hrtime.bigint();
-        await calls[side]();
+        await call();
         ms[side].push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }

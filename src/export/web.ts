@@ -69,6 +69,17 @@ interface PageSpec extends Partial<AudioPageSpec> {
 
 const ortDir = (): string => dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
 
+/**
+ * Copies onnxruntime-web's files the page loads into `out`/ort/ (created if
+ * missing) and returns the path of its bundle within `out`; bench/deploy's
+ * browser rows load the same.
+ */
+export function writeOrtFiles(out: string): string {
+  mkdirSync(join(out, 'ort'), { recursive: true });
+  for (const f of ORT_FILES) copyFileSync(join(ortDir(), f), join(out, 'ort', f));
+  return `ort/${ORT_FILES[0]}`;
+}
+
 function checkCount(value: number | undefined, dflt: number, name: string): number {
   const v = value ?? dflt;
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`export --web: expected a positive integer for ${name} but received ${value}`);
@@ -119,7 +130,7 @@ export async function exportWeb(dir: string, out: string, o: ExportWebOptions = 
   const k = checkCount(o.k, 5, 'k');
   const { e, config } = openRun(dir, o);
   const trill = config.modality === 'audio' ? trillOfRun(dir) : undefined;
-  mkdirSync(join(out, 'ort'), { recursive: true });
+  mkdirSync(out, { recursive: true });
   const written = writeOnnx(e, join(out, 'model.onnx'));
   const input = JSON.parse(e.metadata.input) as { preprocessing: unknown };
   const spec: PageSpec = {
@@ -138,6 +149,6 @@ export async function exportWeb(dir: string, out: string, o: ExportWebOptions = 
       ? await writeGallery(e, config, out, gallery)
       : undefined;
   for (const f of readdirSync(PAGE_DIR)) copyFileSync(join(PAGE_DIR, f), join(out, f));
-  for (const f of ORT_FILES) copyFileSync(join(ortDir(), f), join(out, 'ort', f));
+  writeOrtFiles(out);
   return { ...written, out, gallery: g };
 }

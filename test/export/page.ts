@@ -1,42 +1,10 @@
 /**
- * Helpers of the `export --web` tests: a static file server for the page's
- * folder, a driver that gives the page files in headless Chromium and reads
- * what it shows, and two comparisons.
+ * Helpers of the `export --web` tests (which serve the page's folder with
+ * bench/browser.ts): a driver that gives the page files in headless Chromium
+ * and reads what it shows, and two comparisons.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-import { withPage } from '../report/browser.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.wav': 'audio/wav',
-};
-
-/** A static file server for `dir` on a free local port: its base URL and a close function. */
-export async function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = createServer(async (req, res) => {
-    const path = normalize(join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    const file = path.endsWith('/') ? join(path, 'index.html') : path;
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(() => ok())) };
-}
+import { withPage } from '../../bench/browser.js';
 
 /** What the page shows for one input. */
 export interface Shown {

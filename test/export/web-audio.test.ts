@@ -21,7 +21,8 @@ import { audioMethodOfRun, pretrainAudio } from '../../src/pipeline/pretrain-aud
 import type { Trill } from '../../src/methods/trill.js';
 import { audioPageSpec, utteranceEmbedding } from '../../src/export/web-audio.js';
 import { root } from '../helpers.js';
-import { drive, maxAbsDiff, serve, topK } from './page.js';
+import { serve } from '../../bench/browser.js';
+import { drive, maxAbsDiff, topK } from './page.js';
 import { selfsup } from './runs.js';
 
 /** The page's front-end module, loaded in Node. */

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { torch, data } from '../../src/index.js';
 import { encodePng } from '../../src/views/grid.js';
-import { drive, maxAbsDiff, serve, topK } from './page.js';
+import { serve } from '../../bench/browser.js';
+import { drive, maxAbsDiff, topK } from './page.js';
 import { runOrt } from './ort.js';
 import { selfsup, tinyRuns } from './runs.js';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeReport } from '../../src/report/index.js';
-import { withPage } from './browser.js';
+import { withPage } from '../../bench/browser.js';
 import { makeRun, writeBlobs } from './synthetic.js';
 
 interface Box {
