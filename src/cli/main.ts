@@ -294,9 +294,10 @@ export function program(argv: string[] = process.argv): Command {
       .option('--retime', 'with --resume: time the teacher and every measured student again (on a quiet machine) before going on'),
     frillSweepSchema(),
   ).action(async (opts: Opts) => {
-    const { results, interrupted } = await frillSweep(configOf(frillSweepSchema, opts), opts.out!, {
+    const { retime, ...rest } = opts;
+    const { results, interrupted } = await frillSweep(configOf(frillSweepSchema, rest), opts.out!, {
       resume: opts.resume,
-      retime: opts.retime === true,
+      retime: retime === true,
     });
     console.log(`${frontierTable(results)}\n\n${claimText(results)}\n\n${regressionTable(results)}`);
     console.error(`frill-sweep: ${join(opts.out!, 'results.json')}, ${join(opts.out!, 'report.html')}, ${join(opts.out!, 'frontier.svg')}`);
