@@ -5,7 +5,8 @@
  * (→ logits over `classes`), TRILL and FRILL runs their network at a named
  * layer (log-mel windows [N, 1, 96, 64] → features; FRILL's default is its
  * embedding "distilled_output", in QDQ where trained with QAT), SPICE runs
- * their pitch and confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)). With
+ * their pitch and confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)), text
+ * runs their encoder (token ids and mask [N, T] → hidden states, ./text-run.ts). With
  * `int8`, the file is the int8 QDQ model (./onnx/quantize.ts) calibrated on
  * `calibration` unlabelled inputs of the run's own data set (audio: its
  * tracks' consecutive 0.96 s windows).
@@ -28,6 +29,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { loadAudioSet, loadImageSet } from '../data/registry.js';
 import { toInput } from '../pipeline/common.js';
 import { exportOnnx, quantizeOnnx, type OnnxModel } from './onnx/index.js';
+import { textRun } from './text-run.js';
 
 export const EXPORT_FORMATS = ['onnx'] as const;
 
@@ -196,10 +198,10 @@ export function openRun(dir: string, o: Pick<ExportRunOptions, 'layer'> = {}): {
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) throw new Error(`export: ${dir} holds no run (no config.json)`);
   const c = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
-  if (c.modality === 'text') throw new Error(`export: ${dir} is a text run; its encoder is not exported to ONNX yet`);
   if (o.layer !== undefined && !['trill', 'frill'].includes(c.method?.name ?? ''))
     throw new RangeError(`export: layer applies to TRILL and FRILL runs only`);
-  const e = c.modality === 'audio' ? audioRun(dir, c, o) : imageRun(dir, c, configPath);
+  const e =
+    c.modality === 'audio' ? audioRun(dir, c, o) : c.modality === 'text' ? textRun(dir, c, configPath) : imageRun(dir, c, configPath);
   e.model.eval();
   e.metadata = { ...e.metadata, run: c.name ?? dir, exported: e.what };
   return { e, config: c };

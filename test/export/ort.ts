@@ -3,23 +3,31 @@ import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
 import { torch } from '../../src/index.js';
 import * as nn from '../../src/nn/index.js';
-import { exportOnnx, onnxReference, type OnnxExportOptions } from '../../src/export/onnx/index.js';
+import { exportOnnx, onnxReference, type OnnxExportOptions, type OnnxModel } from '../../src/export/onnx/index.js';
+import { ortFeeds } from '../../src/export/latency.js';
 
-/** Runs ONNX `bytes` on x (float32) in onnxruntime-node on one thread: output name → { data, dims }. */
-export async function runOrt(bytes: Uint8Array, x: torch.Tensor): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
+/** Runs ONNX `bytes` on x (float32, or a text model's int64 inputs by name) in onnxruntime-node on one thread: output name → { data, dims }. */
+export async function runOrt(
+  bytes: Uint8Array,
+  x: torch.Tensor | Record<string, torch.Tensor>,
+): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
-    const input = new ort.Tensor('float32', x.contiguous().data() as Float32Array, x.shape);
-    const out = await session.run({ [session.inputNames[0]]: input });
+    const out = await session.run(ortFeeds(session.inputNames, x));
     return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims.map(Number) }]));
   } finally {
     await session.release();
   }
 }
 
-/** Largest |onnxruntime − libtorch| over every output of `model` on x, and the outputs' largest |value|. */
-export async function maxDiff(model: nn.Module, x: torch.Tensor, o: OnnxExportOptions): Promise<{ diff: number; scale: number }> {
-  const { bytes, outputs } = exportOnnx(model, o);
+/** Largest |onnxruntime − libtorch| over every output of `model` on x, and the outputs' largest |value|; `exported`: this export of it. */
+export async function maxDiff(
+  model: nn.Module,
+  x: torch.Tensor | Record<string, torch.Tensor>,
+  o: OnnxExportOptions,
+  exported: Pick<OnnxModel, 'bytes' | 'outputs'> = exportOnnx(model, o),
+): Promise<{ diff: number; scale: number }> {
+  const { bytes, outputs } = exported;
   const got = await runOrt(bytes, x);
   const want = onnxReference(model, x, o.layer);
   assert.deepEqual(Object.keys(got).sort(), outputs.map((v) => v.name).sort(), 'output names');
