@@ -12,8 +12,8 @@
  * FRILL students' embedding "distilled_output" (tiny, small, large at widths
  * 1 and 2, bottleneck 512, with and without QAT — its int8 keeps the learned
  * QDQ bottleneck) per 1 s clip, one window, and the BERT-style text encoder at
- * ELECTRA-Small's size on 128 tokens (last hidden states and their mean; fp32
- * only: text runs have no int8 export yet). Weights are random, a QAT range is
+ * ELECTRA-Small's size on 128 tokens (last hidden states and their mean; its
+ * int8 quantizes the MatMuls by weights, calibrated on 64 random sequences). Weights are random, a QAT range is
  * set to [−4, 4], and the int8 models are calibrated on 64 random inputs
  * (latency depends on none of them). `--only NAME` keeps the models whose name
  * contains NAME (e.g. FRILL). The sides alternate in 3 rounds (1
@@ -29,7 +29,7 @@ import { TrillNet } from '../../src/models/trill.js';
 import { FrillNet } from '../../src/models/frill.js';
 import type { MobileNetV3Arch } from '../../src/models/mobilenetv3.js';
 import { Bert, attentionMaskOf, type BertConfig } from '../../src/models/bert.js';
-import { exportOnnx, onnxReference, quantizeOnnx } from '../../src/export/onnx/index.js';
+import { exportOnnx, onnxReference, quantizeOnnx, type Inputs } from '../../src/export/onnx/index.js';
 import { ortCall, summarize, timeCalls, type Call } from '../../src/export/latency.js';
 import { startBench } from '../common.js';
 
@@ -37,7 +37,7 @@ interface Workload {
   name: string;
   input: number[];
   model: () => Module;
-  /** A text encoder's inputs by name (ids and an all-ones mask [1, T]) instead of x ~ U(0, 1) [1, …input]; no int8 side. */
+  /** A text encoder's inputs by name (ids and an all-ones mask [n, T], input [T]) instead of x ~ U(0, 1) [n, …input]. */
   text?: boolean;
 }
 
@@ -74,11 +74,13 @@ function frillWorkload(size: MobileNetV3Arch, widthMultiplier: number, qat: bool
   };
   return { name: `FRILL ${size} α${widthMultiplier}${qat ? ', QAT' : ''}`, input: [1, 96, 64], model };
 }
-type Side = 'libtorch' | 'ort fp32' | 'ort int8';
+const SIDES = ['libtorch', 'ort fp32', 'ort int8'] as const;
+type Side = (typeof SIDES)[number];
 
-/** A text encoder's inputs: random ids of real tokens (≥ 5, past the specials) and an all-ones mask, int64 [1, length]. */
-function textInputs(length: number): Record<string, torch.Tensor> {
-  const ids = torch.randint(5, ELECTRA_SMALL.vocabSize, [1, length], { dtype: 'int64' });
+/** `n` inputs of workload `w`: x ~ U(0, 1) [n, …input], or a text encoder's random ids of real tokens (≥ 5, past the specials) and all-ones mask, int64 [n, T]. */
+function inputsOf(w: Workload, n: number): Inputs {
+  if (!w.text) return torch.rand([n, ...w.input]);
+  const ids = torch.randint(5, ELECTRA_SMALL.vocabSize, [n, w.input[0]], { dtype: 'int64' });
   return { input_ids: ids, attention_mask: attentionMaskOf(ids) };
 }
 
@@ -93,32 +95,23 @@ async function main(): Promise<void> {
   for (const w of workloads) {
     torch.manualSeed(0);
     const model = w.model().eval();
-    const x = w.text ? textInputs(w.input[0]) : torch.rand([1, ...w.input]);
+    const x = inputsOf(w, 1);
     const float = exportOnnx(model, { inputShape: w.input });
-    const int8 = w.text ? null : await quantizeOnnx(float.bytes, { calibration: torch.rand([64, ...w.input]) });
-    const fp32 = await ortCall(float.bytes, x);
-    const q8 = int8 && (await ortCall(int8.bytes, x));
-    const calls: Record<string, Call> = {
+    const int8 = await quantizeOnnx(float.bytes, { calibration: inputsOf(w, 64) });
+    const [fp32, q8] = [await ortCall(float.bytes, x), await ortCall(int8.bytes, x)];
+    const calls: Record<Side, Call> = {
       libtorch: () => torch.scope(() => void onnxReference(model, x)),
       'ort fp32': fp32.call,
-      ...(q8 ? { 'ort int8': q8.call } : {}),
+      'ort int8': q8.call,
     };
     const ms = await timeCalls(calls, { rounds, per, warmup });
-    await Promise.all([fp32.release(), q8?.release()]);
-    const stat: Partial<Record<Side, ReturnType<typeof summarize>>> = Object.fromEntries(
-      Object.entries(ms).map(([s, t]) => [s, summarize(t)]),
-    );
-    const cell = (s: Side): string => {
-      const t = stat[s];
-      return t ? `${t.medianMs.toFixed(2)} / ${t.p90Ms.toFixed(2)}` : '—';
-    };
-    const ratio = (a: Side, b: Side): string => {
-      const [ta, tb] = [stat[a], stat[b]];
-      return ta && tb ? `${(ta.medianMs / tb.medianMs).toFixed(2)}×` : '—';
-    };
-    const mb = (n: number | undefined): string => (n === undefined ? '—' : (n / 2 ** 20).toFixed(2));
+    await Promise.all([fp32.release(), q8.release()]);
+    const stat = Object.fromEntries(SIDES.map((s) => [s, summarize(ms[s])]));
+    const cell = (s: Side): string => `${stat[s].medianMs.toFixed(2)} / ${stat[s].p90Ms.toFixed(2)}`;
+    const ratio = (a: Side, b: Side): string => `${(stat[a].medianMs / stat[b].medianMs).toFixed(2)}×`;
+    const mb = (n: number): string => (n / 2 ** 20).toFixed(2);
     rows.push(
-      `| ${w.name} | ${w.text ? `${w.input[0]} tokens` : w.input.join('×')} | ${cell('libtorch')} | ${cell('ort fp32')} | ${cell('ort int8')} | ${ratio('ort fp32', 'libtorch')} | ${ratio('ort int8', 'ort fp32')} | ${ratio('ort int8', 'libtorch')} | ${mb(float.bytes.length)} / ${mb(int8?.bytes.length)} |`,
+      `| ${w.name} | ${w.text ? `${w.input[0]} tokens` : w.input.join('×')} | ${cell('libtorch')} | ${cell('ort fp32')} | ${cell('ort int8')} | ${ratio('ort fp32', 'libtorch')} | ${ratio('ort int8', 'ort fp32')} | ${ratio('ort int8', 'libtorch')} | ${mb(float.bytes.length)} / ${mb(int8.bytes.length)} |`,
     );
     console.error(`  ${rows[rows.length - 1]}`);
   }

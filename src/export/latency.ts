@@ -17,6 +17,7 @@ import { TRILL_WINDOW } from '../models/trill.js';
 import type { FrillNet } from '../models/frill.js';
 import type { Module } from '../nn/index.js';
 import { exportOnnx, quantizeOnnx } from './onnx/index.js';
+import { ortFeeds, type Inputs } from './onnx/feeds.js';
 
 /** One call of a side: resolves when its output is computed. */
 export type Call = () => Promise<void> | void;
@@ -31,21 +32,8 @@ export interface Timing {
 /** bench/deploy's full protocol: 3 rounds of 67 timed calls after 10 untimed ones, 201 per side. */
 export const DEPLOY_TIMING: Timing = { rounds: 3, per: 67, warmup: 10 };
 
-/** An onnxruntime-node tensor of `t`: int64 as int64 (a text model's ids and mask), anything else as float32. */
-export const ortTensor = (t: torch.Tensor): ort.Tensor =>
-  t.dtype === 'int64'
-    ? new ort.Tensor('int64', t.contiguous().data() as BigInt64Array, t.shape)
-    : new ort.Tensor('float32', t.float().contiguous().data() as Float32Array, t.shape);
-
-/** The feeds of a session: x for its one input, or the inputs by name (a text model's input_ids and attention_mask). */
-export const ortFeeds = (inputNames: readonly string[], x: torch.Tensor | Record<string, torch.Tensor>): Record<string, ort.Tensor> =>
-  x instanceof torch.Tensor ? { [inputNames[0]]: ortTensor(x) } : Object.fromEntries(Object.entries(x).map(([k, t]) => [k, ortTensor(t)]));
-
 /** An onnxruntime-node session of ONNX `bytes` (one thread, sequential) and a call that runs it on x (see `ortFeeds`). */
-export async function ortCall(
-  bytes: Uint8Array,
-  x: torch.Tensor | Record<string, torch.Tensor>,
-): Promise<{ call: Call; release: () => Promise<void> }> {
+export async function ortCall(bytes: Uint8Array, x: Inputs): Promise<{ call: Call; release: () => Promise<void> }> {
   const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
   const feeds = ortFeeds(s.inputNames, x);
   return { call: async () => void (await s.run(feeds)), release: () => s.release() };

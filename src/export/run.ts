@@ -9,7 +9,7 @@
  * runs their encoder (token ids and mask [N, T] → hidden states, ./text-run.ts). With
  * `int8`, the file is the int8 QDQ model (./onnx/quantize.ts) calibrated on
  * `calibration` unlabelled inputs of the run's own data set (audio: its
- * tracks' consecutive 0.96 s windows).
+ * tracks' consecutive 0.96 s windows; text: its packed training sequences).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ import { SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadAudioSet, loadImageSet } from '../data/registry.js';
 import { toInput } from '../pipeline/common.js';
-import { exportOnnx, quantizeOnnx, type OnnxModel } from './onnx/index.js';
+import { exportOnnx, quantizeOnnx, type Inputs, type OnnxModel } from './onnx/index.js';
 import { textRun } from './text-run.js';
 
 export const EXPORT_FORMATS = ['onnx'] as const;
@@ -80,12 +80,12 @@ export interface Exportable {
   what: string;
   layer?: string;
   metadata: Record<string, string>;
-  /** Up to `n` unlabelled inputs [n, …inputShape] of the run's data set, spread over it. */
-  calibration(n: number): Promise<torch.Tensor>;
+  /** Up to `n` unlabelled inputs [n, …inputShape] of the run's data set, spread over it (a text run's: ids and mask by name). */
+  calibration(n: number): Promise<Inputs>;
 }
 
 /** `n` rows of x [M, …] at evenly spaced indices (all of them when M ≤ n). */
-const spread = (x: torch.Tensor, n: number): torch.Tensor => {
+export const spread = (x: torch.Tensor, n: number): torch.Tensor => {
   const m = x.shape[0];
   if (m <= n) return x;
   const idx = torch.tensor(

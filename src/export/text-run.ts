@@ -2,15 +2,25 @@
  * The exportable network of a text pretraining run (`selfsup pretrain --method
  * electra|mlm`): its encoder (RUN/encoder.safetensors, ELECTRA's discriminator
  * or the masked-LM baseline's encoder — what `selfsup text-eval` fine-tunes),
- * fed token ids of the run's own BPE tokenizer (RUN/tokenizer.json).
+ * fed token ids of the run's own BPE tokenizer (RUN/tokenizer.json); int8
+ * calibrates on the run's own packed training sequences.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as torch from '../torch/index.js';
-import { Bert } from '../models/bert.js';
+import { Bert, attentionMaskOf } from '../models/bert.js';
 import { Tokenizer } from '../text/tokenizer.js';
 import { textModelSection, textModelSize } from '../pipeline/pretrain-text.js';
-import type { Exportable, RunConfig } from './run.js';
+import { DEFAULT_SOURCES, packedCorpus } from '../pipeline/text-corpus.js';
+import { spread, type Exportable, type RunConfig } from './run.js';
+
+/** The data section of a text run's config (src/pipeline/pretrain-text.ts). */
+interface TextData {
+  maxLength: number;
+  sources?: string[];
+  lowercase?: boolean;
+  maxTokens?: number;
+}
 
 /** How to make the inputs, for metadata_props: the tokenizer files and the Node calls that reproduce the ids. */
 function tokenizerSpec(t: Tokenizer, maxLength: number): Record<string, unknown> {
@@ -27,7 +37,7 @@ function tokenizerSpec(t: Tokenizer, maxLength: number): Record<string, unknown>
 
 /** Text runs: the trained encoder, ids and mask int64 [batch, sequence] → last_hidden_state [batch, sequence, H] and pooled [batch, H]. */
 export function textRun(dir: string, c: RunConfig, configPath: string): Exportable {
-  const data = (c as { data?: { maxLength?: number } }).data;
+  const data = (c as { data?: Partial<TextData> }).data;
   const parsed = textModelSection.safeParse(c.model);
   if (c.model === undefined || !parsed.success || typeof data?.maxLength !== 'number')
     throw new Error(`export: ${configPath} has no text model or data.maxLength (not a text pretraining run)`);
@@ -61,8 +71,18 @@ export function textRun(dir: string, c: RunConfig, configPath: string): Exportab
       output: JSON.stringify(output),
       tokenizer: JSON.stringify(tokenizerSpec(tokenizer, size.maxPositions)),
     },
-    calibration: () => {
-      throw new Error('export: int8 export of text runs is not supported yet (export the float model)');
+    calibration: async (n) => {
+      const d = data as TextData;
+      const corpus = await packedCorpus({
+        sources: d.sources ?? DEFAULT_SOURCES,
+        maxLength: size.maxPositions,
+        vocabSize: size.vocabSize,
+        lowercase: d.lowercase ?? false,
+        tokenizer: tokenizerPath,
+        maxTokens: d.maxTokens,
+      });
+      const ids = spread(corpus.sequences, n); // [n, T]: the run's own packed sequences, [CLS] … [SEP], no padding
+      return { input_ids: ids, attention_mask: attentionMaskOf(ids) };
     },
   };
 }

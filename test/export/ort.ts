@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { torch } from '../../src/index.js';
 import * as nn from '../../src/nn/index.js';
 import { exportOnnx, onnxReference, type OnnxExportOptions, type OnnxModel } from '../../src/export/onnx/index.js';
-import { ortFeeds } from '../../src/export/latency.js';
+import { ortFeeds } from '../../src/export/onnx/feeds.js';
 
 /** Runs ONNX `bytes` on x (float32, or a text model's int64 inputs by name) in onnxruntime-node on one thread: output name → { data, dims }. */
 export async function runOrt(

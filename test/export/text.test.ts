@@ -21,12 +21,14 @@ import * as nn from '../../src/nn/index.js';
 import { Bert, bertInit_, type BertConfig } from '../../src/models/bert.js';
 import { TextClassifier } from '../../src/models/text-classifier.js';
 import { Tokenizer } from '../../src/text/tokenizer.js';
-import { exportOnnx, OPSET } from '../../src/export/onnx/index.js';
+import { exportOnnx, onnxReference, OPSET, quantizeOnnx } from '../../src/export/onnx/index.js';
 import { assertThrows } from '../helpers.js';
-import { maxDiff } from './ort.js';
+import { maxDiff, runOrt } from './ort.js';
 import { selfsup } from './runs.js';
 
 const TOLERANCE = 1e-4;
+/** int8 against float: every real token's hidden state within this cosine, the pooled output within this fraction of its scale. */
+const [INT8_COSINE, INT8_POOLED] = [0.99, 0.1];
 const SMALL: BertConfig = {
   vocabSize: 60,
   hiddenSize: 32,
@@ -89,6 +91,29 @@ async function textParity(model: nn.Module, vocab: number): Promise<{ diff: numb
   return worst;
 }
 
+/** The metadata_props of an ONNX file. */
+const decodeMeta = (bytes: Uint8Array): Record<string, string> =>
+  Object.fromEntries(onnxProto.onnx.ModelProto.decode(bytes).metadataProps.map((x) => [x.key!, x.value!]));
+
+/** int8 against libtorch's float: the least cosine of a real token's hidden state, the largest |pooled difference| over the largest |pooled|. */
+async function int8Drift(bytes: Uint8Array, model: Bert, feeds: Record<string, torch.Tensor>): Promise<{ cosine: number; pooled: number }> {
+  const got = await runOrt(bytes, feeds);
+  const want = onnxReference(model, feeds);
+  const [B, T, H] = want.last_hidden_state.shape;
+  const [h, q] = [want.last_hidden_state.contiguous().data() as Float32Array, got.last_hidden_state.data];
+  const mask = feeds.attention_mask.toArray();
+  let cosine = 1;
+  for (let r = 0; r < B * T; r++) {
+    if (!mask[r]) continue;
+    let [dot, a, b] = [0, 0, 0];
+    for (let j = r * H; j < (r + 1) * H; j++) [dot, a, b] = [dot + h[j] * q[j], a + h[j] ** 2, b + q[j] ** 2];
+    cosine = Math.min(cosine, dot / Math.sqrt(a * b));
+  }
+  const [p, pq] = [want.pooled.contiguous().data() as Float32Array, got.pooled.data];
+  const diff = p.reduce((m, v, i) => Math.max(m, Math.abs(v - pq[i])), 0);
+  return { cosine, pooled: diff / p.reduce((m, v) => Math.max(m, Math.abs(v)), 0) };
+}
+
 const MODELS: [string, () => nn.Module, number][] = [
   ['BERT encoder, E ≠ H (ELECTRA projection), GELU, 4 heads', () => randomBert(SMALL), SMALL.vocabSize],
   [
@@ -137,6 +162,32 @@ test('ONNX text model: int64 input_ids and attention_mask [batch, sequence], out
   assert.ok(!ops.has('Dropout'), 'no Dropout node in eval');
 });
 
+test('int8 text encoder: MatMul weights per output channel, calibrated on padded batches, close to the float encoder', async () => {
+  torch.manualSeed(0);
+  const model = randomBert(SMALL);
+  const float = exportOnnx(model, { inputShape: [16] });
+  const q = await quantizeOnnx(float.bytes, {
+    calibration: paddedBatch(
+      SMALL.vocabSize,
+      16,
+      Array.from({ length: 64 }, (_, i) => 2 + (i % 15)),
+    ),
+  });
+  assert.equal(q.quantizedNodes, 1 + 4 * SMALL.numLayers, "embeddings_project and each layer's in-, out-projection and feed-forward");
+  const drift = await int8Drift(q.bytes, model, paddedBatch(SMALL.vocabSize, 16, [16, 9, 2]));
+  console.log(`# random encoder, int8: ${q.bytes.length} / ${float.bytes.length} bytes; ${JSON.stringify(drift)}`);
+  assert.ok(drift.cosine >= INT8_COSINE && drift.pooled <= INT8_POOLED, `int8 drift ${JSON.stringify(drift)}`);
+  const ids = torch.ones([4, 16], { dtype: 'int64' });
+  await assert.rejects(
+    quantizeOnnx(float.bytes, { calibration: ids }),
+    /quantizeOnnx: expected calibration inputs named input_ids, attention_mask but received one tensor/,
+  );
+  await assert.rejects(
+    quantizeOnnx(float.bytes, { calibration: { input_ids: ids, attention_mask: ids.narrow(0, 0, 2) } }),
+    /expected calibration inputs attention_mask \[N ≥ 1, sequence\] \(one N for all\) but received \[2, 16\]/,
+  );
+});
+
 test('ONNX text export errors: training mode, the probe shape and length, a layer, a model inside another', () => {
   torch.manualSeed(0);
   assertThrows(() => exportOnnx(new Bert(SMALL), { inputShape: [8] }), /module "\(root\)" \(Bert\) is in training mode/);
@@ -158,8 +209,8 @@ test('ONNX text export errors: training mode, the probe shape and length, a laye
   );
   assertThrows(
     () => exportOnnx(new nn.Sequential(bert).eval(), { inputShape: [8] }),
-    /no ONNX rule for module "0" of class Bert/,
-    TypeError,
+    /the model does not run on inputs \[batch, 8\]: Bert: expected int64 inputIds of shape \[batch, length\] but received float32 \[2,8\]/,
+    RangeError,
   );
 });
 
@@ -181,7 +232,7 @@ test('selfsup export of a tiny ELECTRA run: real text through the run tokenizer,
       /encoder → input_ids \[batch, sequence\], attention_mask \[batch, sequence\] → last_hidden_state \[batch, sequence, 16\], pooled \[batch, 16\]/,
     );
     const bytes = readFileSync(file);
-    const meta = Object.fromEntries(onnxProto.onnx.ModelProto.decode(bytes).metadataProps.map((x) => [x.key, x.value]));
+    const meta = decodeMeta(bytes);
     const tok = Tokenizer.load(join(run, 'tokenizer.json'));
     assert.deepEqual([meta.method, meta.vocab_size, meta.max_length], ['electra', String(tok.vocabSize), '32']);
     assert.equal(JSON.parse(meta.tokenizer!).specialTokens['[PAD]'], 0);
@@ -221,9 +272,21 @@ test('selfsup export of a tiny ELECTRA run: real text through the run tokenizer,
     assert.ok(scale > 0.1 && diff <= TOLERANCE * Math.max(1, scale), `trained run: max diff ${diff} at scale ${scale}`);
     console.log(`# trained ELECTRA run, real text: max |diff| ${diff.toExponential(2)}, outputs up to ${scale.toFixed(2)}`);
 
-    const q = selfsup('export', run, '--int8');
-    assert.notEqual(q.status, 0);
-    assert.match(q.stderr, /export: int8 export of text runs is not supported yet \(export the float model\)/);
+    const q = selfsup('export', run, '--int8', '--calibration', '64');
+    assert.equal(q.status, 0, q.stderr);
+    const int8 = readFileSync(join(run, 'encoder.int8.onnx'));
+    const quantization = JSON.parse(decodeMeta(int8).quantization!) as { nodes: number; calibration: number };
+    assert.deepEqual(
+      [quantization.nodes, quantization.calibration],
+      [5, 64],
+      "embeddings_project and the layer's 4 matrices, 64 sequences",
+    );
+    const weights = new Map(onnxProto.onnx.ModelProto.decode(int8).graph!.initializer!.map((t) => [t.name, t.dataType]));
+    assert.equal(weights.get('encoder.layers.0.linear1.weight_t.int8'), onnxProto.onnx.TensorProto.DataType.INT8, 'an int8 weight');
+    assert.ok(!weights.has('encoder.layers.0.linear1.weight_t'), 'and not its float one');
+    const drift = await int8Drift(int8, bert, feeds);
+    console.log(`# trained ELECTRA run, int8: ${int8.length} / ${bytes.length} bytes; ${JSON.stringify(drift)}`);
+    assert.ok(drift.cosine >= INT8_COSINE && drift.pooled <= INT8_POOLED, `int8 drift ${JSON.stringify(drift)}`);
     const l = selfsup('export', run, '--layer', 'pooled');
     assert.notEqual(l.status, 0);
     assert.match(l.stderr, /export: layer applies to TRILL and FRILL runs only/);

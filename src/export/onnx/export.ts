@@ -146,14 +146,14 @@ export function exportOnnx(model: Module, o: OnnxExportOptions): OnnxModel {
   const root = rootOf(model, o.layer);
   return torch.scope(() => {
     const { specs: inputs, probe } = root.inputs(o.inputShape);
-    const g = new Graph();
-    const values = root.emit(g, Object.fromEntries(inputs.map((v) => [v.name, g.fresh(v.name)])));
     let probed: Record<string, torch.Tensor>;
     try {
       probed = torch.noGrad(() => root.run(probe));
     } catch (e) {
       throw new RangeError(`exportOnnx: the model does not run on inputs [batch, ${o.inputShape}]: ${(e as Error).message}`);
     }
+    const g = new Graph();
+    const values = root.emit(g, Object.fromEntries(inputs.map((v) => [v.name, g.fresh(v.name)])));
     const shapeOf = root.outputShape ?? ((shape: number[]) => ['batch', ...shape.slice(1)]);
     const outputs = Object.entries(values).map(([name, v]): ValueSpec => {
       const out = v === name ? name : g.node('Identity', [v], {}, name);
