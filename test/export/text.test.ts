@@ -4,10 +4,12 @@
  * a text classifier run in onnxruntime-node give libtorch's outputs within 1e-4
  * (fp32) on padded batches (attention_mask 0 on [PAD]) at two sequence lengths
  * and two batch sizes through one exported file; the model proto (int64 inputs,
- * dynamic batch and sequence, opset 17, state-dict names); the errors; and
- * `selfsup export` on a tiny ELECTRA run trained here: real text tokenised by
- * the run's tokenizer (selfsup's and Hugging Face's give the same ids), and
- * `--int8`, `--layer`, `--web` and a run without weights rejected with one clear line.
+ * dynamic batch and sequence, opset 17, state-dict names); int8 (MatMul weights
+ * per channel) near the float encoder; the errors; and `selfsup export` on a
+ * tiny ELECTRA run trained here: real text tokenised by the run's tokenizer
+ * (selfsup's and Hugging Face's give the same ids), `--int8` calibrated on the
+ * run's sequences, and `--layer`, `--web` and a run without weights rejected
+ * with one clear line.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -214,7 +216,7 @@ test('ONNX text export errors: training mode, the probe shape and length, a laye
   );
 });
 
-test('selfsup export of a tiny ELECTRA run: real text through the run tokenizer, onnxruntime equals libtorch; int8, layer, web, missing weights rejected', async () => {
+test('selfsup export of a tiny ELECTRA run: real text through the run tokenizer, onnxruntime equals libtorch, int8 close; layer, web, missing weights rejected', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-export-text-'));
   try {
     const run = join(dir, 'electra');
