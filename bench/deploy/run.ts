@@ -10,9 +10,12 @@
  * onnxruntime-web in headless Chromium (wasm, one thread, SIMD: ./web.ts).
  * ResNet-18 and MobileNetV3-Small encoders at 32 × 32 (ResNet's small-image
  * stem) and 224 × 224 (ImageNet stem), TrillNet's embedding on a 96 × 64 log-mel
- * window, and FRILL students' embedding "distilled_output" (tiny, small, large at
+ * window, FRILL students' embedding "distilled_output" (tiny, small, large at
  * widths 1 and 2, bottleneck 512, with and without QAT — its int8 keeps the
- * learned QDQ bottleneck) per 1 s clip, one window. Weights are random, a QAT
+ * learned QDQ bottleneck) per 1 s clip, one window, and the BERT-style text
+ * encoder at ELECTRA-Small's size on 128 tokens (last hidden states and their
+ * mean; its int8 quantizes the MatMuls by weights; onnxruntime-node only: the
+ * page feeds float inputs). Weights are random, a QAT
  * range is set to [−4, 4], and the int8 models are calibrated on 64 random
  * inputs (latency depends on none of them). Each model has a row per runtime
  * (onnxruntime-node, onnxruntime-web), beside the same libtorch timing;
@@ -31,7 +34,8 @@ import { createEncoder } from '../../src/models/encoders.js';
 import { TrillNet } from '../../src/models/trill.js';
 import { FrillNet } from '../../src/models/frill.js';
 import type { MobileNetV3Arch } from '../../src/models/mobilenetv3.js';
-import { exportOnnx, onnxReference, quantizeOnnx } from '../../src/export/onnx/index.js';
+import { Bert, attentionMaskOf, type BertConfig } from '../../src/models/bert.js';
+import { exportOnnx, onnxReference, quantizeOnnx, type Inputs } from '../../src/export/onnx/index.js';
 import { ortCall, summarize, timeCalls, type Call, type SelfTimed } from '../../src/export/latency.js';
 import type { Latency } from '../../src/eval/latency.js';
 import { chromiumMissing } from '../browser.js';
@@ -42,7 +46,20 @@ interface Workload {
   name: string;
   input: number[];
   model: () => Module;
+  /** A text encoder's inputs by name (ids and an all-ones mask [n, T], input [T]) instead of x ~ U(0, 1) [n, …input]. */
+  text?: boolean;
 }
+
+/** The text encoder at ELECTRA-Small's size, selfsup's default (H 256, E 128, 12 layers, 4 heads, FF 1024, 8,000 tokens). */
+const ELECTRA_SMALL: BertConfig = {
+  vocabSize: 8000,
+  hiddenSize: 256,
+  embeddingSize: 128,
+  numLayers: 12,
+  numHeads: 4,
+  intermediateSize: 1024,
+  maxPositions: 128,
+};
 
 const WORKLOADS: Workload[] = [
   { name: 'ResNet-18, small stem', input: [3, 32, 32], model: () => createEncoder({ arch: 'resnet18', smallStem: true }) },
@@ -51,6 +68,7 @@ const WORKLOADS: Workload[] = [
   { name: 'MobileNetV3-Small', input: [3, 224, 224], model: () => createEncoder({ arch: 'mobilenetV3Small' }) },
   { name: 'TrillNet w16, embedding', input: [1, 96, 64], model: () => new TrillNet({ width: 16 }) },
   { name: 'TrillNet w64, embedding', input: [1, 96, 64], model: () => new TrillNet({ width: 64 }) },
+  { name: 'BERT encoder, ELECTRA-Small size', input: [128], model: () => new Bert(ELECTRA_SMALL), text: true },
   ...(['tiny', 'small', 'large'] as const).flatMap((size) =>
     [1, 2].flatMap((width) => [false, true].map((qat) => frillWorkload(size, width, qat))),
   ),
@@ -76,13 +94,22 @@ function selectRows(argv: string[]): { rows: [Workload, Runtime[]][]; skipped?: 
   if (argv[argv.length - 1] === '--only') throw new Error('bench/deploy --only: expected a NAME after it but received nothing');
   const rows = WORKLOADS.map((w): [Workload, Runtime[]] => [
     w,
-    (Object.keys(RUNTIMES) as Runtime[]).filter((r) => only.every((n) => `${w.name} ${RUNTIMES[r]}`.includes(n))),
+    (Object.keys(RUNTIMES) as Runtime[]).filter(
+      (r) => (r === 'node' || !w.text) && only.every((n) => `${w.name} ${RUNTIMES[r]}`.includes(n)),
+    ),
   ]);
   if (rows.every(([, rs]) => rs.length === 0))
     throw new Error(`bench/deploy --only: expected names found in a model's name or runtime but received ${JSON.stringify(only)}`);
   const skipped = rows.some(([, rs]) => rs.includes('web')) ? chromiumMissing() : undefined;
   const kept = rows.map(([w, rs]): [Workload, Runtime[]] => [w, rs.filter((r) => r !== 'web' || !skipped)]);
   return { rows: kept.filter(([, rs]) => rs.length > 0), skipped };
+}
+
+/** `n` inputs of workload `w`: x ~ U(0, 1) [n, …input], or a text encoder's random ids of real tokens (≥ 5, past the specials) and all-ones mask, int64 [n, T]. */
+function inputsOf(w: Workload, n: number): Inputs {
+  if (!w.text) return torch.rand([n, ...w.input]);
+  const ids = torch.randint(5, ELECTRA_SMALL.vocabSize, [n, w.input[0]], { dtype: 'int64' });
+  return { input_ids: ids, attention_mask: attentionMaskOf(ids) };
 }
 
 async function main(): Promise<void> {
@@ -98,9 +125,9 @@ async function main(): Promise<void> {
     for (const [w, runtimes] of selected) {
       torch.manualSeed(0);
       const model = w.model().eval();
-      const x = torch.rand([1, ...w.input]);
+      const x = inputsOf(w, 1);
       const float = exportOnnx(model, { inputShape: w.input });
-      const int8 = await quantizeOnnx(float.bytes, { calibration: torch.rand([64, ...w.input]) });
+      const int8 = await quantizeOnnx(float.bytes, { calibration: inputsOf(w, 64) });
       const calls: Partial<Record<Side, Call | SelfTimed>> = { libtorch: () => torch.scope(() => void onnxReference(model, x)) };
       const releases: (() => Promise<void>)[] = [];
       if (runtimes.includes('node')) {
@@ -111,8 +138,8 @@ async function main(): Promise<void> {
       if (runtimes.includes('web')) {
         const web = await browser!.load(
           { 'web fp32': float.bytes, 'web int8': int8.bytes },
-          x.contiguous().data() as Float32Array,
-          x.shape,
+          (x as torch.Tensor).contiguous().data() as Float32Array,
+          (x as torch.Tensor).shape,
         );
         Object.assign(calls, web.sides);
         releases.push(web.release);
@@ -126,7 +153,7 @@ async function main(): Promise<void> {
       for (const r of runtimes) {
         const [f, q] = [`${r} fp32`, `${r} int8`] as const;
         table.push(
-          `| ${w.name} | ${w.input.join('×')} | ${RUNTIMES[r]} | ${cell('libtorch')} | ${cell(f)} | ${cell(q)} | ${ratio(f, 'libtorch')} | ${ratio(q, f)} | ${ratio(q, 'libtorch')} | ${mb(float.bytes.length)} / ${mb(int8.bytes.length)} |`,
+          `| ${w.name} | ${w.text ? `${w.input[0]} tokens` : w.input.join('×')} | ${RUNTIMES[r]} | ${cell('libtorch')} | ${cell(f)} | ${cell(q)} | ${ratio(f, 'libtorch')} | ${ratio(q, f)} | ${ratio(q, 'libtorch')} | ${mb(float.bytes.length)} / ${mb(int8.bytes.length)} |`,
         );
         console.error(`  ${table[table.length - 1]}`);
       }

@@ -317,7 +317,7 @@ export function program(argv: string[] = process.argv): Command {
     });
   p.command('export')
     .description(
-      "a run's network as an ONNX file: the encoder (pretraining), classifier (fine-tuning), TRILL or FRILL layer, or SPICE heads",
+      "a run's network as an ONNX file: the encoder (pretraining, image or text), classifier (fine-tuning), TRILL or FRILL layer, or SPICE heads",
     )
     .argument('<run>', 'run folder')
     .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('onnx'))

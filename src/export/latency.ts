@@ -17,6 +17,7 @@ import { TRILL_WINDOW } from '../models/trill.js';
 import type { FrillNet } from '../models/frill.js';
 import type { Module } from '../nn/index.js';
 import { exportOnnx, quantizeOnnx } from './onnx/index.js';
+import { ortFeeds, type Inputs } from './onnx/feeds.js';
 
 /** One call of a side: resolves when its output is computed. */
 export type Call = () => Promise<void> | void;
@@ -40,10 +41,10 @@ export interface Timing {
 /** bench/deploy's full protocol: 3 rounds of 67 timed calls after 10 untimed ones, 201 per side. */
 export const DEPLOY_TIMING: Timing = { rounds: 3, per: 67, warmup: 10 };
 
-/** An onnxruntime-node session of ONNX `bytes` (one thread, sequential) and a call that runs it on x (float32, the model's one input). */
-export async function ortCall(bytes: Uint8Array, x: torch.Tensor): Promise<{ call: Call; release: () => Promise<void> }> {
+/** An onnxruntime-node session of ONNX `bytes` (one thread, sequential) and a call that runs it on x (see `ortFeeds`). */
+export async function ortCall(bytes: Uint8Array, x: Inputs): Promise<{ call: Call; release: () => Promise<void> }> {
   const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
-  const feeds = { [s.inputNames[0]]: new ort.Tensor('float32', x.float().contiguous().data() as Float32Array, x.shape) };
+  const feeds = ortFeeds(s.inputNames, x);
   return { call: async () => void (await s.run(feeds)), release: () => s.release() };
 }
 

@@ -5,10 +5,11 @@
  * (→ logits over `classes`), TRILL and FRILL runs their network at a named
  * layer (log-mel windows [N, 1, 96, 64] → features; FRILL's default is its
  * embedding "distilled_output", in QDQ where trained with QAT), SPICE runs
- * their pitch and confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)). With
+ * their pitch and confidence heads (CQT slices [N, F] → y, c ∈ (0, 1)), text
+ * runs their encoder (token ids and mask [N, T] → hidden states, ./text-run.ts). With
  * `int8`, the file is the int8 QDQ model (./onnx/quantize.ts) calibrated on
  * `calibration` unlabelled inputs of the run's own data set (audio: its
- * tracks' consecutive 0.96 s windows).
+ * tracks' consecutive 0.96 s windows; text: its packed training sequences).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,8 @@ import { SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadAudioSet, loadImageSet } from '../data/registry.js';
 import { toInput } from '../pipeline/common.js';
-import { exportOnnx, quantizeOnnx, type OnnxModel } from './onnx/index.js';
+import { exportOnnx, quantizeOnnx, type Inputs, type OnnxModel } from './onnx/index.js';
+import { textRun } from './text-run.js';
 
 export const EXPORT_FORMATS = ['onnx'] as const;
 
@@ -78,12 +80,12 @@ export interface Exportable {
   what: string;
   layer?: string;
   metadata: Record<string, string>;
-  /** Up to `n` unlabelled inputs [n, …inputShape] of the run's data set, spread over it. */
-  calibration(n: number): Promise<torch.Tensor>;
+  /** Up to `n` unlabelled inputs [n, …inputShape] of the run's data set, spread over it (a text run's: ids and mask by name). */
+  calibration(n: number): Promise<Inputs>;
 }
 
 /** `n` rows of x [M, …] at evenly spaced indices (all of them when M ≤ n). */
-const spread = (x: torch.Tensor, n: number): torch.Tensor => {
+export const spread = (x: torch.Tensor, n: number): torch.Tensor => {
   const m = x.shape[0];
   if (m <= n) return x;
   const idx = torch.tensor(
@@ -196,10 +198,10 @@ export function openRun(dir: string, o: Pick<ExportRunOptions, 'layer'> = {}): {
   const configPath = join(dir, 'config.json');
   if (!existsSync(configPath)) throw new Error(`export: ${dir} holds no run (no config.json)`);
   const c = JSON.parse(readFileSync(configPath, 'utf8')) as RunConfig;
-  if (c.modality === 'text') throw new Error(`export: ${dir} is a text run; its encoder is not exported to ONNX yet`);
   if (o.layer !== undefined && !['trill', 'frill'].includes(c.method?.name ?? ''))
     throw new RangeError(`export: layer applies to TRILL and FRILL runs only`);
-  const e = c.modality === 'audio' ? audioRun(dir, c, o) : imageRun(dir, c, configPath);
+  const e =
+    c.modality === 'audio' ? audioRun(dir, c, o) : c.modality === 'text' ? textRun(dir, c, configPath) : imageRun(dir, c, configPath);
   e.model.eval();
   e.metadata = { ...e.metadata, run: c.name ?? dir, exported: e.what };
   return { e, config: c };

@@ -129,6 +129,8 @@ export async function exportWeb(dir: string, out: string, o: ExportWebOptions = 
   const gallery = checkCount(o.gallery, 200, 'gallery');
   const k = checkCount(o.k, 5, 'k');
   const { e, config } = openRun(dir, o);
+  if (config.modality === 'text')
+    throw new Error(`export --web: ${dir} is a text run; the page serves image and audio runs (leave out --web)`);
   const trill = config.modality === 'audio' ? trillOfRun(dir) : undefined;
   mkdirSync(out, { recursive: true });
   const written = writeOnnx(e, join(out, 'model.onnx'));

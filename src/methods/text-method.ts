@@ -4,7 +4,7 @@
  * the masked-LM loss, the pooled representation, the Hugging Face export.
  */
 import * as torch from '../torch/index.js';
-import { attentionMaskOf, type Bert, type BertConfig } from '../models/bert.js';
+import { attentionMaskOf, meanOverTokens, type Bert, type BertConfig } from '../models/bert.js';
 import type { Module } from '../nn/module.js';
 import * as F from '../torch/functional/index.js';
 import { IGNORE_INDEX, maskTokens, type MaskingOptions } from '../text/masking.js';
@@ -84,9 +84,7 @@ export abstract class TextMethod extends MethodModel<TextBatch, Bert> {
   representation(inputIds: Tensor): Tensor {
     return torch.scope(() => {
       const mask = attentionMaskOf(inputIds); // [N, T]
-      const h = this.encoder.forward(inputIds, { attentionMask: mask }); // [N, T, H]
-      const w = mask.to({ dtype: h.dtype }).unsqueeze(2); // [N, T, 1]
-      return h.mul(w).sum(1).div(w.sum(1).clamp(1, Infinity)); // [N, H]
+      return meanOverTokens(this.encoder.forward(inputIds, { attentionMask: mask }), mask); // [N, H]
     });
   }
 }

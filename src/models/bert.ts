@@ -48,6 +48,14 @@ export function attentionMaskOf(inputIds: Tensor, padId = 0): Tensor {
   return torch.scope(() => inputIds.ne(padId).to({ dtype: 'int64' }));
 }
 
+/** The mean of hidden states h [B, T, H] over the tokens where mask [B, T] is 1 → [B, H] (a sequence without one gives 0). */
+export function meanOverTokens(h: Tensor, mask: Tensor): Tensor {
+  return torch.scope(() => {
+    const w = mask.to({ dtype: h.dtype }).unsqueeze(2); // [B, T, 1]
+    return h.mul(w).sum(1).div(w.sum(1).clamp(1, Infinity)); // [B, H]
+  });
+}
+
 /**
  * BERT's initialisation of a module's parameters: every weight N(0, std²),
  * biases 0, LayerNorm γ = 1 and β = 0 — also what ELECTRA gives the layers of

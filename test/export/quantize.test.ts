@@ -171,6 +171,6 @@ test('quantizeOnnx: bad input is a clear error', async () => {
   const relu = exportOnnx(new Sequential(new ReLU()).eval(), { inputShape: [4] });
   await assert.rejects(
     quantizeOnnx(relu.bytes, { calibration: torch.zeros([2, 4]) }),
-    /quantizeOnnx: the model "Sequential" has no Conv or Gemm to quantize/,
+    /quantizeOnnx: the model "Sequential" has no Conv, Gemm or MatMul by a weight to quantize/,
   );
 });

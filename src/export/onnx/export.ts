@@ -1,6 +1,6 @@
 /**
  * `exportOnnx`: a model in eval mode → an ONNX model (opset 17, IR 8) whose
- * first dimension, the batch, is dynamic. Weights are float32 initializers named
+ * first dimension, the batch, is dynamic (a text model's sequence axis too). Weights are float32 initializers named
  * by their state-dict keys; metadata_props carry what a user needs to feed the
  * model (method, classes, input spec and preprocessing) and the selfsup version.
  * `onnxReference` computes the same outputs with libtorch (the parity tests).
@@ -13,12 +13,15 @@ import type { Module } from '../../nn/index.js';
 import { TrillNet } from '../../models/trill.js';
 import { SpiceNet } from '../../models/spice.js';
 import { FrillNet } from '../../models/frill.js';
+import { Bert } from '../../models/bert.js';
+import { TextClassifier } from '../../models/text-classifier.js';
 import { Graph, IR_VERSION, OPSET, type ValueSpec } from './graph.js';
 import { atOf, emitModule, type At } from './rules.js';
 import { frillFeatures, spiceHeads, trillFeatures } from './models.js';
+import { TEXT_INPUTS, textOutputs, textProbe, textReference } from './text.js';
 
 export interface OnnxExportOptions {
-  /** The input's shape without the batch dimension, e.g. [3, 32, 32] (TrillNet: [1, 96, 64]; SpiceNet: [bins]). */
+  /** The input's shape without the batch dimension, e.g. [3, 32, 32] (TrillNet: [1, 96, 64]; SpiceNet: [bins]; a text model: [T], the probe's length, the axis being dynamic). */
   inputShape: number[];
   /** TrillNet and FrillNet: the layer to output (one of its `layerNames`). Default TrillNet's 'embedding', FrillNet's 'distilled_output'. */
   layer?: string;
@@ -40,16 +43,51 @@ export interface OnnxModel {
 export const selfsupVersion = (): string =>
   (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** The outputs the exported graph computes, by name, as ONNX values (emit) and as libtorch tensors (run). */
+/** Graph inputs by name: ONNX values (emit) or libtorch tensors (run). */
+type Feeds<T> = Record<string, T>;
+
+/** The graph's inputs and the outputs it computes, by name, as ONNX values (emit) and as libtorch tensors (run). */
 interface Root {
-  emit(g: Graph, x: string): Record<string, string>;
-  run(x: torch.Tensor): Record<string, torch.Tensor>;
+  /** The graph inputs; `inputShape` gives the probe's. */
+  inputs(inputShape: number[]): { specs: ValueSpec[]; probe: Feeds<torch.Tensor> };
+  emit(g: Graph, x: Feeds<string>): Record<string, string>;
+  run(x: Feeds<torch.Tensor>): Record<string, torch.Tensor>;
+  /** An output's shape from a probe output's: by default a dynamic batch and the rest fixed. */
+  outputShape?(shape: number[]): (number | string)[];
+}
+
+/** The input of a one-input network: float32 `input` [batch, …inputShape]. */
+const INPUT = 'input';
+
+/** A one-input network's root. */
+function floatRoot(emit: (g: Graph, x: string) => Record<string, string>, run: (x: torch.Tensor) => Record<string, torch.Tensor>): Root {
+  return {
+    inputs: (shape) => ({ specs: [{ name: INPUT, shape: ['batch', ...shape] }], probe: { [INPUT]: torch.zeros([2, ...shape]) } }),
+    emit: (g, x) => emit(g, x[INPUT]),
+    run: (x) => run(x[INPUT]),
+  };
 }
 
 /** Layer `l` of a network of named layers, emitted by `emit`. */
 function layerRoot(net: TrillNet | FrillNet, l: string, emit: (g: Graph, x: string) => string): Root {
   net.featureDim(l); // an unknown layer lists the valid ones
-  return { emit: (g, x) => ({ [l]: emit(g, x) }), run: (x) => ({ [l]: net.featuresAt(x, [l])[0] }) };
+  return floatRoot(
+    (g, x) => ({ [l]: emit(g, x) }),
+    (x) => ({ [l]: net.featuresAt(x, [l])[0] }),
+  );
+}
+
+/** A text encoder or classifier: ids and mask int64 [batch, sequence]; inputShape is the probe's [sequence]. */
+function textRoot(model: Bert | TextClassifier): Root {
+  return {
+    inputs: (shape) => {
+      if (shape.length !== 1) throw new RangeError(`exportOnnx: expected inputShape [sequence] for a text model but received [${shape}]`);
+      return { specs: TEXT_INPUTS, probe: textProbe(shape[0]) };
+    },
+    emit: (g, x) => textOutputs(model, x.input_ids, x.attention_mask, atOf(g, model, '')),
+    run: (x) => textReference(model, x.input_ids, x.attention_mask),
+    outputShape: (shape) => ['batch', ...(shape.length === 3 ? ['sequence', shape[2]] : shape.slice(1))],
+  };
 }
 
 function rootOf(model: Module, layer: string | undefined): Root {
@@ -64,15 +102,19 @@ function rootOf(model: Module, layer: string | undefined): Root {
   }
   if (layer !== undefined)
     throw new TypeError(`exportOnnx: layer is a TrillNet and FrillNet option but the model is a ${model.constructor.name}`);
+  if (model instanceof Bert || model instanceof TextClassifier) return textRoot(model);
   if (model instanceof SpiceNet)
-    return {
-      emit: (g, x) => spiceHeads(model, x, at(g)),
-      run: (x) => {
+    return floatRoot(
+      (g, x) => spiceHeads(model, x, at(g)),
+      (x) => {
         const { pitch, confidence } = model.forward(x);
         return { pitch, confidence };
       },
-    };
-  return { emit: (g, x) => ({ output: emitModule(g, model, '', x) }), run: (x) => ({ output: model.forward(x) as torch.Tensor }) };
+    );
+  return floatRoot(
+    (g, x) => ({ output: emitModule(g, model, '', x) }),
+    (x) => ({ output: model.forward(x) as torch.Tensor }),
+  );
 }
 
 function checkOptions(model: Module, o: OnnxExportOptions): void {
@@ -88,9 +130,14 @@ function checkOptions(model: Module, o: OnnxExportOptions): void {
       );
 }
 
-/** What the exported graph computes, run by libtorch on x [N, …inputShape]: output name → tensor. */
-export function onnxReference(model: Module, x: torch.Tensor, layer?: string): Record<string, torch.Tensor> {
-  return torch.noGrad(() => rootOf(model, layer).run(x));
+/**
+ * What the exported graph computes, run by libtorch: output name → tensor. x is
+ * the input [N, …inputShape], or for a text model the inputs by name
+ * ({ input_ids, attention_mask }, int64 [N, T]).
+ */
+export function onnxReference(model: Module, x: torch.Tensor | Feeds<torch.Tensor>, layer?: string): Record<string, torch.Tensor> {
+  const feeds = x instanceof torch.Tensor ? { [INPUT]: x } : x;
+  return torch.noGrad(() => rootOf(model, layer).run(feeds));
 }
 
 /** Exports `model` (in eval mode) to ONNX; an unsupported module is an error naming its path and class. */
@@ -98,22 +145,23 @@ export function exportOnnx(model: Module, o: OnnxExportOptions): OnnxModel {
   checkOptions(model, o);
   const root = rootOf(model, o.layer);
   return torch.scope(() => {
-    let probe: Record<string, torch.Tensor>;
+    const { specs: inputs, probe } = root.inputs(o.inputShape);
+    let probed: Record<string, torch.Tensor>;
     try {
-      probe = torch.noGrad(() => root.run(torch.zeros([2, ...o.inputShape])));
+      probed = torch.noGrad(() => root.run(probe));
     } catch (e) {
       throw new RangeError(`exportOnnx: the model does not run on inputs [batch, ${o.inputShape}]: ${(e as Error).message}`);
     }
     const g = new Graph();
-    const input: ValueSpec = { name: g.fresh('input'), shape: ['batch', ...o.inputShape] };
-    const values = root.emit(g, input.name);
+    const values = root.emit(g, Object.fromEntries(inputs.map((v) => [v.name, g.fresh(v.name)])));
+    const shapeOf = root.outputShape ?? ((shape: number[]) => ['batch', ...shape.slice(1)]);
     const outputs = Object.entries(values).map(([name, v]): ValueSpec => {
       const out = v === name ? name : g.node('Identity', [v], {}, name);
-      return { name: out, shape: ['batch', ...probe[name].shape.slice(1)] };
+      return { name: out, shape: shapeOf(probed[name].shape) };
     });
     const metadata = { ...o.metadata, selfsup_version: selfsupVersion(), opset: String(OPSET) };
     const name = o.name ?? model.constructor.name;
-    const bytes = g.serialize({ name, inputs: [input], outputs, metadata, docString: `${name} exported by selfsup (IR ${IR_VERSION})` });
-    return { bytes, inputs: [input], outputs, metadata };
+    const bytes = g.serialize({ name, inputs, outputs, metadata, docString: `${name} exported by selfsup (IR ${IR_VERSION})` });
+    return { bytes, inputs, outputs, metadata };
   });
 }

@@ -18,10 +18,11 @@ export const IR_VERSION = 8;
 /** An attribute value: an int, `{ f }` a float, a string, a list of ints, `{ floats }` a list of floats. */
 export type Attribute = number | { f: number } | string | number[] | { floats: number[] };
 
-/** A graph input or output: its name and shape, `'batch'` (or another name) for a dynamic dimension. */
+/** A graph input or output: its name and shape, `'batch'` (or another name) for a dynamic dimension; float32 unless `dtype` says int64. */
 export interface ValueSpec {
   name: string;
   shape: (number | string)[];
+  dtype?: 'int64';
 }
 
 const AttrType = onnx.AttributeProto.AttributeType;
@@ -41,7 +42,7 @@ const valueInfo = (v: ValueSpec): onnxProto.onnx.IValueInfoProto => ({
   name: v.name,
   type: {
     tensorType: {
-      elemType: FLOAT,
+      elemType: v.dtype === 'int64' ? INT64 : FLOAT,
       shape: { dim: v.shape.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
     },
   },

@@ -1,14 +1,15 @@
 /**
  * Static int8 quantization of a float ONNX graph in the QDQ layout (ONNX
  * QuantizeLinear / DequantizeLinear pairs around float operators), the layout
- * onnxruntime's graph optimizer fuses into QLinearConv and QGemm:
+ * onnxruntime's graph optimizer fuses into QLinearConv, QGemm and QLinearMatMul:
  *
  *   weights  int8, symmetric, per output channel: W ≈ s_c · q, q ∈ [−127, 127], s_c = max|W_c| / 127,
- *            DequantizeLinear(axis 0 for Conv and Gemm with transB; 1 for Gemm without)
+ *            DequantizeLinear(axis 0 for Conv and Gemm with transB; 1 for Gemm without and for a
+ *            MatMul's weight [in, out], a Linear on [*, in] whose bias is a separate Add)
  *   biases   int32 with scale s_x · s_c and zero point 0 (so the integer kernel adds them)
  *   inputs   uint8, per tensor, asymmetric: x ≈ s (q − z) over the calibrated [min(lo, 0), max(hi, 0)]
  *
- * Activations are quantized at the inputs of Conv and Gemm and at their
+ * Activations are quantized at the inputs of Conv, Gemm and MatMul by a weight and at their
  * outputs — after a Relu that is the output's only consumer, so onnxruntime
  * drops the Relu (its zero point clamps at 0) and fuses Conv + Q. A
  * quantization-aware layer's own Q/DQ pairs (./layers.ts) stay as trained, its
@@ -37,6 +38,9 @@ export interface Range {
 }
 
 const QUANTIZED_OPS = new Set(['Conv', 'Gemm']);
+/** Conv and Gemm, and MatMul by a weight (an initializer [in, out]: a Linear on [*, in], not attention's products of activations). */
+const quantized = (n: Node, floats: Map<string, Floats>): boolean =>
+  QUANTIZED_OPS.has(n.opType!) || (n.opType === 'MatMul' && floats.has(n.input![1]));
 
 /** A copy of the bytes (protobufjs may decode a view into the whole message) as a typed array. */
 const copied = (raw: Uint8Array): ArrayBuffer => new Uint8Array(raw).buffer;
@@ -103,7 +107,7 @@ function dequantizedScale(nodes: Node[], floats: Map<string, Floats>, x: string)
 }
 
 /**
- * The activations to quantize: the (non-constant) data inputs of Conv and Gemm,
+ * The activations to quantize: the (non-constant) data inputs of Conv, Gemm and MatMul by a weight,
  * and their outputs — a sole Relu consumer's output instead — unless a graph
  * output; values a QAT layer already quantizes (a DequantizeLinear's output, or
  * read by QuantizeLinear alone) keep their learned quantization.
@@ -111,7 +115,7 @@ function dequantizedScale(nodes: Node[], floats: Map<string, Floats>, x: string)
 export function activationsToQuantize(nodes: Node[], floats: Map<string, Floats>, outputs: Set<string>): string[] {
   const out = new Set<string>();
   for (const n of nodes) {
-    if (!QUANTIZED_OPS.has(n.opType!)) continue;
+    if (!quantized(n, floats)) continue;
     const x = n.input![0];
     if (!floats.has(x) && dequantizedScale(nodes, floats, x) === undefined) out.add(x);
     let y = n.output![0];
@@ -145,7 +149,7 @@ const bytesOf = (a: Float32Array | Int8Array | Uint8Array | Int32Array): Uint8Ar
 
 /** What `rewrite` added, for the report and the tests. */
 export interface QdqSummary {
-  /** Conv and Gemm nodes with quantized weights. */
+  /** Conv, Gemm and MatMul nodes with quantized weights. */
   quantizedNodes: number;
   /** Activations with a Q/DQ pair. */
   activations: number;
@@ -153,7 +157,7 @@ export interface QdqSummary {
 
 /**
  * Rewrites the graph with Q/DQ pairs for `ranges` (activation → calibrated range)
- * and int8 weights / int32 biases for every Conv and Gemm (but the second user of
+ * and int8 weights / int32 biases for every Conv, Gemm and MatMul by a weight (but the second user of
  * a tied weight, which keeps it float); float initializers no node reads any
  * more are dropped.
  */
@@ -186,9 +190,9 @@ export function rewrite(g: onnxProto.onnx.IGraphProto, nodes: Node[], floats: Ma
   for (const n of nodes) {
     const w = floats.get(n.input![1]);
     const sx = scales.get(n.input![0]) ?? dequantizedScale(nodes, floats, n.input![0]);
-    if (!QUANTIZED_OPS.has(n.opType!) || !w || sx === undefined || n.input!.slice(1).some((v) => shared.has(v))) continue; // a weight tied to another node's stays float
+    if (!quantized(n, floats) || !w || sx === undefined || n.input!.slice(1).some((v) => shared.has(v))) continue; // a weight tied to another node's stays float
     n.input!.slice(1).forEach((v) => shared.add(v));
-    const axis = n.opType === 'Gemm' && attr(n, 'transB', 0) === 0 ? 1 : 0;
+    const axis = n.opType === 'MatMul' || (n.opType === 'Gemm' && attr(n, 'transB', 0) === 0) ? 1 : 0;
     const { q, scales: sw } = quantizeWeight(w, axis);
     const name = n.input![1];
     const zw = tensor(`${name}.zero_point`, DT.INT8, [sw.length], new Int8Array(sw.length));

@@ -7,14 +7,19 @@
  */
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import type * as torch from '../../torch/index.js';
+import * as torch from '../../torch/index.js';
+import { byName, ortFeeds, type Inputs } from './feeds.js';
 import { activationsToQuantize, floatInitializers, foldBatchNorm, rewrite, type Range } from './qdq.js';
 
 const { onnx } = onnxProto;
 
 export interface QuantizeOptions {
-  /** Calibration inputs [N, …inputShape], float32 and preprocessed as the model expects (a few hundred, unlabelled). */
-  calibration: torch.Tensor;
+  /**
+   * Calibration inputs [N, …inputShape], float32 and preprocessed as the model
+   * expects (a few hundred, unlabelled); a model of several inputs (a text
+   * encoder's input_ids and attention_mask, int64 [N, T]) takes them by name.
+   */
+  calibration: Inputs;
   /** Inputs per onnxruntime run while calibrating. Default 8. */
   batchSize?: number;
   /** onnxruntime's intra-op threads while calibrating. Default 1. */
@@ -24,7 +29,7 @@ export interface QuantizeOptions {
 export interface QuantizedModel {
   /** The serialised QDQ model. */
   bytes: Uint8Array;
-  /** Conv and Gemm nodes with int8 weights. */
+  /** Conv, Gemm and MatMul nodes with int8 weights. */
   quantizedNodes: number;
   /** The calibrated range of each quantized activation. */
   ranges: Record<string, Range>;
@@ -40,24 +45,40 @@ function decode(bytes: Uint8Array): onnxProto.onnx.ModelProto {
   }
 }
 
-/** Checks that `x` [N, …] matches the model's single input [batch, …]; returns the input's name. */
-function checkCalibration(model: onnxProto.onnx.ModelProto, x: torch.Tensor): string {
+/** Checks that the calibration inputs match the model's inputs [batch, …] (a dynamic dimension any size) with one N ≥ 1; returns N. */
+function checkCalibration(model: onnxProto.onnx.ModelProto, x: Inputs): number {
   const inputs = model.graph?.input ?? [];
-  if (inputs.length !== 1) throw new TypeError(`quantizeOnnx: expected a model with one input but it has ${inputs.length}`);
-  const dims = inputs[0].type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
-  const want = dims.slice(1).join(', ');
-  if (!x || typeof x.shape !== 'object' || x.shape.length !== dims.length || x.shape.slice(1).join(', ') !== want || x.shape[0] < 1)
-    throw new RangeError(
-      `quantizeOnnx: expected calibration inputs [N ≥ 1, ${want}] but received ${x?.shape ? `[${x.shape.join(', ')}]` : typeof x}`,
+  const given = x instanceof torch.Tensor || typeof x !== 'object' || x === null ? undefined : Object.keys(x);
+  const names = inputs.map((v) => v.name!);
+  if (given === undefined ? inputs.length !== 1 : given.sort().join(', ') !== [...names].sort().join(', '))
+    throw new TypeError(
+      `quantizeOnnx: expected calibration inputs named ${names.join(', ')} but received ${given ? given.join(', ') : 'one tensor'}`,
     );
-  return inputs[0].name!;
+  let n: number | undefined;
+  for (const v of inputs) {
+    const t = given ? (x as Record<string, torch.Tensor>)[v.name!] : (x as torch.Tensor);
+    const dims = v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    const want = dims.slice(1).map((d) => (typeof d === 'string' ? d : String(d)));
+    const fits =
+      t instanceof torch.Tensor &&
+      t.shape.length === dims.length &&
+      t.shape[0] >= 1 &&
+      (n === undefined || t.shape[0] === n) &&
+      dims.slice(1).every((d, i) => typeof d === 'string' || t.shape[i + 1] === d);
+    if (!fits)
+      throw new RangeError(
+        `quantizeOnnx: expected calibration inputs ${given ? `${v.name} ` : ''}[N ≥ 1, ${want.join(', ')}]${given ? ' (one N for all)' : ''} but received ${t instanceof torch.Tensor ? `[${t.shape.join(', ')}]` : typeof t}`,
+      );
+    n = t.shape[0];
+  }
+  return n!;
 }
 
 /** The min and max of each of `names` over float model `bytes`' activations on every row of `x`. */
 export async function calibrate(
   bytes: Uint8Array,
   names: string[],
-  x: torch.Tensor,
+  x: Inputs,
   o: { batchSize?: number; threads?: number } = {},
 ): Promise<Map<string, Range>> {
   const probe = decode(bytes);
@@ -71,15 +92,16 @@ export async function calibrate(
     interOpNumThreads: 1,
   });
   const ranges = new Map(names.map((n) => [n, { lo: Infinity, hi: -Infinity }]));
-  const data = x.float().contiguous().data() as Float32Array; // [N, …]
-  const [n, ...rest] = x.shape;
-  const per = data.length / n;
+  const inputs = byName(x, session.inputNames[0]);
+  const n = Object.values(inputs)[0].shape[0];
   const batch = o.batchSize ?? 8;
   try {
     for (let i = 0; i < n; i += batch) {
       const b = Math.min(batch, n - i);
-      const input = new ort.Tensor('float32', data.subarray(i * per, (i + b) * per), [b, ...rest]);
-      const out = await session.run({ [session.inputNames[0]]: input }, names);
+      const feeds = torch.scope(() =>
+        ortFeeds(session.inputNames, Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, t.narrow(0, i, b)]))),
+      );
+      const out = await session.run(feeds, names);
       for (const [name, r] of ranges) {
         const v = out[name].data as Float32Array;
         for (let j = 0; j < v.length; j++) {
@@ -96,26 +118,27 @@ export async function calibrate(
 
 /**
  * Quantizes float ONNX `bytes` to int8 (QDQ): batch norm folded into the
- * convolutions, Conv and Gemm weights int8 per output channel, activations
+ * convolutions, Conv, Gemm and MatMul weights int8 per output channel, activations
  * uint8 per tensor with min–max ranges calibrated on `o.calibration`.
  */
 export async function quantizeOnnx(bytes: Uint8Array, o: QuantizeOptions): Promise<QuantizedModel> {
   const model = decode(bytes);
-  checkCalibration(model, o?.calibration);
+  const n = checkCalibration(model, o?.calibration);
   const g = model.graph!;
   const floats = floatInitializers(g);
   const outputs = new Set(g.output!.map((v) => v.name!));
   const nodes = foldBatchNorm(g.node!, floats, outputs);
   const names = activationsToQuantize(nodes, floats, outputs);
-  if (names.length === 0) throw new TypeError(`quantizeOnnx: the model ${JSON.stringify(g.name)} has no Conv or Gemm to quantize`);
+  if (names.length === 0)
+    throw new TypeError(`quantizeOnnx: the model ${JSON.stringify(g.name)} has no Conv, Gemm or MatMul by a weight to quantize`);
   const ranges = await calibrate(bytes, names, o.calibration, o);
   const summary = rewrite(g, nodes, floats, ranges);
   const quantization = {
     format: 'QDQ',
-    weights: 'int8, symmetric, per output channel (axis 0)',
+    weights: 'int8, symmetric, per output channel',
     biases: 'int32, scale = input scale × weight scale',
     activations: 'uint8, asymmetric, per tensor, min–max calibrated',
-    calibration: o.calibration.shape[0],
+    calibration: n,
     nodes: summary.quantizedNodes,
     tensors: summary.activations,
   };
