@@ -164,6 +164,10 @@ test('spice: the supervised baseline trains on labelled singing; unlabelled spee
     );
     await assert.rejects(pipeline.pretrain({ ...config('spice'), method: { name: 'spice', bins: 100 } }, join(dir, 'bad')), /bins/);
     await assert.rejects(
+      pipeline.pretrain({ ...config('spice'), method: { name: 'spice', noise: true, noiseMinSnr: 40, noiseMaxSnr: 20 } }, join(dir, 'bad')),
+      /spice: expected method.noiseMinSnr ≤ noiseMaxSnr but received 40 > 20/,
+    );
+    await assert.rejects(
       pipeline.pretrain({ ...config('spice'), train: { steps: 4, batchSize: 60000 } }, join(dir, 'big')),
       /fewer than train.batchSize 60000/,
     );
