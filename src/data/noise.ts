@@ -93,9 +93,9 @@ export function trainingNoise(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** `audio` plus `trainingNoise` at an SNR uniform on [0, maxSnr] dB, both drawn from `seed`. */
-export function noisyCopy(audio: Float32Array, seed: number, maxSnr = 30): Float32Array {
-  const snr = maxSnr * mulberry32(seed)();
+/** `audio` plus `trainingNoise` at an SNR uniform on [minSnr, maxSnr] dB, both drawn from `seed`. */
+export function noisyCopy(audio: Float32Array, seed: number, maxSnr = 30, minSnr = 0): Float32Array {
+  const snr = minSnr + (maxSnr - minSnr) * mulberry32(seed)();
   let power = 0;
   for (const v of audio) power += v * v;
   const gain = Math.sqrt(power / audio.length / 10 ** (snr / 10));
