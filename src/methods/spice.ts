@@ -54,10 +54,14 @@ export const SPICE_OPTIONS = z.strictObject({
     'pair each frame with a noisy copy (white-to-brown noise at noiseMinSnr–noiseMaxSnr dB per track); a view reads either, the reconstruction the clean one (paper: backing tracks at −5…25 dB)',
     true,
   ),
-  noiseMinSnr: num('with noise: the lowest SNR of the noisy copies in dB (drawn per track, uniform up to noiseMaxSnr; 0–30 dB left 37 % of singing frames right after 3,000 steps)', 20, {
-    min: -20,
-    max: 80,
-  }),
+  noiseMinSnr: num(
+    'with noise: the lowest SNR of the noisy copies in dB (drawn per track, uniform up to noiseMaxSnr; 0–30 dB left 37 % of singing frames right after 3,000 steps)',
+    20,
+    {
+      min: -20,
+      max: 80,
+    },
+  ),
   noiseMaxSnr: num('with noise: the highest SNR of the noisy copies in dB', 40, { min: -20, max: 80 }),
   octaveShift: bool('add copies of the audio an octave up and down (the paper shifts by ±12 semitones)', true),
   supervised: bool('the supervised baseline: regress the known f₀ of labelled frames (a set with ground truth, e.g. singing)', false),
@@ -135,7 +139,10 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
         const audio = octaveShift(track.audio, s, track.sampleRate);
         const clean = this.frontEnd.frames(audio); // [T, 190]
         const frames = this.options.noise
-          ? torch.stack([clean, this.frontEnd.frames(noisyCopy(audio, mixSeed(items.length, 7), this.options.noiseMaxSnr, this.options.noiseMinSnr))], 1)
+          ? torch.stack(
+              [clean, this.frontEnd.frames(noisyCopy(audio, mixSeed(items.length, 7), this.options.noiseMaxSnr, this.options.noiseMinSnr))],
+              1,
+            )
           : clean; // [T, 2, 190]
         if (frames !== clean) clean.dispose();
         const f0 = track.f0 ? shiftedF0(track.f0, s, frames.shape[0]) : new Float32Array(frames.shape[0]).fill(NaN);
