@@ -162,7 +162,9 @@ export class Frill extends WindowMethod<FrillNet> {
    * (at most `BN_WINDOWS` evenly spaced) training items: MobileNetV3's running
    * averages (momentum 0.01) still hold the early steps' statistics after a
    * run of a few hundred steps, which left eval-mode features all but constant
-   * (per-dimension spread 1.5e-4 against 0.34 in training mode).
+   * (per-dimension spread 1.5e-4 against 0.34 in training mode). The passes
+   * run in training mode, so a QAT bottleneck's output range also follows
+   * them, as PyTorch's update_bn moves a fake-quant observer.
    */
   override finish({ items }: AudioItems): Record<string, unknown> {
     const m = items.shape[0];
