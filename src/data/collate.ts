@@ -9,6 +9,18 @@ import * as torch from '../torch/index.js';
 
 export type Collate<T, B> = (samples: T[]) => B;
 
+/** `min(m, n)` indices evenly spaced over [0, m): ⌊i·m/k⌋ for i < k = min(m, n) (every index when m ≤ n). */
+export function spreadIndices(m: number, n: number): number[] {
+  const k = Math.min(m, n);
+  return Array.from({ length: k }, (_, i) => Math.floor((i * m) / k));
+}
+
+/** `n` rows of x [M, …] at evenly spaced indices (`spreadIndices`; all of them when M ≤ n). */
+export function spread(x: torch.Tensor, n: number): torch.Tensor {
+  if (x.shape[0] <= n) return x;
+  return torch.scope(() => x.indexSelect(0, torch.tensor(Float64Array.from(spreadIndices(x.shape[0], n)), { dtype: 'int64' })));
+}
+
 /** The arrays of `parts` one after another in one Float32Array (audio tracks, per-frame targets, feature rows). */
 export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));

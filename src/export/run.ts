@@ -28,6 +28,7 @@ import { SPICE_CQT } from '../views/audio/pitch-frames.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadAudioSet, loadImageSet } from '../data/registry.js';
 import { toInput } from '../pipeline/common.js';
+import { spread } from '../data/collate.js';
 import { exportOnnx, quantizeOnnx, type Inputs, type OnnxModel } from './onnx/index.js';
 import { textRun } from './text-run.js';
 
@@ -83,17 +84,6 @@ export interface Exportable {
   /** Up to `n` unlabelled inputs [n, …inputShape] of the run's data set, spread over it (a text run's: ids and mask by name). */
   calibration(n: number): Promise<Inputs>;
 }
-
-/** `n` rows of x [M, …] at evenly spaced indices (all of them when M ≤ n). */
-export const spread = (x: torch.Tensor, n: number): torch.Tensor => {
-  const m = x.shape[0];
-  if (m <= n) return x;
-  const idx = torch.tensor(
-    Float64Array.from({ length: n }, (_, i) => Math.floor((i * m) / n)),
-    { dtype: 'int64' },
-  );
-  return x.indexSelect(0, idx);
-};
 
 /** The run's data set as saved in its config. */
 const dataOf = (c: RunConfig, dir: string): { name: string } & Record<string, unknown> => {

@@ -12,7 +12,8 @@ import { Bert, attentionMaskOf } from '../models/bert.js';
 import { Tokenizer } from '../text/tokenizer.js';
 import { textModelSection, textModelSize } from '../pipeline/pretrain-text.js';
 import { DEFAULT_SOURCES, packedCorpus } from '../pipeline/text-corpus.js';
-import { spread, type Exportable, type RunConfig } from './run.js';
+import { spread } from '../data/collate.js';
+import type { Exportable, RunConfig } from './run.js';
 
 /** The data section of a text run's config (src/pipeline/pretrain-text.ts). */
 interface TextData {

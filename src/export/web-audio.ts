@@ -17,6 +17,7 @@ import { Trill } from '../methods/trill.js';
 import { audioMethodOfRun } from '../pipeline/pretrain-audio.js';
 import { loadSpeechTask } from '../data/speech-tasks.js';
 import { encodeWav } from '../data/wav.js';
+import { spreadIndices } from '../data/collate.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
 /** The built-in speech task the gallery comes from. */
@@ -87,8 +88,8 @@ export const utteranceEmbedding = (trill: Trill, audio: Float32Array, layer: str
  */
 export async function writeAudioGallery(trill: Trill, layer: string, out: string, count: number): Promise<number> {
   const { clips } = await loadSpeechTask(GALLERY_TASK);
-  const n = Math.min(count, clips.length);
-  const picks = Array.from({ length: n }, (_, i) => Math.floor((i * clips.length) / n));
+  const picks = spreadIndices(clips.length, count);
+  const n = picks.length;
   const embeddings = torch.scope(() => {
     const z = torch.stack(picks.map((i) => utteranceEmbedding(trill, clips[i].audio, layer))); // [G, D]
     return F.normalize(z, { dim: 1 }).contiguous().data() as Float32Array;

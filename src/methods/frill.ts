@@ -22,6 +22,7 @@ import { distillationMse } from '../losses/frill.js';
 import type { Module } from '../nn/module.js';
 import { updateBatchNorm } from '../nn/update-bn.js';
 import type { PitchedTrack } from '../data/singing.js';
+import { spreadIndices } from '../data/collate.js';
 import type { BuildContext, MethodSpec, StepInfo, TrainingStep } from './method.js';
 import type { AudioBatch, AudioItems } from './audio-method.js';
 import { cutItems, windowsAt } from './log-mel-windows.js';
@@ -127,9 +128,9 @@ export class Frill extends WindowMethod<FrillNet> {
       parts.forEach((p) => p.dispose());
       if (!this.options.standardizeTargets) return all;
       const z = torch.scope(() => {
-        const mean = all.mean([0], true); // [1, D]
-        const std = all.sub(mean).square().mean([0], true).sqrt().clampMin(1e-6); // [1, D]
-        return torch.keep(all.sub(mean).div(std));
+        const centred = all.sub(all.mean([0], true)); // [M, D]
+        const std = centred.square().mean([0], true).sqrt().clampMin(1e-6); // [1, D]
+        return torch.keep(centred.div(std));
       });
       all.dispose();
       return z;
@@ -167,12 +168,12 @@ export class Frill extends WindowMethod<FrillNet> {
    * them, as PyTorch's update_bn moves a fake-quant observer.
    */
   override finish({ items }: AudioItems): Record<string, unknown> {
-    const m = items.shape[0];
-    const n = Math.min(m, BN_WINDOWS);
+    const picks = spreadIndices(items.shape[0], BN_WINDOWS);
+    const n = picks.length;
     const centre = torch.full([BN_BATCH], this.options.maxShiftFrames, { dtype: 'int64' });
     const batches = function* (): Generator<Tensor> {
       for (let s = 0; s < n; s += BN_BATCH) {
-        const rows = Array.from({ length: Math.min(BN_BATCH, n - s) }, (_, i) => Math.floor(((s + i) * m) / n));
+        const rows = picks.slice(s, s + BN_BATCH);
         const index = torch.tensor(Float64Array.from(rows), { dtype: 'int64' });
         yield torch.scope(() => torch.keep(windowsAt(items.indexSelect(0, index), centre.narrow(0, 0, rows.length))));
         index.dispose();

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { torch } from '../../src/index.js';
 import { DataLoader, type DataLoaderOptions } from '../../src/data/loader.js';
 import { TensorDataset } from '../../src/data/tensor-dataset.js';
-import { defaultCollate } from '../../src/data/collate.js';
+import { defaultCollate, spread, spreadIndices } from '../../src/data/collate.js';
 import { ImageDataset } from '../../src/data/image-dataset.js';
 import { emojiRecords } from '../../src/data/emoji.js';
 import type { Dataset } from '../../src/data/dataset.js';
@@ -194,4 +194,13 @@ test('real PNGs decoded in workers: skipped files leave their batch, a bad file 
     new RegExp(`${bad}: cannot decode image: `),
   );
   assert.equal(seen, 2, 'the two good batches come first');
+});
+
+test('spreadIndices / spread: evenly spaced rows, every row when there are no more than asked', () => {
+  assert.deepEqual(spreadIndices(10, 4), [0, 2, 5, 7]);
+  assert.deepEqual(spreadIndices(3, 5), [0, 1, 2]);
+  assert.deepEqual(spreadIndices(0, 5), []);
+  const x = torch.arange(20).reshape([10, 2]);
+  assert.deepEqual(spread(x, 4).toArray(), [0, 1, 4, 5, 10, 11, 14, 15]);
+  assert.equal(spread(x, 10), x, 'all rows: x itself');
 });
