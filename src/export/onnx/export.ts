@@ -19,6 +19,7 @@ import { Graph, IR_VERSION, OPSET, type ValueSpec } from './graph.js';
 import { atOf, emitModule, type At } from './rules.js';
 import { frillFeatures, spiceHeads, trillFeatures } from './models.js';
 import { TEXT_INPUTS, textOutputs, textProbe, textReference } from './text.js';
+import { byName, type Inputs } from './feeds.js';
 
 export interface OnnxExportOptions {
   /** The input's shape without the batch dimension, e.g. [3, 32, 32] (TrillNet: [1, 96, 64]; SpiceNet: [bins]; a text model: [T], the probe's length, the axis being dynamic). */
@@ -135,9 +136,8 @@ function checkOptions(model: Module, o: OnnxExportOptions): void {
  * the input [N, …inputShape], or for a text model the inputs by name
  * ({ input_ids, attention_mask }, int64 [N, T]).
  */
-export function onnxReference(model: Module, x: torch.Tensor | Feeds<torch.Tensor>, layer?: string): Record<string, torch.Tensor> {
-  const feeds = x instanceof torch.Tensor ? { [INPUT]: x } : x;
-  return torch.noGrad(() => rootOf(model, layer).run(feeds));
+export function onnxReference(model: Module, x: Inputs, layer?: string): Record<string, torch.Tensor> {
+  return torch.noGrad(() => rootOf(model, layer).run(byName(x, INPUT)));
 }
 
 /** Exports `model` (in eval mode) to ONNX; an unsupported module is an error naming its path and class. */

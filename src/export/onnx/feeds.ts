@@ -14,9 +14,9 @@ export const ortTensor = (t: torch.Tensor): ort.Tensor =>
     ? new ort.Tensor('int64', t.contiguous().data() as BigInt64Array, t.shape)
     : new ort.Tensor('float32', t.float().contiguous().data() as Float32Array, t.shape);
 
-/** The feeds of a session with `inputNames` on x. */
-export const ortFeeds = (inputNames: readonly string[], x: Inputs): Record<string, ort.Tensor> =>
-  x instanceof torch.Tensor ? { [inputNames[0]]: ortTensor(x) } : Object.fromEntries(Object.entries(x).map(([k, t]) => [k, ortTensor(t)]));
-
 /** The inputs by name: x as the one input `name`, or x itself. */
 export const byName = (x: Inputs, name: string): Record<string, torch.Tensor> => (x instanceof torch.Tensor ? { [name]: x } : x);
+
+/** The feeds of a session with `inputNames` on x. */
+export const ortFeeds = (inputNames: readonly string[], x: Inputs): Record<string, ort.Tensor> =>
+  Object.fromEntries(Object.entries(byName(x, inputNames[0])).map(([k, t]) => [k, ortTensor(t)]));
