@@ -93,8 +93,8 @@ export function trainingNoise(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** `audio` plus `trainingNoise` at an SNR uniform on [minSnr, maxSnr] dB, both drawn from `seed`. */
-export function noisyCopy(audio: Float32Array, seed: number, maxSnr = 30, minSnr = 0): Float32Array {
+/** `audio` plus `trainingNoise` at an SNR uniform on [minSnr, maxSnr] dB (default 0–30), both drawn from `seed`. */
+export function noisyCopy(audio: Float32Array, seed: number, { minSnr = 0, maxSnr = 30 } = {}): Float32Array {
   const snr = minSnr + (maxSnr - minSnr) * mulberry32(seed)();
   let power = 0;
   for (const v of audio) power += v * v;

@@ -131,6 +131,7 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
         `spice: method.supervised needs per-frame f0 for every track; ${missing.length} have none (${missing.slice(0, 3).join(', ')}…): use a set with ground truth (singing)`,
       );
     const shifts: (-1 | 0 | 1)[] = this.options.octaveShift ? [-1, 0, 1] : [0];
+    const { noiseMinSnr: minSnr, noiseMaxSnr: maxSnr } = this.options;
     const items: Tensor[] = [];
     const targets: Float32Array[] = [];
     let voiced = 0;
@@ -139,10 +140,7 @@ export class Spice extends AudioMethod<SpiceNet['encoder']> {
         const audio = octaveShift(track.audio, s, track.sampleRate);
         const clean = this.frontEnd.frames(audio); // [T, 190]
         const frames = this.options.noise
-          ? torch.stack(
-              [clean, this.frontEnd.frames(noisyCopy(audio, mixSeed(items.length, 7), this.options.noiseMaxSnr, this.options.noiseMinSnr))],
-              1,
-            )
+          ? torch.stack([clean, this.frontEnd.frames(noisyCopy(audio, mixSeed(items.length, 7), { minSnr, maxSnr }))], 1)
           : clean; // [T, 2, 190]
         if (frames !== clean) clean.dispose();
         const f0 = track.f0 ? shiftedF0(track.f0, s, frames.shape[0]) : new Float32Array(frames.shape[0]).fill(NaN);

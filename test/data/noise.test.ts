@@ -53,12 +53,12 @@ test('noisyCopy: the noise sits at an SNR drawn on [minSnr, maxSnr] dB, exactly 
   const audio = Float32Array.from({ length: 8000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 220 * i) / 16000));
   const power = (a: ArrayLike<number>): number => Array.from(a).reduce((s, v) => s + v * v, 0) / a.length;
   const snrOf = (copy: Float32Array): number => 10 * Math.log10(power(audio) / power(copy.map((v, i) => v - audio[i])));
-  const snrs = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => snrOf(noisyCopy(audio, seed, 40, 20)));
+  const snrs = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) => snrOf(noisyCopy(audio, seed, { minSnr: 20, maxSnr: 40 })));
   assert.ok(
     snrs.every((s) => s >= 20 - 0.01 && s <= 40 + 0.01),
     `SNRs ${snrs.map((s) => s.toFixed(2)).join(', ')}`,
   );
   assert.ok(Math.max(...snrs) - Math.min(...snrs) > 5, 'drawn, not fixed');
-  assert.ok(Math.abs(snrOf(noisyCopy(audio, 9, 25, 25)) - 25) < 0.01);
-  assert.deepEqual(noisyCopy(audio, 3, 40, 20), noisyCopy(audio, 3, 40, 20), 'seeded');
+  assert.ok(Math.abs(snrOf(noisyCopy(audio, 9, { minSnr: 25, maxSnr: 25 })) - 25) < 0.01);
+  assert.deepEqual(noisyCopy(audio, 3, { minSnr: 20, maxSnr: 40 }), noisyCopy(audio, 3, { minSnr: 20, maxSnr: 40 }), 'seeded');
 });
