@@ -179,7 +179,7 @@ export async function frillSweep(
   if (!results.teacher) {
     const t0 = performance.now();
     const accuracy = await accuracies(c.teacher!, tasks, b, layer);
-    const timed = await windowLatency(teacher.net, { layer, int8: true });
+    const timed = await timeTeacher(teacher, layer);
     results.teacher = { run: resolve(c.teacher!), layer, accuracy, meanAccuracy: mean(Object.values(accuracy)), ...both(timed) };
     save();
     console.error(`frill-sweep: teacher ${layer}: ${describe(results.teacher)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
@@ -230,17 +230,20 @@ export async function frillSweep(
   return { results, interrupted: false };
 }
 
+/** The teacher's latency at `layer`, fp32 and int8. */
+const timeTeacher = (teacher: Trill, layer: string): Promise<StudentLatency> => windowLatency(teacher.net, { layer, int8: true });
+
+/** The latency of the student trained in `dir`, fp32 and int8. */
+const timeStudent = (dir: string): Promise<StudentLatency> => studentLatency((audioMethodOfRun(dir) as Frill).net, { int8: true });
+
 /**
  * Times the teacher and every measured student again, in place (the latency
  * of a sweep that ran beside other work is noisy; the accuracies stand).
  */
 async function retime(results: FrillSweepResults, teacher: Trill, layer: string, out: string): Promise<void> {
   const t0 = performance.now();
-  if (results.teacher) results.teacher.latency = both(await windowLatency(teacher.net, { layer, int8: true })).latency;
-  for (const row of results.students) {
-    const net = (audioMethodOfRun(join(out, 'students', row.name)) as Frill).net;
-    row.latency = both(await studentLatency(net, { int8: true })).latency;
-  }
+  if (results.teacher) results.teacher.latency = both(await timeTeacher(teacher, layer)).latency;
+  for (const row of results.students) row.latency = both(await timeStudent(join(out, 'students', row.name))).latency;
   results.retimed = new Date().toISOString();
   console.error(
     `frill-sweep: timed the teacher and ${results.students.length} students again (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
@@ -258,8 +261,7 @@ async function measureStudent(
 ): Promise<StudentRow> {
   const t0 = performance.now();
   const accuracy = await accuracies(dir, tasks, b);
-  const net = (audioMethodOfRun(dir) as Frill).net;
-  const timed = await studentLatency(net, { int8: true });
+  const timed = await timeStudent(dir);
   const quality = mean(tasks.map((t) => accuracy[t.name] - teacher.accuracy[t.name]));
   const measuring = (performance.now() - t0) / 1000;
   const row: StudentRow = {
